@@ -1,0 +1,91 @@
+/**
+ * The error registry: every failure Strata reports to a user has a stable code here, with the HTTP status and
+ * the SageMaker error name the API layer answers with. Messages say what went wrong, the value, the
+ * constraint and the way out; `details` carries the same facts for machines (`--json`, API bodies).
+ * Every code is documented in docs/errors.md (a test checks it).
+ * @module
+ */
+
+export interface ErrorSpec {
+  /** HTTP status the API answers with. */
+  readonly status: number;
+  /** SageMaker / AWS error name (`__type`) for API responses. */
+  readonly awsType: string;
+  /** One line: when this error is raised. */
+  readonly summary: string;
+}
+
+/** Every error code Strata raises. Add new codes here and document them in docs/errors.md. */
+export const ERROR_CODES = {
+  // Data sources and loading
+  SOURCE_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "A data file, URL or object does not exist." },
+  SOURCE_UNREACHABLE: { status: 503, awsType: "ServiceUnavailable", summary: "A remote source (S3, HTTPS) could not be reached." },
+  SOURCE_ACCESS_DENIED: { status: 403, awsType: "AccessDeniedException", summary: "The remote source refused access." },
+  UNSUPPORTED_SOURCE: { status: 400, awsType: "ValidationException", summary: "A URI scheme or file format Strata cannot read." },
+  EMPTY_DATA: { status: 400, awsType: "ValidationException", summary: "A data source has no header or no rows." },
+  CSV_RAGGED_ROW: { status: 400, awsType: "ValidationException", summary: "A CSV line has a different number of fields than the header." },
+  CSV_PARSE_ERROR: { status: 400, awsType: "ValidationException", summary: "A CSV or Parquet file could not be parsed." },
+  NON_NUMERIC_VALUE: { status: 400, awsType: "ValidationException", summary: "A numeric column holds a value that is not a number." },
+  MISSING_COLUMN: { status: 400, awsType: "ValidationException", summary: "A column the step needs is not in the data." },
+  DUPLICATE_INDEX: { status: 400, awsType: "ValidationException", summary: "Two rows have the same index value." },
+  NO_ROWS_LEFT: { status: 400, awsType: "ValidationException", summary: "Cleaning removed every row." },
+  // Arguments and hyperparameters
+  INVALID_ARGUMENT: { status: 400, awsType: "ValidationException", summary: "A command-line option or API argument is out of range." },
+  INVALID_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A hyperparameter has a value outside its allowed range or type." },
+  UNKNOWN_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A hyperparameter name the algorithm does not define." },
+  MISSING_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A required hyperparameter was not given." },
+  NOT_IMPLEMENTED: { status: 501, awsType: "ValidationException", summary: "A mode or action that this version of Strata does not provide yet." },
+  WIDTH_MISMATCH: { status: 400, awsType: "ValidationException", summary: "Input rows have a different number of features than the model." },
+  // Formats and artifacts
+  FORMAT_ERROR: { status: 400, awsType: "ValidationException", summary: "Bytes that do not follow a binary format (NDArray, RecordIO, protobuf, tar, gzip)." },
+  ARTIFACT_INVALID: { status: 400, awsType: "ValidationException", summary: "A model artifact is readable but not a model Strata can use." },
+  // Object storage
+  BUCKET_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 bucket does not exist." },
+  KEY_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 key does not exist." },
+  // Output
+  OUTPUT_NOT_WRITABLE: { status: 500, awsType: "InternalFailure", summary: "The output location cannot be written." },
+  INTERNAL: { status: 500, awsType: "InternalFailure", summary: "An unexpected failure inside Strata (a bug: please report it)." },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface StrataErrorOptions {
+  readonly details?: Record<string, unknown>;
+  readonly cause?: unknown;
+}
+
+/** The one error type Strata raises on purpose. `code` is stable; `message` is for people. */
+export class StrataError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: StrataErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StrataError";
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get awsType(): string {
+    return ERROR_CODES[this.code].awsType;
+  }
+}
+
+/** True when `e` is a StrataError, optionally of one code. */
+export function isStrataError(e: unknown, code?: ErrorCode): e is StrataError {
+  return e instanceof StrataError && (code === undefined || e.code === code);
+}
+
+/** Ends an exhaustive `switch`: names the value that no case handled. */
+export function assertNever(value: never, what: string): never {
+  throw new StrataError("INTERNAL", `Unexpected ${what}: ${JSON.stringify(value)}.`);
+}
+
+/** Quotes user input in messages the same way everywhere. */
+export function quote(value: unknown): string {
+  return JSON.stringify(typeof value === "string" ? value : String(value));
+}
