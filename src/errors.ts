@@ -18,33 +18,150 @@ export interface ErrorSpec {
 /** Every error code Strata raises. Add new codes here and document them in docs/errors.md. */
 export const ERROR_CODES = {
   // Data sources and loading
-  SOURCE_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "A data file, URL or object does not exist." },
-  SOURCE_UNREACHABLE: { status: 503, awsType: "ServiceUnavailable", summary: "A remote source (S3, HTTPS) could not be reached." },
-  SOURCE_ACCESS_DENIED: { status: 403, awsType: "AccessDeniedException", summary: "The remote source refused access." },
-  UNSUPPORTED_SOURCE: { status: 400, awsType: "ValidationException", summary: "A URI scheme or file format Strata cannot read." },
-  EMPTY_DATA: { status: 400, awsType: "ValidationException", summary: "A data source has no header or no rows." },
-  CSV_RAGGED_ROW: { status: 400, awsType: "ValidationException", summary: "A CSV line has a different number of fields than the header." },
-  CSV_PARSE_ERROR: { status: 400, awsType: "ValidationException", summary: "A CSV or Parquet file could not be parsed." },
-  NON_NUMERIC_VALUE: { status: 400, awsType: "ValidationException", summary: "A numeric column holds a value that is not a number." },
-  MISSING_COLUMN: { status: 400, awsType: "ValidationException", summary: "A column the step needs is not in the data." },
-  DUPLICATE_INDEX: { status: 400, awsType: "ValidationException", summary: "Two rows have the same index value." },
+  SOURCE_NOT_FOUND: {
+    status: 404,
+    awsType: "ValidationException",
+    summary: "A data file, URL or object does not exist.",
+  },
+  SOURCE_UNREACHABLE: {
+    status: 503,
+    awsType: "ServiceUnavailable",
+    summary: "A remote source (S3, HTTPS) could not be reached.",
+  },
+  SOURCE_ACCESS_DENIED: {
+    status: 403,
+    awsType: "AccessDeniedException",
+    summary: "The remote source refused access.",
+  },
+  UNSUPPORTED_SOURCE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A URI scheme or file format Strata cannot read.",
+  },
+  EMPTY_DATA: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A data source has no header or no rows.",
+  },
+  CSV_RAGGED_ROW: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A CSV line has a different number of fields than the header.",
+  },
+  CSV_PARSE_ERROR: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A CSV or Parquet file could not be parsed.",
+  },
+  NON_NUMERIC_VALUE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A numeric column holds a value that is not a number.",
+  },
+  MISSING_COLUMN: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A column the step needs is not in the data.",
+  },
+  DUPLICATE_INDEX: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "Two rows have the same index value.",
+  },
   NO_ROWS_LEFT: { status: 400, awsType: "ValidationException", summary: "Cleaning removed every row." },
   // Arguments and hyperparameters
-  INVALID_ARGUMENT: { status: 400, awsType: "ValidationException", summary: "A command-line option or API argument is out of range." },
-  INVALID_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A hyperparameter has a value outside its allowed range or type." },
-  UNKNOWN_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A hyperparameter name the algorithm does not define." },
-  MISSING_HYPERPARAMETER: { status: 400, awsType: "ValidationException", summary: "A required hyperparameter was not given." },
-  NOT_IMPLEMENTED: { status: 501, awsType: "ValidationException", summary: "A mode or action that this version of Strata does not provide yet." },
-  WIDTH_MISMATCH: { status: 400, awsType: "ValidationException", summary: "Input rows have a different number of features than the model." },
+  INVALID_ARGUMENT: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A command-line option or API argument is out of range.",
+  },
+  INVALID_HYPERPARAMETER: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A hyperparameter has a value outside its allowed range or type.",
+  },
+  UNKNOWN_HYPERPARAMETER: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A hyperparameter name the algorithm does not define.",
+  },
+  MISSING_HYPERPARAMETER: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A required hyperparameter was not given.",
+  },
+  NOT_IMPLEMENTED: {
+    status: 501,
+    awsType: "ValidationException",
+    summary: "A mode or action that this version of Strata does not provide yet.",
+  },
+  WIDTH_MISMATCH: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "Input rows have a different number of features than the model.",
+  },
   // Formats and artifacts
-  FORMAT_ERROR: { status: 400, awsType: "ValidationException", summary: "Bytes that do not follow a binary format (NDArray, RecordIO, protobuf, tar, gzip)." },
-  ARTIFACT_INVALID: { status: 400, awsType: "ValidationException", summary: "A model artifact is readable but not a model Strata can use." },
+  FORMAT_ERROR: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "Bytes that do not follow a binary format (NDArray, RecordIO, protobuf, tar, gzip).",
+  },
+  ARTIFACT_INVALID: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A model artifact is readable but not a model Strata can use.",
+  },
   // Object storage
   BUCKET_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 bucket does not exist." },
   KEY_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 key does not exist." },
+  // Training jobs and the registry
+  INVALID_JOB_REQUEST: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A CreateTrainingJob request field is missing or out of range.",
+  },
+  JOB_NOT_FOUND: { status: 400, awsType: "ResourceNotFound", summary: "No training job has the given name." },
+  JOB_NAME_IN_USE: {
+    status: 400,
+    awsType: "ResourceInUse",
+    summary: "A training job with the given name already exists.",
+  },
+  JOB_NOT_STOPPABLE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "StopTrainingJob on a job that is not InProgress.",
+  },
+  TRAINING_JOB_FAILED: {
+    status: 400,
+    awsType: "UnexpectedStatusException",
+    summary: "A training job that was waited for ended Failed or Stopped.",
+  },
+  WAIT_TIMEOUT: {
+    status: 408,
+    awsType: "RequestTimeout",
+    summary: "Waiting for a training job took longer than the timeout.",
+  },
+  ILLEGAL_STATUS_TRANSITION: {
+    status: 500,
+    awsType: "InternalFailure",
+    summary: "A job status change the lifecycle does not allow (a bug).",
+  },
+  REGISTRY_UNAVAILABLE: {
+    status: 500,
+    awsType: "InternalFailure",
+    summary: "The SQLite registry cannot be opened or is from a newer Strata.",
+  },
   // Output
-  OUTPUT_NOT_WRITABLE: { status: 500, awsType: "InternalFailure", summary: "The output location cannot be written." },
-  INTERNAL: { status: 500, awsType: "InternalFailure", summary: "An unexpected failure inside Strata (a bug: please report it)." },
+  OUTPUT_NOT_WRITABLE: {
+    status: 500,
+    awsType: "InternalFailure",
+    summary: "The output location cannot be written.",
+  },
+  INTERNAL: {
+    status: 500,
+    awsType: "InternalFailure",
+    summary: "An unexpected failure inside Strata (a bug: please report it).",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,7 +13,9 @@ export const SHARED_DIR = resolve(PROJECT_ROOT, "../shared");
 export function censusCsvPath(): string {
   const path = process.env["STRATA_CENSUS_CSV"] ?? resolve(SHARED_DIR, "data/census/acs2015_county_data.csv");
   if (!existsSync(path)) {
-    throw new Error(`Census CSV not found at ${path}: set STRATA_CENSUS_CSV or put ../shared beside the checkout.`);
+    throw new Error(
+      `Census CSV not found at ${path}: set STRATA_CENSUS_CSV or put ../shared beside the checkout.`,
+    );
   }
   return resolve(path);
 }

@@ -1,0 +1,136 @@
+/**
+ * `strata run`: the whole census segmentation on this machine — load, clean, explore, scale, PCA, choose
+ * components, K-Means, assign, explain — then summary.json and assignments.csv in the out dir and a readable
+ * summary on stdout (or the summary document itself with `--json`).
+ * @module
+ */
+import type { Command } from "commander";
+import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../workflow/options.js";
+import { writeRunOutputs } from "../../workflow/outputs.js";
+import { runSegmentation, STEPS } from "../../workflow/segmentation.js";
+import { buildSummary, type Summary } from "../../workflow/summary.js";
+import { parseInteger, parseList } from "../arguments.js";
+import { printJson, printLines } from "../output.js";
+import { createProgress } from "../progress.js";
+
+interface RunFlags {
+  data?: string;
+  out: string;
+  components: number;
+  pcaComponents?: number;
+  clusters: number;
+  seed: number;
+  restarts: number;
+  index: string[];
+  id: string[];
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("Run the census segmentation end to end and write summary.json and assignments.csv.")
+    .option(
+      "--data <uri>",
+      "table to segment: path, file://, https:// or s3:// (default: $STRATA_DATA, $STRATA_CENSUS_CSV, else the public census object)",
+    )
+    .option("--out <dir>", "output directory", "./strata-out")
+    .option(
+      "--components <n>",
+      "principal components kept for clustering",
+      parseInteger("--components"),
+      DEFAULT_OPTIONS.components,
+    )
+    .option(
+      "--pca-components <n>",
+      "components the PCA computes (default: features - 1)",
+      parseInteger("--pca-components"),
+    )
+    .option(
+      "--clusters <k>",
+      "number of K-Means clusters",
+      parseInteger("--clusters"),
+      DEFAULT_OPTIONS.clusters,
+    )
+    .option(
+      "--seed <n>",
+      "random seed (K-Means seeding and restarts)",
+      parseInteger("--seed"),
+      DEFAULT_OPTIONS.seed,
+    )
+    .option(
+      "--restarts <n>",
+      "K-Means restarts, best by inertia",
+      parseInteger("--restarts"),
+      DEFAULT_OPTIONS.restarts,
+    )
+    .option("--index <columns>", "columns joined with '-' into the row index", parseList, [
+      ...DEFAULT_OPTIONS.indexColumns,
+    ])
+    .option("--id <columns>", "identifier columns: not features, kept in assignments.csv", parseList, [
+      ...DEFAULT_OPTIONS.idColumns,
+    ])
+    .option("--json", "print summary.json on stdout instead of the readable summary")
+    .option("--quiet", "no progress lines")
+    .action(async (flags: RunFlags) => {
+      const started = performance.now();
+      const options: SegmentationOptions = {
+        source: flags.data ?? defaultSource(),
+        components: flags.components,
+        clusters: flags.clusters,
+        seed: flags.seed,
+        restarts: flags.restarts,
+        indexColumns: flags.index,
+        idColumns: flags.id,
+        ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
+      };
+      const progress = createProgress({ totalSteps: STEPS.length + 1, quiet: flags.quiet ?? false });
+      try {
+        const result = await runSegmentation(options, {
+          hooks: {
+            onStepStart: (s) => progress.start(s),
+            onStepDone: (s, ms, detail) => progress.done(s, ms, detail),
+          },
+        });
+        progress.start("write");
+        const writeStarted = performance.now();
+        const summary = buildSummary(result);
+        const written = await writeRunOutputs(flags.out, summary, result, [...flags.id, ...flags.index]);
+        progress.done("write", performance.now() - writeStarted, written.outDir);
+        progress.stop();
+        if (flags.json) printJson(summary);
+        else printLines(...formatSummary(summary, written.outDir, performance.now() - started));
+      } finally {
+        progress.stop();
+      }
+    });
+}
+
+/** The readable summary: shape, what was dropped, explained variance, component makeup, cluster sizes. */
+export function formatSummary(s: Summary, outDir: string, totalMs: number): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `Strata segmentation of ${s.source}`,
+    "",
+    `Data: ${s.rows.loaded} rows loaded, ${s.rows.dropped} dropped with missing values${s.droppedRows.length ? ` (${s.droppedRows.join(", ")})` : ""}, ${s.rows.used} used; ${s.features.length} features.`,
+    `PCA: ${s.pca.numComponents} components; the top ${s.pca.kept} explain ${pct(s.pca.keptExplainedVariance)} of the variance (${pct(s.pca.keptExplainedVarianceSageMaker)} of the ${s.pca.numComponents} components' variance, the notebook's measure).`,
+  ];
+  s.pca.components.forEach((c, i) => {
+    const ratio = s.pca.explainedVarianceRatio[i]!;
+    const top = c.top
+      .slice(0, 5)
+      .map((t) => `${t.feature} ${t.weight >= 0 ? "+" : ""}${t.weight.toFixed(2)}`)
+      .join(", ");
+    lines.push(`  comp_${i + 1}  ${pct(ratio).padStart(6)}  ${c.name}`, `          ${top}`);
+  });
+  lines.push(
+    `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}.`,
+  );
+  lines.push(`  cluster  counties`);
+  s.kmeans.sizes.forEach((n, c) => {
+    lines.push(`  ${String(c).padStart(7)}  ${String(n).padStart(8)}`);
+  });
+  lines.push("", `Wrote ${outDir}/summary.json and assignments.csv in ${(totalMs / 1000).toFixed(2)} s.`);
+  return lines;
+}

@@ -1,0 +1,73 @@
+/**
+ * The notebook's cleaning step as one function: drop every row with a missing value (pandas `dropna()`), set
+ * the row index from the index columns ("State-County"), then drop the identifier columns and the index
+ * columns, leaving the numeric features. The index is built after `dropna`, as in the notebook, so only the
+ * rows that are used must have unique labels.
+ * @module
+ */
+import { StrataError } from "../../errors.js";
+import type { Frame } from "../frame.js";
+
+export interface CleanOptions {
+  /** Columns joined into the row label (default none: labels stay "0".."n-1"). */
+  readonly indexColumns?: readonly string[];
+  /** Columns removed before the features are taken (e.g. ids). */
+  readonly dropColumns?: readonly string[];
+  /** Joins the index column values (default "-"). */
+  readonly separator?: string;
+}
+
+export interface CleanResult {
+  /** The numeric feature columns of the used rows, indexed by label. */
+  readonly frame: Frame;
+  /** Labels of the rows dropped for missing values (e.g. "Hawaii-Kalawao"), in file order. */
+  readonly droppedRows: string[];
+  readonly loadedRows: number;
+  readonly usedRows: number;
+  /** Text columns that were neither index nor dropped columns and so are not features. */
+  readonly ignoredTextColumns: string[];
+  /** The dropped and index columns of the used rows (CensusId, State, County), for outputs that name rows. */
+  readonly identifiers: Frame;
+}
+
+/**
+ * Cleans a loaded table into numeric features.
+ * @throws MISSING_COLUMN (an index or drop column not in the data), NO_ROWS_LEFT, DUPLICATE_INDEX.
+ * @example cleanTable(frame, { indexColumns: ["State", "County"], dropColumns: ["CensusId"] })
+ */
+export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResult {
+  const indexColumns = options.indexColumns ?? [];
+  const dropColumns = options.dropColumns ?? [];
+  const separator = options.separator ?? "-";
+  for (const c of [...indexColumns, ...dropColumns]) frame.columnData(c);
+
+  // dropna on row positions, so dropped rows can be reported by their labels ("Texas-Loving", not "2673")
+  // and a duplicate label by its data rows; uniqueness is checked on the kept rows only, as in the notebook.
+  const labels = indexColumns.length === 0 ? [...frame.index] : frame.labelsFrom(indexColumns, separator);
+  const positional = frame.withIndex(frame.index.map((_, i) => String(i)));
+  const { frame: kept, dropped } = positional.dropna();
+  const droppedRows = dropped.map((p) => labels[Number(p)]!);
+  if (kept.numRows === 0) {
+    throw new StrataError(
+      "NO_ROWS_LEFT",
+      `Every one of the ${frame.numRows} rows has a missing value, so cleaning left no rows. ` +
+        "Fill the missing values or drop the columns that hold them.",
+      { details: { loadedRows: frame.numRows } },
+    );
+  }
+  const indexed =
+    indexColumns.length === 0
+      ? kept.withIndex(kept.index.map((p) => labels[Number(p)]!))
+      : kept.withIndexFrom(indexColumns, separator);
+  const removed = new Set([...dropColumns, ...indexColumns]);
+  const rest = indexed.drop([...removed]);
+  const ignoredTextColumns = rest.stringColumnNames;
+  return {
+    frame: rest.selectNumeric(),
+    droppedRows,
+    loadedRows: frame.numRows,
+    usedRows: kept.numRows,
+    ignoredTextColumns,
+    identifiers: indexed.select([...dropColumns, ...indexColumns]),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The process-wide DuckDB instance used for reading CSV and Parquet files: created lazily on first use, with
+ * two threads and extension auto-install/auto-load switched off (so DuckDB never tries to download httpfs
+ * from the network; remote files are fetched by Strata's own object stores first). Each load gets its own
+ * connection, which is closed afterwards.
+ * @module
+ */
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+
+let instance: Promise<DuckDBInstance> | undefined;
+
+/** The shared instance (created on first call). */
+export function duckdbInstance(): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(":memory:", {
+    threads: "2",
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  return instance;
+}
+
+/** Runs `work` on a fresh connection to the shared instance and closes the connection afterwards. */
+export async function withConnection<T>(work: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const con = await (await duckdbInstance()).connect();
+  try {
+    return await work(con);
+  } finally {
+    con.closeSync();
+  }
+}
+
+/** A SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** A SQL identifier (column name). */
+export function sqlIdent(s: string): string {
+  return `"${s.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Loads a table (CSV or Parquet, from a path, file://, s3:// or https://) into a Frame with DuckDB. Remote
+ * sources are fetched through the download cache first, so DuckDB only ever reads local files. CSV is
+ * checked structurally first (csv-scan.ts), then DuckDB infers the column types; every integer, decimal and
+ * floating column is cast to DOUBLE in SQL and streamed into Float64Array, while text, dates and booleans
+ * become string columns. A column DuckDB typed as text although most of its values are numbers is treated
+ * as a numeric column with a bad value, and the load fails naming the column, line and value, rather than
+ * silently turning a feature into text. pandas' default missing-value markers ("", NA, NaN, NULL, ...)
+ * read as missing, as in the notebook.
+ * @module
+ */
+import { open } from "node:fs/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { quote, StrataError } from "../errors.js";
+import { type FetchOptions, fetchToCache } from "./cache.js";
+import { scanCsv } from "./csv-scan.js";
+import { sqlIdent, sqlString, withConnection } from "./duckdb.js";
+import { Frame } from "./frame.js";
+import { type ColumnKind, readColumns } from "./read-columns.js";
+
+export type TableFormat = "csv" | "parquet";
+
+export interface LoadOptions extends FetchOptions {
+  /** Default: by extension (.parquet, .pq), else by the PAR1 magic bytes, else CSV. */
+  readonly format?: TableFormat | "auto";
+  /** CSV cells that mean "missing" (default: pandas' read_csv defaults). */
+  readonly naValues?: readonly string[];
+}
+
+/** pandas' default `na_values` (the common ones), so Strata reads the same cells as missing. */
+export const DEFAULT_NA_VALUES: readonly string[] = [
+  "",
+  "NA",
+  "N/A",
+  "n/a",
+  "NaN",
+  "nan",
+  "-NaN",
+  "-nan",
+  "NULL",
+  "null",
+  "None",
+  "#N/A",
+  "#NA",
+  "<NA>",
+];
+
+/** A text column counts as "meant to be numeric" when at least this share of its values parse as numbers. */
+const NUMERIC_SHARE = 0.5;
+
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/;
+
+/** Which format a local file is in. */
+export async function detectFormat(path: string): Promise<TableFormat> {
+  if (/\.(parquet|pq)$/i.test(path)) return "parquet";
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return bytesRead === 4 && buf.toString("latin1") === "PAR1" ? "parquet" : "csv";
+  } finally {
+    await fh.close();
+  }
+}
+
+async function describeColumns(
+  con: DuckDBConnection,
+  relation: string,
+): Promise<{ name: string; type: string }[]> {
+  const rows = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJson();
+  return rows.map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]) }));
+}
+
+/** DuckDB's CSV conversion error ("CSV Error on Line: 7 ... column "x". Could not convert string "abc"..."). */
+function mapConversionError(e: unknown, path: string): StrataError | undefined {
+  const msg = (e as Error)?.message ?? "";
+  const m =
+    /Line: (\d+)[\s\S]*?converting column "((?:[^"]|"")*)"\. Could not convert string "((?:[^"]|"")*)" to 'DOUBLE'/.exec(
+      msg,
+    );
+  if (!m) return undefined;
+  const [line, column, value] = [Number(m[1]), m[2]!, m[3]!];
+  return new StrataError(
+    "NON_NUMERIC_VALUE",
+    `Column ${quote(column)} is numeric, but line ${line} of ${path} holds ${quote(value)}, which is not a number. ` +
+      "Fix the value, or leave the cell empty to mark it missing.",
+    { details: { path, column, line, row: line - 2, value }, cause: e }, // row: 0-based data row
+  );
+}
+
+async function readCsv(con: DuckDBConnection, path: string, options: LoadOptions): Promise<Frame> {
+  const scan = await scanCsv(path);
+  const na = (options.naValues ?? DEFAULT_NA_VALUES).map(sqlString).join(", ");
+  const base = `header=true, delim=${sqlString(scan.delimiter)}, quote='"', escape='"', nullstr=[${na}]`;
+  const sniffed = await describeColumns(con, `read_csv(${sqlString(path)}, ${base})`);
+  const text = sniffed.filter((c) => c.type === "VARCHAR");
+  const forced = new Set<string>();
+  if (text.length > 0) {
+    const counts = text.map(
+      (c) => `count(${sqlIdent(c.name)}), count(TRY_CAST(${sqlIdent(c.name)} AS DOUBLE))`,
+    );
+    const row = (
+      await con.runAndReadAll(`SELECT ${counts.join(", ")} FROM read_csv(${sqlString(path)}, ${base})`)
+    )
+      .getRows()[0]!
+      .map(Number);
+    text.forEach((c, k) => {
+      const [present, numeric] = [row[2 * k]!, row[2 * k + 1]!];
+      // All-missing columns read as numeric NaN (as pandas does); mostly-numeric ones are forced to DOUBLE so
+      // DuckDB reports the offending line.
+      if (present === 0 || numeric >= NUMERIC_SHARE * present) forced.add(c.name);
+    });
+  }
+  const kinds: ColumnKind[] = sniffed.map((c) =>
+    forced.has(c.name) || NUMERIC_TYPE.test(c.type) ? "numeric" : "string",
+  );
+  // Every column's type is pinned: numeric ones to DOUBLE (so a value after the sniffer's sample that does not
+  // fit, like "1.5" in a sniffed BIGINT column, still reads), the rest to VARCHAR (raw text, as in the file).
+  const types = sniffed.map(
+    (c, j) => `${sqlString(c.name)}: '${kinds[j] === "numeric" ? "DOUBLE" : "VARCHAR"}'`,
+  );
+  const relation = `read_csv(${sqlString(path)}, ${base}, types={${types.join(", ")}})`;
+  try {
+    return await select(con, relation, sniffed, kinds, scan.numDataRows);
+  } catch (e) {
+    throw (
+      mapConversionError(e, path) ??
+      new StrataError("CSV_PARSE_ERROR", `DuckDB could not read ${path}: ${(e as Error).message}`, {
+        details: { path },
+        cause: e,
+      })
+    );
+  }
+}
+
+async function select(
+  con: DuckDBConnection,
+  relation: string,
+  columns: readonly { name: string }[],
+  kinds: readonly ColumnKind[],
+  expectedRows: number,
+): Promise<Frame> {
+  const list = columns.map((c, j) => `${sqlIdent(c.name)}::${kinds[j] === "numeric" ? "DOUBLE" : "VARCHAR"}`);
+  const data = await readColumns(con, `SELECT ${list.join(", ")} FROM ${relation}`, kinds, expectedRows);
+  return Frame.fromColumns(columns.map((c, j) => [c.name, data[j]!] as const));
+}
+
+async function readParquet(con: DuckDBConnection, path: string): Promise<Frame> {
+  const relation = `read_parquet(${sqlString(path)})`;
+  let columns: { name: string; type: string }[];
+  try {
+    columns = await describeColumns(con, relation);
+  } catch (e) {
+    throw new StrataError(
+      "CSV_PARSE_ERROR",
+      `${path} is not a readable Parquet file: ${(e as Error).message}`,
+      {
+        details: { path },
+        cause: e,
+      },
+    );
+  }
+  const kinds: ColumnKind[] = columns.map((c) => (NUMERIC_TYPE.test(c.type) ? "numeric" : "string"));
+  const frame = await select(con, relation, columns, kinds, 0);
+  if (frame.numRows === 0) {
+    throw new StrataError("EMPTY_DATA", `${path} has ${columns.length} columns but no rows.`, {
+      details: { path },
+    });
+  }
+  return frame;
+}
+
+/**
+ * Reads a local CSV or Parquet file into a Frame (index "0".."n-1").
+ * @throws SOURCE_NOT_FOUND, EMPTY_DATA, CSV_RAGGED_ROW, CSV_PARSE_ERROR, NON_NUMERIC_VALUE.
+ */
+export async function readTableFile(path: string, options: LoadOptions = {}): Promise<Frame> {
+  const format =
+    options.format === undefined || options.format === "auto" ? await detectFormat(path) : options.format;
+  return withConnection((con) =>
+    format === "parquet" ? readParquet(con, path) : readCsv(con, path, options),
+  );
+}
+
+/**
+ * Loads a table from any source Strata reads: a local path, file://, s3:// or https:// (remote sources are
+ * cached; see fetchToCache). The caller times the step.
+ * @throws the source errors of fetchToCache and the parse errors of readTableFile.
+ * @example const frame = await loadTable("../shared/data/census/acs2015_county_data.csv");
+ */
+export async function loadTable(source: string, options: LoadOptions = {}): Promise<Frame> {
+  const { path } = await fetchToCache(source, options);
+  return readTableFile(path, options);
+}

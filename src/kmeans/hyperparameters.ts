@@ -1,0 +1,186 @@
+/**
+ * K-Means hyperparameters: one declarative table keyed by the SageMaker `kmeans:1` container names (spec
+ * §2.1), with the Python SDK's aliases (`max_iterations`, `tol`, `num_trials`). A string map from a job or an
+ * API call is parsed once, at the boundary, by {@link parseKMeansHyperparameters}; options written in code go
+ * through the same validators in {@link resolveKMeansParams}. Either way the result is a frozen
+ * {@link KMeansParams}; string maps never travel further in.
+ *
+ * Strata fits with full-batch Lloyd (Lloyd 1982) and restarts, not SageMaker's streaming web-scale k-means,
+ * so `mini_batch_size`, `epochs`, `extra_center_factor`, `half_life_time_size` and `local_lloyd_init_method`
+ * are validated with SageMaker's ranges (a job that SageMaker would reject fails here too) but do not change
+ * the fit. `init_method` defaults to `kmeans++`, unlike the container's `random`: SageMaker seeds a *streaming*
+ * pass whose extra centres (k × extra_center_factor) are reduced later by a k-means++ Lloyd, so its first
+ * seeding matters little; Strata's seeding is the start of the final Lloyd run itself, which is exactly where
+ * k-means++ (Arthur & Vassilvitskii 2007) gives better optima in fewer iterations.
+ * @module
+ */
+import { StrataError } from "../errors.js";
+import { type Context, type KMeansParams, TABLE } from "./hyperparameter-table.js";
+
+export type { EvalMetric, InitMethod, KMeansParams } from "./hyperparameter-table.js";
+export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
+
+/**
+ * Options for `new KMeans(...)` from code: camelCase keys, `k` required, everything else defaulted as in the
+ * table. `numTrials` and `extraCenterFactor` also take `"auto"` (both 10, as SageMaker logs).
+ */
+export type KMeansOptions = { readonly k: number } & {
+  readonly [K in Exclude<keyof KMeansParams, "k" | "numTrials" | "extraCenterFactor">]?: KMeansParams[K];
+} & {
+  readonly numTrials?: number | "auto";
+  /** Alias of `numTrials`. */
+  readonly restarts?: number | "auto";
+  readonly extraCenterFactor?: number | "auto";
+};
+
+/** camelCase aliases accepted from code. */
+const CODE_ALIASES: Readonly<Record<string, keyof KMeansParams>> = { restarts: "numTrials" };
+
+/** What the parser knows about the data: its width and, when known, its number of rows. */
+export interface KMeansParseContext {
+  /** Number of features of the training data; `feature_dim` must equal it. */
+  readonly featureDim: number;
+  /** Number of training rows; when given, `k` must not exceed it. */
+  readonly numRows?: number;
+}
+
+const IGNORED_KEYS = new Set(["force_dense"]);
+
+/**
+ * Parses a SageMaker hyperparameter string map (`{k: "7", feature_dim: "5", ...}`) into frozen params.
+ * Keys starting with `_` and `force_dense` are accepted and ignored, as the container does.
+ *
+ * @param map container names (or SDK aliases) to string values
+ * @param context the data's width, and its number of rows when known
+ * @throws StrataError MISSING_HYPERPARAMETER (no `k` or `feature_dim`), UNKNOWN_HYPERPARAMETER (a name not in
+ *   the table; the message lists the allowed names), INVALID_HYPERPARAMETER (a value outside its range, or a
+ *   name given twice through an alias)
+ * @example
+ * const params = parseKMeansHyperparameters({ k: "7", feature_dim: "5" }, { featureDim: 5, numRows: 3218 });
+ * params.initMethod; // "kmeans++"
+ */
+export function parseKMeansHyperparameters(
+  map: Readonly<Record<string, string>>,
+  context: KMeansParseContext,
+): KMeansParams {
+  const byName = new Map<string, (typeof TABLE)[number]>();
+  for (const entry of TABLE) for (const name of [entry.name, ...entry.aliases]) byName.set(name, entry);
+  const seen = new Map<string, string>();
+  const out: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(map)) {
+    if (name.startsWith("_") || IGNORED_KEYS.has(name)) continue;
+    const entry = byName.get(name);
+    if (entry === undefined) {
+      const allowed = TABLE.map((e) => e.name).join(", ");
+      throw new StrataError(
+        "UNKNOWN_HYPERPARAMETER",
+        `Unknown K-Means hyperparameter "${name}": expected one of ${allowed}.`,
+        { details: { name, allowed: TABLE.map((e) => e.name) } },
+      );
+    }
+    const earlier = seen.get(entry.name);
+    if (earlier !== undefined) {
+      throw new StrataError(
+        "INVALID_HYPERPARAMETER",
+        `${earlier} and ${name} both set ${entry.name}: give only one.`,
+        { details: { name: entry.name, given: [earlier, name] } },
+      );
+    }
+    seen.set(entry.name, name);
+    out[entry.key] = entry.parse(name, String(text), context);
+  }
+  for (const entry of TABLE) {
+    if (entry.required && !(entry.key in out)) {
+      throw new StrataError(
+        "MISSING_HYPERPARAMETER",
+        `K-Means needs the hyperparameter ${entry.name} (${entry.expected(context)}).`,
+        { details: { name: entry.name } },
+      );
+    }
+  }
+  return finish(out, context);
+}
+
+/**
+ * Validates options written in code and fills in the defaults. Messages name the camelCase option.
+ *
+ * @param options `k` plus any optional settings; `featureDim` and `numRows` come from the data at fit time
+ * @throws StrataError INVALID_HYPERPARAMETER, UNKNOWN_HYPERPARAMETER
+ * @example
+ * resolveKMeansParams({ k: 7, seed: 1, numTrials: "auto" }).numTrials; // 10
+ */
+export function resolveKMeansParams(
+  options: KMeansOptions,
+  context: Partial<KMeansParseContext> = {},
+): KMeansParams {
+  const out: Record<string, unknown> = {};
+  const seen = new Map<string, string>();
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const canonical = CODE_ALIASES[key] ?? key;
+    const entry = TABLE.find((e) => e.key === canonical);
+    if (entry === undefined) {
+      const allowed = TABLE.map((e) => e.key).join(", ");
+      throw new StrataError(
+        "UNKNOWN_HYPERPARAMETER",
+        `Unknown K-Means option "${key}": expected one of ${allowed}.`,
+        {
+          details: { name: key, allowed: TABLE.map((e) => e.key) },
+        },
+      );
+    }
+    const earlier = seen.get(entry.key);
+    if (earlier !== undefined) {
+      throw new StrataError(
+        "INVALID_HYPERPARAMETER",
+        `${earlier} and ${key} both set ${entry.key}: give only one.`,
+        {
+          details: { name: entry.key, given: [earlier, key] },
+        },
+      );
+    }
+    seen.set(entry.key, key);
+    out[entry.key] = entry.check(key, value, context);
+  }
+  if (!("k" in out)) {
+    throw new StrataError(
+      "MISSING_HYPERPARAMETER",
+      "K-Means needs the option k (an integer of at least 2).",
+      {
+        details: { name: "k" },
+      },
+    );
+  }
+  return finish(out, context);
+}
+
+/** Adds defaults and freezes. `featureDim` defaults to the data's width when the context has one. */
+function finish(values: Record<string, unknown>, context: Partial<Context>): KMeansParams {
+  const out: Record<string, unknown> = {};
+  for (const entry of TABLE) {
+    const value = values[entry.key] ?? entry.defaultValue;
+    if (value !== undefined) out[entry.key] = value;
+  }
+  if (out["featureDim"] === undefined && context.featureDim !== undefined)
+    out["featureDim"] = context.featureDim;
+  if (Array.isArray(out["evalMetrics"])) out["evalMetrics"] = Object.freeze([...out["evalMetrics"]]);
+  return Object.freeze(out) as unknown as KMeansParams;
+}
+
+/**
+ * Checks params against the data they are about to fit: `k` at most the number of rows, `featureDim` equal to
+ * the width (WIDTH_MISMATCH, naming expected and received).
+ *
+ * @throws StrataError INVALID_HYPERPARAMETER, WIDTH_MISMATCH
+ */
+export function checkParamsAgainstData(params: KMeansParams, numRows: number, numFeatures: number): void {
+  if (params.featureDim !== undefined && params.featureDim !== numFeatures) {
+    throw new StrataError(
+      "WIDTH_MISMATCH",
+      `The data has ${numFeatures} features; feature_dim is ${params.featureDim}.`,
+      { details: { expected: params.featureDim, received: numFeatures } },
+    );
+  }
+  const k = TABLE.find((e) => e.key === "k")!;
+  k.check("k", params.k, { numRows, featureDim: numFeatures });
+}

@@ -1,0 +1,149 @@
+/**
+ * A fitted K-Means model: k centroids and, when it came from `KMeans.fit`, a summary of the training run. It
+ * answers SageMaker's inference contract (spec §4.5, §5.7): for each row, `closestCluster` is the 0-based
+ * centroid row and `distanceToCluster` the plain Euclidean (not squared) distance to it. A model built from a
+ * SageMaker artifact's centroid matrix ({@link KMeansModel.fromCentroids}) predicts the same way.
+ * @module
+ */
+import { StrataError } from "../errors.js";
+import { type Matrix, matrix } from "../linalg/matrix.js";
+import { assignNearest } from "./assign.js";
+
+/** What `KMeans.fit` learned beyond the centroids. */
+export interface KMeansTrainingSummary {
+  /** Sum of squared distances of the training rows to their closest final centroid (SageMaker's ssd). */
+  readonly inertia: number;
+  /** inertia / numRows (SageMaker's `train:msd`). */
+  readonly msd: number;
+  /** Lloyd iterations of the winning restart. */
+  readonly iterations: number;
+  /** Whether the winning restart met the tolerance (or its labels stopped changing) before maxIterations. */
+  readonly converged: boolean;
+  /** Number of training rows. */
+  readonly numRows: number;
+  /** 0-based index of the winning restart (lowest inertia; ties go to the earliest). */
+  readonly bestTrial: number;
+  /** Final inertia of every restart, in order. */
+  readonly trialInertias: readonly number[];
+  /** Training rows per cluster, by cluster index. */
+  readonly sizes: readonly number[];
+}
+
+/** Per-row answers of {@link KMeansModel.predict}. */
+export interface KMeansPrediction {
+  /** n: 0-based index of the closest centroid (ties: lowest index). */
+  readonly closestCluster: Int32Array;
+  /** n: Euclidean distance to that centroid. */
+  readonly distanceToCluster: Float64Array;
+}
+
+/** SageMaker's K-Means metrics on some data. */
+export interface KMeansScore {
+  /** Mean squared distance to the closest centroid (NaN for no rows). */
+  readonly msd: number;
+  /** Sum of squared distances to the closest centroid. */
+  readonly ssd: number;
+  /** Rows scored. */
+  readonly numRows: number;
+}
+
+/** An immutable fitted K-Means model. */
+export class KMeansModel {
+  /** Number of clusters. */
+  readonly k: number;
+  /** Number of features each row must have. */
+  readonly numFeatures: number;
+  /** k × numFeatures centroids (a private copy; treat as read-only). */
+  readonly centroids: Matrix;
+  /** The training run, or undefined for a model built from centroids alone. */
+  readonly training: KMeansTrainingSummary | undefined;
+  /** Training inertia (`training.inertia`); NaN when unknown (a model built from centroids alone). */
+  readonly inertia: number;
+  /** Lloyd iterations of the winning restart (`training.iterations`); 0 when unknown. */
+  readonly iterations: number;
+  /** Whether the winning restart converged (`training.converged`); false when unknown. */
+  readonly converged: boolean;
+
+  /**
+   * @param centroids k × d, copied
+   * @param training the training summary (KMeans.fit passes it)
+   * @throws StrataError ARTIFACT_INVALID when there is no centroid or a value is not finite
+   */
+  constructor(centroids: Matrix, training?: KMeansTrainingSummary) {
+    if (centroids.rows < 1 || centroids.cols < 1) {
+      throw new StrataError(
+        "ARTIFACT_INVALID",
+        `A K-Means model needs at least one centroid of at least one feature; got ${centroids.rows}x${centroids.cols}.`,
+        { details: { rows: centroids.rows, cols: centroids.cols } },
+      );
+    }
+    const bad = centroids.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      const r = Math.floor(bad / centroids.cols);
+      throw new StrataError(
+        "ARTIFACT_INVALID",
+        `Centroid ${r}, feature ${bad % centroids.cols} is ${centroids.data[bad]}; centroids must be finite.`,
+        { details: { row: r, column: bad % centroids.cols } },
+      );
+    }
+    this.k = centroids.rows;
+    this.numFeatures = centroids.cols;
+    this.centroids = matrix(centroids.rows, centroids.cols, new Float64Array(centroids.data));
+    this.training = training === undefined ? undefined : Object.freeze({ ...training });
+    this.inertia = training?.inertia ?? Number.NaN;
+    this.iterations = training?.iterations ?? 0;
+    this.converged = training?.converged ?? false;
+    Object.freeze(this);
+  }
+
+  /**
+   * A model from a centroid matrix, e.g. `params[0]` of a SageMaker `model_algo-1` (k × D, float32 widened).
+   * A training summary can be attached when one is known (for instance from a job's stored metrics).
+   *
+   * @throws StrataError ARTIFACT_INVALID
+   * @example
+   * const model = KMeansModel.fromCentroids(fromRows(expected.centroids));
+   */
+  static fromCentroids(centroids: Matrix, training?: KMeansTrainingSummary): KMeansModel {
+    return new KMeansModel(centroids, training);
+  }
+
+  /**
+   * The closest centroid of every row and the Euclidean distance to it.
+   *
+   * @param x n × numFeatures
+   * @throws StrataError WIDTH_MISMATCH when x has a different number of columns
+   * @example
+   * const { closestCluster, distanceToCluster } = model.predict(x);
+   */
+  predict(x: Matrix): KMeansPrediction {
+    this.checkWidth(x);
+    const { labels, dist2 } = assignNearest(x, this.centroids);
+    const distanceToCluster = new Float64Array(dist2.length);
+    for (let i = 0; i < dist2.length; i++) distanceToCluster[i] = Math.sqrt(dist2[i]!);
+    return { closestCluster: labels, distanceToCluster };
+  }
+
+  /**
+   * SageMaker's msd and ssd of `x` against this model's centroids (a test channel's `test:msd`/`test:ssd`).
+   *
+   * @throws StrataError WIDTH_MISMATCH
+   */
+  score(x: Matrix): KMeansScore {
+    this.checkWidth(x);
+    const { dist2 } = assignNearest(x, this.centroids);
+    let ssd = 0;
+    for (let i = 0; i < dist2.length; i++) ssd += dist2[i]!;
+    return { msd: x.rows === 0 ? Number.NaN : ssd / x.rows, ssd, numRows: x.rows };
+  }
+
+  private checkWidth(x: Matrix): void {
+    if (x.cols !== this.numFeatures) {
+      throw new StrataError(
+        "WIDTH_MISMATCH",
+        `Input rows have ${x.cols} values; the model was trained on ${this.numFeatures} features.`,
+        { details: { expected: this.numFeatures, received: x.cols } },
+      );
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Mergeable PCA statistics: the exact summary SageMaker's regular mode builds per worker (spec §1.2), kept
+ * in centred form for accuracy — row count n, column mean (d) and centred scatter Σ (xᵢ − mean)(xᵢ − mean)ᵀ
+ * (d×d). Shards are summarised independently with {@link accumulate} and combined with {@link mergeStats},
+ * the pairwise update of Chan, Golub & LeVeque ("Updating formulae and a pairwise algorithm for computing
+ * sample variances", Stanford CS-79-773, 1979), generalised from variances to the scatter matrix. The
+ * uncentred second moment Σ xᵢxᵢᵀ needed by subtract_mean=false is recovered exactly as scatter + n·mean·meanᵀ.
+ * Stats are plain frozen objects of numbers and Float64Arrays (structured-clone safe for worker threads).
+ * @module
+ */
+import { StrataError } from "../errors.js";
+import { checkFinite, checkWidth, resolveFeatureNames } from "../linalg/checks.js";
+import { accumulateScatter, columnMeans, DEFAULT_PANEL_ROWS, mirrorUpper } from "../linalg/kernels.js";
+import { type Matrix, matrix } from "../linalg/matrix.js";
+import { flipSigns } from "../linalg/sign-flip.js";
+import { symmetricEigen } from "../linalg/sym-eigen.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import type { PCAParams } from "./hyperparameters.js";
+import { PCAModel } from "./pca-model.js";
+
+/** Sufficient statistics of a set of rows. Treat as immutable. */
+export interface PCAStats {
+  readonly numFeatures: number;
+  /** Number of rows summarised. */
+  readonly count: number;
+  /** Column means, length numFeatures (zeros when count = 0). */
+  readonly mean: Float64Array;
+  /** Centred scatter, numFeatures×numFeatures row-major, exactly symmetric. */
+  readonly scatter: Float64Array;
+}
+
+/** Options of {@link accumulate}. */
+export interface AccumulateOptions {
+  /** Rows per panel of the blocked scatter kernel (default 128); affects speed, not the result's meaning. */
+  readonly panelRows?: number;
+}
+
+function stats(numFeatures: number, count: number, mean: Float64Array, scatter: Float64Array): PCAStats {
+  return Object.freeze({ numFeatures, count, mean, scatter });
+}
+
+/** The identity of {@link mergeStats}: no rows over d features. */
+export function emptyStats(numFeatures: number): PCAStats {
+  return stats(numFeatures, 0, new Float64Array(numFeatures), new Float64Array(numFeatures * numFeatures));
+}
+
+/**
+ * Returns new stats covering the rows of `stats` plus those of x (n×d). The batch is centred on its own mean
+ * (two-pass, no cancellation) and merged in. Neither argument is modified.
+ * @throws WIDTH_MISMATCH when x.cols ≠ stats.numFeatures; NON_NUMERIC_VALUE for NaN/±Infinity.
+ * @example
+ * const s = accumulate(emptyStats(x.cols), x);
+ */
+export function accumulate(current: PCAStats, x: Matrix, options: AccumulateOptions = {}): PCAStats {
+  checkWidth(x, current.numFeatures, `the statistics cover ${current.numFeatures} features`);
+  checkFinite(x);
+  if (x.rows === 0) return mergeStats(current, emptyStats(current.numFeatures));
+  const d = x.cols;
+  const mean = columnMeans(x);
+  const scatter = accumulateScatter(
+    x,
+    mean,
+    new Float64Array(d * d),
+    options.panelRows ?? DEFAULT_PANEL_ROWS,
+  );
+  return mergeStats(current, stats(d, x.rows, mean, scatter));
+}
+
+/**
+ * Combines the stats of two disjoint row sets (Chan et al.): n = na + nb, mean = (na·ma + nb·mb)/n,
+ * scatter = Ma + Mb + (na·nb/n)·δδᵀ with δ = mb − ma. Written so that mergeStats(a, b) and mergeStats(b, a)
+ * are bit-identical; associative up to rounding. Returns new stats.
+ * @throws WIDTH_MISMATCH when the widths differ.
+ */
+export function mergeStats(a: PCAStats, b: PCAStats): PCAStats {
+  if (a.numFeatures !== b.numFeatures) {
+    throw new StrataError(
+      "WIDTH_MISMATCH",
+      `Cannot merge statistics over ${a.numFeatures} and ${b.numFeatures} features.`,
+      { details: { expected: a.numFeatures, received: b.numFeatures } },
+    );
+  }
+  const d = a.numFeatures;
+  if (a.count === 0 || b.count === 0) {
+    const src = a.count === 0 ? b : a;
+    return stats(d, src.count, Float64Array.from(src.mean), Float64Array.from(src.scatter));
+  }
+  const n = a.count + b.count;
+  const mean = new Float64Array(d);
+  const delta = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    mean[j] = (a.count * a.mean[j]! + b.count * b.mean[j]!) / n;
+    delta[j] = b.mean[j]! - a.mean[j]!;
+  }
+  const f = (a.count * b.count) / n;
+  const scatter = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    const fi = f * delta[i]!;
+    for (let j = 0; j < d; j++) {
+      const k = i * d + j;
+      scatter[k] = a.scatter[k]! + b.scatter[k]! + fi * delta[j]!;
+    }
+  }
+  return stats(d, n, mean, scatter);
+}
+
+/** Options of {@link finalize}. */
+export interface FinalizeOptions {
+  /** Column names, length numFeatures; default "x0".."x{d-1}". */
+  readonly featureNames?: readonly string[];
+  /** Receives non-fatal events (numerically zero components kept). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Turns stats into a fitted model: symmetric eigen-decomposition of the scatter (or of the uncentred second
+ * moment when `params.subtractMean` is false), top numComponents kept, signs fixed.
+ * @throws INVALID_ARGUMENT (fewer than 2 rows), INVALID_HYPERPARAMETER (num_components above the number of
+ *   features, or feature_dim ≠ width), WIDTH_MISMATCH (featureNames length).
+ */
+export function finalize(s: PCAStats, params: PCAParams, options: FinalizeOptions = {}): PCAModel {
+  const d = s.numFeatures;
+  const n = s.count;
+  const C = params.numComponents;
+  const logger = options.logger ?? silentLogger;
+  if (n < 2) {
+    throw new StrataError("INVALID_ARGUMENT", `PCA needs at least 2 rows to estimate variance; got ${n}.`, {
+      details: { minimum: 2, received: n },
+    });
+  }
+  if (params.featureDim !== undefined && params.featureDim !== d) {
+    throw new StrataError(
+      "INVALID_HYPERPARAMETER",
+      `feature_dim=${params.featureDim} is invalid: expected ${d} (the number of features in the data).`,
+      { details: { name: "feature_dim", value: params.featureDim, expected: d } },
+    );
+  }
+  if (C > d) {
+    throw new StrataError(
+      "INVALID_HYPERPARAMETER",
+      `num_components=${C} is invalid: expected an integer from 1 to ${d} (the number of features).`,
+      { details: { name: "num_components", value: C, maximum: d } },
+    );
+  }
+  // The matrix whose eigenvectors are the components: centred scatter, or Σ xxᵀ = scatter + n·mean·meanᵀ.
+  const moment = Float64Array.from(s.scatter);
+  if (!params.subtractMean) {
+    for (let i = 0; i < d; i++) {
+      for (let j = i; j < d; j++) moment[i * d + j] = moment[i * d + j]! + n * s.mean[i]! * s.mean[j]!;
+    }
+    mirrorUpper(moment, d);
+  }
+  let trace = 0;
+  for (let i = 0; i < d; i++) trace += moment[i * d + i]!;
+  const { values, vectors } = symmetricEigen(matrix(d, d, moment));
+  const raw = matrix(C, d);
+  const singularValues = new Float64Array(C);
+  const explainedVariance = new Float64Array(C);
+  const explainedVarianceRatio = new Float64Array(C);
+  const top = values[d - 1]!;
+  for (let c = 0; c < C; c++) {
+    const idx = d - 1 - c; // eigenvalues ascend; component 0 is the largest
+    const lambda = Math.max(values[idx]!, 0);
+    for (let j = 0; j < d; j++) raw.data[c * d + j] = vectors.data[j * d + idx]!;
+    singularValues[c] = Math.sqrt(lambda);
+    explainedVariance[c] = lambda / (n - 1);
+    explainedVarianceRatio[c] = trace > 0 ? lambda / trace : 0;
+    if (lambda <= d * Number.EPSILON * top) {
+      logger.log(
+        "warn",
+        `PCA component ${c} has (numerically) zero variance: the data has rank below ${C}.`,
+        {
+          component: c,
+          eigenvalue: values[idx]!,
+        },
+      );
+    }
+  }
+  return new PCAModel({
+    featureNames: resolveFeatureNames(options.featureNames, d),
+    subtractMean: params.subtractMean,
+    mean: params.subtractMean ? Float64Array.from(s.mean) : new Float64Array(d),
+    components: flipSigns(raw).components,
+    singularValues,
+    explainedVariance,
+    explainedVarianceRatio,
+    nSamplesSeen: n,
+    totalVariance: trace / (n - 1),
+    varianceRatioBasis: "all-features",
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The PCA estimator (SageMaker `pca:1`, regular mode): holds validated {@link PCAParams} and fits
+ * {@link PCAModel}s. `fit` is exactly `finalize(accumulate(emptyStats(d), x))` — the same code path a sharded
+ * run takes with `mergeStats` in between — so the one-shot and distributed answers agree.
+ * @module
+ */
+import { checkRows } from "../linalg/checks.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { type PCAOptions, type PCAParams, validatePCAOptions } from "./hyperparameters.js";
+import { accumulate, emptyStats, finalize } from "./partial-stats.js";
+import type { PCAModel } from "./pca-model.js";
+
+/** Options of {@link PCA.fit}. */
+export interface PCAFitOptions {
+  /** Column names (length d); default "x0".."x{d-1}". */
+  readonly featureNames?: readonly string[];
+  /** Receives non-fatal events (e.g. numerically zero components). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Principal component analysis by eigen-decomposition of the centred scatter matrix (exact; Float64).
+ * @example
+ * const model = new PCA({ numComponents: 33 }).fit(scaled, { featureNames });
+ * const top5 = model.transform(scaled); // 3218×33, column 0 = largest component
+ */
+export class PCA {
+  readonly params: PCAParams;
+
+  /**
+   * @param paramsOrOptions parsed {@link PCAParams} (from `parsePCAHyperparameters`) or typed options; both
+   *   are (re)validated, so a hand-built params object cannot skip the rules.
+   * @throws INVALID_HYPERPARAMETER, MISSING_HYPERPARAMETER, UNKNOWN_HYPERPARAMETER, NOT_IMPLEMENTED
+   *   (algorithm_mode=randomized), as `parsePCAHyperparameters`.
+   */
+  constructor(paramsOrOptions: PCAParams | PCAOptions) {
+    this.params = validatePCAOptions(paramsOrOptions);
+  }
+
+  /**
+   * Fits the model on x (n×d, n ≥ 2). x is not modified; the same x always gives a bit-identical model.
+   * @throws INVALID_ARGUMENT (fewer than 2 rows), INVALID_HYPERPARAMETER (num_components > d, or
+   *   feature_dim ≠ d), NON_NUMERIC_VALUE (NaN/±Infinity), WIDTH_MISMATCH (featureNames length).
+   */
+  fit(x: Matrix, options: PCAFitOptions = {}): PCAModel {
+    checkRows(x, 2, "PCA.fit");
+    const logger = options.logger ?? silentLogger;
+    const stats = accumulate(emptyStats(x.cols), x);
+    const model = finalize(stats, this.params, { featureNames: options.featureNames, logger });
+    logger.log("debug", `PCA fitted ${model.numComponents} of ${x.cols} components on ${x.rows} rows.`);
+    return model;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Writes a run's outputs into the out dir: summary.json and assignments.csv (the DESIGN.md contract). Every
+ * file is written to a temporary name in the same directory and renamed into place, so a reader never sees
+ * half a file and a crash leaves the previous run's outputs intact.
+ * @module
+ */
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { StrataError } from "../errors.js";
+import type { SegmentationResult } from "./segmentation.js";
+import type { Summary } from "./summary.js";
+
+export interface WrittenOutputs {
+  readonly outDir: string;
+  readonly files: readonly string[];
+}
+
+/** Writes `contents` to `path` atomically (temp file in the same directory, then rename). */
+export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temp, contents);
+    await rename(temp, path);
+  } catch (cause) {
+    await rm(temp, { force: true });
+    throw new StrataError("OUTPUT_NOT_WRITABLE", `Could not write ${path}: ${(cause as Error).message}.`, {
+      details: { path },
+      cause,
+    });
+  }
+}
+
+/** Creates the out dir (and parents), naming it in the error when that fails. */
+export async function ensureOutDir(outDir: string): Promise<string> {
+  const dir = resolve(outDir);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new StrataError(
+      "OUTPUT_NOT_WRITABLE",
+      `Could not create the out dir ${dir}: ${(cause as Error).message}.`,
+      {
+        details: { path: dir },
+        cause,
+      },
+    );
+  }
+  return dir;
+}
+
+/** assignments.csv: id and index columns, comp_1..comp_n, closest_cluster, distance_to_cluster. */
+export function assignmentsCsv(result: SegmentationResult, idColumns: readonly string[]): string {
+  const { identifiers: table, projections, closestCluster, distanceToCluster } = result;
+  const header = [
+    ...idColumns,
+    ...Array.from({ length: result.kept }, (_, i) => `comp_${i + 1}`),
+    "closest_cluster",
+    "distance_to_cluster",
+  ];
+  const idValues = idColumns.map((name) =>
+    table.numericColumnNames.includes(name)
+      ? Array.from(table.column(name), (v) => String(v))
+      : table.stringColumn(name).map((v) => csvField(v ?? "")),
+  );
+  const lines = [header.join(",")];
+  for (let i = 0; i < projections.rows; i++) {
+    const fields = idValues.map((col) => col[i]!);
+    for (let j = 0; j < projections.cols; j++)
+      fields.push(String(projections.data[i * projections.cols + j]));
+    fields.push(String(closestCluster[i]), String(distanceToCluster[i]));
+    lines.push(fields.join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Writes summary.json and assignments.csv. */
+export async function writeRunOutputs(
+  outDir: string,
+  summary: Summary,
+  result: SegmentationResult,
+  idColumns: readonly string[],
+): Promise<WrittenOutputs> {
+  const dir = await ensureOutDir(outDir);
+  const summaryPath = join(dir, "summary.json");
+  const assignmentsPath = join(dir, "assignments.csv");
+  await writeFileAtomic(assignmentsPath, assignmentsCsv(result, idColumns));
+  await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  return { outDir: dir, files: [summaryPath, assignmentsPath] };
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,227 @@
+/**
+ * The segmentation workflow behind `strata run`: the SageMaker census notebook, step by step.
+ *
+ *   source ──load──▶ Frame (3220 x 37) ──clean──▶ dropna, index "State-County", drop ids ──▶ 3218 x 34
+ *     ──describe──▶ pandas-style statistics (raw and scaled)
+ *     ──scale──▶ MinMax to [0, 1] (fitted parameters kept)
+ *     ──pca──▶ PCA training (num_components = features - 1) ──▶ PCAModel
+ *     ──project──▶ top n components of every row (n = --components)
+ *     ──kmeans──▶ K-Means training on the projections (k = --clusters) ──▶ KMeansModel
+ *     ──assign──▶ closest_cluster, distance_to_cluster (Euclidean) for every row
+ *     ──explain──▶ component makeup and names, cluster sizes, centroids, silhouette
+ *
+ * Each step is timed. Nothing here writes files: the caller turns the result into outputs (see outputs.ts),
+ * so a failure anywhere leaves the out dir untouched. How models are trained is a `Trainers` strategy: in
+ * process for tests and benchmarks, or as registered training jobs for `strata run`.
+ * @module
+ */
+import { cleanTable } from "../data/clean/clean-table.js";
+import { type DescribeResult, describe } from "../data/describe.js";
+import type { Frame } from "../data/frame.js";
+import { loadTable } from "../data/load.js";
+import { KMeans } from "../kmeans/kmeans.js";
+import type { KMeansModel } from "../kmeans/kmeans-model.js";
+import { silhouetteScore } from "../kmeans/metrics.js";
+import { type Matrix, selectColumns } from "../linalg/matrix.js";
+import { PCA } from "../pca/pca.js";
+import type { PCAModel } from "../pca/pca-model.js";
+import { MinMaxScaler, type MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { checkDataOptions, checkStaticOptions, type SegmentationOptions } from "./options.js";
+
+/** How the two models are trained: in process, or through training jobs. */
+export interface Trainers {
+  pca(x: Matrix, featureNames: readonly string[], numComponents: number): Promise<PCAModel>;
+  kmeans(
+    z: Matrix,
+    featureNames: readonly string[],
+    options: { k: number; seed: number; restarts: number },
+  ): Promise<KMeansModel>;
+}
+
+/** Trains both models directly in this thread. */
+export const inProcessTrainers: Trainers = {
+  async pca(x, featureNames, numComponents) {
+    return new PCA({ numComponents }).fit(x, { featureNames });
+  },
+  async kmeans(z, _featureNames, { k, seed, restarts }) {
+    return new KMeans({ k, seed, restarts, initMethod: "kmeans++" }).fit(z);
+  },
+};
+
+export type StepName =
+  | "load"
+  | "clean"
+  | "describe"
+  | "scale"
+  | "pca"
+  | "project"
+  | "kmeans"
+  | "assign"
+  | "explain";
+export const STEPS: readonly StepName[] = [
+  "load",
+  "clean",
+  "describe",
+  "scale",
+  "pca",
+  "project",
+  "kmeans",
+  "assign",
+  "explain",
+];
+
+export interface StepHooks {
+  onStepStart?(step: StepName): void;
+  onStepDone?(step: StepName, elapsedMs: number, detail: string): void;
+}
+
+export interface SegmentationResult {
+  readonly source: string;
+  readonly loadedRows: number;
+  readonly droppedRows: readonly string[];
+  readonly features: readonly string[];
+  /** The cleaned features, indexed "State-County". */
+  readonly table: Frame;
+  /** Id and index columns (CensusId, State, County) of the used rows, in the same order. */
+  readonly identifiers: Frame;
+  readonly describeRaw: DescribeResult;
+  readonly describeScaled: DescribeResult;
+  readonly scaler: MinMaxScalerModel;
+  readonly scaled: Matrix;
+  readonly pca: PCAModel;
+  readonly kept: number;
+  /** rows x kept: each row's coordinates on the top components, largest first. */
+  readonly projections: Matrix;
+  readonly kmeans: KMeansModel;
+  readonly closestCluster: Int32Array;
+  readonly distanceToCluster: Float64Array;
+  readonly sizes: readonly number[];
+  readonly silhouette: number;
+  readonly timings: Readonly<Record<StepName, number>>;
+}
+
+export interface RunContext {
+  readonly trainers?: Trainers;
+  readonly hooks?: StepHooks;
+  readonly logger?: Logger;
+}
+
+/** Runs the whole workflow; see the module comment for the steps. Throws StrataError on bad input. */
+export async function runSegmentation(
+  options: SegmentationOptions,
+  { trainers = inProcessTrainers, hooks = {}, logger = silentLogger }: RunContext = {},
+): Promise<SegmentationResult> {
+  checkStaticOptions(options);
+  const timings = {} as Record<StepName, number>;
+  const step = async <T>(
+    name: StepName,
+    work: () => T | Promise<T>,
+    detail: (value: T) => string,
+  ): Promise<T> => {
+    hooks.onStepStart?.(name);
+    const started = performance.now();
+    const value = await work();
+    timings[name] = performance.now() - started;
+    hooks.onStepDone?.(name, timings[name], detail(value));
+    return value;
+  };
+
+  const raw = await step(
+    "load",
+    () => loadTable(options.source, { logger }),
+    (f) => `${f.numRows} rows x ${f.columnNames.length} columns`,
+  );
+  const cleaned = await step(
+    "clean",
+    () => cleanTable(raw, { indexColumns: options.indexColumns, dropColumns: options.idColumns }),
+    (c) =>
+      `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${c.droppedRows.join(", ")})` : ""}`,
+  );
+  const features = cleaned.frame.numericColumnNames;
+  const pcaComponents = checkDataOptions(options, { rows: cleaned.usedRows, features: features.length });
+  const x = cleaned.frame.toMatrix(features);
+
+  const describeRaw = await step(
+    "describe",
+    () => describe(cleaned.frame.select(features)),
+    () => `${features.length} features`,
+  );
+  const scaled = await step(
+    "scale",
+    () => {
+      const scaler = new MinMaxScaler().fit(x, { featureNames: features });
+      return { scaler, matrix: scaler.transform(x) };
+    },
+    () => "min-max to [0, 1]",
+  );
+  const describeScaled = describe(cleaned.frame.withNumericColumns(features, scaled.matrix));
+
+  const pca = await step(
+    "pca",
+    () => trainers.pca(scaled.matrix, features, pcaComponents),
+    (m) => `${m.numComponents} components`,
+  );
+  const kept = options.components;
+  const projections = await step(
+    "project",
+    () => selectColumns(pca.transform(scaled.matrix), range(kept)),
+    () => `top ${kept} of ${pca.numComponents}`,
+  );
+  const componentNames = range(kept).map((i) => `comp_${i + 1}`);
+  const kmeans = await step(
+    "kmeans",
+    () =>
+      trainers.kmeans(projections, componentNames, {
+        k: options.clusters,
+        seed: options.seed,
+        restarts: options.restarts,
+      }),
+    (m) => `k=${m.k}, inertia ${m.inertia.toFixed(4)}`,
+  );
+  const assigned = await step(
+    "assign",
+    () => kmeans.predict(projections),
+    () => `${projections.rows} rows`,
+  );
+  const explained = await step(
+    "explain",
+    () => ({
+      sizes: clusterSizes(assigned.closestCluster, kmeans.k),
+      silhouette: silhouetteScore(projections, assigned.closestCluster),
+    }),
+    (e) => `silhouette ${e.silhouette.toFixed(4)}`,
+  );
+
+  return {
+    source: options.source,
+    loadedRows: raw.numRows,
+    droppedRows: cleaned.droppedRows,
+    features,
+    table: cleaned.frame,
+    identifiers: cleaned.identifiers,
+    describeRaw,
+    describeScaled,
+    scaler: scaled.scaler,
+    scaled: scaled.matrix,
+    pca,
+    kept,
+    projections,
+    kmeans,
+    closestCluster: assigned.closestCluster,
+    distanceToCluster: assigned.distanceToCluster,
+    sizes: explained.sizes,
+    silhouette: explained.silhouette,
+    timings,
+  };
+}
+
+function clusterSizes(labels: Int32Array, k: number): number[] {
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of labels) sizes[label]!++;
+  return sizes;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

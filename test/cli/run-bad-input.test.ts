@@ -1,0 +1,72 @@
+/**
+ * Issue 2: bad input to `strata run` gives a clear message on stderr, a non-zero exit, and writes nothing.
+ */
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { censusCsvPath } from "../helpers/census.js";
+import { runCli, tempDir } from "../helpers/cli.js";
+
+const HEADER = "CensusId,State,County,TotalPop,Income,Poverty";
+const GOOD_ROWS = [
+  "1001,Alabama,Autauga,55221,51281,12.9",
+  "1003,Alabama,Baldwin,195121,50254,13.4",
+  "1005,Alabama,Barbour,26932,32964,26.7",
+];
+
+async function expectFailure(csv: string | null, args: string[], pattern: RegExp): Promise<void> {
+  const dir = tempDir();
+  const data = join(dir, "input.csv");
+  if (csv !== null) writeFileSync(data, csv);
+  const out = join(dir, "out");
+  const result = await runCli(["run", "--data", data, "--out", out, ...args]);
+  assert.notEqual(result.code, 0, `expected failure, got: ${result.stdout}`);
+  assert.match(result.stderr, pattern);
+  assert.equal(result.stdout, "", "nothing on stdout");
+  assert.equal(existsSync(out), false, "nothing written to --out");
+}
+
+describe("strata run rejects bad input", () => {
+  test("missing file names the path", () => expectFailure(null, [], /input\.csv/));
+  test("empty file", () => expectFailure("", [], /empty|no header/i));
+  test("ragged row names the line", () =>
+    expectFailure(
+      [HEADER, ...GOOD_ROWS.slice(0, 2), "1007,Alabama,Bibb,22604", GOOD_ROWS[2]].join("\n"),
+      [],
+      /line 4/i,
+    ));
+  test("non-numeric value names column and row", () =>
+    expectFailure(
+      [HEADER, GOOD_ROWS[0], "1003,Alabama,Baldwin,195121,lots,13.4", GOOD_ROWS[2]].join("\n"),
+      ["--components", "2", "--clusters", "2"],
+      /Income.*(row|line)|(row|line).*Income/i,
+    ));
+  test("duplicate index values are named", () =>
+    expectFailure(
+      [HEADER, GOOD_ROWS[0], GOOD_ROWS[1], "1009,Alabama,Baldwin,57322,46212,16.6"].join("\n"),
+      ["--components", "2", "--clusters", "2"],
+      /Alabama-Baldwin/,
+    ));
+  test("--components larger than the feature count names the limit", async () => {
+    const out = join(tempDir(), "out");
+    const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--components", "40"]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /--components 40.*34/);
+    assert.equal(existsSync(out), false);
+  });
+  test("--clusters larger than the row count names the limit", async () => {
+    const out = join(tempDir(), "out");
+    const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--clusters", "5000"]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /--clusters 5000.*3218/);
+    assert.equal(existsSync(out), false);
+  });
+  test("a flag that is not an integer", async () => {
+    const out = join(tempDir(), "out");
+    const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--clusters", "seven"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--clusters "seven" is invalid/);
+    assert.equal(existsSync(out), false);
+  });
+});

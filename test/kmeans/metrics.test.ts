@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { adjustedRandIndex } from "../../src/kmeans/agreement.js";
+import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
+import {
+  daviesBouldinScore,
+  meanSquaredDistance,
+  silhouetteScore,
+  sumSquaredDistance,
+} from "../../src/kmeans/metrics.js";
+import { fromRows, matrix } from "../../src/linalg/matrix.js";
+import { createRng } from "../../src/linalg/rng.js";
+import { expectClose } from "../helpers/expect-close.js";
+
+const FOUR = fromRows([[0], [1], [4], [5]]);
+
+function randomData(n: number, d: number, seed: number) {
+  const rng = createRng(seed);
+  const x = matrix(n, d);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.nextGaussian() + (Math.floor(i / d) % 7);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 7);
+  return { x, labels };
+}
+
+describe("silhouette", () => {
+  test("hand-computed: (7/9 + 5/7) / 2 on four 1-d points", () => {
+    expectClose(silhouetteScore(FOUR, [0, 0, 1, 1]), 47 / 63, { rtol: 1e-15 }, "silhouette");
+  });
+
+  test("singleton clusters score 0 (scikit-learn's convention)", () => {
+    expectClose(
+      silhouetteScore(fromRows([[0], [1], [5]]), [0, 0, 1]),
+      (0.8 + 0.75) / 3,
+      { rtol: 1e-15 },
+      "silhouette",
+    );
+  });
+
+  test("labels are compared by equality only", () => {
+    assert.equal(silhouetteScore(FOUR, [7, 7, -2, -2]), silhouetteScore(FOUR, [0, 0, 1, 1]));
+  });
+
+  test("fewer than 2 or more than n − 1 distinct labels, or a wrong label count, are rejected", () => {
+    assert.throws(
+      () => silhouetteScore(FOUR, [0, 0, 0, 0]),
+      /needs from 2 to 3 distinct labels \(n − 1\); got 1/,
+    );
+    assert.throws(() => silhouetteScore(FOUR, [0, 1, 2, 3]), /got 4\./);
+    assert.throws(() => silhouetteScore(FOUR, [0, 1]), /got 2 labels for 4 rows/);
+  });
+
+  test("3,218 × 5 rows take well under 0.5 s", () => {
+    const { x, labels } = randomData(3218, 5, 1);
+    const start = performance.now();
+    const s = silhouetteScore(x, labels);
+    const ms = performance.now() - start;
+    assert.ok(Number.isFinite(s));
+    assert.ok(ms < 500, `silhouette took ${ms.toFixed(0)} ms`);
+  });
+
+  test("sampleSize: a seeded subset; n rows gives the exact score", () => {
+    const { x, labels } = randomData(400, 3, 2);
+    assert.equal(silhouetteScore(x, labels, { sampleSize: 400 }), silhouetteScore(x, labels));
+    const a = silhouetteScore(x, labels, { sampleSize: 100, seed: 5 });
+    assert.equal(a, silhouetteScore(x, labels, { sampleSize: 100, seed: 5 }));
+    assert.notEqual(a, silhouetteScore(x, labels, { sampleSize: 100, seed: 6 }));
+    assert.throws(
+      () => silhouetteScore(x, labels, { sampleSize: 1 }),
+      /sampleSize=1 is invalid: expected an integer from 2 to 400/,
+    );
+  });
+});
+
+describe("Davies–Bouldin", () => {
+  test("hand-computed: (0.5 + 0.5) / 4 on four 1-d points", () => {
+    assert.equal(daviesBouldinScore(FOUR, [0, 0, 1, 1]), 0.25);
+  });
+
+  test("0 when every cluster has zero scatter", () => {
+    assert.equal(daviesBouldinScore(fromRows([[1], [1], [3], [3]]), [0, 0, 1, 1]), 0);
+  });
+});
+
+describe("msd and ssd", () => {
+  test("by hand, and equal to KMeansModel.score", () => {
+    const centroids = fromRows([[0.5], [4.5]]);
+    assert.equal(sumSquaredDistance(FOUR, centroids), 1);
+    assert.equal(meanSquaredDistance(FOUR, centroids), 0.25);
+    assert.deepEqual(KMeansModel.fromCentroids(centroids).score(FOUR), { msd: 0.25, ssd: 1, numRows: 4 });
+    assert.throws(
+      () => sumSquaredDistance(fromRows([[1, 2]]), centroids),
+      /Input rows have 2 values; the centroids have 1/,
+    );
+  });
+});
+
+describe("adjusted Rand index (values from sklearn.metrics.adjusted_rand_score)", () => {
+  test("1 up to relabelling; sklearn's documented examples", () => {
+    assert.equal(adjustedRandIndex([0, 0, 1, 1, 2], [2, 2, 0, 0, 1]), 1);
+    expectClose(adjustedRandIndex([0, 0, 1, 2], [0, 0, 1, 1]), 0.5714285714285714, { rtol: 1e-15 }, "ARI");
+    assert.equal(adjustedRandIndex([0, 0, 0, 0], [0, 1, 2, 3]), 0);
+    expectClose(adjustedRandIndex([0, 0, 1, 1], [0, 1, 0, 1]), -0.5, { rtol: 1e-15 }, "ARI");
+  });
+});

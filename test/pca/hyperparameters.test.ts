@@ -1,0 +1,182 @@
+/**
+ * PCA hyperparameter parsing: every rule of the table, SageMaker SDK-style values, ignored internal keys,
+ * and messages that name the parameter, the value and the allowed range.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parsePCAHyperparameters, validatePCAOptions } from "../../src/pca/hyperparameters.js";
+import { PCA } from "../../src/pca/pca.js";
+import { MemoryLogger } from "../../src/util/logger.js";
+
+function rejects(fn: () => unknown, code: string, message: RegExp | string): void {
+  assert.throws(fn, (e: Error & { code?: string }) => {
+    assert.equal(e.code, code);
+    if (typeof message === "string") assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    return true;
+  });
+}
+
+describe("parsePCAHyperparameters", () => {
+  test("the census notebook's map, with defaults filled and the result frozen", () => {
+    const p = parsePCAHyperparameters(
+      { feature_dim: "34", mini_batch_size: "500", num_components: "33" },
+      { featureDim: 34 },
+    );
+    assert.deepEqual(p, {
+      featureDim: 34,
+      numComponents: 33,
+      miniBatchSize: 500,
+      algorithmMode: "regular",
+      subtractMean: true,
+      extraComponents: -1,
+    });
+    assert.ok(Object.isFrozen(p));
+  });
+
+  test("num_components: required, integer from 1 to the number of features", () => {
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "40" }, { featureDim: 34 }),
+      "INVALID_HYPERPARAMETER",
+      "num_components=40 is invalid: expected an integer from 1 to 34 (the number of features).",
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "0" }),
+      "INVALID_HYPERPARAMETER",
+      /num_components=0 .*positive integer/,
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "2.5" }),
+      "INVALID_HYPERPARAMETER",
+      /num_components=2.5/,
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "" }),
+      "INVALID_HYPERPARAMETER",
+      /num_components="" is invalid/,
+    );
+    rejects(() => parsePCAHyperparameters({}), "MISSING_HYPERPARAMETER", /num_components is required/);
+    // The limit also comes from feature_dim when the data width is not known yet.
+    rejects(
+      () => parsePCAHyperparameters({ feature_dim: "10", num_components: "11" }),
+      "INVALID_HYPERPARAMETER",
+      /expected an integer from 1 to 10/,
+    );
+    assert.equal(parsePCAHyperparameters({ num_components: "34" }, { featureDim: 34 }).numComponents, 34);
+  });
+
+  test("feature_dim: positive integer equal to the data width", () => {
+    rejects(
+      () => parsePCAHyperparameters({ feature_dim: "20", num_components: "3" }, { featureDim: 34 }),
+      "INVALID_HYPERPARAMETER",
+      "feature_dim=20 is invalid: expected 34 (the number of features in the data).",
+    );
+    rejects(
+      () => parsePCAHyperparameters({ feature_dim: "-1", num_components: "3" }),
+      "INVALID_HYPERPARAMETER",
+      /feature_dim=-1/,
+    );
+  });
+
+  test("mini_batch_size, extra_components, subtract_mean, algorithm_mode", () => {
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", mini_batch_size: "0" }),
+      "INVALID_HYPERPARAMETER",
+      /mini_batch_size=0 is invalid: expected a positive integer\./,
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", extra_components: "-2" }),
+      "INVALID_HYPERPARAMETER",
+      /extra_components=-2 .*>= -1/,
+    );
+    assert.equal(
+      parsePCAHyperparameters({ num_components: "3", extra_components: "12" }).extraComponents,
+      12,
+    );
+    for (const [raw, value] of [
+      ["True", true],
+      ["False", false],
+      ["true", true],
+      ["FALSE", false],
+    ] as const) {
+      assert.equal(parsePCAHyperparameters({ num_components: "3", subtract_mean: raw }).subtractMean, value);
+    }
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", subtract_mean: "yes" }),
+      "INVALID_HYPERPARAMETER",
+      "subtract_mean=yes is invalid: expected true or false.",
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", algorithm_mode: "fast" }),
+      "INVALID_HYPERPARAMETER",
+      /algorithm_mode=fast .*"regular", "randomized"/,
+    );
+  });
+
+  test("algorithm_mode=randomized is refused clearly for now", () => {
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", algorithm_mode: "randomized" }),
+      "NOT_IMPLEMENTED",
+      /^algorithm_mode=randomized arrives with the scale-out work; use regular/,
+    );
+    rejects(
+      () => new PCA({ numComponents: 3, algorithmMode: "randomized" }),
+      "NOT_IMPLEMENTED",
+      /use regular/,
+    );
+  });
+
+  test("internal keys are ignored (and logged); other unknown keys are refused with the allowed names", () => {
+    const logger = new MemoryLogger();
+    const internal = {
+      _num_gpus: "auto",
+      _log_level: "info",
+      force_dense: "true",
+      epochs: "1",
+      _kvstore: "dist_sync",
+      _num_kv_servers: "auto",
+      _tuning_objective_metric: "x",
+    };
+    assert.equal(parsePCAHyperparameters({ num_components: "3", ...internal }, { logger }).numComponents, 3);
+    assert.equal(logger.events.length, Object.keys(internal).length);
+    assert.ok(logger.events.every((e) => e.level === "debug" && e.message.startsWith("Ignoring")));
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", num_component: "3" }),
+      "UNKNOWN_HYPERPARAMETER",
+      'Unknown PCA hyperparameter "num_component": expected one of "feature_dim", "num_components", "mini_batch_size", "algorithm_mode", "subtract_mean", "extra_components".',
+    );
+  });
+});
+
+describe("typed options", () => {
+  test("same rules and messages as the wire map", () => {
+    assert.deepEqual(validatePCAOptions({ numComponents: 33, subtractMean: false }), {
+      featureDim: undefined,
+      numComponents: 33,
+      miniBatchSize: undefined,
+      algorithmMode: "regular",
+      subtractMean: false,
+      extraComponents: -1,
+    });
+    rejects(
+      () => validatePCAOptions({ numComponents: 40 }, 34),
+      "INVALID_HYPERPARAMETER",
+      "num_components=40 is invalid: expected an integer from 1 to 34 (the number of features).",
+    );
+    rejects(() => new PCA({ numComponents: 1.5 }), "INVALID_HYPERPARAMETER", /num_components=1.5/);
+    rejects(
+      () => new PCA({ numComponents: 2, subtractMean: "True" as never }),
+      "INVALID_HYPERPARAMETER",
+      /subtract_mean=True .*true or false/,
+    );
+    rejects(
+      () => new PCA({ numComponents: 2, k: 3 } as never),
+      "UNKNOWN_HYPERPARAMETER",
+      /Unknown PCA option "k"/,
+    );
+    const parsed = parsePCAHyperparameters({ num_components: "2" });
+    assert.deepEqual(new PCA(parsed).params, parsed);
+    assert.ok(Object.isFrozen(new PCA(parsed).params));
+  });
+});
