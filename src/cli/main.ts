@@ -6,7 +6,10 @@
  */
 import { Command, CommanderError } from "commander";
 import { STRATA_VERSION } from "../version.js";
+import { registerJobs } from "./commands/jobs.js";
+import { registerModel } from "./commands/model.js";
 import { registerRun } from "./commands/run.js";
+import { registerTrain } from "./commands/train.js";
 import { reportError } from "./output.js";
 
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerTrain(program);
+  registerJobs(program);
+  registerModel(program);
   return program;
 }
 

@@ -1,0 +1,71 @@
+/**
+ * The contract between the training-job machinery and an algorithm (PCA, K-Means). A job parses SageMaker's
+ * string hyperparameters once with `parseHyperParameters`, then calls `train` inside a worker thread with the
+ * decoded channels; the algorithm returns the files that go into model.tar.gz, a metadata document Strata
+ * writes beside it, and the final metrics. Algorithms know nothing about SQLite, threads or object storage.
+ * @module
+ */
+import type { Matrix } from "../linalg/matrix.js";
+import type { Logger } from "../util/logger.js";
+
+/** The algorithms Strata trains, by their SageMaker image repository names. */
+export type AlgorithmName = "pca" | "kmeans";
+
+/** One decoded channel (train or test): rows x features, with feature names when the source had a header. */
+export interface ChannelData {
+  readonly matrix: Matrix;
+  readonly featureNames: readonly string[] | null;
+}
+
+export interface TrainingContext {
+  readonly logger: Logger;
+  /** Aborted when the job is stopped or exceeds MaxRuntimeInSeconds; long loops check it. */
+  readonly signal: AbortSignal;
+  /** Reports progress in [0, 1] with an optional message (shown by `jobs describe` and `--wait`). */
+  progress(fraction: number, message?: string): void;
+}
+
+export interface ArtifactFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface FinalMetric {
+  /** SageMaker metric name, e.g. "train:msd", "test:ssd". */
+  readonly name: string;
+  readonly value: number;
+}
+
+export interface TrainingResult {
+  /** Files at the root of model.tar.gz (at least model_algo-1). */
+  readonly files: readonly ArtifactFile[];
+  /** Strata's metadata (feature names, hyperparameters, metrics, format version); SageMaker ignores it. */
+  readonly metadata: Record<string, unknown>;
+  readonly metrics: readonly FinalMetric[];
+}
+
+export interface DataShape {
+  readonly featureDim: number;
+  readonly numRows: number;
+}
+
+export interface TrainingAlgorithm<P = unknown> {
+  readonly name: AlgorithmName;
+  /**
+   * Checks names, types and the ranges that do not depend on the data, before a job exists (CreateTrainingJob
+   * fails fast). Throws StrataError naming the parameter.
+   */
+  checkHyperParameters(map: Readonly<Record<string, string>>): void;
+  /**
+   * Validates SageMaker's string map against the algorithm's table with the data's shape known (ranges such
+   * as num_components <= features, k <= rows); throws StrataError naming the parameter. A missing
+   * `feature_dim` is taken from the data (a Strata convenience; SageMaker requires it).
+   */
+  parseHyperParameters(map: Readonly<Record<string, string>>, shape: DataShape, logger?: Logger): P;
+  train(
+    train: ChannelData,
+    test: ChannelData | null,
+    params: P,
+    context: TrainingContext,
+  ): Promise<TrainingResult>;
+}

@@ -1,0 +1,79 @@
+/**
+ * K-Means as a training-job algorithm: SageMaker's `kmeans:1` hyperparameters (src/kmeans), Lloyd with
+ * restarts, and `model_algo-1` as an NDArray list of one float32 array [k, D] of centroids (spec §5.1).
+ *
+ * Metrics (spec §2.3): `train:msd` and `train:ssd` always; `test:msd` and `test:ssd` when a test channel is
+ * given (both, whatever `eval_metrics` says: the values are cheap and the list is validated only).
+ * The fit checks the abort signal before every Lloyd iteration, so StopTrainingJob and MaxRuntimeInSeconds
+ * take effect within one iteration.
+ * @module
+ */
+import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
+import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
+import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
+
+export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
+  name: "kmeans",
+
+  checkHyperParameters(map) {
+    // The data width is unknown yet: a placeholder feature_dim lets the other rows of the table be checked.
+    const withDim = map["feature_dim"] === undefined ? { ...map, feature_dim: "1" } : map;
+    parseKMeansHyperparameters(withDim, {} as { featureDim: number });
+  },
+
+  parseHyperParameters(map, shape) {
+    const withDim =
+      map["feature_dim"] === undefined ? { ...map, feature_dim: String(shape.featureDim) } : map;
+    return parseKMeansHyperparameters(withDim, { featureDim: shape.featureDim, numRows: shape.numRows });
+  },
+
+  async train(train: ChannelData, test: ChannelData | null, params, context) {
+    const x = train.matrix;
+    context.progress(0, `fitting K-Means k=${params.k} on ${x.rows} rows x ${x.cols} features`);
+    let lastReport = 0;
+    const model = new KMeans(params).fit(x, {
+      logger: context.logger,
+      signal: context.signal,
+      onIteration: (e) => {
+        const now = Date.now();
+        if (now - lastReport < 200) return;
+        lastReport = now;
+        const fraction = (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials;
+        context.progress(
+          fraction,
+          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}, inertia ${e.inertia}`,
+        );
+      },
+    });
+    const training = model.training!;
+    const metrics: FinalMetric[] = [
+      { name: "train:msd", value: training.msd },
+      { name: "train:ssd", value: training.inertia },
+    ];
+    context.logger.log("info", `#quality_metric: host=algo-1, train msd <loss>=${training.msd}`);
+    if (test !== null) {
+      const score = model.score(test.matrix);
+      metrics.push({ name: "test:msd", value: score.msd }, { name: "test:ssd", value: score.ssd });
+      context.logger.log("info", `#quality_metric: host=algo-1, test msd <loss>=${score.msd}`);
+      context.logger.log("info", `#quality_metric: host=algo-1, test ssd <loss>=${score.ssd}`);
+    }
+    context.progress(1);
+    return {
+      files: [{ name: "model_algo-1", bytes: encodeKMeansArtifactFile(model.centroids) }],
+      metadata: {
+        k: model.k,
+        numFeatures: model.numFeatures,
+        featureNames: train.featureNames === null ? null : [...train.featureNames],
+        inertia: training.inertia,
+        msd: training.msd,
+        iterations: training.iterations,
+        converged: training.converged,
+        numRows: training.numRows,
+        bestTrial: training.bestTrial,
+        trialInertias: [...training.trialInertias],
+        sizes: [...training.sizes],
+      },
+      metrics,
+    };
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * PCA as a training-job algorithm: SageMaker's `pca:1` hyperparameters (src/pca), a regular-mode fit, and
+ * `model_algo-1` as the named NDArray dict {s, v, mean} in float32 with `s` ascending (spec §1.3, §5.1).
+ *
+ * Metrics: SageMaker's PCA container reports none we could confirm (spec §2.3, §8 item 10), so Strata emits
+ * two of its own, documented in docs/training-jobs.md:
+ * - `train:explained_variance_ratio` — share of the training data's total variance the kept components
+ *   explain (sum of the exact ratios, 0..1);
+ * - `test:reconstruction_msd` (test channel only) — mean over test rows of ‖x − inverse(transform(x))‖².
+ * @module
+ */
+import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
+import type { Matrix } from "../../linalg/matrix.js";
+import { PCA, type PCAParams, parsePCAHyperparameters } from "../../pca/index.js";
+import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
+
+/** Mean squared reconstruction error of `x` through the kept components. */
+function reconstructionMsd(model: ReturnType<PCA["fit"]>, x: Matrix): number {
+  const back = model.inverseTransform(model.transform(x));
+  let total = 0;
+  for (let i = 0; i < x.data.length; i++) {
+    const diff = x.data[i]! - back.data[i]!;
+    total += diff * diff;
+  }
+  return x.rows === 0 ? Number.NaN : total / x.rows;
+}
+
+export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
+  name: "pca",
+
+  checkHyperParameters(map) {
+    parsePCAHyperparameters(map, {});
+  },
+
+  parseHyperParameters(map, shape, logger) {
+    return parsePCAHyperparameters(map, { featureDim: shape.featureDim, ...(logger ? { logger } : {}) });
+  },
+
+  async train(train: ChannelData, test: ChannelData | null, params, context) {
+    context.signal.throwIfAborted();
+    context.progress(0, `fitting PCA on ${train.matrix.rows} rows x ${train.matrix.cols} features`);
+    const featureNames = train.featureNames ?? undefined;
+    const model = new PCA(params).fit(train.matrix, {
+      ...(featureNames ? { featureNames } : {}),
+      logger: context.logger,
+    });
+    context.signal.throwIfAborted();
+    const sm = model.toSageMaker();
+    const bytes = encodePCAArtifactFile({ s: sm.s, v: sm.v, mean: sm.mean });
+    const ratio = model.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+    const metrics: FinalMetric[] = [{ name: "train:explained_variance_ratio", value: ratio }];
+    if (test !== null)
+      metrics.push({ name: "test:reconstruction_msd", value: reconstructionMsd(model, test.matrix) });
+    context.logger.log(
+      "info",
+      `PCA kept ${model.numComponents} of ${model.numFeatures} components (explained variance ratio ${ratio.toFixed(6)}).`,
+    );
+    context.progress(1);
+    return {
+      files: [{ name: "model_algo-1", bytes }],
+      metadata: {
+        numComponents: model.numComponents,
+        numFeatures: model.numFeatures,
+        featureNames: [...model.featureNames],
+        subtractMean: model.subtractMean,
+        nSamplesSeen: model.nSamplesSeen ?? null,
+        totalVariance: model.totalVariance ?? null,
+        singularValues: Array.from(model.singularValues),
+        explainedVariance: Array.from(model.explainedVariance),
+        explainedVarianceRatio: Array.from(model.explainedVarianceRatio),
+      },
+      metrics,
+    };
+  },
+};

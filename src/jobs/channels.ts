@@ -1,0 +1,185 @@
+/**
+ * Reading a job's channels into matrices, from any URI the ObjectStore serves (path, file://, s3://,
+ * https://):
+ * - `text/csv`: SageMaker's rule is no header row (spec §3.2). Strata also accepts one: when any field of the
+ *   first line is not a number, that line is taken as the header and gives the feature names. The first
+ *   `label_size` columns are dropped. Empty or non-numeric cells fail naming line and column.
+ * - `application/x-recordio-protobuf`: SageMaker's Record messages (src/formats `decodeDenseRows`); labels
+ *   are ignored, as PCA and K-Means ignore them.
+ * - `application/x-parquet`: read with DuckDB (remote objects are fetched to the local cache first); every
+ *   column must be numeric and becomes a feature, in file order.
+ * @module
+ */
+import { fetchToCache } from "../data/cache.js";
+import { resolveStore } from "../data/sources/resolve.js";
+import { StrataError } from "../errors.js";
+import { decodeDenseRows } from "../formats/dense-rows.js";
+import { matrix } from "../linalg/matrix.js";
+import type { ChannelData } from "./algorithm.js";
+import type { ChannelSpec } from "./spec.js";
+
+export interface ReadChannelOptions {
+  /** Strata home (for the download cache of remote Parquet files). */
+  readonly home?: string;
+}
+
+/**
+ * Reads and decodes one channel.
+ * @throws StrataError the store's errors (SOURCE_NOT_FOUND, KEY_NOT_FOUND…), EMPTY_DATA, NON_NUMERIC_VALUE,
+ *   CSV_RAGGED_ROW, FORMAT_ERROR, WIDTH_MISMATCH
+ */
+export async function readChannel(
+  channel: ChannelSpec,
+  options: ReadChannelOptions = {},
+): Promise<ChannelData> {
+  switch (channel.contentType.format) {
+    case "csv": {
+      const bytes = await resolveStore(channel.uri).getBytes(channel.uri);
+      return parseNumericCsv(new TextDecoder().decode(bytes), {
+        labelSize: channel.contentType.labelSize,
+        source: channel.uri,
+      });
+    }
+    case "recordio-protobuf": {
+      const bytes = await resolveStore(channel.uri).getBytes(channel.uri);
+      const { matrix: m } = decodeDenseRows(bytes);
+      if (m.rows === 0) throw emptyData(channel.uri);
+      return { matrix: m, featureNames: null };
+    }
+    case "parquet":
+      return readParquet(channel.uri, options);
+  }
+}
+
+function emptyData(source: string): StrataError {
+  return new StrataError("EMPTY_DATA", `${source} has no rows: a training channel needs at least one.`, {
+    details: { source },
+  });
+}
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf(inity)?|nan)\s*$/i;
+
+function splitLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(",");
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === "," && !quoted) {
+      out.push(field);
+      field = "";
+    } else {
+      field += ch;
+    }
+  }
+  out.push(field);
+  return out;
+}
+
+/**
+ * Parses numeric CSV text (a channel) into a matrix; see the module header for the header-row rule.
+ * @example
+ * parseNumericCsv("a,b\n1,2\n3,4\n", { labelSize: 0, source: "x.csv" }).featureNames; // ["a", "b"]
+ */
+export function parseNumericCsv(text: string, options: { labelSize: number; source: string }): ChannelData {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  if (lines.length === 0) throw emptyData(options.source);
+  const first = splitLine(lines[0]!);
+  const hasHeader = first.some((f) => !NUMBER.test(f));
+  const width = first.length;
+  const { labelSize, source } = options;
+  if (labelSize >= width) {
+    throw new StrataError(
+      "INVALID_JOB_REQUEST",
+      `${source}: label_size=${labelSize} leaves no feature columns (the file has ${width}).`,
+      {
+        details: { labelSize, columns: width },
+      },
+    );
+  }
+  const start = hasHeader ? 1 : 0;
+  const rows = lines.length - start;
+  if (rows === 0) throw emptyData(source);
+  const cols = width - labelSize;
+  const m = matrix(rows, cols);
+  for (let r = 0; r < rows; r++) {
+    const lineNo = r + start + 1;
+    const fields = splitLine(lines[r + start]!);
+    if (fields.length !== width) {
+      throw new StrataError(
+        "CSV_RAGGED_ROW",
+        `${source} line ${lineNo} has ${fields.length} fields; line 1 has ${width}.`,
+        {
+          details: { source, line: lineNo, fields: fields.length, expected: width },
+        },
+      );
+    }
+    for (let c = 0; c < cols; c++) {
+      const raw = fields[c + labelSize]!;
+      const value = Number(raw);
+      if (raw.trim() === "" || (Number.isNaN(value) && !/nan/i.test(raw))) {
+        throw new StrataError(
+          "NON_NUMERIC_VALUE",
+          `${source} line ${lineNo}, column ${c + labelSize + 1} is ${JSON.stringify(raw)}: training channels hold numbers only (drop or impute missing values first).`,
+          { details: { source, line: lineNo, column: c + labelSize + 1, value: raw } },
+        );
+      }
+      m.data[r * cols + c] = value;
+    }
+  }
+  const featureNames = hasHeader ? first.slice(labelSize).map((f) => f.trim()) : null;
+  return { matrix: m, featureNames };
+}
+
+async function readParquet(uri: string, options: ReadChannelOptions): Promise<ChannelData> {
+  const { path } = await fetchToCache(uri, options.home === undefined ? {} : { home: options.home });
+  // DuckDB is loaded only for Parquet channels: it is a large native module most jobs never need.
+  const { sqlIdent, sqlString, withConnection } = await import("../data/duckdb.js");
+  return withConnection(async (con) => {
+    const source = `read_parquet(${sqlString(path)})`;
+    const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    const columns = described
+      .getRowObjectsJS()
+      .map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]) }));
+    const nonNumeric = columns.find(
+      (c) => !/^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|U\w*INT)$/.test(c.type),
+    );
+    if (nonNumeric !== undefined) {
+      throw new StrataError(
+        "NON_NUMERIC_VALUE",
+        `${uri}: column ${JSON.stringify(nonNumeric.name)} is ${nonNumeric.type}; training channels hold numbers only.`,
+        { details: { source: uri, column: nonNumeric.name, type: nonNumeric.type } },
+      );
+    }
+    const select = columns.map((c) => `CAST(${sqlIdent(c.name)} AS DOUBLE)`).join(", ");
+    const result = await con.runAndReadAll(`SELECT ${select} FROM ${source}`);
+    const data = result.getColumnsJS() as (number | null)[][];
+    const rows = data[0]?.length ?? 0;
+    if (rows === 0) throw emptyData(uri);
+    const m = matrix(rows, columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const column = data[c]!;
+      for (let r = 0; r < rows; r++) {
+        const v = column[r];
+        if (v === null || v === undefined) {
+          throw new StrataError(
+            "NON_NUMERIC_VALUE",
+            `${uri}: row ${r + 1}, column ${JSON.stringify(columns[c]!.name)} is empty.`,
+            {
+              details: { source: uri, row: r + 1, column: columns[c]!.name },
+            },
+          );
+        }
+        m.data[r * columns.length + c] = v;
+      }
+    }
+    return { matrix: m, featureNames: columns.map((c) => c.name) };
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * The Executor interface: how a training job's work (run-training.ts) is run somewhere other than the
+ * caller's stack. `threads` runs it in a worker thread (the default: the CLI or server event loop stays free,
+ * and a stuck job can be terminated); `inline` runs it on the caller's thread (debugging, differential
+ * tests). Both report the same events and outcomes, and both honour `stop()`.
+ * @module
+ */
+import type { ChannelData, FinalMetric } from "../algorithm.js";
+import type { TrainingJobSpec } from "../spec.js";
+
+/** The phases a run reports, in order (SecondaryStatus names). */
+export type RunPhase = "Downloading" | "Training" | "Uploading";
+
+/** Everything a run needs; structured-cloneable, so it can be posted to a worker. */
+export interface JobRun {
+  readonly spec: TrainingJobSpec;
+  /** Already-decoded channels from an in-process caller (`strata run`); the URIs are then not read. */
+  readonly channels?: { readonly train: ChannelData; readonly test: ChannelData | null };
+  /** Extra fields for strata-model.json (e.g. the scaler fitted before PCA), written under `caller`. */
+  readonly callerMetadata?: Record<string, unknown>;
+}
+
+/** Callbacks from a running job, on the caller's thread. */
+export interface RunEvents {
+  phase(phase: RunPhase, message?: string): void;
+  log(level: string, message: string, time: Date): void;
+  progress(fraction: number, message?: string): void;
+}
+
+export type RunOutcome =
+  | {
+      readonly kind: "completed";
+      readonly artifactUri: string;
+      readonly metadataUri: string;
+      readonly metrics: readonly FinalMetric[];
+    }
+  | { readonly kind: "failed"; readonly reason: string }
+  | { readonly kind: "stopped"; readonly forced: boolean };
+
+export interface RunHandle {
+  /** Asks the run to stop; it ends with a "stopped" outcome (forced when it had to be terminated). */
+  stop(): void;
+  /** Settles once with the outcome; never rejects. */
+  readonly done: Promise<RunOutcome>;
+}
+
+export interface Executor {
+  readonly name: string;
+  start(run: JobRun, events: RunEvents): RunHandle;
+}

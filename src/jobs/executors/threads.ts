@@ -1,0 +1,137 @@
+/**
+ * The default executor: each job runs in its own worker thread (node:worker_threads), off the caller's event
+ * loop. Stopping raises a shared stop flag that the job's abort signal reads inside the algorithm's loops
+ * (stop-signal.ts); a worker that has not ended `graceMs` later is terminated, and the run ends "stopped"
+ * (forced). A worker that dies without reporting an outcome ends "failed".
+ *
+ * Finding the worker file: it sits beside this module. Compiled output has `training-worker.js`; running
+ * from sources under tsx (`node --import tsx`, the tests) only `training-worker.ts` exists. The first of the
+ * two that exists is used; for the .ts file a bootstrap registers tsx inside the worker (see createWorker).
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Executor, JobRun, RunEvents, RunHandle, RunOutcome } from "./executor.js";
+import type { WorkerInput, WorkerMessage } from "./protocol.js";
+import { createStopFlag, raiseStopFlag } from "./stop-signal.js";
+
+export interface ThreadsExecutorOptions {
+  /** Milliseconds between stop() and terminating an unresponsive worker (default 2000). */
+  readonly graceMs?: number;
+  /** Strata home passed to the worker (download cache). */
+  readonly home?: string;
+}
+
+let workerUrl: URL | undefined;
+
+/** The worker entry file next to this module: .js when compiled, .ts under tsx. */
+export function trainingWorkerUrl(): URL {
+  if (workerUrl !== undefined) return workerUrl;
+  for (const ext of [".js", ".ts"]) {
+    const url = new URL(`./training-worker${ext}`, import.meta.url);
+    if (existsSync(fileURLToPath(url))) {
+      workerUrl = url;
+      return url;
+    }
+  }
+  throw new Error(`No training-worker.js or training-worker.ts beside ${fileURLToPath(import.meta.url)}.`);
+}
+
+/**
+ * Starts the worker. From compiled JS the file is loaded directly. From TypeScript sources, Node 20 does not
+ * apply loader hooks registered by `--import tsx` to a worker's entry module, so a two-line bootstrap
+ * registers tsx's ESM hooks inside the worker and then imports the .ts entry.
+ */
+function createWorker(input: WorkerInput, name: string): Worker {
+  const url = trainingWorkerUrl();
+  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: input, name });
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: input, name });
+}
+
+/** Runs jobs in worker threads. */
+export class ThreadsExecutor implements Executor {
+  readonly name = "threads";
+  readonly #graceMs: number;
+  readonly #home: string | undefined;
+
+  constructor(options: ThreadsExecutorOptions = {}) {
+    this.#graceMs = options.graceMs ?? 2000;
+    this.#home = options.home;
+  }
+
+  start(run: JobRun, events: RunEvents): RunHandle {
+    const stopFlag = createStopFlag();
+    const input: WorkerInput = { run, stopFlag, ...(this.#home === undefined ? {} : { home: this.#home }) };
+    const worker = createWorker(input, `strata-training-${run.spec.request.TrainingJobName}`);
+    let settled = false;
+    let stopRequested = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let resolveDone!: (outcome: RunOutcome) => void;
+    const done = new Promise<RunOutcome>((resolve) => {
+      resolveDone = resolve;
+    });
+    const settle = (outcome: RunOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      // The outcome is the worker's last message; ending it now also frees native handles (DuckDB) at once.
+      void worker.terminate();
+      resolveDone(outcome);
+    };
+
+    worker.on("message", (message: WorkerMessage) => {
+      if (settled) return;
+      switch (message.type) {
+        case "phase":
+          events.phase(message.phase, message.message);
+          break;
+        case "log":
+          events.log(message.level, message.message, new Date(message.time));
+          break;
+        case "progress":
+          events.progress(message.fraction, message.message);
+          break;
+        case "outcome":
+          settle(
+            stopRequested && message.outcome.kind === "failed"
+              ? { kind: "stopped", forced: false }
+              : message.outcome,
+          );
+          break;
+      }
+    });
+    worker.on("error", (error) => {
+      settle(
+        stopRequested
+          ? { kind: "stopped", forced: false }
+          : { kind: "failed", reason: `AlgorithmError: ${error.message}` },
+      );
+    });
+    worker.on("exit", (code) => {
+      settle(
+        stopRequested
+          ? { kind: "stopped", forced: true }
+          : {
+              kind: "failed",
+              reason: `AlgorithmError: the training worker exited (code ${code}) before the job finished.`,
+            },
+      );
+    });
+
+    return {
+      done,
+      stop: () => {
+        if (settled || stopRequested) return;
+        stopRequested = true;
+        raiseStopFlag(stopFlag);
+        worker.postMessage({ type: "stop" });
+        graceTimer = setTimeout(() => {
+          if (!settled) void worker.terminate();
+        }, this.#graceMs);
+      },
+    };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The training-job orchestrator: what one job does, wherever an executor runs it (a worker thread by
+ * default). Phases, with the SecondaryStatus each one reports:
+ *
+ * ```
+ * Downloading   load channel(s) (ObjectStore: path | file:// | s3:// | https://) -> decode (CSV | RecordIO-
+ *               protobuf | Parquet) -> check the test channel's width against train
+ *               -> validate hyperparameters against the data's shape (num_components <= features, k <= rows)
+ * Training      algorithm.train(train, test, params, {logger, signal, progress})
+ * Uploading     pack model.tar.gz (model_algo-1) + strata-model.json -> atomic writes (metadata first,
+ *               model.tar.gz last)
+ * -> outcome    completed {artifactUri, metrics} | failed {reason} | stopped
+ * ```
+ * The caller turns the outcome into Completed / Failed / Stopped. Failure reasons follow SageMaker's
+ * prefixes: `ClientError:` for problems with the request or the data (a StrataError with a 4xx status),
+ * `AlgorithmError:` for anything else. The abort signal is checked between phases and inside the
+ * algorithm's loops; an aborted run reports "stopped" and writes nothing.
+ * @module
+ */
+import { isStrataError, StrataError } from "../errors.js";
+import type { Logger } from "../util/logger.js";
+import type { ChannelData } from "./algorithm.js";
+import { getAlgorithm } from "./algorithms/index.js";
+import { buildMetadata, writeArtifacts } from "./artifact.js";
+import { readChannel } from "./channels.js";
+import type { JobRun, RunEvents, RunOutcome } from "./executors/executor.js";
+
+export interface RunTrainingOptions {
+  readonly events: RunEvents;
+  readonly signal: AbortSignal;
+  /** Strata home (download cache). */
+  readonly home?: string;
+}
+
+/** SageMaker-style FailureReason for an error thrown by a run. */
+export function failureReason(error: unknown): string {
+  if (isStrataError(error))
+    return `${error.status < 500 ? "ClientError" : "AlgorithmError"}: ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `AlgorithmError: ${message}`;
+}
+
+function describeChannel(name: string, data: ChannelData, source: string): string {
+  return `Channel ${name}: ${data.matrix.rows} rows x ${data.matrix.cols} features from ${source}${data.featureNames ? " (header row)" : ""}.`;
+}
+
+/**
+ * Runs one job to an outcome. Never throws: every failure becomes a "failed" outcome.
+ * @example
+ * const outcome = await runTraining({ spec }, { events, signal: AbortSignal.timeout(60_000) });
+ */
+export async function runTraining(run: JobRun, options: RunTrainingOptions): Promise<RunOutcome> {
+  const { events, signal } = options;
+  const { spec } = run;
+  const logger: Logger = { log: (level, message) => events.log(level, message, new Date()) };
+  const algorithm = getAlgorithm(spec.algorithm);
+  try {
+    events.phase("Downloading");
+    const readOptions = options.home === undefined ? {} : { home: options.home };
+    let train: ChannelData;
+    let test: ChannelData | null;
+    if (run.channels !== undefined) {
+      ({ train, test } = run.channels);
+      logger.log("info", describeChannel("train", train, "the caller (in memory)"));
+      if (test !== null) logger.log("info", describeChannel("test", test, "the caller (in memory)"));
+    } else {
+      train = await readChannel(spec.train, readOptions);
+      logger.log("info", describeChannel("train", train, spec.train.uri));
+      signal.throwIfAborted();
+      test = spec.test === null ? null : await readChannel(spec.test, readOptions);
+      if (test !== null && spec.test !== null)
+        logger.log("info", describeChannel("test", test, spec.test.uri));
+    }
+    if (test !== null && test.matrix.cols !== train.matrix.cols) {
+      throw new StrataError(
+        "WIDTH_MISMATCH",
+        `The test channel has ${test.matrix.cols} features; the train channel has ${train.matrix.cols}.`,
+        { details: { train: train.matrix.cols, test: test.matrix.cols } },
+      );
+    }
+    const params = algorithm.parseHyperParameters(
+      spec.request.HyperParameters,
+      { featureDim: train.matrix.cols, numRows: train.matrix.rows },
+      logger,
+    );
+    signal.throwIfAborted();
+
+    events.phase("Training");
+    const result = await algorithm.train(train, test, params, {
+      logger,
+      signal,
+      progress: (fraction, message) => events.progress(fraction, message),
+    });
+    signal.throwIfAborted();
+    for (const m of result.metrics) logger.log("info", `Final metric ${m.name} = ${m.value}`);
+
+    events.phase("Uploading");
+    const metadata = buildMetadata(spec, train, params, result, run.callerMetadata);
+    const written = await writeArtifacts(spec, result, metadata);
+    logger.log("info", `Wrote ${written.artifactUri}`);
+    return {
+      kind: "completed",
+      artifactUri: written.artifactUri,
+      metadataUri: written.metadataUri,
+      metrics: result.metrics,
+    };
+  } catch (error) {
+    if (signal.aborted) return { kind: "stopped", forced: false };
+    return { kind: "failed", reason: failureReason(error) };
+  }
+}

@@ -1,0 +1,400 @@
+/**
+ * The in-process training-job API that `strata train`, `strata run` and the HTTP server share:
+ * CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob (SageMaker's shapes), plus log
+ * lines and waiting. It owns the jobs it starts: runs them through an Executor (worker threads by default),
+ * turns their events into lifecycle transitions in the registry, enforces MaxRuntimeInSeconds, and watches
+ * the registry for stop requests made by other processes (`strata jobs stop` in another shell).
+ *
+ * Hyperparameters are validated twice, by the algorithm's own table: at creation without the data (names,
+ * types, fixed ranges: an error there means the job is never created), and after the data is read with its
+ * shape (num_components <= features, k <= rows, feature_dim = width: an error there ends the job Failed with
+ * a `ClientError:` FailureReason naming the parameter).
+ * @module
+ */
+import { EventEmitter } from "node:events";
+import { StrataError } from "../errors.js";
+import { openRegistryDb, type RegistryDb } from "../registry/db.js";
+import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.js";
+import { recoverOrphanedJobs } from "../registry/recovery.js";
+import { type LogLine, TrainingJobStore } from "../registry/training-job-store.js";
+import type { ChannelData } from "./algorithm.js";
+import { getAlgorithm } from "./algorithms/index.js";
+import { removeIncompleteArtifacts } from "./artifact-cleanup.js";
+import {
+  type ArnContext,
+  defaultArnContext,
+  describeRecord,
+  type ListTrainingJobsRequest,
+  listQuery,
+  summarizeRecord,
+  trainingJobArn,
+} from "./describe.js";
+import type { Executor, RunHandle, RunOutcome, RunPhase } from "./executors/executor.js";
+import { ThreadsExecutor } from "./executors/threads.js";
+import { advance, initialState, isTerminal } from "./lifecycle.js";
+import { outcomeLogLine, outcomePatch } from "./outcome.js";
+import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
+import { validateTrainingJobRequest } from "./spec.js";
+
+/** setTimeout for delays beyond 2^31 − 1 ms (MaxRuntimeInSeconds may be 28 days); unref'd. Returns a cancel. */
+function setLongTimeout(ms: number, fire: () => void): () => void {
+  const MAX = 2 ** 31 - 1;
+  let timer: NodeJS.Timeout;
+  const arm = (left: number) => {
+    timer = setTimeout(() => (left > MAX ? arm(left - MAX) : fire()), Math.min(left, MAX));
+    timer.unref();
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
+}
+
+export interface TrainingServiceOptions {
+  /** Strata home (default `$STRATA_HOME`, else ~/.strata). */
+  readonly home?: string;
+  /** Region and account of ARNs (default us-east-1 / 000000000000, or $STRATA_REGION / $STRATA_ACCOUNT_ID). */
+  readonly arn?: Partial<ArnContext>;
+  /** Where jobs run (default: a ThreadsExecutor). */
+  readonly executor?: Executor;
+  /** Milliseconds a stopped worker gets before it is terminated (default 2000; threads executor only). */
+  readonly stopGraceMs?: number;
+  /** How often running jobs are checked for stop requests from other processes (default 250 ms). */
+  readonly pollIntervalMs?: number;
+}
+
+export type { ListTrainingJobsRequest } from "./describe.js";
+
+export interface CreateTrainingJobOptions {
+  /** Already-decoded channels from an in-process caller; the request's S3Uri values are then only recorded. */
+  readonly channels?: { readonly train: ChannelData; readonly test?: ChannelData | null };
+  /** Extra fields for strata-model.json (`caller`), e.g. the scaler fitted before PCA. */
+  readonly callerMetadata?: Record<string, unknown>;
+}
+
+export interface WaitOptions {
+  /** Give up after this many milliseconds (default: wait forever). */
+  readonly timeoutMs?: number;
+  /** Registry poll interval for jobs owned by other processes (default 100 ms). */
+  readonly pollMs?: number;
+}
+
+interface RunningJob {
+  readonly handle: RunHandle;
+  cancelMaxRuntime: () => void;
+  lastProgressWrite: number;
+}
+
+/** SageMaker's training-job control plane, in process. */
+export class TrainingService {
+  readonly store: TrainingJobStore;
+  readonly #db: RegistryDb;
+  readonly #owner: ProcessOwner;
+  readonly #executor: Executor;
+  readonly #arn: ArnContext;
+  readonly #running = new Map<string, RunningJob>();
+  readonly #changes = new EventEmitter();
+  readonly #pollTimer: NodeJS.Timeout;
+  readonly #home: string | undefined;
+  #closed = false;
+
+  private constructor(db: RegistryDb, options: TrainingServiceOptions) {
+    this.#db = db;
+    this.store = new TrainingJobStore(db);
+    this.#owner = createOwner();
+    const home = options.home;
+    this.#home = home;
+    this.#executor =
+      options.executor ??
+      new ThreadsExecutor({
+        ...(options.stopGraceMs === undefined ? {} : { graceMs: options.stopGraceMs }),
+        ...(home ? { home } : {}),
+      });
+    this.#arn = { ...defaultArnContext(), ...options.arn };
+    this.#changes.setMaxListeners(0);
+    this.#pollTimer = setInterval(() => this.#pollStopRequests(), options.pollIntervalMs ?? 250);
+    this.#pollTimer.unref();
+  }
+
+  /**
+   * Opens the registry, marks jobs of dead processes Failed (removing any model.tar.gz they left) and
+   * returns a service ready to run jobs.
+   * @throws StrataError REGISTRY_UNAVAILABLE
+   * @example
+   * const jobs = await TrainingService.open({ home: "/tmp/strata" });
+   * const { TrainingJobArn } = await jobs.createTrainingJob(request);
+   */
+  static async open(options: TrainingServiceOptions = {}): Promise<TrainingService> {
+    const service = new TrainingService(
+      openRegistryDb(options.home === undefined ? {} : { home: options.home }),
+      options,
+    );
+    await service.recover();
+    return service;
+  }
+
+  /** Marks orphaned jobs Failed and cleans their output; returns their names. */
+  async recover(): Promise<string[]> {
+    const recovered = recoverOrphanedJobs(this.store);
+    for (const record of recovered) {
+      for (const problem of await removeIncompleteArtifacts(record.request))
+        this.store.appendLog(record.name, "warn", problem);
+    }
+    return recovered.map((r) => r.name);
+  }
+
+  /**
+   * CreateTrainingJob: validates the request and the hyperparameters' names and types, records the job
+   * (InProgress / Starting) and starts it.
+   * @throws StrataError INVALID_JOB_REQUEST, UNKNOWN_HYPERPARAMETER, INVALID_HYPERPARAMETER,
+   *   MISSING_HYPERPARAMETER, NOT_IMPLEMENTED, JOB_NAME_IN_USE
+   */
+  async createTrainingJob(
+    request: unknown,
+    options: CreateTrainingJobOptions = {},
+  ): Promise<{ TrainingJobArn: string }> {
+    this.#checkOpen();
+    const spec = validateTrainingJobRequest(request, this.#homeOptions());
+    getAlgorithm(spec.algorithm).checkHyperParameters(spec.request.HyperParameters);
+    const name = spec.request.TrainingJobName;
+    const now = new Date();
+    const arn = trainingJobArn(name, this.#arn);
+    this.store.insert({
+      name,
+      arn,
+      algorithm: spec.algorithm,
+      request: spec.request,
+      state: initialState(now),
+      artifactUri: null,
+      metadataUri: null,
+      progress: null,
+      progressMessage: null,
+      stopReason: null,
+      owner: this.#owner,
+    });
+    this.store.appendLog(
+      name,
+      "info",
+      `Created training job ${name} (${spec.algorithm}) with HyperParameters ${JSON.stringify(spec.request.HyperParameters)}.`,
+      now,
+    );
+    const channels =
+      options.channels === undefined
+        ? undefined
+        : { train: options.channels.train, test: options.channels.test ?? null };
+    const handle = this.#executor.start(
+      {
+        spec,
+        ...(channels === undefined ? {} : { channels }),
+        ...(options.callerMetadata === undefined ? {} : { callerMetadata: options.callerMetadata }),
+      },
+      {
+        phase: (phase, message) => this.#safely(name, () => this.#onPhase(name, phase, message)),
+        log: (level, message, time) =>
+          this.#safely(name, () => this.store.appendLog(name, level, message, time)),
+        progress: (fraction, message) => this.#safely(name, () => this.#onProgress(name, fraction, message)),
+      },
+    );
+    const running: RunningJob = { handle, cancelMaxRuntime: () => {}, lastProgressWrite: 0 };
+    this.#running.set(name, running);
+    running.cancelMaxRuntime = setLongTimeout(spec.request.StoppingCondition.MaxRuntimeInSeconds * 1000, () =>
+      this.#onMaxRuntime(name, running),
+    );
+    void handle.done.then((outcome) => this.#safely(name, () => this.#finish(name, outcome)));
+    return { TrainingJobArn: arn };
+  }
+
+  /**
+   * DescribeTrainingJob.
+   * @throws StrataError JOB_NOT_FOUND
+   */
+  describeTrainingJob(name: string): DescribeTrainingJobResponse {
+    return describeRecord(this.store.get(name), this.store.metrics(name));
+  }
+
+  /** ListTrainingJobs (newest first by default). */
+  listTrainingJobs(request: ListTrainingJobsRequest = {}): { TrainingJobSummaries: TrainingJobSummary[] } {
+    const records = this.store.list(listQuery(request));
+    return { TrainingJobSummaries: records.map(summarizeRecord) };
+  }
+
+  /**
+   * StopTrainingJob: moves an InProgress job to Stopping; it ends Stopped once its worker has stopped (within
+   * one algorithm iteration, or after the grace period). Jobs of other processes are stopped by their owner,
+   * which polls the registry.
+   * @throws StrataError JOB_NOT_FOUND, JOB_NOT_STOPPABLE
+   */
+  async stopTrainingJob(name: string): Promise<void> {
+    await this.recover();
+    this.store.update(name, (record) => {
+      if (record.state.status !== "InProgress") {
+        throw new StrataError(
+          "JOB_NOT_STOPPABLE",
+          `Training job "${name}" is ${record.state.status}; only an InProgress job can be stopped.`,
+          { details: { name, status: record.state.status } },
+        );
+      }
+      return { state: advance(record.state, "Stopping", new Date()), stopReason: "user" };
+    });
+    this.store.appendLog(name, "info", "StopTrainingJob requested.");
+    this.#emit(name);
+    this.#running.get(name)?.handle.stop();
+  }
+
+  /**
+   * A job's log lines with id > sinceId (page with the last id seen).
+   * @throws StrataError JOB_NOT_FOUND
+   */
+  logs(name: string, options: { sinceId?: number; limit?: number } = {}): LogLine[] {
+    this.store.get(name);
+    return this.store.logs(name, options);
+  }
+
+  /**
+   * Resolves with the description once the job is Completed, Failed or Stopped (it does not throw on
+   * Failed: check TrainingJobStatus).
+   * @throws StrataError JOB_NOT_FOUND, WAIT_TIMEOUT
+   */
+  async waitForCompletion(name: string, options: WaitOptions = {}): Promise<DescribeTrainingJobResponse> {
+    const deadline =
+      options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+    const pollMs = options.pollMs ?? 100;
+    for (;;) {
+      // A job owned by another process that died would never finish: recover it while waiting.
+      if (!this.#running.has(name)) await this.recover();
+      const description = this.describeTrainingJob(name);
+      if (isTerminal(description.TrainingJobStatus)) return description;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new StrataError(
+          "WAIT_TIMEOUT",
+          `Training job "${name}" is still ${description.TrainingJobStatus} after ${options.timeoutMs} ms; it keeps running (see \`strata jobs describe ${name}\`).`,
+          { details: { name, status: description.TrainingJobStatus, timeoutMs: options.timeoutMs } },
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.#changes.off(name, done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(pollMs, left));
+        this.#changes.on(name, done);
+      });
+    }
+  }
+
+  /** Names of the jobs this service is running right now. */
+  runningJobs(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  /**
+   * Stops every job this service still runs (they end Stopped), waits for them, and closes the registry.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const pending = [...this.#running.entries()];
+    for (const [name] of pending) {
+      try {
+        await this.stopTrainingJob(name);
+      } catch {
+        // Already terminal or stopping: nothing to do.
+      }
+    }
+    await Promise.all(
+      pending.map(([, r]) => r.handle.done.then(() => new Promise((resolve) => setImmediate(resolve)))),
+    );
+    this.#closed = true;
+    clearInterval(this.#pollTimer);
+    releaseOwner(this.#owner);
+    this.#db.close();
+  }
+
+  #homeOptions(): { home?: string } {
+    return this.#home === undefined ? {} : { home: this.#home };
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StrataError("INTERNAL", "The TrainingService is closed.");
+  }
+
+  #emit(name: string): void {
+    this.#changes.emit(name);
+  }
+
+  /** Event handlers run on worker messages: a failure must not crash the process; it is logged instead. */
+  #safely(name: string, work: () => void): void {
+    if (this.#closed) return;
+    try {
+      work();
+    } catch (error) {
+      try {
+        this.store.appendLog(
+          name,
+          "error",
+          `Strata could not record a job event: ${(error as Error).message}`,
+        );
+      } catch {
+        // The registry itself is unavailable; the job's outcome is still handled by #finish.
+      }
+    }
+  }
+
+  #onPhase(name: string, phase: RunPhase, message?: string): void {
+    this.store.update(name, (record) =>
+      record.state.status === "InProgress"
+        ? {
+            state: advance(record.state, phase, new Date(), message === undefined ? {} : { message }),
+            progress: null,
+            progressMessage: null,
+          }
+        : null,
+    );
+    this.#emit(name);
+  }
+
+  #onProgress(name: string, fraction: number, message?: string): void {
+    const running = this.#running.get(name);
+    const now = Date.now();
+    if (running === undefined || (now - running.lastProgressWrite < 200 && fraction < 1)) return;
+    running.lastProgressWrite = now;
+    this.store.update(name, () => ({ progress: fraction, progressMessage: message ?? null }));
+  }
+
+  #onMaxRuntime(name: string, running: RunningJob): void {
+    this.#safely(name, () => {
+      const seconds = this.store.get(name).request.StoppingCondition.MaxRuntimeInSeconds;
+      const message = `Stopping the training job: MaxRuntimeInSeconds (${seconds} s) exceeded`;
+      this.store.update(name, (record) =>
+        record.state.status === "InProgress"
+          ? { state: advance(record.state, "Stopping", new Date(), { message }), stopReason: "max-runtime" }
+          : null,
+      );
+      this.store.appendLog(name, "warn", `MaxRuntimeInSeconds (${seconds} s) exceeded: stopping the job.`);
+      this.#emit(name);
+      running.handle.stop();
+    });
+  }
+
+  #pollStopRequests(): void {
+    if (this.#running.size === 0 || this.#closed) return;
+    const names = [...this.#running.keys()];
+    const rows = this.#db
+      .prepare(
+        `SELECT name FROM training_jobs WHERE status = 'Stopping' AND name IN (${names.map(() => "?").join(",")})`,
+      )
+      .all(...names) as { name: string }[];
+    for (const { name } of rows) this.#running.get(name)?.handle.stop();
+  }
+
+  #finish(name: string, outcome: RunOutcome): void {
+    const running = this.#running.get(name);
+    running?.cancelMaxRuntime();
+    this.#running.delete(name);
+    const now = new Date();
+    if (outcome.kind === "completed") this.store.setMetrics(name, outcome.metrics, now);
+    const finished = this.store.update(name, (record) => outcomePatch(record, outcome, now));
+    const line = outcomeLogLine(finished, outcome);
+    this.store.appendLog(name, line.level, line.message, now);
+    this.#emit(name);
+  }
+}

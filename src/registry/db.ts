@@ -1,0 +1,88 @@
+/**
+ * Opening the SQLite registry (`$STRATA_HOME/strata.db`, better-sqlite3): WAL journal so readers (a second
+ * CLI running `jobs list`, the server) never block the writer, a busy timeout so concurrent writers from
+ * several Strata processes wait instead of failing, foreign keys on, and the versioned migrations of
+ * migrations.ts applied in one transaction each. Opening also creates `$STRATA_HOME` when missing.
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import Database from "better-sqlite3";
+import { StrataError } from "../errors.js";
+import { type HomeOptions, registryPath, strataHome } from "./home.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+
+/** An open registry connection. */
+export type RegistryDb = Database.Database;
+
+export interface OpenRegistryOptions extends HomeOptions {
+  /** Milliseconds a writer waits for another process's lock (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating when needed) the registry and brings its schema up to date.
+ *
+ * @returns a better-sqlite3 connection; close it with `db.close()`
+ * @throws StrataError REGISTRY_UNAVAILABLE when the file cannot be opened or its schema is newer than this
+ *   Strata's
+ * @example
+ * const db = openRegistryDb({ home: "/tmp/strata-test" });
+ * db.prepare("SELECT count(*) AS n FROM training_jobs").get(); // { n: 0 }
+ */
+export function openRegistryDb(options: OpenRegistryOptions = {}): RegistryDb {
+  const path = registryPath(options);
+  let db: RegistryDb;
+  try {
+    mkdirSync(strataHome(options), { recursive: true });
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+  } catch (cause) {
+    throw new StrataError(
+      "REGISTRY_UNAVAILABLE",
+      `Cannot open the Strata registry at ${path}: ${String(cause)}.`,
+      {
+        details: { path },
+        cause,
+      },
+    );
+  }
+  try {
+    migrate(db, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** The schema version recorded in `db` (0 for a new file). */
+export function schemaVersion(db: RegistryDb): number {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+  );
+  const row = db.prepare("SELECT max(version) AS v FROM schema_version").get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+function migrate(db: RegistryDb, path: string): void {
+  // IMMEDIATE: two processes opening a new registry at once must not both run migration 1.
+  const apply = db.transaction(() => {
+    const current = schemaVersion(db);
+    if (current > SCHEMA_VERSION) {
+      throw new StrataError(
+        "REGISTRY_UNAVAILABLE",
+        `The registry at ${path} has schema version ${current}; this Strata knows up to ${SCHEMA_VERSION}. Upgrade Strata or set STRATA_HOME to another directory.`,
+        { details: { path, version: current, supported: SCHEMA_VERSION } },
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)").run(m.version, Date.now());
+    }
+  });
+  apply.immediate();
+}

@@ -1,0 +1,112 @@
+/**
+ * The registry schema as an ordered list of migrations. Each migration runs once, inside a transaction, and
+ * records its number in `schema_version`; a database whose version is newer than the last entry here is
+ * refused (an older Strata must not write a newer schema). Never edit a released migration: append one.
+ *
+ * Times are integer milliseconds since the epoch (UTC). SageMaker descriptions that the hosting issue will
+ * fill (models, endpoint configs, endpoints, transform jobs) are stored as JSON next to the few columns that
+ * are queried, so that issue extends the JSON rather than migrating columns.
+ * @module
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+const OWNER_COLUMNS = `
+  owner_pid INTEGER,
+  owner_hostname TEXT,
+  owner_token TEXT,
+  owner_start TEXT`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "training jobs, logs, metrics; models, endpoint configs, endpoints, transform jobs",
+    sql: `
+CREATE TABLE training_jobs (
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  request_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  secondary_status TEXT NOT NULL,
+  transitions_json TEXT NOT NULL,
+  failure_reason TEXT,
+  creation_time INTEGER NOT NULL,
+  training_start_time INTEGER,
+  training_end_time INTEGER,
+  last_modified_time INTEGER NOT NULL,
+  artifact_uri TEXT,
+  metadata_uri TEXT,
+  progress REAL,
+  progress_message TEXT,
+  stop_reason TEXT,${OWNER_COLUMNS}
+);
+CREATE INDEX training_jobs_by_status ON training_jobs (status, creation_time);
+CREATE INDEX training_jobs_by_creation ON training_jobs (creation_time);
+
+CREATE TABLE training_job_logs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_name TEXT NOT NULL REFERENCES training_jobs (name) ON DELETE CASCADE,
+  time INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX training_job_logs_by_job ON training_job_logs (job_name, id);
+
+CREATE TABLE training_job_metrics (
+  job_name TEXT NOT NULL REFERENCES training_jobs (name) ON DELETE CASCADE,
+  metric_name TEXT NOT NULL,
+  value REAL,
+  timestamp INTEGER NOT NULL,
+  PRIMARY KEY (job_name, metric_name)
+);
+
+CREATE TABLE models (
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL,
+  training_job_name TEXT,
+  model_data_url TEXT,
+  description_json TEXT NOT NULL,
+  creation_time INTEGER NOT NULL
+);
+
+CREATE TABLE endpoint_configs (
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL,
+  description_json TEXT NOT NULL,
+  creation_time INTEGER NOT NULL
+);
+
+CREATE TABLE endpoints (
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL,
+  endpoint_config_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  failure_reason TEXT,
+  description_json TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  last_modified_time INTEGER NOT NULL,${OWNER_COLUMNS}
+);
+
+CREATE TABLE transform_jobs (
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  request_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  failure_reason TEXT,
+  description_json TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  last_modified_time INTEGER NOT NULL,${OWNER_COLUMNS}
+);
+CREATE INDEX transform_jobs_by_status ON transform_jobs (status, creation_time);
+`,
+  },
+];
+
+/** The schema version this Strata writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

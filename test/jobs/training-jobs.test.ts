@@ -1,0 +1,273 @@
+/**
+ * Training jobs end to end with real components: SQLite registry, worker threads, files on disk.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { sqlString, withConnection } from "../../src/data/duckdb.js";
+import { isStrataError } from "../../src/errors.js";
+import { encodeDenseRows } from "../../src/formats/dense-rows.js";
+import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../../src/formats/ndarray-models.js";
+import { readModelAlgoFile, unpackTarGz } from "../../src/formats/tarball.js";
+import { TrainingService } from "../../src/jobs/training-service.js";
+import { KMeans, parseKMeansHyperparameters } from "../../src/kmeans/index.js";
+import { type Matrix, matrix } from "../../src/linalg/matrix.js";
+import { PCA, parsePCAHyperparameters } from "../../src/pca/index.js";
+import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
+
+const CENTRES = [
+  [0, 0, 0],
+  [5, 5, 0],
+  [0, 5, 5],
+];
+
+/** Same values as float32, so CSV and float32 RecordIO carry identical data. */
+function float32Values(m: Matrix): Matrix {
+  return matrix(m.rows, m.cols, Float64Array.from(m.data, Math.fround));
+}
+
+function assertFloat32Equal(actual: Float32Array, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what} length`);
+  for (let i = 0; i < actual.length; i++) assert.equal(actual[i], Math.fround(expected[i]!), `${what}[${i}]`);
+}
+
+function nameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
+describe("training jobs", () => {
+  let env: ReturnType<typeof tempHome>;
+  let service: TrainingService;
+  let data: Matrix;
+  let trainCsv: string;
+  let testCsv: string;
+
+  before(async () => {
+    env = tempHome();
+    service = await TrainingService.open({ home: env.home, stopGraceMs: 1000 });
+    data = float32Values(blobs(300, CENTRES, 7));
+    trainCsv = writeCsv(join(env.home, "train.csv"), data, ["alpha", "beta", "gamma"]);
+    testCsv = writeCsv(join(env.home, "test.csv"), float32Values(blobs(60, CENTRES, 8)));
+  });
+  after(async () => {
+    await service.close();
+    env.cleanup();
+  });
+
+  it("trains PCA into SageMaker's model.tar.gz layout, readable back to the fitted values as float32", async () => {
+    const hp = { feature_dim: "3", num_components: "2", mini_batch_size: "500" };
+    const { TrainingJobArn } = await service.createTrainingJob(
+      csvRequest({
+        image: "382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1",
+        train: trainCsv,
+        hyperParameters: hp,
+        name: "census-pca-1",
+      }),
+    );
+    assert.equal(TrainingJobArn, "arn:aws:sagemaker:us-east-1:000000000000:training-job/census-pca-1");
+    const job = await service.waitForCompletion("census-pca-1", { timeoutMs: 10_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    assert.deepEqual(
+      job.SecondaryStatusTransitions.map((t) => t.Status),
+      ["Starting", "Downloading", "Training", "Uploading", "Completed"],
+    );
+    const modelUri = join(env.home, "artifacts", "census-pca-1", "output", "model.tar.gz");
+    assert.equal(job.ModelArtifacts?.S3ModelArtifacts, modelUri);
+    assert.ok(job.TrainingStartTime && job.TrainingEndTime && job.TrainingEndTime >= job.TrainingStartTime);
+    assert.deepEqual(
+      job.FinalMetricDataList?.map((m) => m.MetricName),
+      ["train:explained_variance_ratio"],
+    );
+
+    const tarGz = new Uint8Array(readFileSync(modelUri));
+    assert.deepEqual(
+      (await unpackTarGz(tarGz)).map((e) => e.name),
+      ["model_algo-1"],
+    );
+    const arrays = decodePCAArtifactFile(await readModelAlgoFile(tarGz));
+    const expected = new PCA(parsePCAHyperparameters(hp, { featureDim: 3 })).fit(data).toSageMaker();
+    assertFloat32Equal(arrays.s, expected.s, "s");
+    assert.deepEqual([arrays.v.rows, arrays.v.cols], [3, 2]);
+    assertFloat32Equal(arrays.v.data, expected.v.data, "v");
+    assertFloat32Equal(arrays.mean, expected.mean, "mean");
+    assert.ok(arrays.s[0]! <= arrays.s[1]!, "s ascending, as SageMaker stores it");
+
+    const metadata = JSON.parse(
+      readFileSync(join(env.home, "artifacts", "census-pca-1", "output", "strata-model.json"), "utf8"),
+    );
+    assert.equal(metadata.kind, "strata-model");
+    assert.equal(metadata.formatVersion, 1);
+    assert.equal(metadata.algorithm, "pca");
+    assert.deepEqual(metadata.featureNames, ["alpha", "beta", "gamma"]);
+    assert.deepEqual(metadata.hyperParameters, hp);
+    assert.equal(metadata.params.numComponents, 2);
+    assert.equal(metadata.model.nSamplesSeen, 300);
+    assert.ok(metadata.metrics["train:explained_variance_ratio"] > 0.5);
+  });
+
+  it("trains K-Means with a test channel and reports train and test msd/ssd", async () => {
+    const hp = { k: "3", feature_dim: "3", seed: "4" };
+    const output = join(env.home, "out");
+    const { TrainingJobArn } = await service.createTrainingJob(
+      csvRequest({ image: "kmeans", train: trainCsv, test: testCsv, hyperParameters: hp, output }),
+    );
+    const name = nameOf(TrainingJobArn);
+    assert.match(name, /^kmeans-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/);
+    const job = await service.waitForCompletion(name, { timeoutMs: 10_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const metrics = Object.fromEntries(job.FinalMetricDataList!.map((m) => [m.MetricName, m.Value]));
+    assert.deepEqual(Object.keys(metrics).sort(), ["test:msd", "test:ssd", "train:msd", "train:ssd"]);
+    const model = new KMeans(parseKMeansHyperparameters(hp, { featureDim: 3, numRows: 300 })).fit(data);
+    assert.equal(metrics["train:ssd"], model.inertia);
+    assert.equal(metrics["train:msd"], model.inertia / 300);
+    assert.ok(metrics["test:msd"]! > 0 && metrics["test:msd"]! < 1);
+
+    const modelUri = join(output, name, "output", "model.tar.gz");
+    const artifact = decodeKMeansArtifactFile(
+      await readModelAlgoFile(new Uint8Array(readFileSync(modelUri))),
+    );
+    assert.deepEqual([artifact.k, artifact.dim], [3, 3]);
+    assertFloat32Equal(artifact.centroids, model.centroids.data, "centroids");
+    const logs = service.logs(name).map((l) => l.message);
+    assert.ok(
+      logs.some((m) => m.startsWith("#quality_metric: host=algo-1, train msd <loss>=")),
+      logs.join("\n"),
+    );
+    const ids = service.logs(name).map((l) => l.id);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
+    assert.deepEqual(service.logs(name, { sinceId: service.logs(name).at(-1)!.id }), []);
+  });
+
+  it("reads RecordIO-protobuf and Parquet channels into the same model as the CSV", async () => {
+    const recordio = join(env.home, "train.recordio");
+    writeFileSync(recordio, encodeDenseRows(data, { dtype: "float32" }));
+    const parquet = join(env.home, "train.parquet");
+    await withConnection((con) =>
+      con.run(
+        `COPY (SELECT * FROM read_csv(${sqlString(trainCsv)}, header = true)) TO ${sqlString(parquet)} (FORMAT parquet)`,
+      ),
+    );
+    const hp = { k: "3", seed: "4" };
+    const channel = (uri: string, type: string) => ({
+      ChannelName: "train",
+      DataSource: { S3DataSource: { S3Uri: uri } },
+      ContentType: type,
+    });
+    const names = ["km-csv", "km-recordio", "km-parquet"];
+    await Promise.all(
+      [
+        channel(trainCsv, "text/csv"),
+        channel(recordio, "application/x-recordio-protobuf"),
+        channel(`file://${parquet}`, "application/x-parquet"),
+      ].map((c, i) =>
+        service.createTrainingJob({
+          TrainingJobName: names[i],
+          AlgorithmSpecification: { TrainingImage: "kmeans" },
+          HyperParameters: hp,
+          InputDataConfig: [c],
+        }),
+      ),
+    );
+    const jobs = await Promise.all(names.map((n) => service.waitForCompletion(n, { timeoutMs: 10_000 })));
+    for (const job of jobs) assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const bytes = names.map((n) => readFileSync(join(env.home, "artifacts", n, "output", "model.tar.gz")));
+    assert.deepEqual(bytes[1], bytes[0]);
+    assert.deepEqual(bytes[2], bytes[0]);
+  });
+
+  it("fails fast on an unknown or mistyped hyperparameter: the job never exists", async () => {
+    for (const [hp, code, pattern] of [
+      [{ num_componets: "2" }, "UNKNOWN_HYPERPARAMETER", /Unknown PCA hyperparameter "num_componets"/],
+      [
+        { num_components: "two" },
+        "INVALID_HYPERPARAMETER",
+        /num_components=two is invalid: expected a positive integer/,
+      ],
+      [{}, "MISSING_HYPERPARAMETER", /num_components is required/],
+    ] as const) {
+      await assert.rejects(
+        service.createTrainingJob(
+          csvRequest({ image: "pca", train: trainCsv, hyperParameters: hp, name: "bad-hp" }),
+        ),
+        (e: unknown) => isStrataError(e, code) && pattern.test(e.message),
+      );
+    }
+    await assert.rejects(
+      service.createTrainingJob(
+        csvRequest({ image: "kmeans", train: trainCsv, hyperParameters: { k: "1" }, name: "bad-hp" }),
+      ),
+      (e: unknown) => isStrataError(e, "INVALID_HYPERPARAMETER") && /\bk\b/.test(e.message),
+    );
+    assert.throws(
+      () => service.describeTrainingJob("bad-hp"),
+      (e: unknown) => isStrataError(e, "JOB_NOT_FOUND"),
+    );
+  });
+
+  it("fails a job whose hyperparameter does not fit the data, naming the parameter", async () => {
+    await service.createTrainingJob(
+      csvRequest({
+        image: "pca",
+        train: trainCsv,
+        hyperParameters: { num_components: "5" },
+        name: "too-many-components",
+      }),
+    );
+    const job = await service.waitForCompletion("too-many-components", { timeoutMs: 10_000 });
+    assert.equal(job.TrainingJobStatus, "Failed");
+    assert.equal(
+      job.FailureReason,
+      "ClientError: num_components=5 is invalid: expected an integer from 1 to 3 (the number of features).",
+    );
+    assert.equal(job.ModelArtifacts, undefined);
+    assert.equal(existsSync(join(env.home, "artifacts", "too-many-components")), false);
+    assert.deepEqual(
+      job.SecondaryStatusTransitions.map((t) => t.Status),
+      ["Starting", "Downloading", "Failed"],
+    );
+  });
+
+  it("fails a job whose data is missing, with a ClientError", async () => {
+    await service.createTrainingJob(
+      csvRequest({
+        image: "pca",
+        train: join(env.home, "nope.csv"),
+        hyperParameters: { num_components: "1" },
+        name: "missing-data",
+      }),
+    );
+    const job = await service.waitForCompletion("missing-data", { timeoutMs: 10_000 });
+    assert.equal(job.TrainingJobStatus, "Failed");
+    assert.match(job.FailureReason ?? "", /^ClientError: File not found: .*nope\.csv/);
+  });
+
+  it("refuses a name in use and a stop on a finished job", async () => {
+    await assert.rejects(
+      service.createTrainingJob(
+        csvRequest({
+          image: "pca",
+          train: trainCsv,
+          hyperParameters: { num_components: "1" },
+          name: "census-pca-1",
+        }),
+      ),
+      (e: unknown) => isStrataError(e, "JOB_NAME_IN_USE") && e.awsType === "ResourceInUse",
+    );
+    await assert.rejects(
+      service.stopTrainingJob("census-pca-1"),
+      (e: unknown) => isStrataError(e, "JOB_NOT_STOPPABLE") && /is Completed/.test(e.message),
+    );
+    const listed = service.listTrainingJobs({
+      StatusEquals: "Completed",
+      NameContains: "census",
+    }).TrainingJobSummaries;
+    assert.deepEqual(
+      listed.map((s) => s.TrainingJobName),
+      ["census-pca-1"],
+    );
+  });
+});
