@@ -31,7 +31,13 @@ import { checkDataOptions, checkStaticOptions, type SegmentationOptions } from "
 
 /** How the two models are trained: in process, or through training jobs. */
 export interface Trainers {
-  pca(x: Matrix, featureNames: readonly string[], numComponents: number): Promise<PCAModel>;
+  /** `scaler` is what produced x, for trainers that record it with the model. */
+  pca(
+    x: Matrix,
+    featureNames: readonly string[],
+    numComponents: number,
+    context?: { scaler: MinMaxScalerModel },
+  ): Promise<PCAModel>;
   kmeans(
     z: Matrix,
     featureNames: readonly string[],
@@ -159,7 +165,7 @@ export async function runSegmentation(
 
   const pca = await step(
     "pca",
-    () => trainers.pca(scaled.matrix, features, pcaComponents),
+    () => trainers.pca(scaled.matrix, features, pcaComponents, { scaler: scaled.scaler }),
     (m) => `${m.numComponents} components`,
   );
   const kept = options.components;

@@ -6,9 +6,9 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../workflow/options.js";
-import { writeRunOutputs } from "../../workflow/outputs.js";
-import { runSegmentation, STEPS } from "../../workflow/segmentation.js";
-import { buildSummary, type Summary } from "../../workflow/summary.js";
+import { executeRun } from "../../workflow/run.js";
+import { STEPS } from "../../workflow/segmentation.js";
+import type { Summary } from "../../workflow/summary.js";
 import { parseInteger, parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
@@ -87,20 +87,18 @@ export function registerRun(program: Command): void {
       };
       const progress = createProgress({ totalSteps: STEPS.length + 1, quiet: flags.quiet ?? false });
       try {
-        const result = await runSegmentation(options, {
-          hooks: {
+        const outcome = await executeRun(
+          { ...options, outDir: flags.out },
+          {
             onStepStart: (s) => progress.start(s),
             onStepDone: (s, ms, detail) => progress.done(s, ms, detail),
+            onWriteStart: () => progress.start("write"),
+            onWriteDone: (ms, outDir) => progress.done("write", ms, outDir),
           },
-        });
-        progress.start("write");
-        const writeStarted = performance.now();
-        const summary = buildSummary(result);
-        const written = await writeRunOutputs(flags.out, summary, result, [...flags.id, ...flags.index]);
-        progress.done("write", performance.now() - writeStarted, written.outDir);
+        );
         progress.stop();
-        if (flags.json) printJson(summary);
-        else printLines(...formatSummary(summary, written.outDir, performance.now() - started));
+        if (flags.json) printJson(outcome.summary);
+        else printLines(...formatSummary(outcome.summary, outcome.outDir, performance.now() - started));
       } finally {
         progress.stop();
       }

@@ -1,5 +1,5 @@
 /**
- * Picks the ObjectStore for a URI by its scheme: `s3://` -> S3Store, `https://` / `http://` -> HttpsStore,
+ * Picks the ObjectStore for a URI by its scheme: `s3://` -> S3Store (loaded on first use), `https://` / `http://` -> HttpsStore,
  * `file://` and plain paths -> FileStore. Default stores are created once per process (so one S3 client and
  * its connection pool are reused); pass options to get a store configured differently.
  * @module
@@ -7,8 +7,9 @@
 import { quote, StrataError } from "../../errors.js";
 import { FileStore } from "./file.js";
 import { HttpsStore, type HttpsStoreOptions } from "./https.js";
+import { LazyS3Store } from "./lazy-s3.js";
 import type { ObjectStore } from "./object-store.js";
-import { S3Store, type S3StoreOptions } from "./s3.js";
+import type { S3StoreOptions } from "./s3.js";
 
 /** Per-scheme store options for `resolveStore`. */
 export interface StoreOptions {
@@ -42,7 +43,7 @@ export function isRemote(uri: string): boolean {
   return uriScheme(uri) !== "file";
 }
 
-let defaults: { file?: FileStore; s3?: S3Store; https?: HttpsStore } = {};
+let defaults: { file?: FileStore; s3?: LazyS3Store; https?: HttpsStore } = {};
 
 /**
  * The store that serves `uri`.
@@ -55,8 +56,8 @@ export function resolveStore(uri: string, options: StoreOptions = {}): ObjectSto
       defaults.file ??= new FileStore();
       return defaults.file;
     case "s3":
-      if (options.s3) return new S3Store(options.s3);
-      defaults.s3 ??= new S3Store();
+      if (options.s3) return new LazyS3Store(options.s3);
+      defaults.s3 ??= new LazyS3Store();
       return defaults.s3;
     case "https":
       if (options.https) return new HttpsStore(options.https);

@@ -10,6 +10,7 @@
  */
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
+import { kmeansModelToJSON } from "../../kmeans/kmeans-model-json.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
 
 export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
@@ -72,6 +73,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         bestTrial: training.bestTrial,
         trialInertias: [...training.trialInertias],
         sizes: [...training.sizes],
+        // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
+        state: kmeansModelToJSON(model),
       },
       metrics,
     };

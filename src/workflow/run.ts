@@ -1,0 +1,84 @@
+/**
+ * `strata run` as one library call: the segmentation workflow with its models trained as registered jobs,
+ * then the out dir — summary.json, assignments.csv, models/<algorithm>/{model.tar.gz, strata-model.json}
+ * and data/ (the training channels). The CLI only parses flags and prints; the same call serves tests and
+ * benchmarks.
+ *
+ *   open registry ─▶ runSegmentation (pca and kmeans as training jobs) ─▶ summary ─▶ write outputs
+ *     ─▶ copy artifacts into models/ ─▶ close registry
+ *
+ * Bad input fails inside runSegmentation before anything is written; the training data under data/ is the
+ * first thing written, after the data has been validated.
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { resolveStore } from "../data/sources/resolve.js";
+import { metadataUriFor } from "../jobs/model-artifacts.js";
+import { TrainingService } from "../jobs/training-service.js";
+import { jobTrainers, type RunJob } from "./job-trainers.js";
+import type { SegmentationOptions } from "./options.js";
+import { ensureOutDir, writeFileAtomic, writeRunOutputs } from "./outputs.js";
+import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
+import { buildSummary, type Summary } from "./summary.js";
+
+export interface RunOptions extends SegmentationOptions {
+  readonly outDir: string;
+  /** Strata home (registry, artifacts, cache); default $STRATA_HOME or ~/.strata. */
+  readonly home?: string;
+}
+
+export interface RunHooks extends StepHooks {
+  onWriteStart?(): void;
+  onWriteDone?(elapsedMs: number, outDir: string): void;
+}
+
+/** summary.json of a run: the workflow's summary plus the training jobs and the model files. */
+export type RunSummary = Summary & ReturnType<typeof jobsSection>;
+
+export interface RunOutcome {
+  readonly summary: RunSummary;
+  readonly result: SegmentationResult;
+  readonly outDir: string;
+  readonly jobs: readonly RunJob[];
+}
+
+/** Runs the workflow and writes the out dir; see the module comment. */
+export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const service = await TrainingService.open(options.home === undefined ? {} : { home: options.home });
+  try {
+    const trainers = jobTrainers({ service, dataDir: join(options.outDir, "data") });
+    const result = await runSegmentation(options, { trainers, hooks });
+    hooks.onWriteStart?.();
+    const started = performance.now();
+    const outDir = await ensureOutDir(options.outDir);
+    await copyModels(trainers.jobs, outDir);
+    const summary: RunSummary = { ...buildSummary(result), ...jobsSection(trainers.jobs) };
+    await writeRunOutputs(outDir, summary, result, [...options.idColumns, ...options.indexColumns]);
+    hooks.onWriteDone?.(performance.now() - started, outDir);
+    return { summary, result, outDir, jobs: trainers.jobs };
+  } finally {
+    await service.close();
+  }
+}
+
+function jobsSection(jobs: readonly RunJob[]) {
+  return {
+    jobs: Object.fromEntries(jobs.map((j) => [j.algorithm, j.trainingJobName])),
+    models: Object.fromEntries(jobs.map((j) => [j.algorithm, `models/${j.algorithm}/model.tar.gz`])),
+  };
+}
+
+/** models/<algorithm>/model.tar.gz and strata-model.json, copied from the jobs' artifact locations. */
+async function copyModels(jobs: readonly RunJob[], outDir: string): Promise<void> {
+  for (const job of jobs) {
+    const dir = join(outDir, "models", job.algorithm);
+    await mkdir(dir, { recursive: true });
+    for (const [from, name] of [
+      [job.artifactUri, "model.tar.gz"],
+      [metadataUriFor(job.artifactUri), "strata-model.json"],
+    ] as const) {
+      await writeFileAtomic(join(dir, name), await resolveStore(from).getBytes(from));
+    }
+  }
+}
