@@ -151,6 +151,96 @@ export const ERROR_CODES = {
     awsType: "InternalFailure",
     summary: "The SQLite registry cannot be opened or is from a newer Strata.",
   },
+  // Hosting: models, endpoint configs, endpoints, transform jobs (SageMaker answers ValidationException
+  // "Could not find ..." for missing hosting resources; the SDK's EndpointDeleted waiter relies on it)
+  MODEL_NOT_FOUND: { status: 400, awsType: "ValidationException", summary: "No model has the given name." },
+  ENDPOINT_CONFIG_NOT_FOUND: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "No endpoint configuration has the given name.",
+  },
+  ENDPOINT_NOT_FOUND: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "No endpoint has the given name.",
+  },
+  TRANSFORM_JOB_NOT_FOUND: {
+    status: 400,
+    awsType: "ResourceNotFound",
+    summary: "No transform job has the given name.",
+  },
+  RESOURCE_EXISTS: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A model, endpoint configuration or endpoint with the given name already exists.",
+  },
+  RESOURCE_IN_USE: {
+    status: 400,
+    awsType: "ResourceInUse",
+    summary: "A transform job name that exists, or a resource another one still needs.",
+  },
+  ENDPOINT_NOT_IN_SERVICE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "An endpoint that is not InService was invoked or updated.",
+  },
+  INVALID_HOSTING_REQUEST: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "A CreateModel, CreateEndpointConfig, CreateEndpoint or CreateTransformJob field is invalid.",
+  },
+  // Invocations (the container's answers; InvokeEndpoint wraps them in a 424 ModelError)
+  INVALID_PAYLOAD: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "An invocation body that cannot be parsed in its Content-Type.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    awsType: "ValidationException",
+    summary: "An invocation Content-Type the model does not read.",
+  },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    awsType: "ValidationException",
+    summary: "An invocation Accept type the model cannot write.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    awsType: "ValidationException",
+    summary: "A request body over 6 MB (6,291,456 bytes).",
+  },
+  // The HTTP API: protocol and authentication
+  UNKNOWN_OPERATION: {
+    status: 400,
+    awsType: "UnknownOperationException",
+    summary: "An X-Amz-Target action or route Strata does not implement.",
+  },
+  SERIALIZATION_ERROR: {
+    status: 400,
+    awsType: "SerializationException",
+    summary: "A control-plane request body that is not a JSON object.",
+  },
+  MISSING_AUTHENTICATION: {
+    status: 403,
+    awsType: "MissingAuthenticationTokenException",
+    summary: "A request without an AWS Signature Version 4 Authorization header.",
+  },
+  UNRECOGNIZED_CLIENT: {
+    status: 403,
+    awsType: "UnrecognizedClientException",
+    summary: "A request signed with an access key the server does not know.",
+  },
+  SIGNATURE_MISMATCH: {
+    status: 403,
+    awsType: "InvalidSignatureException",
+    summary: "A request whose signature does not match the server's computation.",
+  },
+  SIGNATURE_EXPIRED: {
+    status: 403,
+    awsType: "InvalidSignatureException",
+    summary: "A request signed more than 15 minutes away from the server's clock.",
+  },
   // Output
   OUTPUT_NOT_WRITABLE: {
     status: 500,

@@ -6,10 +6,16 @@
  */
 import { Command, CommanderError } from "commander";
 import { STRATA_VERSION } from "../version.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerEndpoints } from "./commands/endpoints.js";
+import { registerInvoke } from "./commands/invoke.js";
 import { registerJobs } from "./commands/jobs.js";
 import { registerModel } from "./commands/model.js";
+import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { registerTrain } from "./commands/train.js";
+import { registerTransform } from "./commands/transform.js";
 import { reportError } from "./output.js";
 
 export function buildProgram(): Command {
@@ -22,6 +28,12 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerJobs(program);
   registerModel(program);
+  registerServe(program);
+  registerModels(program);
+  registerDeploy(program);
+  registerEndpoints(program);
+  registerInvoke(program);
+  registerTransform(program);
   return program;
 }
 

@@ -162,7 +162,8 @@ function mergeBytes(r: ProtoReader, end: number, b: { values: Uint8Array[]; cont
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!.slice();
+  // A copy in a fresh ArrayBuffer: a Buffer's slice() would be a view into pooled memory.
+  if (chunks.length === 1) return new Uint8Array(chunks[0]!);
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {

@@ -1,0 +1,108 @@
+/**
+ * `strata serve` as a library: opens the services on `$STRATA_HOME`, brings InService endpoints back, builds
+ * the app, listens (127.0.0.1:8080 by default) and, with `containerPort`, opens the per-endpoint container
+ * contract. Authentication is on unless `noAuth`, which is refused unless the host is loopback.
+ * @module
+ */
+import type { FastifyInstance } from "fastify";
+import { StrataError } from "../errors.js";
+import { TrainingService } from "../jobs/training-service.js";
+import { strataHome } from "../registry/home.js";
+import { HostingService } from "../serving/hosting-service.js";
+import { buildApp } from "./app.js";
+import { ContainerPorts } from "./container-port.js";
+import { isLoopback, type LoadedCredentials, loadServerCredentials } from "./credentials.js";
+import { SigV4Verifier } from "./sigv4.js";
+
+export interface ServeOptions {
+  /** Bind address (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port (default 8080; 0 = any free port). */
+  readonly port?: number;
+  readonly home?: string;
+  /** Skip SigV4 checks (loopback only). */
+  readonly noAuth?: boolean;
+  /** First port of the per-endpoint container contract; off when undefined. */
+  readonly containerPort?: number;
+  /** Registry sync interval for endpoints changed by other processes (default 1000 ms). */
+  readonly syncIntervalMs?: number;
+  /** Where to print startup lines (default stderr). */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly hosting: HostingService;
+  readonly training: TrainingService;
+  readonly credentials: LoadedCredentials | null;
+  readonly containers: ContainerPorts | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server.
+ * @throws StrataError INVALID_ARGUMENT (`noAuth` on a non-loopback host, bad credentials), REGISTRY_UNAVAILABLE
+ * @example
+ * const server = await startServer({ port: 0, home: "/tmp/strata" });
+ * console.log(server.url, server.credentials?.accessKeyId);
+ */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (options.noAuth && !isLoopback(host))
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `--no-auth is allowed only on a loopback host; --host is ${JSON.stringify(host)}.`,
+      {
+        details: { host },
+      },
+    );
+  const home = strataHome(options.home === undefined ? {} : { home: options.home });
+  const credentials = options.noAuth ? null : loadServerCredentials(home);
+  const hosting = HostingService.open({ home });
+  const training = await TrainingService.open({ home });
+  await hosting.startServing(options.syncIntervalMs ?? 1000);
+  const app = buildApp({
+    hosting,
+    training,
+    verifier: credentials === null ? null : new SigV4Verifier(credentials),
+  });
+  await app.listen({ host, port: options.port ?? 8080 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 8080);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const containers =
+    options.containerPort === undefined
+      ? null
+      : new ContainerPorts(hosting.endpoints, host, options.containerPort, home);
+  await containers?.start();
+  log(`strata serve: listening on ${url} (home ${home})`);
+  if (credentials === null) log("strata serve: authentication is OFF (--no-auth)");
+  else if (credentials.generated)
+    log(
+      `strata serve: generated credentials in ${credentials.source}:\n  AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
+    );
+  else
+    log(`strata serve: SigV4 credentials from ${credentials.source} (access key ${credentials.accessKeyId})`);
+  for (const e of hosting.endpoints.loadedEndpoints())
+    log(
+      `strata serve: endpoint ${e.name} InService${containers?.url(e.name) ? ` (container contract ${containers.url(e.name)})` : ""}`,
+    );
+  return {
+    url,
+    port,
+    app,
+    hosting,
+    training,
+    credentials,
+    containers,
+    async close() {
+      await containers?.close();
+      await app.close();
+      await training.close();
+      await hosting.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `strata deploy <model> --name <endpoint>`: CreateEndpointConfig (`<endpoint>-config`, one variant
+ * `AllTraffic`) and CreateEndpoint in one step, waiting until the endpoint is InService (exit 1 when it
+ * ends Failed, printing the FailureReason). A running `strata serve` on the same home serves it within a
+ * second.
+ * @module
+ */
+import type { Command } from "commander";
+import { StrataError } from "../../errors.js";
+import { printLines } from "../output.js";
+import { printResponse, withHosting } from "./hosting-cli.js";
+
+export function registerDeploy(program: Command): void {
+  program
+    .command("deploy")
+    .description("Deploy a model as an endpoint (endpoint config + endpoint) and wait until InService.")
+    .argument("<model>", "model name")
+    .requiredOption("--name <endpoint>", "endpoint name")
+    .option("--instance-type <type>", "recorded InstanceType", "ml.m5.large")
+    .option("--json", "print DescribeEndpoint as JSON")
+    .action(async (model: string, flags: { name: string; instanceType: string; json?: boolean }) => {
+      const description = await withHosting(async (h) => {
+        const configName = `${flags.name}-config`;
+        h.models.createEndpointConfig({
+          EndpointConfigName: configName,
+          ProductionVariants: [
+            {
+              VariantName: "AllTraffic",
+              ModelName: model,
+              InitialInstanceCount: 1,
+              InstanceType: flags.instanceType,
+            },
+          ],
+        });
+        await h.endpoints.createEndpoint({ EndpointName: flags.name, EndpointConfigName: configName });
+        return h.endpoints.waitForEndpoint(flags.name);
+      });
+      if (description["EndpointStatus"] === "Failed")
+        throw new StrataError(
+          "ENDPOINT_NOT_IN_SERVICE",
+          `Endpoint "${flags.name}" Failed: ${String(description["FailureReason"])}`,
+        );
+      if (flags.json) printResponse(description);
+      else printLines(`${String(description["EndpointArn"])} ${String(description["EndpointStatus"])}`);
+    });
+}

@@ -1,0 +1,41 @@
+/**
+ * `strata serve [--host 127.0.0.1] [--port 8080] [--no-auth] [--container-port <port>]`: the SageMaker
+ * control plane, the InvokeEndpoint runtime and (optionally) per-endpoint container contracts, in one
+ * process until Ctrl-C. See src/api/server.ts.
+ * @module
+ */
+import type { Command } from "commander";
+import { startServer } from "../../api/server.js";
+import { parseInteger } from "../arguments.js";
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("Serve the SageMaker API (control plane + InvokeEndpoint, SigV4) on this machine.")
+    .option("--host <host>", "bind address", "127.0.0.1")
+    .option("--port <port>", "port (0: any free port)", parseInteger("--port"), 8080)
+    .option("--no-auth", "accept unsigned requests (loopback hosts only)")
+    .option(
+      "--container-port <port>",
+      "also serve each endpoint's /ping and /invocations from this port up",
+      parseInteger("--container-port"),
+    )
+    .action(async (flags: { host: string; port: number; auth: boolean; containerPort?: number }) => {
+      const server = await startServer({
+        host: flags.host,
+        port: flags.port,
+        noAuth: !flags.auth,
+        ...(flags.containerPort === undefined ? {} : { containerPort: flags.containerPort }),
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void server.close().then(resolve, resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
+}

@@ -1,0 +1,142 @@
+/**
+ * The invocation codecs: the float32 formatter prints Python's repr of the widened float32 (checked against
+ * values printed by real SageMaker endpoints and by properties), the CSV scanner parses exactly what
+ * `Number()` parses (property test over random doubles in many spellings) and rejects what it should, and
+ * the batch splitter cuts lines and RecordIO frames the way batch transform does.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { encodeDenseRows } from "../../src/formats/dense-rows.js";
+import { fromRows } from "../../src/linalg/matrix.js";
+import { splitRequests } from "../../src/serving/batch-split.js";
+import { RowBuffer, scanCsv } from "../../src/serving/payload/csv-scanner.js";
+import { formatFloat32, formatPythonFloat } from "../../src/serving/payload/float-format.js";
+
+test("float32 values print as SageMaker's containers print them", () => {
+  // Values from real endpoint responses (spec §4.5).
+  assert.equal(formatFloat32(7.2033820152282715), "7.2033820152282715");
+  assert.equal(formatFloat32(23.40593910217285), "23.40593910217285");
+  assert.equal(formatFloat32(0.27046188712120056), "0.27046188712120056");
+  assert.equal(formatFloat32(7), "7.0");
+  assert.equal(formatFloat32(3), "3.0");
+  assert.equal(formatFloat32(0.1), "0.10000000149011612");
+  // Python's layout: exponent below 1e-4 and from 1e16, two exponent digits, always a sign.
+  assert.equal(formatPythonFloat(0.0001), "0.0001");
+  assert.equal(formatPythonFloat(0.00001), "1e-05");
+  assert.equal(formatPythonFloat(1.5e-7), "1.5e-07");
+  assert.equal(formatPythonFloat(1e16), "1e+16");
+  assert.equal(formatPythonFloat(1234567890123456), "1234567890123456.0");
+  assert.equal(formatPythonFloat(-0), "-0.0");
+  assert.equal(formatPythonFloat(0), "0.0");
+  assert.equal(formatPythonFloat(-2.5), "-2.5");
+  assert.equal(formatPythonFloat(Number.NaN), "NaN");
+  assert.equal(formatPythonFloat(Number.NEGATIVE_INFINITY), "-Infinity");
+  assert.equal(formatPythonFloat(1e300), "1e+300");
+});
+
+test("formatted float32 values read back exactly and are valid JSON numbers", () => {
+  fc.assert(
+    fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (f) => {
+      const s = formatFloat32(f);
+      assert.equal(Number(s), Math.fround(f));
+      assert.equal(JSON.parse(s), Math.fround(f));
+      if (Number.isInteger(f) && Math.abs(f) < 1e16) assert.ok(s.endsWith(".0"));
+    }),
+    { numRuns: 2000, seed: 1 },
+  );
+});
+
+test("the CSV scanner parses exactly what Number() parses", () => {
+  const spell = fc
+    .tuple(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom("plain", "fixed", "exp", "prec"),
+    )
+    .map(([v, how]) => {
+      const text =
+        how === "plain"
+          ? String(v)
+          : how === "fixed"
+            ? v.toFixed(Math.min(20, 6))
+            : how === "exp"
+              ? v.toExponential(8)
+              : v.toPrecision(17);
+      return text;
+    });
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(spell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+      fc.constantFrom("\n", "\r\n"),
+      (rows, eol) => {
+        const body = Buffer.from(`${rows.map((r) => r.join(",")).join(eol)}${eol}`);
+        const out = new RowBuffer(4);
+        assert.equal(scanCsv(body, 3, out), rows.length);
+        assert.deepEqual(Array.from(out.data.subarray(0, rows.length * 3)), rows.flat().map(Number));
+      },
+    ),
+    { numRuns: 1000, seed: 2 },
+  );
+  const out = new RowBuffer();
+  assert.equal(scanCsv(Buffer.from(" 1.5 ,\t-2e3,+.5\n\n7,8.,9e-1"), 3, out), 2);
+  assert.deepEqual(Array.from(out.data.subarray(0, 6)), [1.5, -2000, 0.5, 7, 8, 0.9]);
+  for (const [bad, pattern] of [
+    ["1,2,", /field 3 is "", not a number/],
+    ["1,,3", /field 2/],
+    ["1,2,3x", /"3x"/],
+    ["1,2,1e", /field 3/],
+    ["1,2,3\n4,5", /Row 2 has 2 values; the model expects 3 features/],
+    ["\n\n", /no rows/],
+  ] as const)
+    assert.throws(() => scanCsv(Buffer.from(bad), 3, new RowBuffer()), pattern);
+});
+
+test("batch transform splits lines and RecordIO frames within MaxPayloadInMB", () => {
+  const lines = Buffer.from("1,2\r\n3,4\n\n5,6\n");
+  assert.deepEqual(
+    splitRequests(lines, { splitType: "Line", strategy: "SingleRecord", maxPayloadBytes: 100 }).map((b) =>
+      Buffer.from(b).toString(),
+    ),
+    ["1,2", "3,4", "5,6"],
+  );
+  assert.deepEqual(
+    splitRequests(lines, { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 7 }).map((b) =>
+      Buffer.from(b).toString(),
+    ),
+    ["1,2\n3,4", "5,6"],
+  );
+  assert.throws(
+    () => splitRequests(lines, { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 2 }),
+    /Record 1 has 3 bytes, more than MaxPayloadInMB/,
+  );
+  const rec = encodeDenseRows(
+    fromRows([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]),
+    { dtype: "float32" },
+  );
+  const frames = splitRequests(rec, {
+    splitType: "RecordIO",
+    strategy: "SingleRecord",
+    maxPayloadBytes: 1000,
+  });
+  assert.equal(frames.length, 3);
+  assert.deepEqual(Buffer.concat(frames), Buffer.from(rec));
+  assert.equal(
+    splitRequests(rec, { splitType: "RecordIO", strategy: "MultiRecord", maxPayloadBytes: rec.length })
+      .length,
+    1,
+  );
+  assert.throws(
+    () =>
+      splitRequests(rec.subarray(0, 10), {
+        splitType: "RecordIO",
+        strategy: "SingleRecord",
+        maxPayloadBytes: 1000,
+      }),
+    /RecordIO/,
+  );
+});

@@ -1,0 +1,93 @@
+/**
+ * The compiled pipeline against the in-process models: scaler → PCA (top n, largest first) → K-Means folded
+ * into one affine map gives the same projections and clusters as running scaler.transform, PCAModel.transform
+ * and KMeansModel.predict one after another; width mismatches between containers are refused with a hint;
+ * and `registerRunModels` registers the three models `strata run` hands over.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { selectColumns } from "../../src/linalg/matrix.js";
+import { HostingService } from "../../src/serving/hosting-service.js";
+import { loadPipeline } from "../../src/serving/model-loader.js";
+import { registerRunModels } from "../../src/serving/register-run-models.js";
+import { censusModels, KMEANS_IMAGE, PCA_IMAGE, pipelineContainers } from "../api/helpers.js";
+import { tempDir } from "../helpers/cli.js";
+import { expectClose } from "../helpers/expect-close.js";
+
+test("the folded pipeline equals the models run one after another", async () => {
+  const m = await censusModels();
+  const pipeline = await loadPipeline("census", pipelineContainers(m));
+  assert.equal(pipeline.inputWidth, 34);
+  assert.equal(pipeline.kind, "predictions");
+  const input = pipeline.inputBuffer(m.raw.rows);
+  input.set(m.raw.data);
+  const out = pipeline.run(input, m.raw.rows);
+  const expected = m.kmeans.predict(
+    selectColumns(m.pca.transform(m.scaler.transform(m.raw)), [0, 1, 2, 3, 4]),
+  );
+  assert.deepEqual(Array.from(out.clusters.subarray(0, m.raw.rows)), Array.from(expected.closestCluster));
+  // Folding reorders float64 sums: agreement to ~1e-13 relative.
+  expectClose(
+    out.distances.subarray(0, m.raw.rows),
+    expected.distanceToCluster,
+    { rtol: 1e-11, atol: 1e-12 },
+    "distances",
+  );
+  const projector = await loadPipeline("pca", [pipelineContainers(m)[0]!, pipelineContainers(m)[1]!]);
+  const p = projector.run(input, m.raw.rows);
+  expectClose(
+    p.projections.subarray(0, m.raw.rows * 5),
+    m.top.data,
+    { rtol: 1e-11, atol: 1e-12 },
+    "projections",
+  );
+});
+
+test("containers whose widths do not chain are refused with a hint", async () => {
+  const m = await censusModels();
+  await assert.rejects(
+    loadPipeline("bad", [
+      { Image: PCA_IMAGE, ModelDataUrl: m.pcaUri },
+      { Image: KMEANS_IMAGE, ModelDataUrl: m.kmeansUri },
+    ]),
+    /container 2 \(kmeans\) of model "bad" expects 5 features but container 1 \(pca\) of model "bad" gives 33 \(set STRATA_PCA_KEEP_TOP/,
+  );
+});
+
+test("registerRunModels registers PCA, K-Means and the raw-rows pipeline", async () => {
+  const m = await censusModels();
+  const home = tempDir("strata-register-");
+  const names = await registerRunModels({
+    pcaArtifactUri: m.pcaUri,
+    kmeansArtifactUri: m.kmeansUri,
+    scaler: m.scaler,
+    keep: 5,
+    home,
+  });
+  assert.deepEqual(
+    [names.pcaModel, names.kmeansModel, names.pipelineModel],
+    ["census-pca", "census-kmeans", "census-pipeline"],
+  );
+  await registerRunModels({
+    pcaArtifactUri: m.pcaUri,
+    kmeansArtifactUri: m.kmeansUri,
+    scaler: m.scaler,
+    keep: 5,
+    home,
+  });
+  const hosting = HostingService.open({ home });
+  try {
+    assert.equal(hosting.models.listModels().Models.length, 3);
+    const pipeline = hosting.models.getModel("census-pipeline").request;
+    const compiled = await loadPipeline("census-pipeline", pipeline.Containers!);
+    const input = compiled.inputBuffer(1);
+    input.set(m.raw.data.subarray(0, 34));
+    assert.equal(
+      compiled.run(input, 1).clusters[0],
+      m.kmeans.predict({ rows: 1, cols: 5, data: m.top.data.slice(0, 5) }).closestCluster[0],
+    );
+  } finally {
+    await hosting.close();
+  }
+});
