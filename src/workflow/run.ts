@@ -4,8 +4,9 @@
  * and data/ (the training channels). The CLI only parses flags and prints; the same call serves tests and
  * benchmarks.
  *
- *   open registry ─▶ runSegmentation (pca and kmeans as training jobs) ─▶ summary ─▶ write outputs
- *     ─▶ copy artifacts into models/ ─▶ close registry
+ *   open registry ─▶ runSegmentation (pca and kmeans as training jobs) ─▶ copy artifacts into models/
+ *     ─▶ register census-pca, census-kmeans and the census-pipeline model ─▶ summary ─▶ write outputs
+ *     ─▶ close registry
  *
  * Bad input fails inside runSegmentation before anything is written; the training data under data/ is the
  * first thing written, after the data has been validated.
@@ -16,6 +17,7 @@ import { join } from "node:path";
 import { resolveStore } from "../data/sources/resolve.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { TrainingService } from "../jobs/training-service.js";
+import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
 import { ensureOutDir, writeFileAtomic, writeRunOutputs } from "./outputs.js";
@@ -53,7 +55,8 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     const started = performance.now();
     const outDir = await ensureOutDir(options.outDir);
     await copyModels(trainers.jobs, outDir);
-    const summary: RunSummary = { ...buildSummary(result), ...jobsSection(trainers.jobs) };
+    const registered = await registerModels(trainers.jobs, result, options.home);
+    const summary: RunSummary = { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) };
     await writeRunOutputs(outDir, summary, result, [...options.idColumns, ...options.indexColumns]);
     hooks.onWriteDone?.(performance.now() - started, outDir);
     return { summary, result, outDir, jobs: trainers.jobs };
@@ -62,11 +65,33 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
   }
 }
 
-function jobsSection(jobs: readonly RunJob[]) {
+function jobsSection(jobs: readonly RunJob[], registered: RegisteredRunModels) {
   return {
     jobs: Object.fromEntries(jobs.map((j) => [j.algorithm, j.trainingJobName])),
     models: Object.fromEntries(jobs.map((j) => [j.algorithm, `models/${j.algorithm}/model.tar.gz`])),
+    /** Names in the model registry: deploy the pipeline with `strata deploy <pipeline> --name <endpoint>`. */
+    registeredModels: {
+      pca: registered.pcaModel,
+      kmeans: registered.kmeansModel,
+      pipeline: registered.pipelineModel,
+    },
   };
+}
+
+/** Registers the PCA, K-Means and scaler -> PCA -> K-Means pipeline models of the run for serving. */
+async function registerModels(
+  jobs: readonly RunJob[],
+  result: SegmentationResult,
+  home: string | undefined,
+): Promise<RegisteredRunModels> {
+  const artifact = (algorithm: string) => jobs.find((j) => j.algorithm === algorithm)!.artifactUri;
+  return registerRunModels({
+    pcaArtifactUri: artifact("pca"),
+    kmeansArtifactUri: artifact("kmeans"),
+    scaler: result.scaler,
+    keep: result.kept,
+    ...(home === undefined ? {} : { home }),
+  });
 }
 
 /** models/<algorithm>/model.tar.gz and strata-model.json, copied from the jobs' artifact locations. */
