@@ -12,6 +12,7 @@ import { registerInvoke } from "./commands/invoke.js";
 import { registerJobs } from "./commands/jobs.js";
 import { registerModel } from "./commands/model.js";
 import { registerModels } from "./commands/models.js";
+import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTrain } from "./commands/train.js";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerReport(program);
   registerTrain(program);
   registerJobs(program);
   registerModel(program);

@@ -1,12 +1,12 @@
 /**
  * `strata run` as one library call: the segmentation workflow with its models trained as registered jobs,
- * then the out dir — summary.json, assignments.csv, models/<algorithm>/{model.tar.gz, strata-model.json}
- * and data/ (the training channels). The CLI only parses flags and prints; the same call serves tests and
+ * then the out dir — summary.json, assignments.csv, report.html and charts/,
+ * models/<algorithm>/{model.tar.gz, strata-model.json} and data/ (the training channels). The CLI only parses flags and prints; the same call serves tests and
  * benchmarks.
  *
  *   open registry ─▶ runSegmentation (pca and kmeans as training jobs) ─▶ copy artifacts into models/
- *     ─▶ register census-pca, census-kmeans and the census-pipeline model ─▶ summary ─▶ write outputs
- *     ─▶ close registry
+ *     ─▶ register census-pca, census-kmeans and the census-pipeline model ─▶ assignments.csv
+ *     ─▶ report.html + charts/ ─▶ summary.json (last: its presence marks a complete out dir) ─▶ close registry
  *
  * Bad input fails inside runSegmentation before anything is written; the training data under data/ is the
  * first thing written, after the data has been validated.
@@ -17,22 +17,38 @@ import { join } from "node:path";
 import { resolveStore } from "../data/sources/resolve.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { TrainingService } from "../jobs/training-service.js";
+import { buildReport } from "../report/build-report.js";
+import { parseAssignments } from "../report/report-input.js";
 import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
-import { ensureOutDir, writeFileAtomic, writeRunOutputs } from "./outputs.js";
+import { assignmentsCsv, ensureOutDir, writeFileAtomic } from "./outputs.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
-import { buildSummary, type Summary } from "./summary.js";
+import {
+  applyReportOptions,
+  buildSummary,
+  checkHistFeatures,
+  DEFAULT_HIST_FEATURES,
+  type ReportOptions,
+  type Summary,
+  withTimings,
+} from "./summary.js";
 
 export interface RunOptions extends SegmentationOptions {
   readonly outDir: string;
   /** Strata home (registry, artifacts, cache); default $STRATA_HOME or ~/.strata. */
   readonly home?: string;
+  /** Build report.html and charts/ (default true). */
+  readonly report?: boolean;
+  /** Names and histogram features for the summary, the report and the terminal. */
+  readonly reportOptions?: ReportOptions;
 }
 
 export interface RunHooks extends StepHooks {
   onWriteStart?(): void;
   onWriteDone?(elapsedMs: number, outDir: string): void;
+  onReportStart?(): void;
+  onReportDone?(elapsedMs: number, file: string): void;
 }
 
 /** summary.json of a run: the workflow's summary plus the training jobs and the model files. */
@@ -43,23 +59,46 @@ export interface RunOutcome {
   readonly result: SegmentationResult;
   readonly outDir: string;
   readonly jobs: readonly RunJob[];
+  /** Absolute path of report.html, when the report was built. */
+  readonly reportFile?: string;
 }
 
 /** Runs the workflow and writes the out dir; see the module comment. */
 export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const service = await TrainingService.open(options.home === undefined ? {} : { home: options.home });
   try {
+    const reportOptions = options.reportOptions ?? {};
     const trainers = jobTrainers({ service, dataDir: join(options.outDir, "data") });
-    const result = await runSegmentation(options, { trainers, hooks });
+    const result = await runSegmentation(options, {
+      trainers,
+      hooks,
+      checkFeatures: (features) =>
+        checkHistFeatures(reportOptions.histFeatures ?? DEFAULT_HIST_FEATURES, features),
+    });
     hooks.onWriteStart?.();
     const started = performance.now();
     const outDir = await ensureOutDir(options.outDir);
     await copyModels(trainers.jobs, outDir);
     const registered = await registerModels(trainers.jobs, result, options.home);
-    const summary: RunSummary = { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) };
-    await writeRunOutputs(outDir, summary, result, [...options.idColumns, ...options.indexColumns]);
+    let summary: RunSummary = applyReportOptions(
+      { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) },
+      reportOptions,
+    );
+    const idColumns = [...options.idColumns, ...options.indexColumns];
+    const csv = assignmentsCsv(result, idColumns);
+    await writeFileAtomic(join(outDir, "assignments.csv"), csv);
     hooks.onWriteDone?.(performance.now() - started, outDir);
-    return { summary, result, outDir, jobs: trainers.jobs };
+    let reportFile: string | undefined;
+    if (options.report ?? true) {
+      hooks.onReportStart?.();
+      const report = await buildReport(outDir, summary, parseAssignments(csv));
+      summary = withTimings(summary, { report: report.elapsedMs });
+      hooks.onReportDone?.(report.elapsedMs, report.file);
+      reportFile = report.file;
+    }
+    // summary.json last: its presence says the out dir is complete.
+    await writeFileAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    return { summary, result, outDir, jobs: trainers.jobs, ...(reportFile ? { reportFile } : {}) };
   } finally {
     await service.close();
   }

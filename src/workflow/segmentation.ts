@@ -108,6 +108,8 @@ export interface SegmentationResult {
 }
 
 export interface RunContext {
+  /** Called with the feature names right after cleaning, to reject options that name features (`--hist`). */
+  readonly checkFeatures?: (features: readonly string[]) => void;
   readonly trainers?: Trainers;
   readonly hooks?: StepHooks;
   readonly logger?: Logger;
@@ -116,7 +118,7 @@ export interface RunContext {
 /** Runs the whole workflow; see the module comment for the steps. Throws StrataError on bad input. */
 export async function runSegmentation(
   options: SegmentationOptions,
-  { trainers = inProcessTrainers, hooks = {}, logger = silentLogger }: RunContext = {},
+  { trainers = inProcessTrainers, hooks = {}, logger = silentLogger, checkFeatures }: RunContext = {},
 ): Promise<SegmentationResult> {
   checkStaticOptions(options);
   const timings = {} as Record<StepName, number>;
@@ -145,6 +147,7 @@ export async function runSegmentation(
       `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${c.droppedRows.join(", ")})` : ""}`,
   );
   const features = cleaned.frame.numericColumnNames;
+  checkFeatures?.(features);
   const pcaComponents = checkDataOptions(options, { rows: cleaned.usedRows, features: features.length });
   const x = cleaned.frame.toMatrix(features);
 

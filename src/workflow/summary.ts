@@ -1,11 +1,17 @@
 /**
  * summary.json: the machine-readable result of a run, in the shape DESIGN.md fixes (extend, do not rename).
  * Components are reported largest first and sign-fixed; explained variance is exact (component variance over
- * total variance), with the notebook's s² ratio beside it for comparison with SageMaker.
+ * total variance), with the notebook's s² ratio beside it for comparison with SageMaker. Beyond the contract it
+ * holds what `strata report` needs to rebuild the report from summary.json and assignments.csv alone: the full
+ * loadings of the kept components and the PCA mean, the scaler's dataMin/dataMax, national medians, every
+ * segment's centre in original units with its name and typical counties, and a histogram of every feature.
  * @module
  */
 import type { DescribeResult } from "../data/describe.js";
-import { nameComponent } from "../explain/component-names.js";
+import { StrataError } from "../errors.js";
+import { explainSegmentation, type SegmentSummary } from "../explain/explanation.js";
+import type { Histogram } from "../explain/histogram.js";
+import { applyNames, type NameOverrides } from "../explain/names.js";
 import { toRows } from "../linalg/matrix.js";
 import { STRATA_VERSION } from "../version.js";
 import type { SegmentationResult } from "./segmentation.js";
@@ -13,7 +19,9 @@ import type { SegmentationResult } from "./segmentation.js";
 export const SUMMARY_FORMAT_VERSION = 1;
 
 export interface ComponentSummary {
+  /** The name shown everywhere: the automatic one unless the user chose another. */
   readonly name: string;
+  readonly autoName: string;
   readonly top: readonly { feature: string; weight: number }[];
 }
 
@@ -32,7 +40,20 @@ export interface Summary {
     keptExplainedVariance: number;
     keptExplainedVarianceSageMaker: number;
     components: ComponentSummary[];
+    /** PCA mean of the scaled data, one per feature. */
+    mean: number[];
+    /** kept × features: every loading of the kept components, largest first. */
+    loadings: number[][];
   };
+  readonly scaler: { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] };
+  /** The national median of every raw feature (describe's 50%). */
+  readonly nationalMedian: number[];
+  /** One per cluster id: centre in original units, name, description, typical counties. */
+  readonly segments: SegmentSummary[];
+  /** A histogram of every raw feature. */
+  readonly histograms: Record<string, Histogram>;
+  /** How the report is drawn. */
+  readonly report: { histFeatures: string[] };
   readonly kmeans: {
     k: number;
     inertia: number;
@@ -48,11 +69,24 @@ export interface Summary {
 /** How many loadings each component lists in `top`. */
 export const TOP_LOADINGS = 10;
 
+/** The features the report draws histograms of unless `--hist` says otherwise (the notebook's three). */
+export const DEFAULT_HIST_FEATURES = ["Professional", "Service", "Office"];
+
+/** Options that change how a summary names and draws things. */
+export interface ReportOptions {
+  readonly names?: NameOverrides;
+  /** Features to draw histograms of. */
+  readonly histFeatures?: readonly string[];
+}
+
+/** Builds summary.json's document from a finished run (automatic names; see {@link applyReportOptions}). */
 export function buildSummary(result: SegmentationResult, extraTimings: Record<string, number> = {}): Summary {
   const { pca, kmeans, kept } = result;
+  const explained = explainSegmentation(result);
   const components = Array.from({ length: kept }, (_, i) => {
     const top = pca.topFeatures(i, TOP_LOADINGS);
-    return { name: nameComponent(top), top };
+    const name = explained.componentNames[i]!;
+    return { name, autoName: name, top };
   });
   const ratios = Array.from(pca.explainedVarianceRatio);
   return {
@@ -70,7 +104,19 @@ export function buildSummary(result: SegmentationResult, extraTimings: Record<st
       keptExplainedVariance: ratios.slice(0, kept).reduce((a, b) => a + b, 0),
       keptExplainedVarianceSageMaker: pca.keptExplainedVarianceSageMaker(kept),
       components,
+      mean: [...explained.mapping.mean],
+      loadings: explained.mapping.loadings.map((row) => [...row]),
     },
+    scaler: {
+      kind: "min-max",
+      featureRange: [...result.scaler.featureRange],
+      dataMin: [...explained.mapping.dataMin],
+      dataMax: [...explained.mapping.dataMax],
+    },
+    nationalMedian: explained.nationalMedian,
+    segments: explained.segments,
+    histograms: explained.histograms,
+    report: { histFeatures: DEFAULT_HIST_FEATURES.filter((f) => result.features.includes(f)) },
     kmeans: {
       k: kmeans.k,
       inertia: kmeans.inertia,
@@ -82,6 +128,50 @@ export function buildSummary(result: SegmentationResult, extraTimings: Record<st
     describe: { raw: result.describeRaw, scaled: result.describeScaled },
     timings: roundTimings({ ...result.timings, ...extraTimings }),
   };
+}
+
+/**
+ * The summary with user names applied (on top of the current ones) and the histogram features chosen.
+ * @throws INVALID_ARGUMENT for more names than components/segments, or a `--hist` feature that does not exist.
+ * @example applyReportOptions(summary, { names: { segments: ["Urban"] }, histFeatures: ["Income"] })
+ */
+export function applyReportOptions<S extends Summary>(s: S, options: ReportOptions): S {
+  if (!options.names?.components && !options.names?.segments && !options.histFeatures) return s;
+  const componentNames = applyNames(
+    s.pca.components.map((c) => c.name),
+    options.names?.components,
+    "component",
+  );
+  const segmentNames = applyNames(
+    s.segments.map((g) => g.name),
+    options.names?.segments,
+    "segment",
+  );
+  const histFeatures = options.histFeatures ?? s.report.histFeatures;
+  checkHistFeatures(histFeatures, s.features);
+  return {
+    ...s,
+    pca: { ...s.pca, components: s.pca.components.map((c, i) => ({ ...c, name: componentNames[i]! })) },
+    segments: s.segments.map((g, i) => ({ ...g, name: segmentNames[i]! })),
+    report: { ...s.report, histFeatures: [...histFeatures] },
+  };
+}
+
+/** Rejects `--hist` features that are not features of the data (before anything is written). */
+export function checkHistFeatures(histFeatures: readonly string[], features: readonly string[]): void {
+  const unknown = histFeatures.filter((f) => !features.includes(f));
+  if (unknown.length > 0 || histFeatures.length === 0) {
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `--hist ${JSON.stringify(histFeatures.join(","))} is invalid: ${unknown.length ? `${unknown.map((f) => `"${f}"`).join(", ")} is not a feature` : "no features given"}; expected names from ${features.join(", ")}.`,
+      { details: { option: "hist", value: histFeatures, features } },
+    );
+  }
+}
+
+/** The summary with more step timings (ms, rounded to 0.01). */
+export function withTimings<S extends Summary>(s: S, extra: Record<string, number>): S {
+  return { ...s, timings: { ...s.timings, ...roundTimings(extra) } };
 }
 
 function roundTimings(t: Record<string, number>): Record<string, number> {

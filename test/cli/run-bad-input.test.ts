@@ -62,6 +62,21 @@ describe("strata run rejects bad input", () => {
     assert.match(result.stderr, /--clusters 5000.*3218/);
     assert.equal(existsSync(out), false);
   });
+  test("--hist naming a feature that does not exist is refused before anything is written", async () => {
+    const out = join(tempDir(), "out");
+    const result = await runCli([
+      "run",
+      "--data",
+      censusCsvPath(),
+      "--out",
+      out,
+      "--hist",
+      "Professional,Nope",
+    ]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /"Nope" is not a feature/);
+    assert.equal(existsSync(out), false);
+  });
   test("a flag that is not an integer", async () => {
     const out = join(tempDir(), "out");
     const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--clusters", "seven"]);

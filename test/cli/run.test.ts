@@ -48,8 +48,9 @@ describe("strata run on the census file", () => {
 
   test("prints summary.json on stdout with --json, progress on stderr", () => {
     assert.deepEqual(JSON.parse(result.stdout), summary);
-    assert.match(result.stderr, /\[1\/10\] load/);
-    assert.match(result.stderr, /\[10\/10\] write/);
+    assert.match(result.stderr, /\[1\/11\] load/);
+    assert.match(result.stderr, /\[10\/11\] write/);
+    assert.match(result.stderr, /\[11\/11\] report/);
   });
 
   test("3220 rows loaded, Hawaii-Kalawao and Texas-Loving dropped, 3218 used, 34 features", () => {

@@ -1,10 +1,19 @@
 /**
  * `strata run`: the whole census segmentation on this machine — load, clean, explore, scale, PCA, choose
- * components, K-Means, assign, explain — then summary.json and assignments.csv in the out dir and a readable
- * summary on stdout (or the summary document itself with `--json`).
+ * components, K-Means, assign, explain — then summary.json and assignments.csv in the out dir, the report
+ * (report.html and charts/, unless `--no-report`), and a readable summary on stdout (or the summary document
+ * itself with `--json`). Component and segment names (automatic, or `--component-names`, `--segment-names`,
+ * `--names`) are the same in the summary, the report and the terminal.
  * @module
  */
 import type { Command } from "commander";
+import {
+  applyNames,
+  mergeOverrides,
+  type NameOverrides,
+  parseNameList,
+  readNamesFile,
+} from "../../explain/names.js";
 import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../workflow/options.js";
 import { executeRun } from "../../workflow/run.js";
 import { STEPS } from "../../workflow/segmentation.js";
@@ -25,12 +34,55 @@ interface RunFlags {
   id: string[];
   json?: boolean;
   quiet?: boolean;
+  report: boolean;
+  hist?: string[];
+  componentNames?: string;
+  segmentNames?: string;
+  names?: string;
+}
+
+/** The flags `strata run` and `strata report` share: names and histogram features. */
+export interface NameFlags {
+  hist?: string[];
+  componentNames?: string;
+  segmentNames?: string;
+  names?: string;
+}
+
+/** Adds --hist, --component-names, --segment-names and --names to a command. */
+export function addNameOptions(command: Command): Command {
+  return command
+    .option(
+      "--hist <features>",
+      "features to draw histograms of (default: Professional,Service,Office)",
+      parseList,
+    )
+    .option(
+      "--component-names <names>",
+      "names for the kept components, in order (empty keeps the automatic one)",
+    )
+    .option(
+      "--segment-names <names>",
+      "names for the segments, by cluster id from 0 (empty keeps the automatic one)",
+    )
+    .option("--names <file.json>", 'names file: { "components": [...], "segments": [...] }');
+}
+
+/** The name overrides the flags ask for (the file first, the lists on top). */
+export function nameOverrides(flags: NameFlags): NameOverrides {
+  const fromFile = flags.names ? readNamesFile(flags.names) : {};
+  return mergeOverrides(fromFile, {
+    ...(flags.componentNames === undefined ? {} : { components: parseNameList(flags.componentNames) }),
+    ...(flags.segmentNames === undefined ? {} : { segments: parseNameList(flags.segmentNames) }),
+  });
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command("run")
-    .description("Run the census segmentation end to end and write summary.json and assignments.csv.")
+    .description(
+      "Run the census segmentation end to end and write summary.json, assignments.csv and the report.",
+    )
     .option(
       "--data <uri>",
       "table to segment: path, file://, https:// or s3:// (default: $STRATA_DATA, $STRATA_CENSUS_CSV, else the public census object)",
@@ -73,40 +125,56 @@ export function registerRun(program: Command): void {
     ])
     .option("--json", "print summary.json on stdout instead of the readable summary")
     .option("--quiet", "no progress lines")
-    .action(async (flags: RunFlags) => {
-      const started = performance.now();
-      const options: SegmentationOptions = {
-        source: flags.data ?? defaultSource(),
-        components: flags.components,
-        clusters: flags.clusters,
-        seed: flags.seed,
-        restarts: flags.restarts,
-        indexColumns: flags.index,
-        idColumns: flags.id,
-        ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
-      };
-      const progress = createProgress({ totalSteps: STEPS.length + 1, quiet: flags.quiet ?? false });
-      try {
-        const outcome = await executeRun(
-          { ...options, outDir: flags.out },
-          {
-            onStepStart: (s) => progress.start(s),
-            onStepDone: (s, ms, detail) => progress.done(s, ms, detail),
-            onWriteStart: () => progress.start("write"),
-            onWriteDone: (ms, outDir) => progress.done("write", ms, outDir),
-          },
-        );
-        progress.stop();
-        if (flags.json) printJson(outcome.summary);
-        else printLines(...formatSummary(outcome.summary, outcome.outDir, performance.now() - started));
-      } finally {
-        progress.stop();
-      }
+    .option("--no-report", "skip report.html and charts/");
+  addNameOptions(command).action(async (flags: RunFlags) => {
+    const started = performance.now();
+    const options: SegmentationOptions = {
+      source: flags.data ?? defaultSource(),
+      components: flags.components,
+      clusters: flags.clusters,
+      seed: flags.seed,
+      restarts: flags.restarts,
+      indexColumns: flags.index,
+      idColumns: flags.id,
+      ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
+    };
+    const names = nameOverrides(flags);
+    // Too many names is known before the run; a --hist feature that does not exist only after it.
+    applyNames(new Array<string>(flags.components).fill(""), names.components, "component");
+    applyNames(new Array<string>(flags.clusters).fill(""), names.segments, "segment");
+    const progress = createProgress({
+      totalSteps: STEPS.length + (flags.report ? 2 : 1),
+      quiet: flags.quiet ?? false,
     });
+    try {
+      const outcome = await executeRun(
+        {
+          ...options,
+          outDir: flags.out,
+          report: flags.report,
+          reportOptions: { names, ...(flags.hist ? { histFeatures: flags.hist } : {}) },
+        },
+        {
+          onStepStart: (s) => progress.start(s),
+          onStepDone: (s, ms, detail) => progress.done(s, ms, detail),
+          onWriteStart: () => progress.start("write"),
+          onWriteDone: (ms, outDir) => progress.done("write", ms, outDir),
+          onReportStart: () => progress.start("report"),
+          onReportDone: (ms, file) => progress.done("report", ms, file),
+        },
+      );
+      const { summary, reportFile } = outcome;
+      progress.stop();
+      if (flags.json) printJson(summary);
+      else printLines(...formatSummary(summary, outcome.outDir, performance.now() - started, reportFile));
+    } finally {
+      progress.stop();
+    }
+  });
 }
 
-/** The readable summary: shape, what was dropped, explained variance, component makeup, cluster sizes. */
-export function formatSummary(s: Summary, outDir: string, totalMs: number): string[] {
+/** The readable summary: shape, what was dropped, explained variance, component makeup, segments. */
+export function formatSummary(s: Summary, outDir: string, totalMs: number, reportFile?: string): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `Strata segmentation of ${s.source}`,
@@ -125,10 +193,17 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number): stri
   lines.push(
     `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}.`,
   );
-  lines.push(`  cluster  counties`);
+  lines.push(`  cluster  counties  segment`);
   s.kmeans.sizes.forEach((n, c) => {
-    lines.push(`  ${String(c).padStart(7)}  ${String(n).padStart(8)}`);
+    lines.push(
+      `  ${String(c).padStart(7)}  ${String(n).padStart(8)}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
+    );
   });
-  lines.push("", `Wrote ${outDir}/summary.json and assignments.csv in ${(totalMs / 1000).toFixed(2)} s.`);
+  const report = reportFile ? `, ${reportFile.slice(outDir.length + 1)} and charts/` : "";
+  lines.push(
+    "",
+    `Wrote ${outDir}/summary.json, assignments.csv${report} in ${(totalMs / 1000).toFixed(2)} s.`,
+  );
+  if (reportFile) lines.push(`Report: ${reportFile}`);
   return lines;
 }

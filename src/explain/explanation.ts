@@ -1,0 +1,94 @@
+/**
+ * What a run explains beyond the fitted models: automatic names for the kept components, each segment's centre
+ * in original units with its typical counties, name and one-line description, the national medians they are
+ * read against, and a histogram of every raw feature. buildSummary stores all of it in summary.json, which is
+ * what lets `strata report` rebuild the report from summary.json and assignments.csv alone.
+ * @module
+ */
+import type { SegmentationResult } from "../workflow/segmentation.js";
+import { loadingsOf, nameComponents } from "./component-names.js";
+import { type Histogram, histogram } from "./histogram.js";
+import { type BackMapping, segmentCentres } from "./segment-centres.js";
+import { describeSegment, nameSegments, type SegmentProfile, typicalMembers } from "./segment-names.js";
+
+/** One segment (cluster) as summary.json stores it. */
+export interface SegmentSummary {
+  /** The cluster id (closest_cluster in assignments.csv). */
+  readonly id: number;
+  readonly name: string;
+  readonly autoName: string;
+  readonly description: string;
+  readonly size: number;
+  /** The centroid mapped back to the original features (inverse PCA, then inverse scaling), feature order. */
+  readonly centre: number[];
+  /** The counties closest to the centroid, closest first. */
+  readonly typicalCounties: string[];
+}
+
+/** The explanation of one run. */
+export interface Explanation {
+  readonly componentNames: string[];
+  readonly mapping: BackMapping;
+  readonly nationalMedian: number[];
+  readonly nationalStd: number[];
+  readonly segments: SegmentSummary[];
+  readonly histograms: Record<string, Histogram>;
+}
+
+/** How many typical counties each segment lists. */
+export const TYPICAL_COUNTIES = 5;
+
+/**
+ * Explains a finished segmentation (no I/O).
+ * @example explainSegmentation(await runSegmentation(options)).segments[0].name
+ */
+export function explainSegmentation(result: SegmentationResult): Explanation {
+  const { pca, kept, features, kmeans } = result;
+  const d = features.length;
+  const loadings = Array.from({ length: kept }, (_, c) =>
+    Array.from(pca.components.data.subarray(c * d, (c + 1) * d)),
+  );
+  const componentNames = nameComponents(loadings.map((row) => loadingsOf(features, row)));
+  const mapping: BackMapping = {
+    loadings,
+    mean: Array.from(pca.mean),
+    dataMin: Array.from(result.scaler.dataMin),
+    dataMax: Array.from(result.scaler.dataMax),
+  };
+  const centroids = Array.from({ length: kmeans.k }, (_, c) =>
+    Array.from(kmeans.centroids.data.subarray(c * kept, (c + 1) * kept)),
+  );
+  const centres = segmentCentres(centroids, mapping);
+  const nationalMedian = [...result.describeRaw.stats["50%"]];
+  const nationalStd = [...result.describeRaw.stats.std];
+  const typical = typicalMembers(
+    result.table.index,
+    result.closestCluster,
+    result.distanceToCluster,
+    kmeans.k,
+    TYPICAL_COUNTIES,
+  );
+  // Names and descriptions read the centre clamped to the observed range (a linear map back can overshoot,
+  // e.g. a -0.8% White share); summary.json keeps the exact centre.
+  const clamp = (v: number, j: number) => Math.min(mapping.dataMax[j]!, Math.max(mapping.dataMin[j]!, v));
+  const profiles: SegmentProfile[] = centres.map((centre, c) => ({
+    features,
+    centre: centre.map(clamp),
+    nationalMedian,
+    nationalStd,
+    size: result.sizes[c]!,
+    typicalCounties: typical[c]!,
+  }));
+  const names = nameSegments(profiles);
+  const segments = profiles.map((p, id) => ({
+    id,
+    name: names[id]!,
+    autoName: names[id]!,
+    description: describeSegment({ ...p, typicalCounties: p.typicalCounties.slice(0, 3) }),
+    size: p.size,
+    centre: centres[id]!,
+    typicalCounties: [...p.typicalCounties],
+  }));
+  const histograms = Object.fromEntries(features.map((f) => [f, histogram(result.table.column(f))]));
+  return { componentNames, mapping, nationalMedian, nationalStd, segments, histograms };
+}

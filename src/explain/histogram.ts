@@ -1,0 +1,51 @@
+/**
+ * Histograms of the raw features, binned once in Node and stored in summary.json, so `strata report` can draw
+ * the histogram of any feature (`--hist`) without the raw table. Bins are "nice": a step of 1, 2, 2.5 or 5
+ * times a power of ten, starting at a multiple of the step, about as many bins as the notebook's 20.
+ * @module
+ */
+
+/** Equal-width bins: bin i covers [start + i·step, start + (i+1)·step); the last bin includes the maximum. */
+export interface Histogram {
+  readonly start: number;
+  readonly step: number;
+  readonly counts: number[];
+}
+
+/**
+ * The smallest nice step (1, 2, 2.5 or 5 × 10^n) of at least `span / maxBins`.
+ * @example niceStep(100, 20) // 5
+ */
+export function niceStep(span: number, maxBins: number): number {
+  if (!(span > 0)) return 1;
+  const raw = span / maxBins;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * magnitude >= raw * (1 - 1e-12)) return m * magnitude;
+  return 10 * magnitude;
+}
+
+/**
+ * Bins the finite values (NaN skipped) into at most about `maxBins` nice bins.
+ * @example histogram(Float64Array.of(0, 1, 2, 10), 5) // { start: 0, step: 2, counts: [2, 1, 0, 0, 0, 1] }
+ */
+export function histogram(values: ArrayLike<number>, maxBins = 20): Histogram {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) return { start: 0, step: 1, counts: [] };
+  const step = niceStep(max - min, maxBins);
+  const start = Math.floor(min / step) * step;
+  const bins = Math.max(1, Math.ceil((max - start) / step + 1e-9));
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    counts[Math.min(bins - 1, Math.floor((v - start) / step))]!++;
+  }
+  return { start, step, counts };
+}

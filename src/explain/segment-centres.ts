@@ -1,0 +1,71 @@
+/**
+ * Maps points in the space of the kept principal components back to the original features in their own units:
+ * inverse PCA with the kept components only (z·L + mean, in the scaled space), then inverse min-max scaling
+ * (x' = dataMin + x·(dataMax − dataMin)). This is how a segment's centroid becomes "median household income
+ * $X, Y% professional", and how a county's top features are estimated from its coordinates. Everything here
+ * works on the plain arrays summary.json stores, so `strata report` needs no fitted model objects.
+ * @module
+ */
+
+/** The parameters of the mapping, as summary.json stores them. */
+export interface BackMapping {
+  /** kept × features: the loadings of the kept components, largest first. */
+  readonly loadings: readonly (readonly number[])[];
+  /** PCA mean of the scaled data, one per feature. */
+  readonly mean: readonly number[];
+  /** Min-max scaler parameters, one per feature (feature range [0, 1]). */
+  readonly dataMin: readonly number[];
+  readonly dataMax: readonly number[];
+}
+
+/**
+ * A point in component space (length kept) mapped to the scaled feature space (length features).
+ * @example toScaled([0.1, -0.2], mapping) // z·L + mean
+ */
+export function toScaled(point: readonly number[], m: BackMapping): number[] {
+  const out = [...m.mean];
+  point.forEach((z, c) => {
+    const row = m.loadings[c]!;
+    for (let j = 0; j < out.length; j++) out[j]! += z * row[j]!;
+  });
+  return out;
+}
+
+/** A scaled value of feature j back in original units (inverse min-max scaling). */
+export function unscale(value: number, j: number, m: BackMapping): number {
+  const min = m.dataMin[j]!;
+  const range = m.dataMax[j]! - min;
+  return min + value * (range === 0 ? 1 : range);
+}
+
+/** A scaled value of feature j from an original one (min-max scaling). */
+export function scaleValue(value: number, j: number, m: BackMapping): number {
+  const min = m.dataMin[j]!;
+  const range = m.dataMax[j]! - min;
+  return range === 0 ? 0 : (value - min) / range;
+}
+
+/**
+ * A point in component space mapped back to the original features in their own units.
+ * @returns one value per feature, in feature order.
+ * @example toOriginalUnits(centroid, mapping)[featureIndex("Income")] // dollars
+ */
+export function toOriginalUnits(point: readonly number[], m: BackMapping): number[] {
+  return toScaled(point, m).map((v, j) => unscale(v, j, m));
+}
+
+/**
+ * Every centroid mapped back to original units: k × features.
+ * @example segmentCentres(summary.kmeans.centroids, mapping)
+ */
+export function segmentCentres(centroids: readonly (readonly number[])[], m: BackMapping): number[][] {
+  return centroids.map((c) => toOriginalUnits(c, m));
+}
+
+/**
+ * How far a value in original units lies from the national median, in national standard deviations (0 when
+ * the feature does not vary). The sign says above or below.
+ */
+export function standardDeviation(value: number, median: number, std: number): number {
+  return std > 0 && Number.isFinite(std) ? (value - median) / std : 0;
+}

@@ -1,0 +1,145 @@
+/**
+ * One-line names and descriptions of segments from their centres. A segment is named by the features on which
+ * its centre (mapped back to original units) lies furthest from the national median, measured in national
+ * standard deviations: "High Hispanic & Poverty, low White". Its description adds the values themselves
+ * beside the national median and the counties closest to its centre, the ones that typify it:
+ * "412 counties like California-Fresno, Arizona-Yuma: Hispanic 45.1% (US 3.9%), …".
+ * @module
+ */
+import { featureInfo, formatFeatureValue } from "./feature-info.js";
+import { standardDeviation } from "./segment-centres.js";
+
+/** What naming a segment needs, all in original units and feature order. */
+export interface SegmentProfile {
+  readonly features: readonly string[];
+  /** The segment's centre. */
+  readonly centre: readonly number[];
+  readonly nationalMedian: readonly number[];
+  readonly nationalStd: readonly number[];
+  readonly size: number;
+  /** Labels of the counties closest to the centre, closest first. */
+  readonly typicalCounties: readonly string[];
+}
+
+/** A feature on which a profile stands out. */
+export interface Deviation {
+  readonly feature: string;
+  readonly index: number;
+  /** Signed distance from the national median in standard deviations. */
+  readonly sds: number;
+}
+
+/** Deviations below this many standard deviations do not name a segment. */
+const NOTABLE_SDS = 0.3;
+
+/**
+ * The naming features on which `values` lie furthest from the median, largest |deviation| first.
+ * @example notableFeatures(features, centre, medians, stds, 3)[0] // { feature: "Hispanic", sds: 2.4, … }
+ */
+export function notableFeatures(
+  features: readonly string[],
+  values: readonly number[],
+  median: readonly number[],
+  std: readonly number[],
+  count: number,
+): Deviation[] {
+  return features
+    .map((feature, index) => ({
+      feature,
+      index,
+      sds: standardDeviation(values[index]!, median[index]!, std[index]!),
+    }))
+    .filter((d) => featureInfo(d.feature).names && Math.abs(d.sds) >= NOTABLE_SDS)
+    .sort((a, b) => Math.abs(b.sds) - Math.abs(a.sds) || a.index - b.index)
+    .slice(0, count);
+}
+
+/** "High A & B, low C" from deviations (labels, not raw names). */
+export function describeDeviations(deviations: readonly Deviation[]): string {
+  const label = (d: Deviation) => featureInfo(d.feature).label;
+  const high = deviations.filter((d) => d.sds > 0).map(label);
+  const low = deviations.filter((d) => d.sds < 0).map(label);
+  const parts = [];
+  if (high.length) parts.push(`High ${high.join(" & ")}`);
+  if (low.length) parts.push(`${parts.length ? "low" : "Low"} ${low.join(" & ")}`);
+  return parts.length ? parts.join(", ") : "Close to the national median";
+}
+
+/**
+ * A short name for a segment from its three most notable features.
+ * @example nameSegment(profile) // "High Hispanic & Poverty, low White"
+ */
+export function nameSegment(p: SegmentProfile, count = 3): string {
+  return describeDeviations(notableFeatures(p.features, p.centre, p.nationalMedian, p.nationalStd, count));
+}
+
+/**
+ * A one-line description: size, typical counties, and the notable values beside the national median.
+ * @example describeSegment(profile) // "412 counties like California-Fresno, Arizona-Yuma: Hispanic 45.1% (US 3.9%), …"
+ */
+export function describeSegment(p: SegmentProfile, count = 4): string {
+  const notable = notableFeatures(p.features, p.centre, p.nationalMedian, p.nationalStd, count);
+  const values = notable
+    .map(
+      (d) =>
+        `${featureInfo(d.feature).label} ${formatFeatureValue(d.feature, p.centre[d.index])} (US ${formatFeatureValue(d.feature, p.nationalMedian[d.index])})`,
+    )
+    .join(", ");
+  const like = p.typicalCounties.length ? ` like ${p.typicalCounties.join(", ")}` : "";
+  const counties = `${p.size.toLocaleString("en-US")} ${p.size === 1 ? "county" : "counties"}${like}`;
+  return values ? `${counties}: ${values}.` : `${counties}.`;
+}
+
+/**
+ * Names for all segments, made distinct: a name two segments share gets more features until it differs, and
+ * a numeric suffix as a last resort.
+ */
+export function nameSegments(profiles: readonly SegmentProfile[]): string[] {
+  const names = profiles.map((p) => nameSegment(p));
+  for (let extra = 4; extra <= 6; extra++) {
+    const dup = duplicates(names);
+    if (dup.size === 0) return names;
+    profiles.forEach((p, i) => {
+      if (dup.has(names[i]!)) names[i] = nameSegment(p, extra);
+    });
+  }
+  return uniquify(names);
+}
+
+function duplicates(names: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const n of names) (seen.has(n) ? dup : seen).add(n);
+  return dup;
+}
+
+/** Appends " (2)", " (3)"… to repeated names, keeping the first as it is. */
+export function uniquify(names: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  return names.map((n) => {
+    const c = (counts.get(n) ?? 0) + 1;
+    counts.set(n, c);
+    return c === 1 ? n : `${n} (${c})`;
+  });
+}
+
+/**
+ * The `count` rows of each cluster closest to its centre, by distance_to_cluster: their labels, closest first.
+ * @returns k lists of labels.
+ */
+export function typicalMembers(
+  labels: readonly string[],
+  clusters: ArrayLike<number>,
+  distances: ArrayLike<number>,
+  k: number,
+  count = 3,
+): string[][] {
+  const members: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < labels.length; i++) members[clusters[i]!]!.push(i);
+  return members.map((rows) =>
+    rows
+      .sort((a, b) => distances[a]! - distances[b]! || a - b)
+      .slice(0, count)
+      .map((i) => labels[i]!),
+  );
+}

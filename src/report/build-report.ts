@@ -1,0 +1,101 @@
+/**
+ * Builds the report of a run into its out dir: charts/<name>.svg and .png for every chart, and report.html.
+ *
+ *   summary.json + assignments.csv ──model──▶ labels, colours, centres, counties
+ *     ──specs──▶ Vega-Lite per chart ──vega View──▶ SVG ──resvg (thread pool)──▶ PNG
+ *     ──page──▶ report.html (inline SVGs, bundles, topology, data)
+ *
+ * `strata run` calls it with the summary it has just built; `strata report` with the files read back. Every
+ * file is written atomically. Returns what it wrote and how long each part took.
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { StrataError } from "../errors.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { writeFileAtomic } from "../workflow/outputs.js";
+import type { Summary } from "../workflow/summary.js";
+import { countiesTopology, vendorScripts } from "./assets.js";
+import { compactSvg, prefixSvgIds, renderPngAsync, renderSvg } from "./render.js";
+import { mapSpec, reportCharts } from "./report-charts.js";
+import { reportHtml } from "./report-html.js";
+import type { CountyRow } from "./report-input.js";
+import { buildReportModel } from "./report-model.js";
+
+/** Options of {@link buildReport}. */
+export interface BuildReportOptions {
+  readonly logger?: Logger;
+  /** PNG pixels per SVG unit (default 2). */
+  readonly pngZoom?: number;
+}
+
+/** What {@link buildReport} wrote. */
+export interface BuiltReport {
+  /** Absolute path of report.html. */
+  readonly file: string;
+  /** Absolute paths of the chart files (SVG and PNG). */
+  readonly charts: string[];
+  /** Wall time: the whole build, and the SVG rendering inside it. */
+  readonly elapsedMs: number;
+  readonly svgMs: number;
+}
+
+/**
+ * Renders every chart and writes charts/ and report.html into `outDir`.
+ * @throws OUTPUT_NOT_WRITABLE when the out dir cannot be written.
+ * @example const { file } = await buildReport("strata-out", summary, parseAssignments(csv));
+ */
+export async function buildReport(
+  outDir: string,
+  summary: Summary,
+  rows: readonly CountyRow[],
+  options: BuildReportOptions = {},
+): Promise<BuiltReport> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const dir = resolve(outDir);
+  const chartsDir = join(dir, "charts");
+  try {
+    await mkdir(chartsDir, { recursive: true });
+  } catch (cause) {
+    throw new StrataError(
+      "OUTPUT_NOT_WRITABLE",
+      `Could not create ${chartsDir}: ${(cause as Error).message}.`,
+      {
+        details: { path: chartsDir },
+        cause,
+      },
+    );
+  }
+  const model = buildReportModel(summary, rows);
+  const hasFips = model.counties.length > 0 && model.counties.every((c) => c.fips !== undefined);
+  const [topology, vendor] = await Promise.all([
+    hasFips ? countiesTopology().then((t) => t.topology) : Promise.resolve(undefined),
+    vendorScripts(),
+  ]);
+  const charts = reportCharts(model, topology);
+
+  const svgs: Record<string, string> = {};
+  const writes: Promise<void>[] = [];
+  const files: string[] = [];
+  let svgMs = 0;
+  for (const chart of charts) {
+    const t = performance.now();
+    const raw = await renderSvg(chart.spec, logger);
+    const svg = chart.name === "county-map" ? compactSvg(raw) : raw;
+    svgMs += performance.now() - t;
+    svgs[chart.name] = prefixSvgIds(svg, chart.name);
+    const svgPath = join(chartsDir, `${chart.name}.svg`);
+    const pngPath = join(chartsDir, `${chart.name}.png`);
+    files.push(svgPath, pngPath);
+    writes.push(
+      writeFileAtomic(svgPath, svg),
+      renderPngAsync(svg, { zoom: options.pngZoom ?? 2 }).then((png) => writeFileAtomic(pngPath, png)),
+    );
+  }
+  const file = join(dir, "report.html");
+  const html = reportHtml(model, { svgs, mapSpec: mapSpec(model, topology), vendorScripts: vendor });
+  writes.push(writeFileAtomic(file, html));
+  await Promise.all(writes);
+  return { file, charts: files, elapsedMs: performance.now() - started, svgMs };
+}

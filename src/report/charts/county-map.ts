@@ -1,0 +1,99 @@
+/**
+ * The US county choropleth of segments: us-atlas county shapes (TopoJSON, drawn with the albersUsa projection)
+ * joined on the 5-digit FIPS code (String(CensusId).padStart(5, "0")), coloured by segment, state borders on
+ * top, a legend naming every segment, and counties with no data (territories, dropped rows) in grey with
+ * their own legend entry. Tooltips give county, state, segment and what stands out about the county.
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { CHART_CONFIG, NO_DATA_COLOUR, NO_DATA_LABEL } from "./theme.js";
+
+/** One county as the map needs it. */
+export interface MapCounty {
+  /** 5-digit FIPS code, the us-atlas feature id. */
+  readonly fips: string;
+  readonly county: string;
+  readonly state: string;
+  readonly segment: string;
+  readonly standsOut: string;
+}
+
+/** The segments in legend order, with their colours. */
+export interface MapLegend {
+  readonly labels: readonly string[];
+  readonly colours: readonly string[];
+}
+
+/**
+ * The FIPS code of a CensusId: zero-padded to 5 digits, the id us-atlas uses.
+ * @example fipsCode(6019) // "06019"
+ */
+export function fipsCode(censusId: string | number): string {
+  return String(censusId).padStart(5, "0");
+}
+
+/**
+ * The choropleth spec (data inline: the topology object and the county rows).
+ * @param topology us-atlas counties-10m.json, parsed.
+ * @example countyMapSpec(topology, counties, { labels, colours })
+ */
+export function countyMapSpec(
+  topology: object,
+  counties: readonly MapCounty[],
+  legend: MapLegend,
+  options: { width?: number; height?: number } = {},
+): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "Segments across the United States",
+      subtitle: "County segments (K-Means on the kept components)",
+    },
+    config: { ...CHART_CONFIG, aria: false },
+    width: options.width ?? 1000,
+    height: options.height ?? 620,
+    projection: { type: "identity", reflectY: false },
+    layer: [
+      {
+        name: "counties",
+        data: { values: topology, format: { type: "topojson", feature: "counties" } },
+        transform: [
+          {
+            lookup: "id",
+            from: { data: { values: [...counties] }, key: "fips", fields: ["state", "segment", "standsOut"] },
+            default: NO_DATA_LABEL,
+          },
+          { calculate: "datum.properties.name", as: "county" },
+        ],
+        mark: { type: "geoshape", stroke: "white", strokeWidth: 0.2 },
+        encoding: {
+          color: {
+            field: "segment",
+            type: "nominal",
+            scale: { domain: [...legend.labels, NO_DATA_LABEL], range: [...legend.colours, NO_DATA_COLOUR] },
+            title: "Segment",
+            legend: {
+              orient: "bottom",
+              columns: 2,
+              labelLimit: 0,
+              symbolType: "square",
+              symbolSize: 140,
+              columnPadding: 24,
+            },
+          },
+          tooltip: [
+            { field: "county", title: "County" },
+            { field: "state", title: "State" },
+            { field: "segment", title: "Segment" },
+            { field: "standsOut", title: "Stands out" },
+          ],
+        },
+      },
+      {
+        name: "states",
+        data: { values: topology, format: { type: "topojson", mesh: "states" } },
+        mark: { type: "geoshape", fill: null, stroke: "#3b3b3b", strokeWidth: 0.6 },
+      },
+    ],
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The report's charts, in reading order: which spec function draws each, from the report model. Each chart
+ * has a file name (charts/<name>.svg and .png) and the section of report.html it belongs to.
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { centroidHeatmapSpec } from "./charts/centroid-heatmap.js";
+import { clusterSizesSpec } from "./charts/cluster-sizes.js";
+import { componentMakeupSpec } from "./charts/component-makeup.js";
+import { countyMapSpec, type MapCounty } from "./charts/county-map.js";
+import { describeTableSpec } from "./charts/describe-table.js";
+import { histogramsSpec } from "./charts/histograms.js";
+import { screeSpec } from "./charts/scree.js";
+import { segmentCentresSpec } from "./charts/segment-centres.js";
+import type { ReportModel } from "./report-model.js";
+
+/** A chart of the report. */
+export interface ReportChart {
+  /** File stem under charts/. */
+  readonly name: string;
+  readonly spec: TopLevelSpec;
+}
+
+/** The county map's spec, or undefined when the table has no CensusId to join on. */
+export function mapSpec(model: ReportModel, topology: object | undefined): TopLevelSpec | undefined {
+  if (!topology || model.counties.some((c) => c.fips === undefined)) return undefined;
+  const counties: MapCounty[] = model.counties.map((c) => ({
+    fips: c.fips!,
+    county: c.county,
+    state: c.state,
+    segment: model.segmentLabels[c.cluster]!,
+    standsOut: c.standsOut,
+  }));
+  return countyMapSpec(topology, counties, { labels: model.segmentLabels, colours: model.segmentColours });
+}
+
+/**
+ * Every chart of the report, in reading order.
+ * @param topology us-atlas counties-10m.json (parsed); without it there is no map.
+ */
+export function reportCharts(model: ReportModel, topology: object | undefined): ReportChart[] {
+  const s = model.summary;
+  const charts: ReportChart[] = [
+    { name: "histograms", spec: histogramsSpec(s.histograms, s.report.histFeatures) },
+    { name: "describe-raw", spec: describeTableSpec(s.describe.raw, { title: "Raw features" }) },
+    {
+      name: "describe-scaled",
+      spec: describeTableSpec(s.describe.scaled, {
+        title: "Scaled features (min-max to [0, 1])",
+        scaled: true,
+      }),
+    },
+    { name: "scree", spec: screeSpec(s.pca.explainedVarianceRatio, s.pca.kept) },
+    {
+      name: "component-makeup",
+      spec: componentMakeupSpec(
+        s.pca.components.map((c, i) => ({ label: model.componentLabels[i]!, top: c.top })),
+      ),
+    },
+    {
+      name: "cluster-sizes",
+      spec: clusterSizesSpec(
+        s.segments.map((g, i) => ({
+          label: model.segmentLabels[i]!,
+          size: g.size,
+          colour: model.segmentColours[i]!,
+        })),
+      ),
+    },
+    {
+      name: "centroid-heatmap",
+      spec: centroidHeatmapSpec(s.kmeans.centroids, model.segmentLabels, model.componentLabels),
+    },
+    {
+      name: "segment-centres",
+      spec: segmentCentresSpec({
+        features: s.features,
+        centres: model.centres,
+        segmentLabels: model.segmentLabels,
+        nationalMedian: s.nationalMedian,
+        nationalStd: model.nationalStd,
+        dataMin: s.scaler.dataMin,
+        dataMax: s.scaler.dataMax,
+      }),
+    },
+  ];
+  const map = mapSpec(model, topology);
+  if (map) charts.push({ name: "county-map", spec: map });
+  return charts;
+}

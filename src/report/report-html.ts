@@ -1,0 +1,89 @@
+/**
+ * report.html: one self-contained file. Styles, the charts (inline SVG, so the page reads without scripts),
+ * the vega, vega-lite and vega-embed UMD bundles, the county topology and the page's data are all inlined;
+ * a Content-Security-Policy forbids any request (no CDN, no network). With scripts the map becomes a
+ * vega-embed view with tooltips, the county tables sort, and the search box finds counties.
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { CLIENT_SCRIPT } from "./client-script.js";
+import { escapeHtml, int, jsonForScript, pct } from "./html.js";
+import type { ReportModel } from "./report-model.js";
+import { type ChartSvgs, renderSections, SECTIONS } from "./report-sections.js";
+import { REPORT_CSS } from "./report-styles.js";
+
+/** What the page needs beyond the model. */
+export interface ReportPageInputs {
+  readonly svgs: ChartSvgs;
+  /** The interactive map's spec (the same as the static one), if there is a map. */
+  readonly mapSpec: TopLevelSpec | undefined;
+  /** The UMD bundles' source, in load order. */
+  readonly vendorScripts: readonly string[];
+}
+
+/** No request may leave the page: everything is inline; vega compiles expressions, hence 'unsafe-eval'. */
+export const REPORT_CSP =
+  "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+
+/** The page's data for the client script: compact county rows (label, segment, coordinates, stands out). */
+export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): unknown {
+  return {
+    segments: m.segmentLabels,
+    colours: m.segmentColours,
+    counties: m.counties.map((c) => ({
+      l: c.label,
+      g: c.cluster,
+      z: c.comps.map((v) => Math.round(v * 1e5) / 1e5),
+      o: c.standsOut,
+    })),
+    mapSpec: mapSpec ?? null,
+  };
+}
+
+function header(m: ReportModel): string {
+  const s = m.summary;
+  const figure = (value: string, label: string) =>
+    `<div class="figure"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`;
+  return `<header class="top"><div class="wrap">
+<h1>Population segmentation report</h1>
+<p>${escapeHtml(s.source)} · the SageMaker census workflow (min-max scaling, PCA, K-Means), run by Strata</p>
+<div class="figures">
+${figure(int(s.rows.used), "counties segmented")}
+${figure(String(s.features.length), "features")}
+${figure(`${s.pca.kept} of ${s.pca.numComponents}`, `components kept (${pct(s.pca.keptExplainedVariance)} of variance)`)}
+${figure(String(s.kmeans.k), "segments (K-Means)")}
+${figure(s.kmeans.silhouette.toFixed(3), "silhouette")}
+</div>
+</div></header>
+<nav class="sections" aria-label="Sections"><div class="wrap">${SECTIONS.map((d) => `<a href="#${d.id}">${escapeHtml(d.title)}</a>`).join("")}</div></nav>`;
+}
+
+/**
+ * The whole page.
+ * @example await writeFile("report.html", reportHtml(model, { svgs, mapSpec, vendorScripts }));
+ */
+export function reportHtml(m: ReportModel, inputs: ReportPageInputs): string {
+  const scripts = inputs.vendorScripts.map((src) => `<script>${src}</script>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Strata segmentation report</title>
+<link rel="icon" href="data:,">
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+${header(m)}
+<main>
+${renderSections(m, inputs.svgs)}
+</main>
+<footer><div class="wrap">Made by Strata ${escapeHtml(m.summary.strataVersion)} from summary.json and assignments.csv; rebuild with <code>strata report &lt;out-dir&gt;</code>. Charts: Vega-Lite. Map: us-atlas (U.S. Census Bureau cartographic boundaries).</div></footer>
+<script type="application/json" id="report-data">${jsonForScript(clientData(m, inputs.mapSpec))}</script>
+${scripts}
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

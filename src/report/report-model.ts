@@ -1,0 +1,91 @@
+/**
+ * Everything the charts and the HTML show, derived once from summary.json and the county rows: the labels and
+ * colours of segments and components, each segment's centre in original units, and for each county its
+ * segment, map key (FIPS) and the features it stands out on (estimated from its coordinates on the kept
+ * components, mapped back to original units, against the national median).
+ * @module
+ */
+import { formatFeatureValue } from "../explain/feature-info.js";
+import { type BackMapping, segmentCentres, toOriginalUnits } from "../explain/segment-centres.js";
+import { notableFeatures } from "../explain/segment-names.js";
+import type { Summary } from "../workflow/summary.js";
+import { fipsCode } from "./charts/county-map.js";
+import { componentLabel, segmentColour, segmentLabel } from "./charts/theme.js";
+import type { CountyRow } from "./report-input.js";
+
+/** One county, ready for the map, the tables and the search box. */
+export interface ReportCounty {
+  readonly label: string;
+  readonly state: string;
+  readonly county: string;
+  /** 5-digit FIPS code, when the table has a CensusId. */
+  readonly fips: string | undefined;
+  readonly cluster: number;
+  readonly distance: number;
+  readonly comps: readonly number[];
+  /** "high Hispanic ≈ 47%, low White ≈ 40%, …" */
+  readonly standsOut: string;
+}
+
+/** The derived view of a run. */
+export interface ReportModel {
+  readonly summary: Summary;
+  readonly mapping: BackMapping;
+  readonly segmentLabels: string[];
+  readonly segmentColours: string[];
+  readonly componentLabels: string[];
+  /** k × features, original units. */
+  readonly centres: number[][];
+  readonly nationalStd: number[];
+  readonly counties: ReportCounty[];
+}
+
+/** How many features a county's "stands out" line names. */
+const STANDS_OUT = 3;
+
+/**
+ * Derives the report's model from a summary and the county rows.
+ * @example buildReportModel(summary, parseAssignments(csv)).segmentLabels[0] // "0 · High Income, low Poverty"
+ */
+export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): ReportModel {
+  const mapping: BackMapping = {
+    loadings: summary.pca.loadings,
+    mean: summary.pca.mean,
+    dataMin: summary.scaler.dataMin,
+    dataMax: summary.scaler.dataMax,
+  };
+  const features = summary.features;
+  const median = summary.nationalMedian;
+  const std = summary.describe.raw.stats.std.map((v) => v ?? 0);
+  const clamp = (v: number, j: number) => Math.min(mapping.dataMax[j]!, Math.max(mapping.dataMin[j]!, v));
+  const counties = rows.map((r) => {
+    const values = toOriginalUnits(r.comps, mapping).map(clamp);
+    const standsOut = notableFeatures(features, values, median, std, STANDS_OUT)
+      .map(
+        (d) =>
+          `${d.sds > 0 ? "high" : "low"} ${d.feature} ≈ ${formatFeatureValue(d.feature, values[d.index])}`,
+      )
+      .join(", ");
+    const censusId = r.ids["CensusId"];
+    return {
+      label: r.label,
+      state: r.ids["State"] ?? "",
+      county: r.ids["County"] ?? r.label,
+      fips: censusId === undefined ? undefined : fipsCode(censusId),
+      cluster: r.cluster,
+      distance: r.distance,
+      comps: r.comps,
+      standsOut: standsOut || "close to the national median",
+    };
+  });
+  return {
+    summary,
+    mapping,
+    segmentLabels: summary.segments.map((s) => segmentLabel(s.id, s.name)),
+    segmentColours: summary.segments.map((s) => segmentColour(s.id)),
+    componentLabels: summary.pca.components.map((c, i) => componentLabel(i, c.name)),
+    centres: segmentCentres(summary.kmeans.centroids, mapping),
+    nationalStd: std,
+    counties,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The sections of report.html, in the order of the workflow: data, cleaning, scaling, PCA, choosing
+ * components, clustering, segments, map, method and timings. Each is a function of the report model and the
+ * rendered charts (inline SVG), so the page reads without scripts.
+ * @module
+ */
+import { formatFeatureValue } from "../explain/feature-info.js";
+import { chartFigure, escapeHtml, htmlTable, int, pct } from "./html.js";
+import type { ReportCounty, ReportModel } from "./report-model.js";
+
+/** Rendered SVGs by chart name. */
+export type ChartSvgs = Readonly<Record<string, string>>;
+
+/** One section: its id (the anchor) and title (nav and heading). */
+export interface SectionDef {
+  readonly id: string;
+  readonly title: string;
+  readonly body: (m: ReportModel, svg: ChartSvgs) => string;
+}
+
+const section = (id: string, title: string, body: string) =>
+  `<section id="${id}"><div class="wrap"><h2>${escapeHtml(title)}</h2>\n${body}\n</div></section>`;
+
+function data(m: ReportModel, svg: ChartSvgs): string {
+  const s = m.summary;
+  return `<p class="lead">${int(s.rows.loaded)} rows of ${s.features.length} numeric features from <code>${escapeHtml(s.source)}</code>: ${escapeHtml(s.features.join(", "))}.</p>
+${chartFigure(svg["histograms"], "histograms")}
+${chartFigure(svg["describe-raw"], "describe-raw")}`;
+}
+
+function cleaning(m: ReportModel): string {
+  const s = m.summary;
+  const dropped = s.droppedRows.length ? ` (${escapeHtml(s.droppedRows.join(", "))})` : "";
+  return `<p class="lead">Rows with a missing value are dropped, as the notebook's <code>dropna()</code>: ${s.rows.dropped} dropped${dropped}, ${int(s.rows.used)} used. Each row is indexed "State-County"; the id columns are kept in assignments.csv but are not features.</p>`;
+}
+
+function scaling(_m: ReportModel, svg: ChartSvgs): string {
+  return `<p class="lead">Every feature is min-max scaled to [0, 1] (scikit-learn's MinMaxScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's minimum and maximum of each feature are kept in summary.json to map results back.</p>
+${chartFigure(svg["describe-scaled"], "describe-scaled")}`;
+}
+
+function pca(m: ReportModel, svg: ChartSvgs): string {
+  const s = m.summary;
+  const rows = s.pca.components.map((c, i) => ({ c, i }));
+  const table = htmlTable(rows, [
+    { header: "component", text: (r) => `comp_${r.i + 1}` },
+    { header: "name", text: (r) => r.c.name },
+    {
+      header: "explained",
+      text: (r) => pct(s.pca.explainedVarianceRatio[r.i]!),
+      value: (r) => s.pca.explainedVarianceRatio[r.i]!,
+    },
+    {
+      header: "singular value",
+      text: (r) => s.pca.singularValues[r.i]!.toFixed(4),
+      value: (r) => s.pca.singularValues[r.i]!,
+    },
+  ]);
+  return `<p class="lead">PCA of the scaled data computes ${s.pca.numComponents} components (SageMaker's <code>num_components</code>); each kept component is named after its strongest positive and negative loadings.</p>
+${table}
+${chartFigure(svg["component-makeup"], "component-makeup")}`;
+}
+
+function choosing(m: ReportModel, svg: ChartSvgs): string {
+  const p = m.summary.pca;
+  return `<p class="lead">The top ${p.kept} components are kept for clustering: they explain ${pct(p.keptExplainedVariance)} of the total variance (${pct(p.keptExplainedVarianceSageMaker)} of the ${p.numComponents} components' variance, the notebook's measure).</p>
+${chartFigure(svg["scree"], "scree")}`;
+}
+
+function clustering(m: ReportModel, svg: ChartSvgs): string {
+  const k = m.summary.kmeans;
+  return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}.</p>
+${chartFigure(svg["cluster-sizes"], "cluster-sizes")}
+${chartFigure(svg["centroid-heatmap"], "centroid-heatmap")}`;
+}
+
+const countyColumns = (kept: number) => [
+  { header: "county", text: (c: ReportCounty) => c.label },
+  {
+    header: "distance to centre",
+    text: (c: ReportCounty) => c.distance.toFixed(4),
+    value: (c: ReportCounty) => c.distance,
+  },
+  ...Array.from({ length: kept }, (_, j) => ({
+    header: `comp_${j + 1}`,
+    text: (c: ReportCounty) => c.comps[j]!.toFixed(3),
+    value: (c: ReportCounty) => c.comps[j]!,
+  })),
+  { header: "stands out (estimated)", text: (c: ReportCounty) => c.standsOut },
+];
+
+function segments(m: ReportModel, svg: ChartSvgs): string {
+  const s = m.summary;
+  const cards = s.segments
+    .map(
+      (g, i) => `<div class="segment" style="border-left-color:${m.segmentColours[i]}" data-segment="${g.id}">
+<h3><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeHtml(m.segmentLabels[i]!)}</h3>
+<p>${escapeHtml(g.description)}</p></div>`,
+    )
+    .join("\n");
+  const tables = s.segments
+    .map((g, i) => {
+      const members = m.counties.filter((c) => c.cluster === g.id).sort((a, b) => a.distance - b.distance);
+      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeHtml(m.segmentLabels[i]!)}: ${int(members.length)} counties</summary>
+<div class="scroll">${htmlTable(members, countyColumns(s.pca.kept), { sortable: true })}</div></details>`;
+    })
+    .join("\n");
+  const income = s.features.indexOf("Income");
+  const richest =
+    income < 0
+      ? -1
+      : m.centres.reduce((best, c, i) => (c[income]! > m.centres[best]![income]! ? i : best), 0);
+  const note =
+    richest >= 0
+      ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of about ${formatFeatureValue("Income", m.centres[richest]![income])} against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median county.`
+      : "";
+  return `<p class="lead">Each segment is named from where its centre, mapped back to the original units, lies furthest from the national median; its description lists those values and the counties closest to the centre.${escapeHtml(note)}</p>
+<div class="segments">${cards}</div>
+${chartFigure(svg["segment-centres"], "segment-centres")}
+<h3>Counties by segment</h3>
+<p class="lead">Closest to the centre first; click a header to sort. "Stands out" is estimated from the county's coordinates on the kept components.</p>
+${tables}`;
+}
+
+/** The county search (answered by the client script). */
+const SEARCH_BOX = `<div class="search" role="search"><label for="county-search">Find a county</label><input id="county-search" type="search" placeholder="e.g. Fresno" autocomplete="off">
+<div id="search-results" aria-live="polite"><noscript>The search needs scripts; the county tables under Segments list every county.</noscript></div></div>`;
+
+function map(_m: ReportModel, svg: ChartSvgs): string {
+  if (!svg["county-map"])
+    return `<p class="lead">No map: the table has no CensusId (FIPS) column to join counties on.</p>`;
+  return `<p class="lead">Every county coloured by its segment; grey counties have no data (rows dropped in cleaning). Puerto Rico lies outside the Albers USA projection and is not drawn. Hover a county for its segment and what stands out about it.</p>
+${SEARCH_BOX}
+<div id="map-interactive" hidden></div>
+${chartFigure(svg["county-map"], "county-map").replace('<figure class="chart"', '<figure class="chart" id="map-static"').replace(' id="chart-county-map"', "")}`;
+}
+
+function method(m: ReportModel): string {
+  const s = m.summary;
+  const timings = Object.entries(s.timings);
+  const total = timings.reduce((a, [, ms]) => a + ms, 0);
+  const table = htmlTable(
+    [...timings, ["total", total] as [string, number]],
+    [
+      { header: "step", text: (r) => r[0] },
+      { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
+    ],
+  );
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment centres are mapped back with the kept loadings (inverse PCA), then the scaler (inverse scaling). Strata ${escapeHtml(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+<p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
+<h3>Timings</h3>
+${table}`;
+}
+
+/** The sections, in order. */
+export const SECTIONS: readonly SectionDef[] = [
+  { id: "data", title: "Data", body: data },
+  { id: "cleaning", title: "Cleaning", body: cleaning },
+  { id: "scaling", title: "Scaling", body: scaling },
+  { id: "pca", title: "PCA", body: pca },
+  { id: "choosing-components", title: "Choosing components", body: choosing },
+  { id: "clustering", title: "Clustering", body: clustering },
+  { id: "segments", title: "Segments", body: segments },
+  { id: "map", title: "Map", body: map },
+  { id: "method", title: "Method and timings", body: method },
+];
+
+/** Renders every section. */
+export function renderSections(m: ReportModel, svg: ChartSvgs): string {
+  return SECTIONS.map((d) => section(d.id, d.title, d.body(m, svg))).join("\n");
+}

@@ -1,0 +1,179 @@
+/**
+ * Issue 5: the chart spec functions are pure data → Vega-Lite: given small inputs, each spec has the right
+ * encodings and values, and compiles without a warning.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { TopLevelSpec } from "vega-lite";
+import { centroidCells, centroidHeatmapSpec } from "../../src/report/charts/centroid-heatmap.js";
+import { clusterSizesSpec } from "../../src/report/charts/cluster-sizes.js";
+import { componentMakeupSpec, loadingBars } from "../../src/report/charts/component-makeup.js";
+import { countyMapSpec, fipsCode } from "../../src/report/charts/county-map.js";
+import { describeCells, describeTableSpec } from "../../src/report/charts/describe-table.js";
+import { histogramBars, histogramsSpec } from "../../src/report/charts/histograms.js";
+import { screePoints, screeSpec } from "../../src/report/charts/scree.js";
+import { centreCells, MEDIAN_COLUMN, segmentCentresSpec } from "../../src/report/charts/segment-centres.js";
+import { NO_DATA_COLOUR, NO_DATA_LABEL } from "../../src/report/charts/theme.js";
+import { compileSpec } from "../../src/report/render.js";
+import { MemoryLogger } from "../../src/util/logger.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: specs are checked field by field
+const any = (spec: TopLevelSpec): any => spec;
+
+function compilesCleanly(spec: TopLevelSpec): void {
+  const logger = new MemoryLogger();
+  compileSpec(spec, logger);
+  assert.deepEqual(logger.events, [], "no Vega-Lite warnings");
+}
+
+describe("chart specs", () => {
+  test("histograms: one panel per chosen feature, bars from the stored bins", () => {
+    const histograms = { A: { start: 0, step: 5, counts: [1, 3] }, B: { start: 10, step: 1, counts: [2] } };
+    assert.deepEqual(histogramBars(histograms, ["B"]), [{ feature: "B", start: 10, end: 11, count: 2 }]);
+    const spec = any(histogramsSpec(histograms, ["A", "B"]));
+    assert.equal(spec.concat.length, 2);
+    assert.deepEqual(spec.concat[1].transform, [{ filter: { field: "feature", equal: "B" } }]);
+    assert.equal(spec.concat[0].encoding.x.field, "start");
+    assert.equal(spec.concat[0].encoding.x2.field, "end");
+    assert.equal(spec.data.values.length, 3);
+    compilesCleanly(spec);
+  });
+
+  test("describe table: one cell per feature and statistic, in pandas' order", () => {
+    const d = {
+      columns: ["a", "b"],
+      stats: {
+        count: [2, 2],
+        mean: [1.5, 10],
+        std: [0.7, null],
+        min: [1, 10],
+        "25%": [1, 10],
+        "50%": [1.5, 10],
+        "75%": [2, 10],
+        max: [2, 10],
+      },
+    };
+    const cells = describeCells(d);
+    assert.equal(cells.length, 16);
+    assert.deepEqual(cells[9], { feature: "b", stat: "mean", value: 10, text: "10", band: 1 });
+    assert.equal(cells.find((c) => c.feature === "b" && c.stat === "std")!.text, "NaN");
+    const spec = any(describeTableSpec(d, { title: "Raw" }));
+    assert.deepEqual(spec.encoding.x.sort, ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]);
+    assert.deepEqual(spec.encoding.y.sort, ["a", "b"]);
+    assert.equal(describeCells(d, { scaled: true })[1]!.text, "1.500");
+    compilesCleanly(spec);
+  });
+
+  test("scree: per-component and cumulative share, the chosen number marked after it", () => {
+    const points = screePoints([0.5, 0.3, 0.2], 2);
+    assert.deepEqual(
+      points.map((p) => p.status),
+      ["kept", "kept", "not kept"],
+    );
+    assert.ok(Math.abs(points[1]!.cumulative - 0.8) < 1e-12);
+    const spec = any(screeSpec([0.5, 0.3, 0.2], 2));
+    const marker = spec.layer[2];
+    assert.equal(marker.data.values[0].at, 2.5);
+    assert.match(marker.data.values[0].label, /2 kept: 80\.0% cumulative/);
+    assert.equal(spec.layer[1].encoding.y.field, "cumulative");
+    compilesCleanly(spec);
+  });
+
+  test("component makeup: signed loadings per named component, one symmetric domain", () => {
+    const components = [
+      {
+        label: "comp_1 · a vs b",
+        top: [
+          { feature: "a", weight: 0.62 },
+          { feature: "b", weight: -0.3 },
+        ],
+      },
+      { label: "comp_2 · b", top: [{ feature: "b", weight: 0.5 }] },
+    ];
+    assert.deepEqual(
+      loadingBars(components).map((b) => b.sign),
+      ["positive", "negative", "positive"],
+    );
+    const spec = any(componentMakeupSpec(components));
+    assert.deepEqual(spec.facet.sort, ["comp_1 · a vs b", "comp_2 · b"]);
+    assert.deepEqual(spec.spec.encoding.x.scale.domain, [-0.7, 0.7]);
+    assert.deepEqual(spec.spec.encoding.y.sort, { field: "weight", order: "descending" });
+    compilesCleanly(spec);
+  });
+
+  test("cluster sizes: bars in the segments' colours", () => {
+    const spec = any(
+      clusterSizesSpec([
+        { label: "0 · x", size: 3, colour: "#111111" },
+        { label: "1 · y", size: 1, colour: "#222222" },
+      ]),
+    );
+    const colour = spec.layer[0].encoding.color.scale;
+    assert.deepEqual(colour, { domain: ["0 · x", "1 · y"], range: ["#111111", "#222222"] });
+    assert.equal(spec.data.values[0].share, 0.75);
+    compilesCleanly(spec);
+  });
+
+  test("centroid heatmap: clusters × components on a diverging scale centred on 0", () => {
+    const centroids = [
+      [0.5, -1],
+      [0.2, 0.1],
+    ];
+    const cells = centroidCells(centroids, ["s0", "s1"], ["c1", "c2"]);
+    assert.deepEqual(cells[1], { segment: "s0", component: "c2", value: -1, strong: true });
+    const spec = any(centroidHeatmapSpec(centroids, ["s0", "s1"], ["c1", "c2"]));
+    const scale = spec.layer[0].encoding.color.scale;
+    assert.deepEqual(scale.domain, [-1, 1]);
+    assert.equal(scale.domainMid, 0);
+    assert.equal(scale.scheme, "blueorange");
+    compilesCleanly(spec);
+  });
+
+  test("segment centres: values in their units beside the US median, clamped to the observed range", () => {
+    const input = {
+      features: ["Income", "White"],
+      centres: [[60000, -0.8]],
+      segmentLabels: ["0 · rich"],
+      nationalMedian: [45000, 84],
+      nationalStd: [10000, 20],
+      dataMin: [20000, 0],
+      dataMax: [120000, 100],
+    };
+    const cells = centreCells(input);
+    assert.deepEqual(
+      cells.map((c) => c.column),
+      [MEDIAN_COLUMN, "0 · rich", MEDIAN_COLUMN, "0 · rich"],
+    );
+    assert.equal(cells[1]!.text, "$60,000");
+    assert.equal(cells[1]!.sds, 1.5);
+    assert.equal(cells[3]!.text, "0.0%");
+    assert.equal(cells[3]!.sds, -2.5, "clamped to 2.5 SDs");
+    compilesCleanly(segmentCentresSpec(input));
+  });
+
+  test("county map: FIPS join, state mesh on top, a legend naming every segment and no-data counties", () => {
+    assert.equal(fipsCode(6019), "06019");
+    assert.equal(fipsCode("48301"), "48301");
+    const topology = { type: "Topology", objects: {}, arcs: [] };
+    const counties = [
+      { fips: "06019", county: "Fresno", state: "California", segment: "1 · x", standsOut: "high Hispanic" },
+    ];
+    const spec = any(
+      countyMapSpec(topology, counties, { labels: ["0 · y", "1 · x"], colours: ["#111", "#222"] }),
+    );
+    const [countyLayer, stateLayer] = spec.layer;
+    assert.deepEqual(countyLayer.data.format, { type: "topojson", feature: "counties" });
+    assert.equal(countyLayer.transform[0].lookup, "id");
+    assert.equal(countyLayer.transform[0].from.key, "fips");
+    assert.equal(countyLayer.transform[0].default, NO_DATA_LABEL);
+    assert.deepEqual(countyLayer.encoding.color.scale.domain, ["0 · y", "1 · x", NO_DATA_LABEL]);
+    assert.deepEqual(countyLayer.encoding.color.scale.range, ["#111", "#222", NO_DATA_COLOUR]);
+    assert.deepEqual(
+      countyLayer.encoding.tooltip.map((t: { title: string }) => t.title),
+      ["County", "State", "Segment", "Stands out"],
+    );
+    assert.deepEqual(stateLayer.data.format, { type: "topojson", mesh: "states" });
+    assert.equal(stateLayer.mark.fill, null);
+    compilesCleanly(spec);
+  });
+});
