@@ -9,13 +9,18 @@
  * (population) variances of the data, which makes `tol` independent of the data's scale. `tol = 0` means "run
  * until labels stop changing or maxIterations". After the loop a final assignment pass makes the inertia and
  * cluster sizes consistent with the final centroids.
+ *
+ * Each restart runs on engine.ts: Hamerly 2010's bounds skip the distance computations that cannot change a
+ * row's label (identical results to plain Lloyd), and seeding, assignment and partial sums run as fixed row
+ * shards on worker threads for large inputs, merged in shard order so every thread count gives the same bits.
  * @module
  */
 import { StrataError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
+import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { assignNearest } from "./assign.js";
+import { type EngineTrialResult, type LloydAlgorithm, runTrialFast } from "./engine.js";
 import {
   checkParamsAgainstData,
   type KMeansOptions,
@@ -25,7 +30,7 @@ import {
 import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
 import { initRandom } from "./init/random.js";
 import { KMeansModel } from "./kmeans-model.js";
-import { runTrial, type TrialResult } from "./trial.js";
+import type { TrialResult } from "./trial.js";
 
 /** Progress of one Lloyd iteration, reported to `onIteration`. */
 export interface KMeansIterationEvent {
@@ -49,7 +54,22 @@ export interface KMeansFitOptions {
   readonly signal?: AbortSignal;
   /** Called after every Lloyd iteration of every restart. */
   readonly onIteration?: (event: KMeansIterationEvent) => void;
+  /**
+   * Threads for seeding and Lloyd iterations, the caller's included; default: every core (at most 8). Inputs
+   * under {@link PARALLEL_MIN_ROWS} rows always run on the caller. The model has the same bits for any count.
+   */
+  readonly threads?: number;
+  /** "hamerly" (default) skips distance computations by Hamerly 2010's bounds; "lloyd" computes them all. */
+  readonly algorithm?: LloydAlgorithm;
+  /**
+   * k × d starting centres for a single restart (seeding and `numTrials` are then skipped): benchmarks and
+   * comparisons against other tools from the same start.
+   */
+  readonly initialCentres?: Matrix;
 }
+
+/** Below this many rows KMeans.fit stays on the calling thread (thread start-up costs more than the work). */
+export const PARALLEL_MIN_ROWS = 65_536;
 
 /** K-Means estimator: holds validated params; `fit` returns a new {@link KMeansModel}. */
 export class KMeans {
@@ -74,7 +94,7 @@ export class KMeans {
    *   (fewer than 2 rows, or a value that is not finite); the signal's reason when aborted
    */
   fit(x: Matrix, options: KMeansFitOptions = {}): KMeansModel {
-    const { logger = silentLogger, signal, onIteration } = options;
+    const { logger = silentLogger, signal, onIteration, initialCentres } = options;
     const p = this.params;
     if (x.rows < 2) {
       throw new StrataError("INVALID_ARGUMENT", `K-Means needs at least 2 rows; the data has ${x.rows}.`, {
@@ -84,27 +104,35 @@ export class KMeans {
     checkParamsAgainstData(p, x.rows, x.cols);
     checkFinite(x);
     const tolerance = p.tol * meanVariance(x);
+    if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
+    const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
+    const engine = { threads, algorithm: options.algorithm ?? "hamerly" } as const;
     const seeder = createRng(p.seed);
-    const trials: TrialResult[] = [];
+    const trials: EngineTrialResult[] = [];
     let best = 0;
-    for (let trial = 0; trial < p.numTrials; trial++) {
+    const numTrials = initialCentres === undefined ? p.numTrials : 1;
+    for (let trial = 0; trial < numTrials; trial++) {
       const rng = seeder.fork();
-      const result = runTrial(x, {
-        initial: initialCentres(x, p, rng),
-        maxIterations: p.maxIterations,
-        tolerance,
-        signal,
-        onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
-      });
+      const initial = initialCentres ?? seed(x, p, rng, threads);
+      const result = runTrialFast(
+        x,
+        {
+          initial,
+          maxIterations: p.maxIterations,
+          tolerance,
+          signal,
+          onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
+        },
+        engine,
+      );
       trials.push(result);
       if (result.inertia < trials[best]!.inertia) best = trial;
     }
     const winner = trials[best]!;
-    const { labels, dist2 } = assignNearest(x, winner.centres);
-    let inertia = 0;
-    for (let i = 0; i < dist2.length; i++) inertia += dist2[i]!;
-    const sizes = new Array<number>(p.k).fill(0);
-    for (let i = 0; i < labels.length; i++) sizes[labels[i]!]!++;
+    // The restart's final pass already assigned every row against the winning centres: its inertia and
+    // counts are those of the model (equal to assignNearest's, summed in shard order).
+    const inertia = winner.inertia;
+    const sizes = [...winner.sizes];
     report(logger, trials, best, p, sizes);
     return new KMeansModel(winner.centres, {
       inertia,
@@ -119,10 +147,20 @@ export class KMeans {
   }
 }
 
-function initialCentres(x: Matrix, p: KMeansParams, rng: Rng): Matrix {
+function seed(x: Matrix, p: KMeansParams, rng: Rng, threads: number): Matrix {
   return p.initMethod === "random"
     ? initRandom(x, p.k, rng).centres
-    : initKMeansPlusPlus(x, p.k, rng).centres;
+    : initKMeansPlusPlus(x, p.k, rng, { threads }).centres;
+}
+
+function checkInitialCentres(c: Matrix, k: number, d: number): void {
+  if (c.rows !== k || c.cols !== d || !c.data.every(Number.isFinite)) {
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `initialCentres is ${c.rows}x${c.cols}; expected ${k}x${d} finite values (k x the number of features).`,
+      { details: { expected: [k, d], received: [c.rows, c.cols] } },
+    );
+  }
 }
 
 function report(

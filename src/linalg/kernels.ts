@@ -7,9 +7,9 @@
  */
 import { StrataError } from "../errors.js";
 import type { Matrix } from "./matrix.js";
+import { accumulateScatterRange, DEFAULT_PANEL_ROWS } from "./scatter.js";
 
-/** Rows per panel in {@link accumulateScatter}: 128 rows × d ≤ 300 columns stay well inside L2 cache. */
-export const DEFAULT_PANEL_ROWS = 128;
+export { DEFAULT_PANEL_ROWS, mirrorUpper } from "./scatter.js";
 
 /**
  * Σ a[aOffset + k] · b[bOffset + k] for k < n.
@@ -94,10 +94,8 @@ export function multiplyTransposed(a: Matrix, b: Matrix, out: Matrix, shift?: Fl
 }
 
 /**
- * out ← out + Σᵢ (xᵢ − c)(xᵢ − c)ᵀ over the rows of x (n×d); out is d×d row-major. Rows are taken in panels
- * of `panelRows`: each panel is centred into one reusable column-major buffer (d×p), so every scatter entry
- * is a dot product of two contiguous columns. Only the upper triangle is accumulated, then mirrored, which
- * keeps the result exactly symmetric.
+ * out ← out + Σᵢ (xᵢ − c)(xᵢ − c)ᵀ over the rows of x (n×d); out is d×d row-major. The blocked, register-tiled
+ * kernel of scatter.ts over all rows (panels of `panelRows`, upper triangle mirrored, exactly symmetric).
  * @param shift c, length d (the batch mean for a centred scatter, zeros for the raw second moment).
  */
 export function accumulateScatter(
@@ -106,32 +104,5 @@ export function accumulateScatter(
   out: Float64Array,
   panelRows = DEFAULT_PANEL_ROWS,
 ): Float64Array {
-  const { rows: n, cols: d } = x;
-  if (shift.length !== d || out.length !== d * d) {
-    throw new StrataError(
-      "INTERNAL",
-      `accumulateScatter: shift ${shift.length} / out ${out.length} for d=${d}.`,
-    );
-  }
-  const p = Math.max(1, Math.min(panelRows, n));
-  const panel = new Float64Array(d * p); // column-major: column j occupies panel[j*p .. j*p + rows)
-  for (let start = 0; start < n; start += p) {
-    const rows = Math.min(p, n - start);
-    for (let r = 0; r < rows; r++) {
-      const src = (start + r) * d;
-      for (let j = 0; j < d; j++) panel[j * p + r] = x.data[src + j]! - shift[j]!;
-    }
-    for (let i = 0; i < d; i++) {
-      for (let j = i; j < d; j++) out[i * d + j] = out[i * d + j]! + dot(panel, panel, rows, i * p, j * p);
-    }
-  }
-  mirrorUpper(out, d);
-  return out;
-}
-
-/** Copies the upper triangle of the d×d row-major matrix `a` onto its lower triangle, in place. */
-export function mirrorUpper(a: Float64Array, d: number): void {
-  for (let i = 1; i < d; i++) {
-    for (let j = 0; j < i; j++) a[i * d + j] = a[j * d + i]!;
-  }
+  return accumulateScatterRange(x.data, x.cols, 0, x.rows, shift, out, panelRows);
 }

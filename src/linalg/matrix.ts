@@ -12,12 +12,26 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** Wraps (or allocates, zero-filled) the storage of a rows x cols matrix, checking the length. */
+/**
+ * Matrices of at least this many values are allocated in a SharedArrayBuffer, so the worker pool
+ * (src/parallel) reads them in place instead of copying them. A shared Float64Array behaves like any other.
+ */
+export const SHARED_MIN_VALUES = 1 << 16;
+
+/**
+ * Wraps (or allocates, zero-filled; in shared memory from {@link SHARED_MIN_VALUES} values) the storage of a
+ * rows x cols matrix, checking the length.
+ */
 export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
     throw new StrataError("INTERNAL", `Matrix shape ${rows}x${cols} is not a pair of non-negative integers.`);
   }
-  const storage = data ?? new Float64Array(rows * cols);
+  const size = rows * cols;
+  const storage =
+    data ??
+    (size >= SHARED_MIN_VALUES && typeof SharedArrayBuffer !== "undefined"
+      ? new Float64Array(new SharedArrayBuffer(size * Float64Array.BYTES_PER_ELEMENT))
+      : new Float64Array(size));
   if (storage.length !== rows * cols) {
     throw new StrataError(
       "INTERNAL",

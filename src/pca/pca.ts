@@ -1,15 +1,19 @@
 /**
  * The PCA estimator (SageMaker `pca:1`, regular mode): holds validated {@link PCAParams} and fits
- * {@link PCAModel}s. `fit` is exactly `finalize(accumulate(emptyStats(d), x))` — the same code path a sharded
- * run takes with `mergeStats` in between — so the one-shot and distributed answers agree.
+ * {@link PCAModel}s. `fit` is `finalize` of the statistics of fixed row shards merged with `mergeStats` (Chan et
+ * al.'s pairwise update) in shard order — scatter-shards.ts, on worker threads for large inputs — so it equals
+ * `finalize(accumulate(emptyStats(d), x))` up to rounding (bit for bit up to 32,768 rows), whatever the
+ * thread count.
  * @module
  */
-import { checkRows } from "../linalg/checks.js";
+import { checkFinite, checkRows } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { type PCAOptions, type PCAParams, validatePCAOptions } from "./hyperparameters.js";
-import { accumulate, emptyStats, finalize } from "./partial-stats.js";
+import { finalize } from "./partial-stats.js";
 import type { PCAModel } from "./pca-model.js";
+import { shardedStats } from "./scatter-shards.js";
 
 /** Options of {@link PCA.fit}. */
 export interface PCAFitOptions {
@@ -17,7 +21,16 @@ export interface PCAFitOptions {
   readonly featureNames?: readonly string[];
   /** Receives non-fatal events (e.g. numerically zero components). */
   readonly logger?: Logger;
+  /**
+   * Threads for the scatter accumulation (the caller's included); default: every core (at most 8). Inputs
+   * under {@link PARALLEL_MIN_VALUES} values always run on the caller, since starting threads costs more.
+   * The model has the same bits for every thread count.
+   */
+  readonly threads?: number;
 }
+
+/** Below this many input values (rows × features) PCA.fit stays on the calling thread. */
+export const PARALLEL_MIN_VALUES = 1 << 20;
 
 /**
  * Principal component analysis by eigen-decomposition of the centred scatter matrix (exact; Float64).
@@ -46,7 +59,10 @@ export class PCA {
   fit(x: Matrix, options: PCAFitOptions = {}): PCAModel {
     checkRows(x, 2, "PCA.fit");
     const logger = options.logger ?? silentLogger;
-    const stats = accumulate(emptyStats(x.cols), x);
+    const threads = x.rows * x.cols < PARALLEL_MIN_VALUES ? 1 : resolveThreads(options.threads);
+    const stats = shardedStats(x, { threads });
+    // A NaN or ±Infinity anywhere makes the sums non-finite; only then scan for it, to name its row and column.
+    if (!stats.mean.every(Number.isFinite) || !stats.scatter.every(Number.isFinite)) checkFinite(x);
     const model = finalize(stats, this.params, { featureNames: options.featureNames, logger });
     logger.log("debug", `PCA fitted ${model.numComponents} of ${x.cols} components on ${x.rows} rows.`);
     return model;

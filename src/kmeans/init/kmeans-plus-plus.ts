@@ -5,48 +5,29 @@
  * the paper's §6 mentions), each step draws 2 + ⌊ln k⌋ candidates and keeps the one that lowers the total
  * potential Σ D(x)² the most; this gives markedly better starts than a single draw.
  *
- * Vectorised over the contiguous Float64Array: one running array of squared distances to the nearest centre,
- * a cumulative sum for sampling (binary search), and two scratch arrays swapped when a candidate wins.
+ * Vectorised over the contiguous Float64Array: one running array of squared distances to the nearest centre
+ * and two scratch arrays swapped when a candidate wins; each candidate's data pass is a shard kernel
+ * (plus-plus-shards.ts) that runs on the worker pool for large inputs, with shard potentials added in shard
+ * order so the same seed draws the same rows for any thread count (and, within one shard, the same rows as
+ * the earlier cumulative-sum search).
  * @module
  */
 import type { Matrix } from "../../linalg/matrix.js";
 import type { Rng } from "../../linalg/rng.js";
+import { runSharded } from "../../parallel/pool.js";
+import { sharedFloat64, toShared } from "../../parallel/shared.js";
+import { KMEANS_SHARD_ROWS } from "../shard-kernels.js";
+import { type SeedShardArgs, sampleRow, seedShard, totalPotential } from "./plus-plus-shards.js";
 import { centresFromRows, type InitResult } from "./random.js";
 
 /** Options for {@link initKMeansPlusPlus}. */
 export interface KMeansPlusPlusOptions {
   /** Candidates drawn per centre; default 2 + ⌊ln k⌋ (scikit-learn's choice). 1 is the original algorithm. */
   readonly numLocalTrials?: number;
-}
-
-/** dist[i] = ‖x_i − x_r‖² for every row i. */
-function distancesToRow(x: Matrix, r: number, out: Float64Array): number {
-  const { rows: n, cols: d, data: X } = x;
-  const co = r * d;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const off = i * d;
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const diff = X[off + t]! - X[co + t]!;
-      s += diff * diff;
-    }
-    out[i] = s;
-    total += s;
-  }
-  return total;
-}
-
-/** The first index i with cum[i] > r (so rows with zero weight are never drawn while the potential is > 0). */
-function searchAbove(cum: Float64Array, r: number): number {
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cum[mid]! > r) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  /** Participating threads for the data passes, the caller's included (default 1); never changes the draw. */
+  readonly threads?: number;
+  /** Rows per shard (default 32,768; tests use small shards). */
+  readonly shardRows?: number;
 }
 
 /**
@@ -65,39 +46,57 @@ export function initKMeansPlusPlus(
 ): InitResult {
   const n = x.rows;
   const numTrials = options.numLocalTrials ?? 2 + Math.floor(Math.log(k));
+  const shardRows = options.shardRows ?? KMEANS_SHARD_ROWS;
+  const numShards = Math.max(1, Math.ceil(n / shardRows));
+  const threads = numShards > 1 ? (options.threads ?? 1) : 1;
+  const alloc = threads > 1 ? sharedFloat64 : (len: number) => new Float64Array(len);
+  const data = threads > 1 ? toShared(x).data : x.data;
   const rows = new Int32Array(k);
-  let closest = new Float64Array(n);
-  let best = new Float64Array(n);
-  let scratch = new Float64Array(n);
-  const cum = new Float64Array(n);
+  let closest = alloc(n);
+  let best = alloc(n);
+  let scratch = alloc(n);
+  let closestPot = alloc(numShards);
+  let bestPot = alloc(numShards);
+  let scratchPot = alloc(numShards);
+  const pass = (candidate: number, first: boolean): void => {
+    const args: SeedShardArgs = {
+      data,
+      rows: n,
+      cols: x.cols,
+      shardRows,
+      candidate,
+      closest,
+      first,
+      scratch,
+      potentials: scratchPot,
+    };
+    runSharded("kmeans.pp", seedShard, args, numShards, threads);
+  };
   rows[0] = rng.nextInt(n);
-  distancesToRow(x, rows[0]!, closest);
+  pass(rows[0]!, true);
+  [closest, scratch] = [scratch, closest];
+  [closestPot, scratchPot] = [scratchPot, closestPot];
   for (let c = 1; c < k; c++) {
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      acc += closest[i]!;
-      cum[i] = acc;
-    }
-    const potential = acc;
+    const potential = totalPotential(closestPot);
     let bestRow = -1;
     let bestPotential = Number.POSITIVE_INFINITY;
     for (let trial = 0; trial < numTrials; trial++) {
-      const candidate = potential > 0 ? searchAbove(cum, rng.nextFloat() * potential) : rng.nextInt(n);
-      distancesToRow(x, candidate, scratch);
-      let pot = 0;
-      for (let i = 0; i < n; i++) {
-        const v = Math.min(closest[i]!, scratch[i]!);
-        scratch[i] = v;
-        pot += v;
-      }
+      const candidate =
+        potential > 0
+          ? sampleRow(closest, closestPot, shardRows, rng.nextFloat() * potential)
+          : rng.nextInt(n);
+      pass(candidate, false);
+      const pot = totalPotential(scratchPot);
       if (pot < bestPotential) {
         bestPotential = pot;
         bestRow = candidate;
         [best, scratch] = [scratch, best];
+        [bestPot, scratchPot] = [scratchPot, bestPot];
       }
     }
     rows[c] = bestRow;
     [closest, best] = [best, closest];
+    [closestPot, bestPot] = [bestPot, closestPot];
   }
   return { centres: centresFromRows(x, rows), rows };
 }

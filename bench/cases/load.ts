@@ -1,0 +1,67 @@
+/**
+ * load: a CSV or Parquet file of the census-like table into a table in memory. Strata's `loadTable` (DuckDB,
+ * streamed straight from its vectors into Float64Array columns of a Frame) vs papaparse (`dynamicTyping`,
+ * arrays of rows: its fastest typed mode, reading the file included) vs pandas `read_csv` / `read_parquet`.
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import { loadTable } from "../../src/data/load.js";
+import { dataSet } from "../generate.js";
+import { type BenchRow, measure, row, skipped } from "../harness.js";
+import { pythonAvailable, runPython } from "../python.js";
+
+const CASE = "load";
+
+/** Runs the load case at each size, CSV then Parquet. */
+export async function loadCase(sizes: readonly number[]): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  const py = pythonAvailable();
+  for (const n of sizes) {
+    const ds = await dataSet("census-like", n);
+    for (const format of ["csv", "parquet"] as const) {
+      const path = format === "csv" ? ds.csv : ds.parquet;
+      const at = out.length;
+      let shape = "";
+      const strata = await measure(
+        async () => {
+          const f = await loadTable(path);
+          shape = `${f.numRows}×${f.columnNames.length}`;
+          return undefined;
+        },
+        { repeats: 3 },
+      );
+      out.push(row(CASE, "strata", n, strata, `Frame ${shape}`));
+      if (format === "csv") {
+        const papa = await measure(
+          () => {
+            const r = Papa.parse<number[]>(readFileSync(path, "utf8"), {
+              dynamicTyping: true,
+              skipEmptyLines: true,
+            });
+            shape = `${r.data.length - 1}×${r.data[0]?.length}`;
+            return undefined;
+          },
+          { repeats: 3 },
+        );
+        out.push(row(CASE, "papaparse", n, papa, `rows ${shape}`));
+      }
+      if (!py.ok) out.push(skipped(CASE, "pandas", n, py.reason));
+      else {
+        try {
+          const r = runPython<{ medianMs: number; minMs: number; maxMs: number; runs: number }>("load.py", [
+            path,
+          ]);
+          out.push(row(CASE, "pandas", n, r, format === "csv" ? "read_csv (C engine)" : "read_parquet"));
+        } catch (e) {
+          const reason = /pyarrow|fastparquet/.test(String(e))
+            ? "pandas.read_parquet needs pyarrow or fastparquet (not in Debian bookworm): skipped"
+            : String(e).slice(0, 120);
+          out.push(skipped(CASE, "pandas", n, reason));
+        }
+      }
+      for (let i = at; i < out.length; i++) out[i] = { ...out[i]!, variant: format };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * The data pass of k-means++ seeding (Arthur & Vassilvitskii 2007) as a shard kernel for the worker pool:
+ * for one candidate row c, every row's D(x)² becomes min(D(x)², ‖x − x_c‖²) into a scratch array, and each
+ * shard reports its share of the potential Σ D(x)². Shards are fixed row blocks and their potentials are added
+ * in shard order, so the seeding draws the same rows for every thread count. Sampling walks the shard
+ * potentials, then the rows of one shard, instead of keeping an n-long cumulative sum.
+ * @module
+ */
+
+/** Arguments of the "kmeans.pp" kernel; `closest`, `scratch` and `potentials` are shared across threads. */
+export interface SeedShardArgs {
+  /** n × d row-major data. */
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly shardRows: number;
+  /** The candidate row. */
+  readonly candidate: number;
+  /** n: D(x)² so far; ignored (treated as +∞) when `first`. */
+  readonly closest: Float64Array;
+  /** True for the first centre: D(x)² is just the distance to the candidate. */
+  readonly first: boolean;
+  /** n: receives min(D(x)², ‖x − x_c‖²). */
+  readonly scratch: Float64Array;
+  /** numShards: receives each shard's Σ of `scratch`, summed in row order. */
+  readonly potentials: Float64Array;
+}
+
+/** Updates the rows of shard `s` against the candidate and writes the shard's potential. */
+export function seedShard(args: SeedShardArgs, s: number): void {
+  const { data: X, rows, cols: d, shardRows, candidate, closest, first, scratch } = args;
+  const start = s * shardRows;
+  const end = Math.min(rows, start + shardRows);
+  const co = candidate * d;
+  let pot = 0;
+  for (let i = start; i < end; i++) {
+    const off = i * d;
+    let v = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = X[off + t]! - X[co + t]!;
+      v += diff * diff;
+    }
+    if (!first && closest[i]! < v) v = closest[i]!;
+    scratch[i] = v;
+    pot += v;
+  }
+  args.potentials[s] = pot;
+}
+
+/** Σ of the shard potentials, in shard order. */
+export function totalPotential(potentials: Float64Array): number {
+  let total = 0;
+  for (let s = 0; s < potentials.length; s++) total += potentials[s]!;
+  return total;
+}
+
+/**
+ * The first row whose running sum of `weights` exceeds r (weights summed shard by shard from the shard
+ * potentials), so rows of zero weight are never drawn while the potential is positive. Falls back to the
+ * last row when rounding leaves r at or above the final running sum.
+ */
+export function sampleRow(
+  weights: Float64Array,
+  potentials: Float64Array,
+  shardRows: number,
+  r: number,
+): number {
+  let offset = 0;
+  for (let s = 0; s < potentials.length; s++) {
+    const next = offset + potentials[s]!;
+    if (next > r || s === potentials.length - 1) {
+      const start = s * shardRows;
+      const end = Math.min(weights.length, start + shardRows);
+      let acc = offset;
+      for (let i = start; i < end; i++) {
+        acc += weights[i]!;
+        if (acc > r) return i;
+      }
+    }
+    offset = next;
+  }
+  return weights.length - 1;
+}

@@ -1,0 +1,216 @@
+/**
+ * A small, synchronous worker-thread pool shared by the PCA and K-Means engines. Work is split into
+ * numbered shards (fixed row blocks, independent of the thread count); every participant — the calling
+ * thread and each worker — claims the next shard with one `Atomics.add` on a shared counter and writes the
+ * shard's result into its own slot of a SharedArrayBuffer. The caller then merges the slots in shard order
+ * (Chan et al.'s pairwise update for PCA, plain addition for the Lloyd partials of Hamerly 2010's bounds
+ * kernel), so the answer does not depend on how many threads ran, nor on which thread took which shard.
+ *
+ * Why synchronous: `PCA.fit` and `KMeans.fit` are synchronous public APIs. The caller posts the task to each
+ * worker's port, bumps an epoch word and blocks in `Atomics.wait` until the done counter reaches the number
+ * of shards. The caller takes shards too, so a worker that is still booting (a cold pool) only means the
+ * caller does more of the work: nothing ever waits for a worker to start. Workers are `unref`'d and block in
+ * `Atomics.wait` between tasks, so an idle pool never keeps the process alive.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { StrataError } from "../errors.js";
+import {
+  CONTROL_EPOCH,
+  CONTROL_READY,
+  COUNTER_DONE,
+  COUNTER_FAILED,
+  drainShards,
+  type TaskMessage,
+} from "./protocol.js";
+
+/** A kernel that computes one shard, reading its inputs from and writing its result to `args`. */
+export type ShardKernel<A> = (args: A, shard: number) => void;
+
+/** How long the caller waits for claimed shards before giving up (a worker died mid-shard). */
+const TASK_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** The default thread count: every core the OS offers us, at most 8. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * Resolves a caller's `threads` option: undefined means {@link defaultThreads}; anything else must be a
+ * positive integer.
+ * @throws INVALID_ARGUMENT for 0, negatives and fractions.
+ */
+export function resolveThreads(threads: number | undefined): number {
+  if (threads === undefined) return defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `threads=${threads} is invalid: expected an integer of at least 1.`,
+      {
+        details: { name: "threads", value: threads },
+      },
+    );
+  }
+  return threads;
+}
+
+/**
+ * The worker's bootstrap, as an eval'd script. From dist/ it imports worker-entry.js. Under tsx (tests, the
+ * bench) the sources are .ts, and Node 20 does not run the parent's `--import tsx` hooks in workers, so the
+ * bootstrap registers tsx's loader in the worker first (resolved here, where tsx is known to be loadable).
+ */
+function workerSource(): string {
+  const ts = new URL("./worker-entry.ts", import.meta.url);
+  if (!existsSync(fileURLToPath(ts))) {
+    return `import(${JSON.stringify(new URL("./worker-entry.js", import.meta.url).href)});`;
+  }
+  const tsx = import.meta.resolve("tsx/esm/api");
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+}
+
+/** Worker threads that run named shard kernels; see the module header for the protocol. */
+export class WorkerPool {
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * 4));
+  private readonly workers: PoolWorker[] = [];
+  private closed = false;
+
+  /** Worker threads started (the caller's thread is one more participant). */
+  get numWorkers(): number {
+    return this.workers.length;
+  }
+
+  /** Workers that have loaded and wait for tasks. */
+  get numReady(): number {
+    return Atomics.load(this.control, CONTROL_READY);
+  }
+
+  /**
+   * Resolves once every started worker has loaded (a cold worker only means the caller does more shards, but
+   * benchmarks and long-lived hosts may want the threads up front).
+   * @throws INTERNAL when they are not up within `timeoutMs`.
+   */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.numReady < this.workers.length) {
+      if (Date.now() > deadline) {
+        throw new StrataError(
+          "INTERNAL",
+          `Only ${this.numReady} of ${this.workers.length} worker threads started.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Starts workers until there are `count` (never stops any). */
+  grow(count: number): void {
+    if (this.closed) throw new StrataError("INTERNAL", "The worker pool is shut down.");
+    while (this.workers.length < count) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(workerSource(), {
+        eval: true,
+        workerData: { control: this.control, port: port2 },
+        transferList: [port2],
+      });
+      worker.unref();
+      port1.unref();
+      // A worker that fails to boot only leaves more shards to the caller; say so on stderr, once.
+      worker.on("error", (e) => process.emitWarning(`strata worker thread failed: ${(e as Error).message}`));
+      this.workers.push({ worker, port: port1 });
+    }
+  }
+
+  /**
+   * Runs `kernel` over shards 0..numShards-1 on the caller and up to `participants - 1` workers, and returns
+   * when every shard is done. `fn` is the caller's copy of the kernel registered as `kernel` in
+   * worker-entry.ts. `args` is structured-cloned to the workers: outputs must live in SharedArrayBuffers.
+   * @throws INTERNAL when a shard's kernel threw (on any thread) or a worker stopped mid-shard.
+   */
+  run<A>(kernel: string, fn: ShardKernel<A>, args: A, numShards: number, participants: number): void {
+    const counter = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const helpers = this.workers.slice(0, Math.max(0, Math.min(participants, numShards) - 1));
+    if (helpers.length > 0) {
+      const epoch = Atomics.load(this.control, CONTROL_EPOCH) + 1;
+      const message: TaskMessage = { epoch, kernel, args, counter, numShards };
+      for (const w of helpers) w.port.postMessage(message);
+      Atomics.store(this.control, CONTROL_EPOCH, epoch);
+      Atomics.notify(this.control, CONTROL_EPOCH);
+    }
+    drainShards(fn as (args: unknown, shard: number) => void, args, counter, numShards);
+    const deadline = Date.now() + TASK_TIMEOUT_MS;
+    for (let done = Atomics.load(counter, COUNTER_DONE); done < numShards; ) {
+      if (Atomics.load(counter, COUNTER_FAILED) !== 0) break;
+      if (Date.now() > deadline) {
+        throw new StrataError("INTERNAL", `A worker thread did not finish its shard of ${kernel} in time.`);
+      }
+      Atomics.wait(counter, COUNTER_DONE, done, 1000);
+      done = Atomics.load(counter, COUNTER_DONE);
+    }
+    if (Atomics.load(counter, COUNTER_FAILED) !== 0) {
+      const reasons = helpers.flatMap((w) => {
+        const m = receiveMessageOnPort(w.port)?.message as { error?: string } | undefined;
+        return m?.error === undefined ? [] : [m.error];
+      });
+      throw new StrataError(
+        "INTERNAL",
+        `Shard kernel ${kernel} failed in a worker thread: ${reasons.join("; ")}`,
+      );
+    }
+  }
+
+  /** Stops every worker and waits for them to exit. The pool cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    Atomics.store(this.control, CONTROL_EPOCH, -1);
+    Atomics.notify(this.control, CONTROL_EPOCH);
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    for (const w of this.workers) w.port.close();
+    this.workers.length = 0;
+  }
+}
+
+let shared: WorkerPool | undefined;
+
+/**
+ * The process-wide pool, grown to `threads - 1` workers (the caller is the other participant).
+ * @example
+ * sharedPool(2).run("pca.scatter", scatterShard, args, numShards, 2);
+ */
+export function sharedPool(threads: number): WorkerPool {
+  if (shared === undefined) shared = new WorkerPool();
+  shared.grow(threads - 1);
+  return shared;
+}
+
+/** Shuts the process-wide pool down (tests; long-lived hosts that want their threads back). */
+export async function shutdownPool(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.close();
+}
+
+/**
+ * Runs `kernel` over `numShards` shards with `threads` participants: on the caller alone when `threads` is 1
+ * or there is one shard (no pool is started), else on the shared pool.
+ */
+export function runSharded<A>(
+  kernel: string,
+  fn: ShardKernel<A>,
+  args: A,
+  numShards: number,
+  threads: number,
+): void {
+  if (threads <= 1 || numShards <= 1) {
+    for (let s = 0; s < numShards; s++) fn(args, s);
+    return;
+  }
+  sharedPool(threads).run(kernel, fn, args, numShards, threads);
+}

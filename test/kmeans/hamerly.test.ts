@@ -1,0 +1,93 @@
+/**
+ * Hamerly 2010's bounded Lloyd (engine.ts + hamerly.ts) against the straightforward loops: plain Lloyd over
+ * the same shards, and trial.ts's one-shard `runTrial`. They must agree exactly — same centres, inertia,
+ * iterations and sizes — on random data with many ties (fast-check) and on the census-shaped workflow input.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import { runTrialFast } from "../../src/kmeans/engine.js";
+import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
+import { KMeans } from "../../src/kmeans/kmeans.js";
+import { runTrial } from "../../src/kmeans/trial.js";
+import { matrix, selectColumns } from "../../src/linalg/matrix.js";
+import { createRng } from "../../src/linalg/rng.js";
+import { PCA } from "../../src/pca/pca.js";
+import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
+import { readCensusMatrix } from "../helpers/read-census-matrix.js";
+
+const RUNS = { numRuns: 80, seed: 20261201 };
+
+const value = fc.oneof(
+  fc.integer({ min: -12, max: 12 }).map((v) => v / 4),
+  fc.double({ min: -50, max: 50, noNaN: true }),
+);
+
+const dataset = fc
+  .record({ n: fc.integer({ min: 2, max: 60 }), d: fc.integer({ min: 1, max: 5 }) })
+  .chain(({ n, d }) =>
+    fc.record({
+      x: fc
+        .array(value, { minLength: n * d, maxLength: n * d })
+        .map((v) => matrix(n, d, Float64Array.from(v))),
+      k: fc.integer({ min: 2, max: Math.min(n, 6) }),
+      seed: fc.nat(),
+      shardRows: fc.integer({ min: 1, max: 16 }),
+    }),
+  );
+
+describe("Hamerly bounds give exactly plain Lloyd's answer", () => {
+  test("random data, several shards: identical centres, inertia, iterations, sizes (fast-check)", () => {
+    fc.assert(
+      fc.property(dataset, ({ x, k, seed, shardRows }) => {
+        const { centres: initial } = initKMeansPlusPlus(x, k, createRng(seed));
+        const options = { initial, maxIterations: 40, tolerance: 0 };
+        const hamerly = runTrialFast(x, options, { algorithm: "hamerly", shardRows });
+        const lloyd = runTrialFast(x, options, { algorithm: "lloyd", shardRows });
+        assert.deepEqual(hamerly.centres.data, lloyd.centres.data);
+        assert.equal(hamerly.inertia, lloyd.inertia);
+        assert.equal(hamerly.iterations, lloyd.iterations);
+        assert.deepEqual(hamerly.sizes, lloyd.sizes);
+      }),
+      RUNS,
+    );
+  });
+
+  test("one shard: identical to trial.ts's plain runTrial (fast-check)", () => {
+    fc.assert(
+      fc.property(dataset, ({ x, k, seed }) => {
+        const { centres: initial } = initKMeansPlusPlus(x, k, createRng(seed));
+        const options = { initial, maxIterations: 40, tolerance: 0 };
+        const fast = runTrialFast(x, options);
+        const plain = runTrial(x, options);
+        assert.deepEqual(fast.centres.data, plain.centres.data);
+        assert.equal(fast.inertia, plain.inertia);
+        assert.equal(fast.iterations, plain.iterations);
+        assert.equal(fast.converged, plain.converged);
+      }),
+      RUNS,
+    );
+  });
+
+  test("census-shaped case (3218 rows, top 5 components, k = 7): identical models", () => {
+    const { matrix: raw } = readCensusMatrix();
+    const scaled = new MinMaxScaler().fit(raw).transform(raw);
+    const z = selectColumns(new PCA({ numComponents: 33 }).fit(scaled).transform(scaled), [0, 1, 2, 3, 4]);
+    const fit = (algorithm: "hamerly" | "lloyd") =>
+      new KMeans({ k: 7, seed: 0, restarts: 10 }).fit(z, { algorithm, threads: 1 });
+    const [h, l] = [fit("hamerly"), fit("lloyd")];
+    assert.deepEqual(h.centroids.data, l.centroids.data);
+    assert.deepEqual(h.training, l.training);
+    for (const shardRows of [100, 1000]) {
+      const { centres: initial } = initKMeansPlusPlus(z, 7, createRng(3));
+      const a = runTrialFast(z, { initial, maxIterations: 300, tolerance: 0 }, { shardRows });
+      const b = runTrialFast(
+        z,
+        { initial, maxIterations: 300, tolerance: 0 },
+        { shardRows, algorithm: "lloyd" },
+      );
+      assert.deepEqual(a, b);
+    }
+  });
+});
