@@ -2,46 +2,52 @@
 /**
  * The `strata` command: one commander program, one file per command group under commands/. Entry points only:
  * the work lives in the library modules, so the HTTP API and the CLI share it.
+ *
+ * Command modules are imported on demand: `strata run` loads the workflow, not the HTTP server, the report
+ * renderer or the AWS clients of the other commands. Importing every command up front cost about half a
+ * second of start-up, more than the whole census PCA and K-Means take. Help without a command loads them all.
  * @module
  */
 import { Command, CommanderError } from "commander";
 import { STRATA_VERSION } from "../version.js";
-import { registerDeploy } from "./commands/deploy.js";
-import { registerEndpoints } from "./commands/endpoints.js";
-import { registerInvoke } from "./commands/invoke.js";
-import { registerJobs } from "./commands/jobs.js";
-import { registerModel } from "./commands/model.js";
-import { registerModels } from "./commands/models.js";
-import { registerReport } from "./commands/report.js";
-import { registerRun } from "./commands/run.js";
-import { registerServe } from "./commands/serve.js";
-import { registerTrain } from "./commands/train.js";
-import { registerTransform } from "./commands/transform.js";
 import { reportError } from "./output.js";
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Every top-level command, by name, with the loader of the module that registers it. */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  run: async () => (await import("./commands/run.js")).registerRun,
+  report: async () => (await import("./commands/report.js")).registerReport,
+  train: async () => (await import("./commands/train.js")).registerTrain,
+  jobs: async () => (await import("./commands/jobs.js")).registerJobs,
+  model: async () => (await import("./commands/model.js")).registerModel,
+  serve: async () => (await import("./commands/serve.js")).registerServe,
+  models: async () => (await import("./commands/models.js")).registerModels,
+  deploy: async () => (await import("./commands/deploy.js")).registerDeploy,
+  endpoints: async () => (await import("./commands/endpoints.js")).registerEndpoints,
+  invoke: async () => (await import("./commands/invoke.js")).registerInvoke,
+  transform: async () => (await import("./commands/transform.js")).registerTransform,
+};
+
+/**
+ * The program with the commands `argv` needs: the named one, or all of them for help, a version flag or an
+ * unknown name (so commander can list them).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("strata")
     .description("Population segmentation: the SageMaker census PCA + K-Means workflow, locally, in seconds.")
     .version(STRATA_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  registerRun(program);
-  registerReport(program);
-  registerTrain(program);
-  registerJobs(program);
-  registerModel(program);
-  registerServe(program);
-  registerModels(program);
-  registerDeploy(program);
-  registerEndpoints(program);
-  registerInvoke(program);
-  registerTransform(program);
+  const name = argv[2];
+  const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (error) {

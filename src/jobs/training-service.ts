@@ -305,6 +305,7 @@ export class TrainingService {
     );
     this.#closed = true;
     clearInterval(this.#pollTimer);
+    await this.#executor.close?.();
     releaseOwner(this.#owner);
     this.#db.close();
   }

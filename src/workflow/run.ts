@@ -15,10 +15,9 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveStore } from "../data/sources/resolve.js";
+import { ThreadsExecutor } from "../jobs/executors/threads.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { TrainingService } from "../jobs/training-service.js";
-import { buildReport } from "../report/build-report.js";
-import { parseAssignments } from "../report/report-input.js";
 import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
@@ -65,7 +64,10 @@ export interface RunOutcome {
 
 /** Runs the workflow and writes the out dir; see the module comment. */
 export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
-  const service = await TrainingService.open(options.home === undefined ? {} : { home: options.home });
+  const home = options.home === undefined ? {} : { home: options.home };
+  // Two jobs are coming (PCA, then K-Means): their workers start now, while the data loads.
+  const executor = new ThreadsExecutor({ ...home, warmWorkers: 2 });
+  const service = await TrainingService.open({ ...home, executor });
   try {
     const reportOptions = options.reportOptions ?? {};
     const trainers = jobTrainers({ service, dataDir: join(options.outDir, "data") });
@@ -91,6 +93,12 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     let reportFile: string | undefined;
     if (options.report ?? true) {
       hooks.onReportStart?.();
+      // Loaded here, not at the top: vega and resvg take a quarter of a second to import, and --no-report
+      // runs should not pay for them.
+      const [{ buildReport }, { parseAssignments }] = await Promise.all([
+        import("../report/build-report.js"),
+        import("../report/report-input.js"),
+      ]);
       const report = await buildReport(outDir, summary, parseAssignments(csv));
       summary = withTimings(summary, { report: report.elapsedMs });
       hooks.onReportDone?.(report.elapsedMs, report.file);

@@ -47,4 +47,6 @@ export interface RunHandle {
 export interface Executor {
   readonly name: string;
   start(run: JobRun, events: RunEvents): RunHandle;
+  /** Releases idle resources (a pre-started worker); running jobs are the caller's to stop first. */
+  close?(): Promise<void>;
 }

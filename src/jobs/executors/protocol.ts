@@ -1,7 +1,7 @@
 /**
  * Messages between the threads executor and its training worker. The worker gets the run, the stop flag and
- * the Strata home as `workerData`, reports progress with the messages below and ends with exactly one
- * `outcome` message.
+ * the Strata home as `workerData` — or, for a worker started ahead of its job, in one `run` message — reports
+ * progress with the messages below and ends with exactly one `outcome` message.
  * @module
  */
 import type { JobRun, RunOutcome, RunPhase } from "./executor.js";
@@ -18,4 +18,4 @@ export type WorkerMessage =
   | { readonly type: "progress"; readonly fraction: number; readonly message?: string }
   | { readonly type: "outcome"; readonly outcome: RunOutcome };
 
-export type ParentMessage = { readonly type: "stop" };
+export type ParentMessage = { readonly type: "stop" } | { readonly type: "run"; readonly input: WorkerInput };

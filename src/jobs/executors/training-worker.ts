@@ -11,7 +11,17 @@ import { signalFromStopFlag } from "./stop-signal.js";
 
 const port = parentPort;
 if (port === null) throw new Error("training-worker.ts must run in a worker thread.");
-const input = workerData as WorkerInput;
+// A worker started ahead of its job (a warm spare) has no workerData and waits for one `run` message.
+const input =
+  (workerData as WorkerInput | null) ??
+  (await new Promise<WorkerInput>((resolve) => {
+    const onRun = (message: ParentMessage) => {
+      if (message.type !== "run") return;
+      port.off("message", onRun);
+      resolve(message.input);
+    };
+    port.on("message", onRun);
+  }));
 const { signal, abort } = signalFromStopFlag(input.stopFlag);
 const post = (message: WorkerMessage) => port.postMessage(message);
 
