@@ -1,5 +1,5 @@
 /**
- * Streams a DuckDB query into Frame columns chunk by chunk. DOUBLE columns are copied straight out of
+ * Reads a DuckDB query's result into Frame columns chunk by chunk. DOUBLE columns are copied straight out of
  * DuckDB's vector memory into Float64Array through @duckdb/node-bindings (`vector_get_data`), with the
  * validity mask read as a Uint32Array (bit i of the little-endian 64-bit words = row i is valid; NULL
  * becomes NaN). Nothing goes through per-value JS objects except the text columns.
@@ -44,7 +44,10 @@ export async function readColumns(
   kinds: readonly ColumnKind[],
   expectedRows = 0,
 ): Promise<ColumnData[]> {
-  const result = await con.stream(sql);
+  // Materialized (`run`), not `stream`: DuckDB then parses in parallel and hands out finished chunks, with no
+  // per-chunk round trip to its execution thread (1M×34 CSV: ~1.0 s instead of ~1.8 s here). The price is
+  // peak memory: DuckDB holds the whole result (about the size of the Frame) until it has been copied.
+  const result = await con.run(sql);
   const numeric = kinds.map((k) => (k === "numeric" ? new GrowableFloat64(expectedRows) : undefined));
   const strings = kinds.map((k) => (k === "string" ? ([] as (string | null)[]) : undefined));
   for (

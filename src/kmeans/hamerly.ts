@@ -47,7 +47,7 @@ export function stepStride(k: number, d: number): number {
   return k * d + k + 3 + k * (3 + d);
 }
 
-/** The compiled row loop: assigns rows [start, end) and accumulates into sums/counts; returns [inertia, changed]. */
+/** The compiled row loop: assigns rows [start, end) and accumulates into sums/counts; writes [inertia, changed] to `result`. */
 type RowLoop = (
   X: Float64Array,
   C: Float64Array,
@@ -59,9 +59,9 @@ type RowLoop = (
   counts: Float64Array,
   start: number,
   end: number,
-  fullSearch: boolean,
   margin: number,
-) => [number, number];
+  result: Float64Array,
+) => void;
 
 const compiled = new Map<string, RowLoop>();
 
@@ -72,9 +72,13 @@ const compiled = new Map<string, RowLoop>();
  * hand-specialised kernel beats ml-kmeans (number[][] and a distance callback per pair) by an order of
  * magnitude. The terms are summed in the same order as `lloydStep`'s loop (t = 0..d-1, centres 0..k-1, strict
  * `<`), so the results are bit-identical to it. Large k·d falls back to plain loops (same order).
+ *
+ * Two separate functions per (d, k): `full` (the first pass of a restart, and plain Lloyd) searches every
+ * centre; `bounded` tries Hamerly's skip first. One function serving both would be optimised by V8 during the
+ * first (all-search) pass, with no type feedback for the skip path, and then deoptimise on later calls.
  */
-function rowLoop(d: number, k: number): RowLoop {
-  const key = `${d}x${k}`;
+function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
+  const key = `${d}x${k}${bounded ? "b" : "f"}`;
   let fn = compiled.get(key);
   if (fn !== undefined) return fn;
   const unroll = k * d <= 256;
@@ -94,14 +98,9 @@ function rowLoop(d: number, k: number): RowLoop {
       ].join("\n")
     : `for (let j = 0; j < ${k}; j++) { ${dist("v", `j * ${d}`)} ${better("j")} }`;
   // The skip path comes first and ends in `continue`, so its few registers are not disturbed by the search.
-  const body = `
-    let inertia = 0, changed = 0, diff = 0, v = 0;
-    const margin2 = margin * margin;
-    for (let i = start; i < end; i++) {
-      const off = i * ${d};
-      ${xs.map((x, t) => `const ${x} = X[off + ${t}];`).join(" ")}
-      const previous = labels[i];
-      if (!fullSearch && previous >= 0) {
+  const skip = bounded
+    ? `
+      if (previous >= 0) {
         const co = previous * ${d};
         let own = 0;
         ${dist("own", "co")}
@@ -115,7 +114,16 @@ function rowLoop(d: number, k: number): RowLoop {
           inertia += own;
           continue;
         }
-      }
+      }`
+    : "";
+  const body = `
+    let inertia = 0, changed = 0, diff = 0, v = 0;
+    const margin2 = margin * margin;
+    for (let i = start; i < end; i++) {
+      const off = i * ${d};
+      ${xs.map((x, t) => `const ${x} = X[off + ${t}];`).join(" ")}
+      const previous = labels[i];
+      ${skip}
       let best = 0, bestDist = Infinity, second = Infinity;
       ${search}
       lower[i] = Math.sqrt(second);
@@ -126,7 +134,8 @@ function rowLoop(d: number, k: number): RowLoop {
       ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}
       inertia += bestDist;
     }
-    return [inertia, changed];`;
+    result[0] = inertia;
+    result[1] = changed;`;
   fn = new Function(
     "X",
     "C",
@@ -138,12 +147,45 @@ function rowLoop(d: number, k: number): RowLoop {
     "counts",
     "start",
     "end",
-    "fullSearch",
     "margin",
+    "result",
     body,
   ) as RowLoop;
+  warmUp(fn, d, k);
   compiled.set(key, fn);
   return fn;
+}
+
+/**
+ * Runs a fresh row loop on two synthetic rows: the first searches every centre, the second takes the skip
+ * path. Without this, V8 optimises the loop on-stack during its first long call, before the code after the
+ * loop (and, for `bounded`, one of the two paths) has ever run, and that code then has no type feedback:
+ * every later call deoptimised at the `return` and ran its first rows unoptimised again (measured: ~500
+ * eager deopts per 1M-row fit; none with the warm-up).
+ */
+function warmUp(fn: RowLoop, d: number, k: number): void {
+  const X = new Float64Array(2 * d);
+  const C = new Float64Array(k * d);
+  for (let j = 1; j < k; j++) C[j * d] = j;
+  // V8 allocates a function's feedback vector only after several calls (lazy feedback allocation).
+  for (let r = 0; r < 20; r++) {
+    const labels = Int32Array.of(-1, 0);
+    const lower = Float64Array.of(0, 1);
+    fn(
+      X,
+      C,
+      new Float64Array(k).fill(0.5),
+      new Float64Array(k),
+      labels,
+      lower,
+      new Float64Array(k * d),
+      new Float64Array(k),
+      0,
+      2,
+      MARGIN,
+      new Float64Array(2),
+    );
+  }
 }
 
 /** Assigns the rows of shard `s` and writes its partial sums (see {@link readStepSlot} for the layout). */
@@ -153,20 +195,10 @@ export function stepShard(args: StepShardArgs, s: number): void {
   const end = Math.min(rows, start + shardRows);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
-  const [inertia, changed] = rowLoop(d, k)(
-    X,
-    C,
-    half,
-    drift,
-    labels,
-    lower,
-    sums,
-    counts,
-    start,
-    end,
-    fullSearch,
-    MARGIN,
-  );
+  const result = new Float64Array(2);
+  rowLoop(d, k, !fullSearch)(X, C, half, drift, labels, lower, sums, counts, start, end, MARGIN, result);
+  const inertia = result[0]!;
+  const changed = result[1]!;
   writeSlot(args.out, s * stepStride(k, d), sums, counts, inertia, changed, emptyFarthest(k, d));
 }
 

@@ -103,7 +103,8 @@ export class KMeans {
     }
     checkParamsAgainstData(p, x.rows, x.cols);
     checkFinite(x);
-    const tolerance = p.tol * meanVariance(x);
+    // tol = 0 (fixed iterations) needs no pass over the data for the variance.
+    const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
     if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
     const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
     const engine = { threads, algorithm: options.algorithm ?? "hamerly" } as const;
@@ -202,20 +203,31 @@ function report(
 export function meanVariance(x: Matrix): number {
   const { rows: n, cols: d, data: X } = x;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += X[i * d + t]!;
+  for (let i = 0, off = 0; i < n; i++, off += d) for (let t = 0; t < d; t++) mean[t]! += X[off + t]!;
   for (let t = 0; t < d; t++) mean[t]! /= n;
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, off = 0; i < n; i++, off += d) {
     for (let t = 0; t < d; t++) {
-      const diff = X[i * d + t]! - mean[t]!;
+      const diff = X[off + t]! - mean[t]!;
       total += diff * diff;
     }
   }
   return total / n / d;
 }
 
+/** Index of the first NaN or ±Infinity in `a`, or -1: a plain loop (findIndex's callback costs ~10×). */
+function firstNonFinite(a: Float64Array): number {
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    // v − v is 0 for every finite v and NaN for NaN and ±Infinity.
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
 function checkFinite(x: Matrix): void {
-  const bad = x.data.findIndex((v) => !Number.isFinite(v));
+  const bad = firstNonFinite(x.data);
   if (bad >= 0) {
     const r = Math.floor(bad / x.cols);
     const c = bad % x.cols;

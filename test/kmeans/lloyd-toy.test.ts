@@ -160,6 +160,21 @@ describe("logging and stopping", () => {
       () => new KMeans({ k: 2 }).fit(fromRows([[0], [Number.NaN], [1]])),
       /Row 1, column 0 is NaN/,
     );
+    // The plain-loop check finds ±Infinity too, and names the first bad cell.
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      assert.throws(
+        () =>
+          new KMeans({ k: 2 }).fit(
+            fromRows([
+              [0, 1],
+              [2, 3],
+              [4, bad],
+              [Number.NaN, 0],
+            ]),
+          ),
+        new RegExp(`Row 2, column 1 is ${bad}`),
+      );
+    }
     assert.throws(() => new KMeans({ k: 2 }).fit(fromRows([[0]])), /at least 2 rows; the data has 1/);
   });
 });
