@@ -34,16 +34,26 @@ function isMissing(data: ColumnData, i: number): boolean {
 export class Frame {
   readonly #names: readonly string[];
   readonly #columns: ReadonlyMap<string, ColumnData>;
-  readonly #index: readonly string[];
+  // The default labels "0".."n-1" are made on first use: building a million strings costs ~140 ms, and a
+  // frame that is loaded and then indexed from its columns (the census) never needs them.
+  #index: readonly string[] | undefined;
+  readonly #numRows: number;
 
+  /** `index` is the labels, or the row count for the default "0".."n-1". */
   private constructor(
     names: readonly string[],
     columns: ReadonlyMap<string, ColumnData>,
-    index: readonly string[],
+    index: readonly string[] | number,
   ) {
     this.#names = names;
     this.#columns = columns;
-    this.#index = index;
+    this.#index = typeof index === "number" ? undefined : index;
+    this.#numRows = typeof index === "number" ? index : index.length;
+  }
+
+  /** The labels if they exist, else the row count (so derived frames keep the default lazy). */
+  get #indexOrCount(): readonly string[] | number {
+    return this.#index ?? this.#numRows;
   }
 
   /**
@@ -70,7 +80,7 @@ export class Frame {
     return new Frame(
       entries.map(([name]) => name),
       map,
-      options.index ? [...options.index] : defaultIndex(n),
+      options.index ? [...options.index] : n,
     );
   }
 
@@ -92,12 +102,12 @@ export class Frame {
       for (let i = 0; i < m.rows; i++) c[i] = m.data[i * m.cols + j]!;
       return [name, c] as const;
     });
-    return Frame.fromColumns(cols, index ? { index } : { index: defaultIndex(m.rows) });
+    return Frame.fromColumns(cols, index ? { index } : {});
   }
 
   /** Number of rows. */
   get numRows(): number {
-    return this.#index.length;
+    return this.#numRows;
   }
 
   /** All column names, in order. */
@@ -117,6 +127,7 @@ export class Frame {
 
   /** Row labels. */
   get index(): readonly string[] {
+    this.#index ??= defaultIndex(this.#numRows);
     return this.#index;
   }
 
@@ -176,7 +187,7 @@ export class Frame {
   select(names: readonly string[]): Frame {
     const map = new Map<string, ColumnData>();
     for (const n of names) map.set(n, this.#get(n));
-    return new Frame([...map.keys()], map, this.#index);
+    return new Frame([...map.keys()], map, this.#indexOrCount);
   }
 
   /** Keeps only the numeric columns. */
@@ -226,14 +237,14 @@ export class Frame {
     return new Frame(
       this.#names,
       map,
-      idx.map((i) => this.#index[i]!),
+      idx.map((i) => this.index[i]!),
     );
   }
 
   /** Keeps the rows for which `predicate(position, label)` is true. */
   rowsWhere(predicate: (row: number, label: string) => boolean): Frame {
     const keep: number[] = [];
-    for (let i = 0; i < this.numRows; i++) if (predicate(i, this.#index[i]!)) keep.push(i);
+    for (let i = 0; i < this.numRows; i++) if (predicate(i, this.index[i]!)) keep.push(i);
     return this.take(keep);
   }
 
@@ -246,7 +257,7 @@ export class Frame {
     const keep: number[] = [];
     const dropped: string[] = [];
     for (let i = 0; i < this.numRows; i++) {
-      if (cols.some((c) => isMissing(c, i))) dropped.push(this.#index[i]!);
+      if (cols.some((c) => isMissing(c, i))) dropped.push(this.index[i]!);
       else keep.push(i);
     }
     return { frame: dropped.length === 0 ? this : this.take(keep), dropped };
@@ -268,7 +279,7 @@ export class Frame {
     const map = new Map(this.#columns);
     for (const n of names) map.set(n, incoming.column(n));
     const order = [...this.#names, ...names.filter((n) => !this.#columns.has(n))];
-    return new Frame(order, map, this.#index);
+    return new Frame(order, map, this.#indexOrCount);
   }
 
   /** The same columns with new row labels. @throws INTERNAL when the length differs. */
@@ -304,7 +315,7 @@ export class Frame {
    */
   withIndexFrom(columns: readonly string[], separator = "-"): Frame {
     const labels = this.labelsFrom(columns, separator);
-    assertUniqueIndex(labels, this.#index, columns, separator);
+    assertUniqueIndex(labels, this.index, columns, separator);
     return this.withIndex(labels);
   }
 
