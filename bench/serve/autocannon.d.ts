@@ -9,6 +9,8 @@ declare module "autocannon" {
     readonly p99: number;
     readonly min: number;
     readonly max: number;
+    /** Count (requests histogram: requests completed in the run). */
+    readonly total: number;
   }
   interface Result {
     readonly requests: Histogram;

@@ -2,14 +2,21 @@
  * The serving benchmark: single-row and 1000-row CSV InvokeEndpoint on the census pipeline endpoint
  * (scaler → PCA top 5 → K-Means), signed exactly as the AWS SDK signs (the real SageMakerRuntimeClient
  * builds and signs the request; autocannon replays it), next to a bare fastify handler measured in the same
- * run. Servers run in a child process; autocannon (10 connections, pipelining 1) in this one.
+ * run. Servers run in a child process; autocannon (10 connections, pipelining 1) in this one. A third row,
+ * `bare-fastify-batched`, is the bare handler with Strata's response path (direct write, writes batched per
+ * event-loop turn), so the share of Strata's ratio that comes from write batching is visible.
  *
  * `runServeBenchmark()` returns harness rows `{case: "serve", tool, rows, medianMs, minMs, maxMs,
  * ratioToStrata}` (medianMs = p50 latency; ratioToStrata = this tool's p50 / Strata's p50) plus reqPerSec,
- * p50Ms, p99Ms and rowsPerSec. Run alone: `node --import tsx bench/serve/index.ts [--seconds 5]`.
+ * p50Ms, p99Ms, rowsPerSec and serverCpuUsPerReq (user + system CPU of the server process per request
+ * during the measurement: on a machine where client and server share the cores, req/s swings with
+ * scheduling and other load, while CPU per request says what the server itself spends).
+ * `--pin` puts servers and client on separate CPUs (see {@link ServeBenchOptions.pin}).
+ * Run alone: `node --import tsx bench/serve/index.ts [--seconds 5] [--pin]`.
  * @module
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
@@ -20,7 +27,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** One benchmark row. */
 export interface ServeBenchRow {
   readonly case: "serve";
-  readonly tool: "bare-fastify" | "strata";
+  readonly tool: "bare-fastify" | "bare-fastify-batched" | "strata";
   readonly rows: number;
   readonly medianMs: number;
   readonly minMs: number;
@@ -30,6 +37,8 @@ export interface ServeBenchRow {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly rowsPerSec: number;
+  /** Server process CPU (user + system) per request, µs. */
+  readonly serverCpuUsPerReq: number;
   readonly non2xx: number;
 }
 
@@ -37,10 +46,28 @@ export interface ServeBenchOptions {
   /** Seconds per measurement (default 5; each is preceded by a 1 s warm-up). */
   readonly seconds?: number;
   readonly connections?: number;
+  /**
+   * Pin the servers to the last CPU and this process (autocannon) to the others with `taskset` (default off;
+   * needs Linux, ≥ 2 CPUs and taskset). Unpinned, the scheduler sometimes runs client and server on the same
+   * core and a run's numbers halve (bare fastify measured both ~15k and ~39k req/s, alternately, on the
+   * 2-core VM); pinned, every tool gets the same placement, but a pinned server cannot move away from other
+   * CPU-heavy work on its core. Report which was used.
+   */
+  readonly pin?: boolean;
+}
+
+/** Whether `taskset` can pin here. */
+function canPin(): boolean {
+  return (
+    process.platform === "linux" &&
+    availableParallelism() >= 2 &&
+    spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0
+  );
 }
 
 interface Servers {
   bare: number;
+  bareBatched: number;
   strata: number;
   accessKeyId: string;
   secretAccessKey: string;
@@ -80,12 +107,16 @@ async function measure(
   body: string,
   seconds: number,
   connections: number,
+  serverCpu: () => Promise<number>,
 ) {
   const url = `http://127.0.0.1:${port}/endpoints/census/invocations`;
   const options = { url, method: "POST" as const, headers, body, connections, pipelining: 1 };
   await autocannon({ ...options, duration: 1 });
+  const cpu0 = await serverCpu();
   const r = await autocannon({ ...options, duration: seconds });
+  const cpu1 = await serverCpu();
   return {
+    serverCpuUsPerReq: r.requests.total > 0 ? (cpu1 - cpu0) / r.requests.total : 0,
     reqPerSec: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -99,19 +130,48 @@ async function measure(
 export async function runServeBenchmark(options: ServeBenchOptions = {}): Promise<ServeBenchRow[]> {
   const seconds = options.seconds ?? 5;
   const connections = options.connections ?? 10;
-  const child = spawn(process.execPath, ["--import", "tsx", join(HERE, "servers.ts")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const pin = options.pin === true && canPin();
+  const serverArgs = ["--import", "tsx", join(HERE, "servers.ts")];
+  const cpus = availableParallelism();
+  if (pin) spawnSync("taskset", ["-p", "-c", `0-${cpus - 2}`, String(process.pid)], { stdio: "ignore" });
+  const child = pin
+    ? spawn("taskset", ["-c", String(cpus - 1), process.execPath, ...serverArgs], {
+        stdio: ["pipe", "pipe", "inherit"],
+      })
+    : spawn(process.execPath, serverArgs, { stdio: ["pipe", "pipe", "inherit"] });
   try {
-    const servers = await new Promise<Servers>((resolve, reject) => {
-      let out = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => {
-        out += d;
-        const nl = out.indexOf("\n");
-        if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as Servers);
-      });
-      child.on("exit", (code) => reject(new Error(`bench servers exited ${code}`)));
+    // stdout: the servers line, then one cpuUsage line per "cpu" request written to stdin.
+    const lines: string[] = [];
+    const waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+    let exited: Error | null = null;
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const next = waiting.shift();
+        if (next) next.resolve(line);
+        else lines.push(line);
+      }
     });
+    child.on("exit", (code) => {
+      exited = new Error(`bench servers exited ${code}`);
+      for (const w of waiting.splice(0)) w.reject(exited);
+    });
+    const nextLine = () =>
+      new Promise<string>((resolve, reject) => {
+        const line = lines.shift();
+        if (line !== undefined) resolve(line);
+        else if (exited !== null) reject(exited);
+        else waiting.push({ resolve, reject });
+      });
+    const servers = JSON.parse(await nextLine()) as Servers;
+    const serverCpu = async () => {
+      child.stdin.write("cpu\n");
+      const usage = JSON.parse(await nextLine()) as { user: number; system: number };
+      return usage.user + usage.system;
+    };
     const rows: ServeBenchRow[] = [];
     for (const [n, body] of [
       [1, servers.oneRow],
@@ -120,10 +180,11 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
       const results = [];
       for (const [tool, port] of [
         ["bare-fastify", servers.bare],
+        ["bare-fastify-batched", servers.bareBatched],
         ["strata", servers.strata],
       ] as const) {
         const headers = await signedHeaders(port, servers, body);
-        results.push({ tool, ...(await measure(port, headers, body, seconds, connections)) });
+        results.push({ tool, ...(await measure(port, headers, body, seconds, connections, serverCpu)) });
       }
       const strataP50 = results.find((r) => r.tool === "strata")!.p50;
       for (const r of results) {
@@ -139,6 +200,7 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
           p50Ms: r.p50,
           p99Ms: r.p99,
           rowsPerSec: r.reqPerSec * n,
+          serverCpuUsPerReq: r.serverCpuUsPerReq,
           non2xx: r.non2xx,
         });
       }
@@ -146,33 +208,37 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
     return rows;
   } finally {
     child.kill("SIGTERM");
+    if (pin) spawnSync("taskset", ["-p", "-c", `0-${cpus - 1}`, String(process.pid)], { stdio: "ignore" });
   }
 }
 
 /** A markdown table of the rows. */
 export function formatServeTable(rows: readonly ServeBenchRow[]): string {
   const lines = [
-    "| rows/request | tool | req/s | rows/s | p50 ms | p99 ms | non-2xx |",
-    "|---|---|---|---|---|---|---|",
+    "| rows/request | tool | req/s | rows/s | p50 ms | p99 ms | server CPU µs/req | non-2xx |",
+    "|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.rows} | ${r.tool} | ${Math.round(r.reqPerSec)} | ${Math.round(r.rowsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} |`,
+      `| ${r.rows} | ${r.tool} | ${Math.round(r.reqPerSec)} | ${Math.round(r.rowsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${r.serverCpuUsPerReq.toFixed(1)} | ${r.non2xx} |`,
     );
-  const ratio = (n: number) => {
+  const ratio = (n: number, baseline: ServeBenchRow["tool"] = "bare-fastify") => {
     const s = rows.find((r) => r.rows === n && r.tool === "strata");
-    const b = rows.find((r) => r.rows === n && r.tool === "bare-fastify");
+    const b = rows.find((r) => r.rows === n && r.tool === baseline);
     return s && b ? ((100 * s.reqPerSec) / b.reqPerSec).toFixed(1) : "?";
   };
   lines.push(
     "",
-    `Strata single-row req/s = ${ratio(1)}% of the bare handler's; 1000-row req/s = ${ratio(1000)}%.`,
+    `Strata single-row req/s = ${ratio(1)}% of the bare handler's (${ratio(1, "bare-fastify-batched")}% of the bare handler with batched writes); 1000-row req/s = ${ratio(1000)}%.`,
   );
   return lines.join("\n");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf("--seconds");
-  const rows = await runServeBenchmark(at > 0 ? { seconds: Number(process.argv[at + 1]) } : {});
+  const rows = await runServeBenchmark({
+    ...(at > 0 ? { seconds: Number(process.argv[at + 1]) } : {}),
+    ...(process.argv.includes("--pin") ? { pin: true } : {}),
+  });
   process.stdout.write(`${formatServeTable(rows)}\n`);
 }

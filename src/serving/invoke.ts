@@ -69,7 +69,13 @@ export function invokePipeline(
   body: Uint8Array,
 ): InvocationResult {
   const out = resolveAccept(accept);
-  const type = contentType === undefined || contentType === "" ? "application/json" : mediaType(contentType);
+  // Exact "text/csv" (what the SDKs send for CSV) skips the media-type parse.
+  const type =
+    contentType === "text/csv"
+      ? contentType
+      : contentType === undefined || contentType === ""
+        ? "application/json"
+        : mediaType(contentType);
   if (body.length === 0)
     throw new StrataError(
       "INVALID_PAYLOAD",

@@ -92,6 +92,38 @@ test("the CSV scanner parses exactly what Number() parses", () => {
     assert.throws(() => scanCsv(Buffer.from(bad), 3, new RowBuffer()), pattern);
 });
 
+test("the scanner's fast path (short plain decimals) parses exactly what Number() parses", () => {
+  // Signs, 0–18 integer digits, an optional fraction of 0–18 digits: both sides of the 15-digit fast-path
+  // limit, "1." and ".5", "-0", values ending the body with no newline.
+  const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{0,${max}}$`));
+  const field = fc
+    .tuple(fc.constantFrom("", "-", "+"), digits(18), fc.option(digits(18), { nil: undefined }))
+    .filter(([, int, frac]) => int.length + (frac?.length ?? 0) > 0)
+    .map(([sign, int, frac]) => `${sign}${int}${frac === undefined ? "" : `.${frac}`}`);
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(field, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom("\n", "\r\n"),
+      fc.boolean(),
+      (rows, eol, trailing) => {
+        const body = Buffer.from(`${rows.map((r) => r.join(",")).join(eol)}${trailing ? eol : ""}`);
+        const out = new RowBuffer(4);
+        assert.equal(scanCsv(body, 4, out), rows.length);
+        assert.deepEqual(Array.from(out.data.subarray(0, rows.length * 4)), rows.flat().map(Number));
+      },
+    ),
+    { numRuns: 2000, seed: 3 },
+  );
+  const out = new RowBuffer();
+  scanCsv(Buffer.from("-0,123456789012345,1234567890123456,0.1234567890123456789"), 4, out);
+  assert.deepEqual(
+    Array.from(out.data.subarray(0, 4)),
+    [-0, 123456789012345, 1234567890123456, 0.12345678901234568],
+  );
+  for (const bad of ["1,2,3,-", "1,2,3,.", "1,2,3,+", "1,2,3,1.2.3", "1,2,3,1-2", "1,2,3,\u0000"])
+    assert.throws(() => scanCsv(Buffer.from(bad), 4, new RowBuffer()), /field 4/);
+});
+
 test("batch transform splits lines and RecordIO frames within MaxPayloadInMB", () => {
   const lines = Buffer.from("1,2\r\n3,4\n\n5,6\n");
   assert.deepEqual(

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { selectColumns } from "../../src/linalg/matrix.js";
 import { HostingService } from "../../src/serving/hosting-service.js";
-import { loadPipeline } from "../../src/serving/model-loader.js";
+import { loadPipeline, loadStage } from "../../src/serving/model-loader.js";
+import { compilePipeline } from "../../src/serving/pipeline.js";
 import { registerRunModels } from "../../src/serving/register-run-models.js";
 import { censusModels, KMEANS_IMAGE, PCA_IMAGE, pipelineContainers } from "../api/helpers.js";
 import { tempDir } from "../helpers/cli.js";
@@ -42,6 +43,47 @@ test("the folded pipeline equals the models run one after another", async () => 
     { rtol: 1e-11, atol: 1e-12 },
     "projections",
   );
+});
+
+test("the generated kernel answers bit for bit what the loop kernel answers", async () => {
+  const m = await censusModels();
+  const containers = pipelineContainers(m);
+  const variants = [containers, [containers[0]!, containers[1]!]];
+  for (const cs of variants) {
+    const names = cs.map((_, i) => `container ${i + 1}`);
+    const stages = await Promise.all(cs.map((c) => loadStage(c)));
+    const generated = compilePipeline(stages, names);
+    const loops = compilePipeline(stages, names, { generate: false });
+    // The census rows, then random rows (negative, huge and tiny values).
+    const rows = m.raw.rows + 200;
+    const a = generated.inputBuffer(rows);
+    const b = loops.inputBuffer(rows);
+    a.set(m.raw.data);
+    for (let i = m.raw.data.length; i < rows * 34; i++)
+      a[i] = (Math.random() - 0.5) * 10 ** (Math.random() * 12 - 6);
+    b.set(a.subarray(0, rows * 34));
+    const x = generated.run(a, rows);
+    const y = loops.run(b, rows);
+    assert.equal(x.kind, y.kind);
+    assert.deepEqual(
+      Array.from(x.projections.subarray(0, rows * x.width)),
+      Array.from(y.projections.subarray(0, rows * y.width)),
+    );
+    if (x.kind === "predictions") {
+      assert.deepEqual(Array.from(x.clusters.subarray(0, rows)), Array.from(y.clusters.subarray(0, rows)));
+      assert.deepEqual(Array.from(x.distances.subarray(0, rows)), Array.from(y.distances.subarray(0, rows)));
+    }
+  }
+  // A K-Means-only model (no affine stage): the generated code reads the inputs directly.
+  const centroids = Float64Array.from({ length: 3 * 4 }, (_, i) => i - 5.5);
+  const kmStages = [{ kind: "kmeans", centroids, k: 3, dim: 4 } as const];
+  const g = compilePipeline(kmStages, ["km"]);
+  const l = compilePipeline(kmStages, ["km"], { generate: false });
+  const input = Float64Array.from([0, 1, 2, 3, -4, -3, -2, -1, 10, 0, -10, 0.5]);
+  const gx = g.run(Float64Array.from(input), 3);
+  const lx = l.run(Float64Array.from(input), 3);
+  assert.deepEqual(Array.from(gx.clusters.subarray(0, 3)), Array.from(lx.clusters.subarray(0, 3)));
+  assert.deepEqual(Array.from(gx.distances.subarray(0, 3)), Array.from(lx.distances.subarray(0, 3)));
 });
 
 test("containers whose widths do not chain are refused with a hint", async () => {

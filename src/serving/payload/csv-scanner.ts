@@ -42,8 +42,97 @@ function badNumber(bytes: Uint8Array, line: number, field: number, start: number
   );
 }
 
+/** Where {@link slowField} stopped (a second return value without allocating a result object). */
+let slowEnd = 0;
+
+/**
+ * The general field parser, from `start` to just before the next `,`, line end or body end: surrounding
+ * spaces and tabs, a sign, digits with an optional fraction, an exponent, and through `Number()` anything
+ * the exact fast path cannot take (more than 2^53 in the mantissa, exponents past ±22, NaN, Infinity).
+ * Sets {@link slowEnd}.
+ */
+function slowField(bytes: Uint8Array, start: number, line: number, field: number): number {
+  const n = bytes.length;
+  let i = start;
+  let c = i < n ? bytes[i]! : 0;
+  while (c === 32 || c === 9) c = ++i < n ? bytes[i]! : 0;
+  const first = i;
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let scale = 0;
+  const digitsStart = i;
+  for (; i < n; i++) {
+    c = bytes[i]! - 48;
+    if (c < 0 || c > 9) break;
+    mantissa = mantissa * 10 + c;
+  }
+  let digits = i - digitsStart;
+  if (i < n && bytes[i] === 46) {
+    i++;
+    const fractionStart = i;
+    for (; i < n; i++) {
+      c = bytes[i]! - 48;
+      if (c < 0 || c > 9) break;
+      mantissa = mantissa * 10 + c;
+    }
+    scale = fractionStart - i;
+    digits -= scale;
+  }
+  // Exact when the integer mantissa never passed 2^53 (then every partial sum was exact too).
+  const exact = digits > 0 && mantissa <= 9007199254740992;
+  if (digits > 0 && i < n && (bytes[i] === 101 || bytes[i] === 69)) {
+    i++;
+    let expNegative = false;
+    if (i < n && (bytes[i] === 45 || bytes[i] === 43)) expNegative = bytes[i++] === 45;
+    let exp = 0;
+    let expDigits = 0;
+    for (; i < n; i++) {
+      c = bytes[i]! - 48;
+      if (c < 0 || c > 9) break;
+      if (exp < 100000) exp = exp * 10 + c;
+      expDigits++;
+    }
+    if (expDigits === 0) throw badNumber(bytes, line, field + 1, first, i);
+    scale += expNegative ? -exp : exp;
+  }
+  let end = i;
+  c = i < n ? bytes[i]! : 0;
+  while (c === 32 || c === 9) c = ++i < n ? bytes[i]! : 0;
+  const atEnd = i >= n || c === 44 || c === 10 || c === 13;
+  let value: number;
+  if (exact && atEnd && scale >= -22 && scale <= 22) {
+    value = scale < 0 ? mantissa / POW10[-scale]! : mantissa * POW10[scale]!;
+    if (negative) value = -value;
+  } else {
+    // Slow path: the field as text (also NaN, Infinity, 1e400, 20-digit values).
+    for (; i < n; i++) {
+      c = bytes[i]!;
+      if (c === 44 || c === 10 || c === 13) break;
+    }
+    end = i;
+    while (end > first && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
+    const text = fieldText(bytes, first, end);
+    value = text === "" ? Number.NaN : Number(text);
+    if (text === "" || (Number.isNaN(value) && text !== "NaN" && text !== "nan"))
+      throw badNumber(bytes, line, field + 1, first, end);
+  }
+  slowEnd = i;
+  return value;
+}
+
 /**
  * Parses a CSV body into `out` (row-major, `width` values per row) and returns the number of rows.
+ *
+ * Two paths per field. The fast one takes what model inputs almost always are — `[-+]digits[.digits]` with
+ * at most 15 significant digits, directly followed by `,`, a line end or the end of the body — in a single
+ * pass: the digits become an integer mantissa below 10^15 (exact in a double) and one division by an exact
+ * power of ten rounds correctly. Anything else (spaces, exponents, more digits, NaN, errors) is re-read
+ * from the field's start by the general parser. On the census rows the fast path takes every field and
+ * runs about 2.5× faster than the general one alone (bench/serve/micro.ts, "csv scan, 1000 rows").
  * @param width the model's feature count; a line with another count is an error naming both
  * @throws StrataError INVALID_PAYLOAD for a field that is not a number or a body with no rows;
  *   WIDTH_MISMATCH for a line with the wrong number of values (expected and received in the message)
@@ -74,72 +163,40 @@ export function scanCsv(bytes: Uint8Array, width: number, out: RowBuffer): numbe
       data = grown;
     }
     for (;;) {
-      c = i < n ? bytes[i]! : 0;
-      while (c === 32 || c === 9) c = ++i < n ? bytes[i]! : 0;
       const start = i;
+      c = bytes[i]!; // i < n: a field starts at a line start or after a comma that was not last
       let negative = false;
       if (c === 45 || c === 43) {
         negative = c === 45;
-        i++;
+        c = ++i < n ? bytes[i]! : 0;
       }
       let mantissa = 0;
-      let scale = 0;
-      const digitsStart = i;
-      for (; i < n; i++) {
-        c = bytes[i]! - 48;
-        if (c < 0 || c > 9) break;
-        mantissa = mantissa * 10 + c;
+      let digits = 0;
+      let d = c - 48;
+      while (d >= 0 && d <= 9) {
+        mantissa = mantissa * 10 + d;
+        digits++;
+        d = (++i < n ? bytes[i]! : 0) - 48;
       }
-      let digits = i - digitsStart;
-      if (i < n && bytes[i] === 46) {
-        i++;
-        const fractionStart = i;
-        for (; i < n; i++) {
-          c = bytes[i]! - 48;
-          if (c < 0 || c > 9) break;
-          mantissa = mantissa * 10 + c;
+      let fraction = 0;
+      if (d === -2) {
+        // '.'
+        d = (++i < n ? bytes[i]! : 0) - 48;
+        while (d >= 0 && d <= 9) {
+          mantissa = mantissa * 10 + d;
+          fraction++;
+          d = (++i < n ? bytes[i]! : 0) - 48;
         }
-        scale = fractionStart - i;
-        digits -= scale;
       }
-      // Exact when the integer mantissa never passed 2^53 (then every partial sum was exact too).
-      let exact = digits > 0 && mantissa <= 9007199254740992;
-      if (digits > 0 && i < n && (bytes[i] === 101 || bytes[i] === 69)) {
-        i++;
-        let expNegative = false;
-        if (i < n && (bytes[i] === 45 || bytes[i] === 43)) expNegative = bytes[i++] === 45;
-        let exp = 0;
-        let expDigits = 0;
-        for (; i < n; i++) {
-          c = bytes[i]! - 48;
-          if (c < 0 || c > 9) break;
-          if (exp < 100000) exp = exp * 10 + c;
-          expDigits++;
-        }
-        if (expDigits === 0) throw badNumber(bytes, line, field + 1, start, i);
-        scale += expNegative ? -exp : exp;
-      }
-      let end = i;
-      c = i < n ? bytes[i]! : 0;
-      while (c === 32 || c === 9) c = ++i < n ? bytes[i]! : 0;
-      const atEnd = i >= n || c === 44 || c === 10 || c === 13;
+      // d + 48 is the byte after the number (0 past the end).
       let value: number;
-      if (exact && atEnd && scale >= -22 && scale <= 22) {
-        value = scale < 0 ? mantissa / POW10[-scale]! : mantissa * POW10[scale]!;
+      const total = digits + fraction;
+      if (total > 0 && total <= 15 && (i >= n || d === -4 || d === -38 || d === -35)) {
+        value = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
         if (negative) value = -value;
       } else {
-        // Slow path: the field as text (also NaN, Infinity, 1e400, 20-digit values).
-        for (; i < n; i++) {
-          c = bytes[i]!;
-          if (c === 44 || c === 10 || c === 13) break;
-        }
-        end = i;
-        while (end > start && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
-        const text = fieldText(bytes, start, end);
-        value = text === "" ? Number.NaN : Number(text);
-        if (text === "" || (Number.isNaN(value) && text !== "NaN" && text !== "nan"))
-          throw badNumber(bytes, line, field + 1, start, end);
-        exact = false;
+        value = slowField(bytes, start, line, field);
+        i = slowEnd;
       }
       if (field < width) data[rowStart + field] = value;
       field++;
