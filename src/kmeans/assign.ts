@@ -15,6 +15,32 @@ export interface Assignment {
   readonly dist2: Float64Array;
 }
 
+/** Squared distance of the last {@link nearestCentre} call (a second result without allocating). */
+export let nearestDist2 = 0;
+
+/**
+ * Index of the centre nearest to row `off / d` of X (ties: the lowest index); sets {@link nearestDist2}.
+ * X is n × d and C is k × d, both row-major.
+ */
+export function nearestCentre(X: Float64Array, off: number, C: Float64Array, k: number, d: number): number {
+  let best = 0;
+  let bestDist = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < k; j++) {
+    const co = j * d;
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = X[off + t]! - C[co + t]!;
+      s += diff * diff;
+    }
+    if (s < bestDist) {
+      bestDist = s;
+      best = j;
+    }
+  }
+  nearestDist2 = bestDist;
+  return best;
+}
+
 /** Assigns every row of `x` to its nearest centre. Widths must already match (x.cols === centres.cols). */
 export function assignNearest(x: Matrix, centres: Matrix): Assignment {
   const { rows: n, cols: d, data: X } = x;
@@ -23,23 +49,8 @@ export function assignNearest(x: Matrix, centres: Matrix): Assignment {
   const labels = new Int32Array(n);
   const dist2 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const off = i * d;
-    let best = 0;
-    let bestDist = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < k; j++) {
-      const co = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = X[off + t]! - C[co + t]!;
-        s += diff * diff;
-      }
-      if (s < bestDist) {
-        bestDist = s;
-        best = j;
-      }
-    }
-    labels[i] = best;
-    dist2[i] = bestDist;
+    labels[i] = nearestCentre(X, i * d, C, k, d);
+    dist2[i] = nearestDist2;
   }
   return { labels, dist2 };
 }

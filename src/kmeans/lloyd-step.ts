@@ -21,6 +21,7 @@
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { matrix } from "../linalg/matrix.js";
+import { nearestCentre, nearestDist2 } from "./assign.js";
 import { emptyFarthest, type FarthestRows, mergeFarthest, offerFarthest } from "./farthest-rows.js";
 
 export type { FarthestRows } from "./farthest-rows.js";
@@ -81,20 +82,8 @@ export function lloydStep(x: Matrix, centres: Matrix, options: LloydStepOptions 
   let inertia = 0;
   for (let i = start; i < end; i++) {
     const off = i * d;
-    let best = 0;
-    let bestDist = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < k; j++) {
-      const co = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = X[off + t]! - C[co + t]!;
-        s += diff * diff;
-      }
-      if (s < bestDist) {
-        bestDist = s;
-        best = j;
-      }
-    }
+    const best = nearestCentre(X, off, C, k, d);
+    const bestDist = nearestDist2;
     counts[best]!++;
     const so = best * d;
     for (let t = 0; t < d; t++) sums[so + t]! += X[off + t]!;
