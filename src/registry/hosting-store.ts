@@ -7,7 +7,7 @@
  */
 import { StrataError } from "../errors.js";
 import type { RegistryDb } from "./db.js";
-import type { ProcessOwner } from "./owner.js";
+import { ownerFromRow, type ProcessOwner } from "./owner.js";
 
 /** A stored model or endpoint configuration: its request as given, validated. */
 export interface StoredResource<T> {
@@ -66,15 +66,7 @@ function endpointFromRow(r: EndpointRow): EndpointRecord {
     extras: JSON.parse(r.description_json) as EndpointExtras,
     creationTime: new Date(r.creation_time),
     lastModifiedTime: new Date(r.last_modified_time),
-    owner:
-      r.owner_pid === null
-        ? null
-        : {
-            pid: r.owner_pid,
-            hostname: r.owner_hostname ?? "",
-            token: r.owner_token ?? "",
-            start: r.owner_start ?? "",
-          },
+    owner: ownerFromRow(r),
   };
 }
 

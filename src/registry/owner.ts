@@ -22,6 +22,26 @@ export interface ProcessOwner {
   readonly start: string;
 }
 
+/** The owner columns every job and endpoint table has (null pid: no owner recorded). */
+export interface OwnerColumns {
+  readonly owner_pid: number | null;
+  readonly owner_hostname: string | null;
+  readonly owner_token: string | null;
+  readonly owner_start: string | null;
+}
+
+/** The owner of a row, or null when it records none. */
+export function ownerFromRow(row: OwnerColumns): ProcessOwner | null {
+  return row.owner_pid === null
+    ? null
+    : {
+        pid: row.owner_pid,
+        hostname: row.owner_hostname ?? "",
+        token: row.owner_token ?? "",
+        start: row.owner_start ?? "",
+      };
+}
+
 const liveTokens = new Set<string>();
 
 /** Reads a process's kernel start time from /proc, or null when unavailable. */

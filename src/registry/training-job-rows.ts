@@ -11,7 +11,7 @@ import type {
   TrainingJobStatus,
 } from "../jobs/lifecycle.js";
 import type { NormalizedTrainingJobRequest } from "../jobs/request.js";
-import type { ProcessOwner } from "./owner.js";
+import { ownerFromRow, type ProcessOwner } from "./owner.js";
 import type { StopReason, TrainingJobRecord } from "./training-job-store.js";
 
 export interface Row {
@@ -68,15 +68,7 @@ export function fromRow(row: Row): TrainingJobRecord {
     ...(end === undefined ? {} : { trainingEndTime: end }),
     lastModifiedTime: new Date(row.last_modified_time),
   };
-  const owner =
-    row.owner_pid === null
-      ? null
-      : {
-          pid: row.owner_pid,
-          hostname: row.owner_hostname ?? "",
-          token: row.owner_token ?? "",
-          start: row.owner_start ?? "",
-        };
+  const owner = ownerFromRow(row);
   return {
     name: row.name,
     arn: row.arn,

@@ -7,7 +7,7 @@
  */
 import { StrataError } from "../errors.js";
 import type { RegistryDb } from "./db.js";
-import type { ProcessOwner } from "./owner.js";
+import { ownerFromRow, type ProcessOwner } from "./owner.js";
 
 export type TransformJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
 
@@ -59,15 +59,7 @@ function fromRow<T>(r: Row): TransformJobRecord<T> {
     progress: JSON.parse(r.description_json) as TransformJobProgress,
     creationTime: new Date(r.creation_time),
     lastModifiedTime: new Date(r.last_modified_time),
-    owner:
-      r.owner_pid === null
-        ? null
-        : {
-            pid: r.owner_pid,
-            hostname: r.owner_hostname ?? "",
-            token: r.owner_token ?? "",
-            start: r.owner_start ?? "",
-          },
+    owner: ownerFromRow(r),
   };
 }
 
