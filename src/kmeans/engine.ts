@@ -10,7 +10,14 @@
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
 import { sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
-import { farthestShard, readStepSlot, type StepShardArgs, stepShard, stepStride } from "./hamerly.js";
+import {
+  cacheStride,
+  farthestShard,
+  readStepSlot,
+  type StepShardArgs,
+  stepShard,
+  stepStride,
+} from "./hamerly.js";
 import { type LloydPartial, mergeLloydPartialsInOrder, updateCentres } from "./lloyd-step.js";
 import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 import type { TrialOptions, TrialResult } from "./trial.js";
@@ -56,6 +63,7 @@ class StepRunner {
     const labels = shared ? sharedInt32(n) : new Int32Array(n);
     labels.fill(-1);
     const size = this.numShards * stepStride(k, x.cols);
+    const cacheSize = this.numShards * cacheStride(k, x.cols);
     this.args = {
       data: shared ? toShared(x).data : x.data,
       rows: n,
@@ -65,6 +73,7 @@ class StepRunner {
       labels,
       lower: shared ? sharedFloat64(n) : new Float64Array(n),
       out: shared ? sharedFloat64(size) : new Float64Array(size),
+      cache: shared ? sharedFloat64(cacheSize) : new Float64Array(cacheSize),
     };
   }
 

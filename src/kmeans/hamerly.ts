@@ -11,6 +11,11 @@
  * margin of 1e-10, far above the rounding in the bounds, so a skipped row's nearest centre is certainly
  * unique; every other row runs the same search loop as `lloydStep` (same formula, same order, ties to the
  * lowest index). Sums are then added in row order within a shard, and shards are merged in shard order.
+ *
+ * A bounded pass keeps the sums out of its row loop: the skip path then touches only the row, its label and
+ * its bound. Once the labels are settled the shard's sums are added in a second, short loop — or, when no row
+ * of the shard moved, copied from the shard's sums of the previous pass (the same rows added in the same
+ * order, so the same bits). Once the centres settle, most shards are unchanged and are never re-summed.
  * @module
  */
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
@@ -40,6 +45,16 @@ export interface StepShardArgs {
   readonly lower: Float64Array;
   /** numShards × {@link stepStride}(k, d) results. */
   readonly out: Float64Array;
+  /**
+   * numShards × {@link cacheStride}(k, d): each shard's sums and counts from its last pass, then a 1 once
+   * they are valid. A bounded pass that moves no row of a shard reuses them instead of re-summing the shard.
+   */
+  readonly cache: Float64Array;
+}
+
+/** Length of one shard's cached partial sums: k·d sums, k counts, then the valid flag. */
+export function cacheStride(k: number, d: number): number {
+  return k * d + k + 1;
 }
 
 /** Length of one shard's result slot: sums, counts, inertia, changed, then the farthest-rows list. */
@@ -109,13 +124,16 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
         const m = bound > h ? bound : h;
         if (m > 0 && own * margin2 < m * m) {
           lower[i] = bound;
-          counts[previous]++;
-          ${unroll ? xs.map((x, t) => `sums[co + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[co + t] += X[off + t];`}
           inertia += own;
           continue;
         }
       }`
     : "";
+  // Sums and counts: fused into the full pass; a bounded pass leaves them to `sumLoop` (or the cache).
+  const accumulate = (label: string) => `
+      counts[${label}]++;
+      const so = ${label} * ${d};
+      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
   const body = `
     let inertia = 0, changed = 0, diff = 0, v = 0;
     const margin2 = margin * margin;
@@ -129,9 +147,7 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
       lower[i] = Math.sqrt(second);
       if (best !== previous) changed++;
       labels[i] = best;
-      counts[best]++;
-      const so = best * ${d};
-      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}
+      ${bounded ? "" : accumulate("best")}
       inertia += bestDist;
     }
     result[0] = inertia;
@@ -199,7 +215,67 @@ export function stepShard(args: StepShardArgs, s: number): void {
   rowLoop(d, k, !fullSearch)(X, C, half, drift, labels, lower, sums, counts, start, end, MARGIN, result);
   const inertia = result[0]!;
   const changed = result[1]!;
+  const { cache } = args;
+  const cs = cacheStride(k, d);
+  const co = s * cs;
+  if (!fullSearch) {
+    if (changed === 0 && cache[co + cs - 1] === 1) {
+      // No row of this shard moved: the same rows in the same order, so the same sums, bit for bit.
+      sums.set(cache.subarray(co, co + k * d));
+      counts.set(cache.subarray(co + k * d, co + k * d + k));
+    } else {
+      sumLoop(d)(X, labels, sums, counts, start, end);
+    }
+  }
+  if (fullSearch || changed !== 0 || cache[co + cs - 1] !== 1) {
+    cache.set(sums, co);
+    cache.set(counts, co + k * d);
+    cache[co + cs - 1] = 1;
+  }
   writeSlot(args.out, s * stepStride(k, d), sums, counts, inertia, changed, emptyFarthest(k, d));
+}
+
+/** Adds rows [start, end) to the sums and counts of their labels. */
+type SumLoop = (
+  X: Float64Array,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  start: number,
+  end: number,
+) => void;
+
+const sumLoops = new Map<number, SumLoop>();
+
+/**
+ * The partial sums of a bounded pass, after its row loop has settled the labels: rows in row order, each
+ * added to its own label's sums, exactly the additions (and order) of the fused full-pass loop.
+ */
+function sumLoop(d: number): SumLoop {
+  let fn = sumLoops.get(d);
+  if (fn !== undefined) return fn;
+  const unroll = d <= 32;
+  const add = unroll
+    ? Array.from({ length: d }, (_, t) => `sums[so + ${t}] += X[off + ${t}];`).join(" ")
+    : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`;
+  fn = new Function(
+    "X",
+    "labels",
+    "sums",
+    "counts",
+    "start",
+    "end",
+    `for (let i = start; i < end; i++) {
+      const j = labels[i];
+      counts[j]++;
+      const so = j * ${d}, off = i * ${d};
+      ${add}
+    }`,
+  ) as SumLoop;
+  for (let r = 0; r < 20; r++)
+    fn(new Float64Array(d), Int32Array.of(0), new Float64Array(d), new Float64Array(1), 0, 1);
+  sumLoops.set(d, fn);
+  return fn;
 }
 
 /**

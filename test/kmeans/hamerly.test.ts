@@ -112,3 +112,46 @@ describe("row-loop kernels are independent of call history", () => {
     assert.equal(fast.iterations, plain.iterations);
   });
 });
+
+describe("shard-sum reuse (a bounded pass re-sums only the shards where a row moved)", () => {
+  // Two tight, far-apart groups fill most shards; a thin bridge of rows between them, all in the last
+  // shards, keeps changing cluster as the centres walk, so later passes mix reused and re-summed shards.
+  function bridged(): ReturnType<typeof matrix> {
+    const rng = createRng(99);
+    const rows: number[] = [];
+    for (let i = 0; i < 600; i++) {
+      const side = i % 2 === 0 ? 0 : 10;
+      rows.push(side + rng.nextFloat() * 0.5, rng.nextFloat() * 0.5);
+    }
+    for (let i = 0; i < 40; i++) rows.push(3 + (4 * i) / 39, 0.25 + rng.nextFloat() * 0.1);
+    return matrix(rows.length / 2, 2, Float64Array.from(rows));
+  }
+
+  for (const threads of [1, 2]) {
+    test(`most shards unchanged: every iteration and the result identical to plain Lloyd (${threads} thread(s))`, () => {
+      const x = bridged();
+      const initial = matrix(2, 2, Float64Array.of(0, 0, 1, 0));
+      const trace = (algorithm: "hamerly" | "lloyd") => {
+        const log: number[] = [];
+        const r = runTrialFast(
+          x,
+          {
+            initial,
+            maxIterations: 50,
+            tolerance: 0,
+            onIteration: (e) => log.push(e.inertia, e.centreShift),
+          },
+          { algorithm, shardRows: 16, threads },
+        );
+        return { r, log };
+      };
+      const h = trace("hamerly");
+      const l = trace("lloyd");
+      assert.ok(h.r.iterations > 3);
+      assert.deepEqual(h.log, l.log);
+      assert.deepEqual(h.r.centres.data, l.r.centres.data);
+      assert.equal(h.r.inertia, l.r.inertia);
+      assert.deepEqual(h.r.sizes, l.r.sizes);
+    });
+  }
+});
