@@ -108,10 +108,19 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
   // Unrolled, all k distances are computed before any comparison: independent chains the CPU overlaps.
   const search = unroll
     ? [
-        ...Array.from({ length: k }, (_, j) => `let v${j}; ${dist(`v${j}`, String(j * d))}`),
+        ...Array.from(
+          { length: k },
+          (_, j) =>
+            `let v${j} = 0; ${xs.map((x, t) => `diff = ${x} - c${j}_${t}; v${j} += diff * diff;`).join(" ")}`,
+        ),
         ...Array.from({ length: k }, (_, j) => `v = v${j}; ${better(String(j))}`),
       ].join("\n")
     : `for (let j = 0; j < ${k}; j++) { ${dist("v", `j * ${d}`)} ${better("j")} }`;
+  // Unrolled, the centres are read once per call into locals: no typed-array load (nor, once any
+  // ArrayBuffer in the process has been detached, V8's per-access detach check) per centre and row.
+  const centreLocals = Array.from({ length: k }, (_, j) =>
+    xs.map((_, t) => `const c${j}_${t} = C[${j * d + t}];`).join(" "),
+  ).join("\n");
   // The skip path comes first and ends in `continue`, so its few registers are not disturbed by the search.
   const skip = bounded
     ? `
@@ -136,6 +145,7 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
       ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
   const body = `
     let inertia = 0, changed = 0, diff = 0, v = 0;
+    ${unroll ? centreLocals : ""}
     const margin2 = margin * margin;
     for (let i = start; i < end; i++) {
       const off = i * ${d};
