@@ -12,10 +12,12 @@
  * unique; every other row runs the same search loop as `lloydStep` (same formula, same order, ties to the
  * lowest index). Sums are then added in row order within a shard, and shards are merged in shard order.
  *
- * A bounded pass keeps the sums out of its row loop: the skip path then touches only the row, its label and
- * its bound. Once the labels are settled the shard's sums are added in a second, short loop — or, when no row
- * of the shard moved, copied from the shard's sums of the previous pass (the same rows added in the same
- * order, so the same bits). Once the centres settle, most shards are unchanged and are never re-summed.
+ * A bounded pass over a shard where no row moved on its previous pass keeps the sums out of its row loop:
+ * the skip path then touches only the row, its label and its bound. If again no row moves, the shard's sums
+ * from the previous pass are reused (the same rows added in the same order, so the same bits); otherwise a
+ * second, short loop adds them in row order. A shard that did change is expected to change again, and its
+ * bounded pass adds the sums in the row loop, as the full pass does. Once the centres settle, most shards are
+ * unchanged and are never re-summed.
  * @module
  */
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
@@ -92,8 +94,8 @@ const compiled = new Map<string, RowLoop>();
  * centre; `bounded` tries Hamerly's skip first. One function serving both would be optimised by V8 during the
  * first (all-search) pass, with no type feedback for the skip path, and then deoptimise on later calls.
  */
-function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
-  const key = `${d}x${k}${bounded ? "b" : "f"}`;
+function rowLoop(d: number, k: number, bounded: boolean, fused = !bounded): RowLoop {
+  const key = `${d}x${k}${bounded ? "b" : "f"}${fused ? "s" : ""}`;
   let fn = compiled.get(key);
   if (fn !== undefined) return fn;
   const unroll = k * d <= 256;
@@ -121,6 +123,12 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
   const centreLocals = Array.from({ length: k }, (_, j) =>
     xs.map((_, t) => `const c${j}_${t} = C[${j * d + t}];`).join(" "),
   ).join("\n");
+  // Sums and counts: fused into the loop for the full pass, and for a bounded pass over a shard that changed
+  // on its previous pass (likely to change again); otherwise left to `sumLoop` or the cache.
+  const accumulate = (label: string) => `
+      counts[${label}]++;
+      const so = ${label} * ${d};
+      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
   // The skip path comes first and ends in `continue`, so its few registers are not disturbed by the search.
   const skip = bounded
     ? `
@@ -133,16 +141,12 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
         const m = bound > h ? bound : h;
         if (m > 0 && own * margin2 < m * m) {
           lower[i] = bound;
+          ${fused ? accumulate("previous") : ""}
           inertia += own;
           continue;
         }
       }`
     : "";
-  // Sums and counts: fused into the full pass; a bounded pass leaves them to `sumLoop` (or the cache).
-  const accumulate = (label: string) => `
-      counts[${label}]++;
-      const so = ${label} * ${d};
-      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
   const body = `
     let inertia = 0, changed = 0, diff = 0, v = 0;
     ${unroll ? centreLocals : ""}
@@ -157,7 +161,7 @@ function rowLoop(d: number, k: number, bounded: boolean): RowLoop {
       lower[i] = Math.sqrt(second);
       if (best !== previous) changed++;
       labels[i] = best;
-      ${bounded ? "" : accumulate("best")}
+      ${fused ? accumulate("best") : ""}
       inertia += bestDist;
     }
     result[0] = inertia;
@@ -222,25 +226,37 @@ export function stepShard(args: StepShardArgs, s: number): void {
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const result = new Float64Array(2);
-  rowLoop(d, k, !fullSearch)(X, C, half, drift, labels, lower, sums, counts, start, end, MARGIN, result);
-  const inertia = result[0]!;
-  const changed = result[1]!;
   const { cache } = args;
   const cs = cacheStride(k, d);
   const co = s * cs;
-  if (!fullSearch) {
-    if (changed === 0 && cache[co + cs - 1] === 1) {
-      // No row of this shard moved: the same rows in the same order, so the same sums, bit for bit.
-      sums.set(cache.subarray(co, co + k * d));
-      counts.set(cache.subarray(co + k * d, co + k * d + k));
-    } else {
-      sumLoop(d)(X, labels, sums, counts, start, end);
-    }
-  }
-  if (fullSearch || changed !== 0 || cache[co + cs - 1] !== 1) {
+  // The shard's cache flag: 0 none yet, 1 valid and unchanged on its last pass, 2 valid but rows moved.
+  const flag = cache[co + cs - 1]!;
+  const split = !fullSearch && flag === 1;
+  rowLoop(d, k, !fullSearch, !split)(
+    X,
+    C,
+    half,
+    drift,
+    labels,
+    lower,
+    sums,
+    counts,
+    start,
+    end,
+    MARGIN,
+    result,
+  );
+  const inertia = result[0]!;
+  const changed = result[1]!;
+  if (split && changed === 0) {
+    // No row of this shard moved: the same rows in the same order, so the same sums, bit for bit.
+    sums.set(cache.subarray(co, co + k * d));
+    counts.set(cache.subarray(co + k * d, co + k * d + k));
+  } else {
+    if (split) sumLoop(d)(X, labels, sums, counts, start, end);
     cache.set(sums, co);
     cache.set(counts, co + k * d);
-    cache[co + cs - 1] = 1;
+    cache[co + cs - 1] = changed === 0 ? 1 : 2;
   }
   writeSlot(args.out, s * stepStride(k, d), sums, counts, inertia, changed, emptyFarthest(k, d));
 }
