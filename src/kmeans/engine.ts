@@ -43,6 +43,9 @@ export interface EngineTrialResult extends TrialResult {
   readonly sizes: readonly number[];
 }
 
+/** The Lloyd steps run on `threads` workers while the caller waits (pool.ts, `callerWaits`). */
+const WORKERS_ONLY = { callerWaits: true } as const;
+
 /** Reusable per-restart state: shared when threads take part. */
 class StepRunner {
   private readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "fullSearch">;
@@ -95,12 +98,12 @@ class StepRunner {
     }
     const fullSearch = !this.bounds || prev === undefined;
     const args: StepShardArgs = { ...this.args, centres: centres.data, half, drift, fullSearch };
-    runSharded("kmeans.step", stepShard, args, this.numShards, this.threads);
+    runSharded("kmeans.step", stepShard, args, this.numShards, this.threads, WORKERS_ONLY);
     this.previous = centres;
     let { partial, changed } = this.merge(k, d);
     if (partial.counts.some((c) => c === 0)) {
       // An empty cluster: collect every shard's farthest rows (skipped by the row loop) and merge again.
-      runSharded("kmeans.farthest", farthestShard, args, this.numShards, this.threads);
+      runSharded("kmeans.farthest", farthestShard, args, this.numShards, this.threads, WORKERS_ONLY);
       ({ partial, changed } = this.merge(k, d));
     }
     return { partial, changed };

@@ -37,6 +37,26 @@ describe("worker pool", () => {
     await shutdownPool();
   });
 
+  test("callerWaits: same bits as the caller alone, on a cold pool and on a warm one", async () => {
+    await shutdownPool();
+    const a = args(20_000, 6, 500);
+    const numShards = Math.ceil(a.rows / a.shardRows);
+    runSharded("pca.scatter", scatterShard, a, numShards, 1);
+    const b = { ...a, out: sharedFloat64(a.out.length) };
+    // Cold: the workers are still booting, so the caller must take the shards itself (no hang).
+    runSharded("pca.scatter", scatterShard, b, numShards, 2, { callerWaits: true });
+    assert.deepEqual(b.out, a.out);
+    const pool = sharedPool(2, { callerWaits: true });
+    assert.equal(pool.numWorkers, 2);
+    await pool.ready();
+    for (let rep = 0; rep < 5; rep++) {
+      b.out.fill(0);
+      runSharded("pca.scatter", scatterShard, b, numShards, 2, { callerWaits: true });
+      assert.deepEqual(b.out, a.out);
+    }
+    await shutdownPool();
+  });
+
   test("resolveThreads rejects 0 and fractions, defaults to a positive count", () => {
     assert.ok(resolveThreads(undefined) >= 1);
     assert.equal(resolveThreads(3), 3);
