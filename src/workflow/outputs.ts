@@ -1,19 +1,14 @@
 /**
- * Writes a run's outputs into the out dir: summary.json and assignments.csv (the DESIGN.md contract). Every
- * file is written to a temporary name in the same directory and renamed into place, so a reader never sees
- * half a file and a crash leaves the previous run's outputs intact.
+ * The pieces a run's out dir is written with: the out dir itself, assignments.csv (the DESIGN.md contract)
+ * and atomic writes — every file goes to a temporary name in the same directory and is renamed into place, so
+ * a reader never sees half a file and a crash leaves the previous run's outputs intact (src/workflow/run.ts
+ * writes them).
  * @module
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { StrataError } from "../errors.js";
 import type { SegmentationResult } from "./segmentation.js";
-import type { Summary } from "./summary.js";
-
-export interface WrittenOutputs {
-  readonly outDir: string;
-  readonly files: readonly string[];
-}
 
 /** Writes `contents` to `path` atomically (temp file in the same directory, then rename). */
 export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
@@ -71,21 +66,6 @@ export function assignmentsCsv(result: SegmentationResult, idColumns: readonly s
     lines.push(fields.join(","));
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** Writes summary.json and assignments.csv. */
-export async function writeRunOutputs(
-  outDir: string,
-  summary: Summary,
-  result: SegmentationResult,
-  idColumns: readonly string[],
-): Promise<WrittenOutputs> {
-  const dir = await ensureOutDir(outDir);
-  const summaryPath = join(dir, "summary.json");
-  const assignmentsPath = join(dir, "assignments.csv");
-  await writeFileAtomic(assignmentsPath, assignmentsCsv(result, idColumns));
-  await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-  return { outDir: dir, files: [summaryPath, assignmentsPath] };
 }
 
 function csvField(value: string): string {

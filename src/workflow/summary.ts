@@ -80,7 +80,7 @@ export interface ReportOptions {
 }
 
 /** Builds summary.json's document from a finished run (automatic names; see {@link applyReportOptions}). */
-export function buildSummary(result: SegmentationResult, extraTimings: Record<string, number> = {}): Summary {
+export function buildSummary(result: SegmentationResult): Summary {
   const { pca, kmeans, kept } = result;
   const explained = explainSegmentation(result);
   const components = Array.from({ length: kept }, (_, i) => {
@@ -126,7 +126,7 @@ export function buildSummary(result: SegmentationResult, extraTimings: Record<st
       iterations: kmeans.iterations,
     },
     describe: { raw: result.describeRaw, scaled: result.describeScaled },
-    timings: roundTimings({ ...result.timings, ...extraTimings }),
+    timings: roundTimings(result.timings),
   };
 }
 
