@@ -39,6 +39,23 @@ objectStoreContract("file (file:// URIs)", async () => {
   };
 });
 
+// The store resolveStore hands out for s3:// (it loads the AWS SDK on first use) must behave the same.
+objectStoreContract("s3 via resolveStore (s3rver)", async () => {
+  const server = await startS3rver(["strata-contract-lazy"]);
+  const store = resolveStore("s3://strata-contract-lazy/", {
+    s3: { env: server.env, multipartThresholdBytes: 1024 * 1024, partSizeBytes: 5 * 1024 * 1024 },
+  });
+  assert.equal(store instanceof S3Store, false, "resolveStore gives the lazily loading wrapper");
+  return {
+    store,
+    base: "s3://strata-contract-lazy/suite/",
+    missingObjectCode: "KEY_NOT_FOUND",
+    missingContainerUri: "s3://no-such-bucket-strata/some/key.csv",
+    largeBytes: 11 * 1024 * 1024,
+    teardown: () => server.stop(),
+  };
+});
+
 objectStoreContract("s3 (s3rver)", async () => {
   const server = await startS3rver(["strata-contract"]);
   // A low threshold keeps the multipart test small: 11 MiB in 5 MiB parts is three parts.
