@@ -4,12 +4,15 @@
  * `mergeLloydPartialsInOrder` and turned into centres by `updateCentres` — the same reduce and empty-cluster
  * rule as the plain step, so the restart converges exactly as trial.ts's plain loop does. Rows are cut into
  * fixed shards whatever the thread count, so the centres, inertia and labels have the same bits for 1, 2 or 8
- * threads; per-row state (labels, lower bounds) lives in SharedArrayBuffers that every thread reads in place.
+ * threads; per-row state (labels, bounds) lives in SharedArrayBuffers that every thread reads in place. The
+ * bounded passes skip rows without computing their distances, so their iteration events carry no inertia;
+ * the last pass computes every distance and gives the exact inertia.
  * @module
  */
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
-import { sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
+import { sharedFloat32, sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
+import { boundsFit } from "./bounds.js";
 import {
   cacheStride,
   farthestShard,
@@ -21,11 +24,51 @@ import {
 import { type LloydPartial, mergeLloydPartialsInOrder, updateCentres } from "./lloyd-step.js";
 import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 import type { TrialOptions, TrialResult } from "./trial.js";
+import { WasmWorkspace } from "./wasm-workspace.js";
 
 export { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 
 /** "hamerly" skips provably useless distance computations; "lloyd" searches every centre for every row. */
 export type LloydAlgorithm = "hamerly" | "lloyd";
+
+/** Which row loops run the passes: the same results either way (the tests compare them bit for bit). */
+export type KernelLanguage = "wasm" | "js";
+
+/**
+ * Inputs from this many rows on run the WebAssembly kernels by default (when their shape is supported):
+ * below it, compiling them (a few milliseconds, once per process and shape) and copying the rows costs more
+ * than the passes save.
+ */
+export const WASM_MIN_ROWS = 16_384;
+
+const workspaces = new WeakMap<Float64Array, WasmWorkspace>();
+
+/** The workspace for `x` (one per data matrix, reused by its restarts and by later fits of the same k). */
+function workspaceFor(x: Matrix, k: number, numShards: number): WasmWorkspace | undefined {
+  const cached = workspaces.get(x.data);
+  if (cached?.fits(x, k, numShards)) return cached;
+  const ws = WasmWorkspace.create(x, k, numShards);
+  if (ws !== undefined) workspaces.set(x.data, ws);
+  return ws;
+}
+
+const diagonals = new WeakMap<Float64Array, number>();
+
+/** An upper bound on the distance between any two rows: the diagonal of the box around 0 and every row. */
+function boxDiagonal(x: Matrix): number {
+  let diagonal = diagonals.get(x.data);
+  if (diagonal === undefined) {
+    let max = 0;
+    const a = x.data;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v > max) max = v;
+    }
+    diagonal = 2 * max * Math.sqrt(x.cols);
+    diagonals.set(x.data, diagonal);
+  }
+  return diagonal;
+}
 
 /** How the restart runs: it never changes the answer. */
 export interface EngineOptions {
@@ -35,6 +78,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** Rows per shard (default {@link KMEANS_SHARD_ROWS}; tests use small shards). */
   readonly shardRows?: number;
+  /** Default "wasm" from {@link WASM_MIN_ROWS} rows on, when the shape is supported; else "js". */
+  readonly kernels?: KernelLanguage;
 }
 
 /** A restart's result plus the cluster sizes of its final assignment. */
@@ -48,56 +93,83 @@ const WORKERS_ONLY = { callerWaits: true } as const;
 
 /** Reusable per-restart state: shared when threads take part. */
 class StepRunner {
-  private readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "fullSearch">;
+  private readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
   private readonly numShards: number;
+  private readonly bounds: boolean;
+  private readonly workspace: WasmWorkspace | undefined;
   private previous: Matrix | undefined;
 
   constructor(
     x: Matrix,
     private readonly k: number,
     private threads: number,
-    private readonly bounds: boolean,
+    bounds: boolean,
     shardRows: number,
+    kernels: KernelLanguage,
   ) {
     this.numShards = Math.max(1, Math.ceil(x.rows / shardRows));
     if (this.numShards === 1) this.threads = 1;
+    // float32 bounds need the data's scale to stay inside float32's range (bounds.ts); else plain Lloyd.
+    this.bounds = bounds && boundsFit(boxDiagonal(x));
     const shared = this.threads > 1;
     const n = x.rows;
-    const labels = shared ? sharedInt32(n) : new Int32Array(n);
-    labels.fill(-1);
     const size = this.numShards * stepStride(k, x.cols);
     const cacheSize = this.numShards * cacheStride(k, x.cols);
-    this.args = {
+    const ws = kernels === "wasm" ? workspaceFor(x, k, this.numShards) : undefined;
+    this.workspace = ws;
+    const rowArrays = ws?.views ?? {
       data: shared ? toShared(x).data : x.data,
+      labels: shared ? sharedInt32(n) : new Int32Array(n),
+      lower: shared ? sharedFloat32(n) : new Float32Array(n),
+      upper: shared ? sharedFloat32(n) : new Float32Array(n),
+    };
+    rowArrays.labels.fill(-1);
+    this.args = {
+      data: rowArrays.data,
       rows: n,
       cols: x.cols,
       k,
       shardRows,
-      labels,
-      lower: shared ? sharedFloat64(n) : new Float64Array(n),
+      labels: rowArrays.labels,
+      lower: rowArrays.lower,
+      upper: rowArrays.upper,
       out: shared ? sharedFloat64(size) : new Float64Array(size),
       cache: shared ? sharedFloat64(cacheSize) : new Float64Array(cacheSize),
+      wasm: ws?.args,
     };
   }
 
-  /** Assigns every row against `centres`; returns the merged partial and the number of rows that moved. */
-  step(centres: Matrix): { partial: LloydPartial; changed: number } {
+  /**
+   * Assigns every row against `centres`; returns the merged partial and the number of rows that moved.
+   * `exact`: compute every row's distance (the partial's inertia is then exact; otherwise a bounded pass
+   * leaves it NaN).
+   */
+  step(centres: Matrix, exact: boolean): { partial: LloydPartial; changed: number } {
     const { k } = this;
     const d = centres.cols;
     const half = halfSeparations(centres);
     const drift = new Float64Array(k);
+    const move = new Float64Array(k);
     const prev = this.previous;
     if (prev !== undefined && this.bounds) {
-      const moves = new Float64Array(k);
-      for (let j = 0; j < k; j++) moves[j] = distance(prev.data, j, centres.data, j, d);
+      for (let j = 0; j < k; j++) move[j] = distance(prev.data, j, centres.data, j, d);
       for (let j = 0; j < k; j++) {
         let m = 0;
-        for (let q = 0; q < k; q++) if (q !== j && moves[q]! > m) m = moves[q]!;
+        for (let q = 0; q < k; q++) if (q !== j && move[q]! > m) m = move[q]!;
         drift[j] = m;
       }
     }
-    const fullSearch = !this.bounds || prev === undefined;
-    const args: StepShardArgs = { ...this.args, centres: centres.data, half, drift, fullSearch };
+    const pass = !this.bounds || prev === undefined ? "full" : exact ? "exact" : "bounded";
+    const args: StepShardArgs = { ...this.args, centres: centres.data, half, drift, move, pass };
+    const views = this.workspace?.views;
+    if (views !== undefined) {
+      // The kernels read these from the workspace's memory.
+      views.centres.set(centres.data);
+      views.half.set(half);
+      views.drift.set(drift);
+      views.move.set(move);
+      Object.assign(args, { centres: views.centres, half: views.half, drift: views.drift, move: views.move });
+    }
     runSharded("kmeans.step", stepShard, args, this.numShards, this.threads, WORKERS_ONLY);
     this.previous = centres;
     let { partial, changed } = this.merge(k, d);
@@ -163,18 +235,20 @@ export function runTrialFast(
     engine.threads ?? 1,
     (engine.algorithm ?? "hamerly") === "hamerly",
     engine.shardRows ?? KMEANS_SHARD_ROWS,
+    engine.kernels ?? (x.rows >= WASM_MIN_ROWS ? "wasm" : "js"),
   );
   let centres = matrix(initial.rows, initial.cols, Float64Array.from(initial.data));
   let converged = false;
   let iterations = 0;
   while (iterations < maxIterations) {
     signal?.throwIfAborted();
-    const { partial, changed } = runner.step(centres);
+    const { partial, changed } = runner.step(centres, false);
     const update = updateCentres(partial, centres);
     iterations++;
     onIteration?.({
       iteration: iterations,
-      inertia: partial.inertia,
+      inertia: Number.isNaN(partial.inertia) ? undefined : partial.inertia,
+      moved: changed,
       centreShift: update.centreShift,
       relocated: update.relocated.length,
     });
@@ -186,6 +260,6 @@ export function runTrialFast(
       break;
     }
   }
-  const final = runner.step(centres).partial;
+  const final = runner.step(centres, true).partial;
   return { centres, inertia: final.inertia, iterations, converged, sizes: Array.from(final.counts) };
 }

@@ -1,26 +1,39 @@
 /**
  * The shard kernel of a Lloyd iteration with Hamerly's bounds (G. Hamerly, "Making k-means even faster",
- * SDM 2010). Every row keeps its label and one lower bound on the distance to its second-closest centre.
- * When the distance to its own centre is below max(lower bound, half the distance from that centre to the
- * nearest other centre), no other centre can be closer and the other k − 1 distances are skipped; once the
- * centres settle that is nearly every row. Unlike the original, the distance to the own centre is computed
- * exactly for every row (d multiply-adds, against k·d for a full search): the iteration's inertia and the
- * farthest rows then come out exactly as in a plain Lloyd step, and the upper bound is always tight.
+ * SDM 2010). Every row keeps its label, an upper bound on the distance to its own centre and a lower bound on
+ * the distance to its second-closest centre. When the upper bound is below max(lower bound, half the distance
+ * from its centre to the nearest other centre), no other centre can be closer: the row is skipped without
+ * reading it — only its label and two bounds are touched. Otherwise the upper bound is tightened to the exact
+ * distance and tested again, and only then are the other k − 1 distances computed. Once the centres settle
+ * that is nearly every row.
  *
- * Identical results to plain Lloyd (lloyd-step.ts): a skip needs the bound test to pass with a relative
- * margin of 1e-10, far above the rounding in the bounds, so a skipped row's nearest centre is certainly
- * unique; every other row runs the same search loop as `lloydStep` (same formula, same order, ties to the
- * lowest index). Sums are then added in row order within a shard, and shards are merged in shard order.
+ * Three kinds of pass (`PassKind`): "full" (the first of a restart, and plain Lloyd) searches every centre;
+ * "bounded" is Hamerly's pass above; "exact" (the last pass of a restart) tightens every row's upper bound to
+ * the exact distance before the test, so the final inertia is the plain sum of every row's exact distance, as
+ * in a plain Lloyd step. A bounded pass does not know the distances of the rows it skipped, so its inertia is
+ * NaN (the iteration event then reports none).
  *
- * A bounded pass over a shard where no row moved on its previous pass keeps the sums out of its row loop:
- * the skip path then touches only the row, its label and its bound. If again no row moves, the shard's sums
- * from the previous pass are reused (the same rows added in the same order, so the same bits); otherwise a
- * second, short loop adds them in row order. A shard that did change is expected to change again, and its
- * bounded pass adds the sums in the row loop, as the full pass does. Once the centres settle, most shards are
- * unchanged and are never re-summed.
+ * Identical results to plain Lloyd (lloyd-step.ts): the bounds are float32 rounded outwards (bounds.ts), and
+ * a skip needs the bound test to pass with a relative margin of 1e-10, far above the rounding of the
+ * double-precision test itself, so a skipped row's nearest centre is certainly unique; every other
+ * row runs the same search loop as `lloydStep` (same formula, same order, ties to the lowest index). Sums are
+ * then added in row order within a shard, and shards are merged in shard order.
+ *
+ * A pass over a shard where no row moved on its previous pass keeps the sums out of its row loop: the skip
+ * path then touches only the label and the bounds. If again no row moves, the shard's sums from the previous
+ * pass are reused (the same rows added in the same order, so the same bits); otherwise a second, short loop
+ * adds them in row order. A shard that did change is expected to change again, and its pass adds the sums in
+ * the row loop, as the full pass does. Once the centres settle, most shards are unchanged and never re-summed.
+ *
+ * Each pass runs either these JavaScript row loops or the WebAssembly ones of wasm-kernels.ts (from
+ * engine.ts's `WASM_MIN_ROWS` rows, for small enough k·d), which compute the same bits; the WebAssembly
+ * passes also choose per shard between the bounded and the full kernel by what the last pass cost
+ * (`wasmPass`).
  * @module
  */
+import { F32_TINY, F32_UP, F32_WIDEN } from "./bounds.js";
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
+import { scratchStride, type WasmStepArgs, wasmKernels } from "./wasm-workspace.js";
 
 /** Relative margin of the skip test (see the module header). */
 const MARGIN = 1 + 1e-10;
@@ -39,12 +52,21 @@ export interface StepShardArgs {
   readonly half: Float64Array;
   /** k: how far the lower bound of a row assigned to j falls: max over j′ ≠ j of centre j′'s last move. */
   readonly drift: Float64Array;
-  /** True on the first pass of a restart (no bounds yet) and for plain Lloyd: search every centre. */
-  readonly fullSearch: boolean;
+  /** k: how far centre j moved since the last pass (the rise of the upper bound of a row assigned to j). */
+  readonly move: Float64Array;
+  /** Which pass this is (see the module header). */
+  readonly pass: PassKind;
+  /**
+   * When set, the arrays above are views of this workspace's memory and the "full" and "bounded" passes run
+   * its WebAssembly kernels (same results); the "exact" pass stays in JavaScript.
+   */
+  readonly wasm?: WasmStepArgs | undefined;
   /** n: label of every row (read as the previous assignment, written as the new one). */
   readonly labels: Int32Array;
-  /** n: lower bound on the distance of every row to its second-closest centre. */
-  readonly lower: Float64Array;
+  /** n: lower bound on the distance of every row to its second-closest centre (float32, rounded down). */
+  readonly lower: Float32Array;
+  /** n: upper bound on the distance of every row to its own centre (float32, rounded up). */
+  readonly upper: Float32Array;
   /** numShards × {@link stepStride}(k, d) results. */
   readonly out: Float64Array;
   /**
@@ -54,9 +76,18 @@ export interface StepShardArgs {
   readonly cache: Float64Array;
 }
 
-/** Length of one shard's cached partial sums: k·d sums, k counts, then the valid flag. */
+/**
+ * "full": no bounds (first pass of a restart, plain Lloyd); "bounded": Hamerly's skip on the upper bound;
+ * "exact": the skip on the exact own distance, computed for every row (the last pass: exact inertia).
+ */
+export type PassKind = "full" | "bounded" | "exact";
+
+/**
+ * Length of one shard's cache: k·d sums, k counts, the valid flag, then whether its next bounded pass should
+ * search every row instead (WebAssembly only; see `wasmPass`).
+ */
 export function cacheStride(k: number, d: number): number {
-  return k * d + k + 1;
+  return k * d + k + 2;
 }
 
 /** Length of one shard's result slot: sums, counts, inertia, changed, then the farthest-rows list. */
@@ -70,8 +101,10 @@ type RowLoop = (
   C: Float64Array,
   half: Float64Array,
   drift: Float64Array,
+  move: Float64Array,
   labels: Int32Array,
-  lower: Float64Array,
+  lower: Float32Array,
+  upper: Float32Array,
   sums: Float64Array,
   counts: Float64Array,
   start: number,
@@ -83,23 +116,24 @@ type RowLoop = (
 const compiled = new Map<string, RowLoop>();
 
 /**
- * The row loop specialised for (d, k): the row's d values are loaded into locals once and every distance is
+ * The row loop specialised for (d, k): the row's d values are loaded into locals and every distance is
  * written out term by term with constant centre offsets. V8 then keeps everything in registers with no inner
  * loop or bounds-check overhead — about 2× faster than the same loops written generically, and the reason a
  * hand-specialised kernel beats ml-kmeans (number[][] and a distance callback per pair) by an order of
  * magnitude. The terms are summed in the same order as `lloydStep`'s loop (t = 0..d-1, centres 0..k-1, strict
  * `<`), so the results are bit-identical to it. Large k·d falls back to plain loops (same order).
  *
- * Two separate functions per (d, k): `full` (the first pass of a restart, and plain Lloyd) searches every
- * centre; `bounded` tries Hamerly's skip first. One function serving both would be optimised by V8 during the
- * first (all-search) pass, with no type feedback for the skip path, and then deoptimise on later calls.
+ * One function per (d, k, pass kind, fused sums): one function serving several kinds would be optimised by
+ * V8 during the first (all-search) pass, with no type feedback for the skip paths, and then deoptimise on
+ * later calls.
  */
-function rowLoop(d: number, k: number, bounded: boolean, fused = !bounded): RowLoop {
-  const key = `${d}x${k}${bounded ? "b" : "f"}${fused ? "s" : ""}`;
+function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): RowLoop {
+  const key = `${d}x${k}${pass}${fused ? "s" : ""}`;
   let fn = compiled.get(key);
   if (fn !== undefined) return fn;
   const unroll = k * d <= 256;
   const xs = Array.from({ length: d }, (_, t) => `x${t}`);
+  const loadRow = unroll ? xs.map((x, t) => `const ${x} = X[off + ${t}];`).join(" ") : "";
   // `target` ← ‖x − C[base..base+d)‖², summed over t = 0..d-1 in order.
   const dist = (target: string, base: string) =>
     unroll
@@ -125,54 +159,82 @@ function rowLoop(d: number, k: number, bounded: boolean, fused = !bounded): RowL
   ).join("\n");
   // Sums and counts: fused into the loop for the full pass, and for a bounded pass over a shard that changed
   // on its previous pass (likely to change again); otherwise left to `sumLoop` or the cache.
-  const accumulate = (label: string) => `
+  const accumulate = (label: string) =>
+    fused
+      ? `
       counts[${label}]++;
       const so = ${label} * ${d};
-      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
-  // The skip path comes first and ends in `continue`, so its few registers are not disturbed by the search.
-  const skip = bounded
-    ? `
+      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`
+      : "";
+  // Bounds are float32, rounded outwards without branches (bounds.ts).
+  const storeUpper = (v: string) => `upper[i] = ${v} * ${F32_UP} + ${F32_TINY};`;
+  const storeLower = (v: string) =>
+    `{ const s = ${v}; lower[i] = s - Math.abs(s) * ${F32_WIDEN} - ${F32_TINY}; }`;
+  // The skip paths come first and end in `continue`, so their few registers are not disturbed by the search.
+  // "bounded": first on the stored upper bound, moved with its centre, without reading the row (unless the
+  // sums need it); then on the exact distance. "exact": on the exact distance only, which the inertia sums.
+  const upperSkip =
+    pass === "bounded"
+      ? `const u = upper[i] + move[previous];
+        if (m > 0 && u * margin < m) {
+          ${storeUpper("u")}
+          ${storeLower("bound")}
+          ${fused ? `{ ${loadRow} ${accumulate("previous")} }` : ""}
+          continue;
+        }`
+      : "";
+  const skip =
+    pass === "full"
+      ? `const off = i * ${d}; ${loadRow}`
+      : `
+      const off = i * ${d};
+      let bound = 0, m = 0;
       if (previous >= 0) {
-        const co = previous * ${d};
-        let own = 0;
-        ${dist("own", "co")}
-        const bound = lower[i] - drift[previous];
+        bound = lower[i] - drift[previous];
         const h = half[previous];
-        const m = bound > h ? bound : h;
+        m = bound > h ? bound : h;
+        ${upperSkip}
+      }
+      ${loadRow}
+      if (previous >= 0) {
+        let own = 0;
+        const co = previous * ${d};
+        ${dist("own", "co")}
         if (m > 0 && own * margin2 < m * m) {
-          lower[i] = bound;
-          ${fused ? accumulate("previous") : ""}
+          ${storeUpper("Math.sqrt(own)")}
+          ${storeLower("bound")}
+          ${accumulate("previous")}
           inertia += own;
           continue;
         }
-      }`
-    : "";
+      }`;
   const body = `
     let inertia = 0, changed = 0, diff = 0, v = 0;
     ${unroll ? centreLocals : ""}
     const margin2 = margin * margin;
     for (let i = start; i < end; i++) {
-      const off = i * ${d};
-      ${xs.map((x, t) => `const ${x} = X[off + ${t}];`).join(" ")}
       const previous = labels[i];
       ${skip}
       let best = 0, bestDist = Infinity, second = Infinity;
       ${search}
-      lower[i] = Math.sqrt(second);
+      ${storeUpper("Math.sqrt(bestDist)")}
+      ${storeLower("Math.sqrt(second)")}
       if (best !== previous) changed++;
       labels[i] = best;
-      ${fused ? accumulate("best") : ""}
+      ${accumulate("best")}
       inertia += bestDist;
     }
-    result[0] = inertia;
+    result[0] = ${pass === "bounded" ? "NaN" : "inertia"};
     result[1] = changed;`;
   fn = new Function(
     "X",
     "C",
     "half",
     "drift",
+    "move",
     "labels",
     "lower",
+    "upper",
     "sums",
     "counts",
     "start",
@@ -187,31 +249,33 @@ function rowLoop(d: number, k: number, bounded: boolean, fused = !bounded): RowL
 }
 
 /**
- * Runs a fresh row loop on two synthetic rows: the first searches every centre, the second takes the skip
- * path. Without this, V8 optimises the loop on-stack during its first long call, before the code after the
- * loop (and, for `bounded`, one of the two paths) has ever run, and that code then has no type feedback:
- * every later call deoptimised at the `return` and ran its first rows unoptimised again (measured: ~500
- * eager deopts per 1M-row fit; none with the warm-up).
+ * Runs a fresh row loop on four synthetic rows that take every path: a full search (no label yet), a skip
+ * on the upper bound, a skip on the exact distance, and a failed test followed by the search. Without this,
+ * V8 optimises the loop on-stack during its first long call, before the code after the loop (and some of the
+ * paths) has ever run, and that code then has no type feedback: every later call deoptimised at the `return`
+ * and ran its first rows unoptimised again (measured: ~500 eager deopts per 1M-row fit; none with the
+ * warm-up).
  */
 function warmUp(fn: RowLoop, d: number, k: number): void {
-  const X = new Float64Array(2 * d);
+  const X = new Float64Array(4 * d);
+  X[3 * d] = 0.6;
   const C = new Float64Array(k * d);
   for (let j = 1; j < k; j++) C[j * d] = j;
   // V8 allocates a function's feedback vector only after several calls (lazy feedback allocation).
   for (let r = 0; r < 20; r++) {
-    const labels = Int32Array.of(-1, 0);
-    const lower = Float64Array.of(0, 1);
     fn(
       X,
       C,
       new Float64Array(k).fill(0.5),
       new Float64Array(k),
-      labels,
-      lower,
+      new Float64Array(k),
+      Int32Array.of(-1, 0, 0, 0),
+      Float32Array.of(0, 10, 10, 0),
+      Float32Array.of(0, 0, 100, 100),
       new Float64Array(k * d),
       new Float64Array(k),
       0,
-      2,
+      4,
       MARGIN,
       new Float64Array(2),
     );
@@ -220,25 +284,68 @@ function warmUp(fn: RowLoop, d: number, k: number): void {
 
 /** Assigns the rows of shard `s` and writes its partial sums (see {@link readStepSlot} for the layout). */
 export function stepShard(args: StepShardArgs, s: number): void {
-  const { data: X, rows, cols: d, k, shardRows, centres: C, half, drift, fullSearch, labels, lower } = args;
+  const { rows, cols: d, k, shardRows, cache } = args;
   const start = s * shardRows;
   const end = Math.min(rows, start + shardRows);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
-  const result = new Float64Array(2);
-  const { cache } = args;
-  const cs = cacheStride(k, d);
-  const co = s * cs;
+  const co = s * cacheStride(k, d);
+  const flagAt = co + k * d + k;
   // The shard's cache flag: 0 none yet, 1 valid and unchanged on its last pass, 2 valid but rows moved.
-  const flag = cache[co + cs - 1]!;
-  const split = !fullSearch && flag === 1;
-  rowLoop(d, k, !fullSearch, !split)(
+  // Either way the cached sums are those of the labels as they stand, so a pass that moves no row may
+  // reuse them (the same rows added in the same order: the same bits).
+  const flag = cache[flagAt]!;
+  const { inertia, changed, summed, searchAll } =
+    args.wasm !== undefined
+      ? wasmPass(args, s, start, end, flag, cache[flagAt + 1] === 1, sums, counts)
+      : jsPass(args, start, end, flag, sums, counts);
+  if (!summed) {
+    sums.set(cache.subarray(co, co + k * d));
+    counts.set(cache.subarray(co + k * d, co + k * d + k));
+  } else {
+    cache.set(sums, co);
+    cache.set(counts, co + k * d);
+    cache[flagAt] = changed === 0 ? 1 : 2;
+  }
+  cache[flagAt + 1] = searchAll ? 1 : 0;
+  writeSlot(args.out, s * stepStride(k, d), sums, counts, inertia, changed, emptyFarthest(k, d));
+}
+
+/**
+ * A pass over one shard: inertia and rows moved, whether it filled `sums`/`counts` (else: reuse the cache),
+ * and whether the shard's next bounded pass should search every row.
+ */
+interface ShardPassResult {
+  readonly inertia: number;
+  readonly changed: number;
+  readonly summed: boolean;
+  readonly searchAll: boolean;
+}
+
+/**
+ * The JavaScript pass. A bounded pass over a shard that moved no row last time (flag 1) keeps the sums out
+ * of the row loop and adds them afterwards only if a row moved; otherwise the row loop adds them.
+ */
+function jsPass(
+  args: StepShardArgs,
+  start: number,
+  end: number,
+  flag: number,
+  sums: Float64Array,
+  counts: Float64Array,
+): ShardPassResult {
+  const { data: X, cols: d, k, centres: C, half, drift, move, pass, labels, lower, upper } = args;
+  const split = pass !== "full" && flag === 1;
+  const result = new Float64Array(2);
+  rowLoop(d, k, pass, !split)(
     X,
     C,
     half,
     drift,
+    move,
     labels,
     lower,
+    upper,
     sums,
     counts,
     start,
@@ -246,19 +353,79 @@ export function stepShard(args: StepShardArgs, s: number): void {
     MARGIN,
     result,
   );
-  const inertia = result[0]!;
   const changed = result[1]!;
-  if (split && changed === 0) {
-    // No row of this shard moved: the same rows in the same order, so the same sums, bit for bit.
-    sums.set(cache.subarray(co, co + k * d));
-    counts.set(cache.subarray(co + k * d, co + k * d + k));
-  } else {
-    if (split) sumLoop(d)(X, labels, sums, counts, start, end);
-    cache.set(sums, co);
-    cache.set(counts, co + k * d);
-    cache[co + cs - 1] = changed === 0 ? 1 : 2;
+  if (split && changed > 0) sumLoop(d)(X, labels, sums, counts, start, end);
+  return { inertia: result[0]!, changed, summed: !split || changed > 0, searchAll: false };
+}
+
+/**
+ * When the next pass of a shard runs the full kernel instead of the bounded one (WebAssembly only; the
+ * labels are the same either way, only the bounds differ: a full pass makes them tight). Measured on 1M × 5,
+ * k = 7, one thread: the full pass costs ~16 ns per row, sums included, reading the rows in order; the
+ * bounded pass ~9 ns per row plus ~150 ns for every row whose bound test fails, because that row is then
+ * read out of order (a cache miss) for its exact distance — so a bounded pass wins only while fewer than
+ * ~4% of the rows fail. After a full pass the failures of the next bounded pass are not known; they ran at
+ * 30–50× the share of rows that moved, so a full pass is followed by another while more than 0.1% moved.
+ */
+const TESTED_FOR_FULL = 0.04;
+const MOVED_FOR_FULL = 0.001;
+
+/**
+ * The WebAssembly pass (wasm-kernels.ts): "full" adds the sums in its row loop; "bounded" never does, and
+ * the `sums` kernel adds them afterwards when a row moved or no cache is valid yet; "exact" is a bounded
+ * pass followed by `settle`, which adds every row's distance to its centre in row order — the labels and
+ * the inertia of the JavaScript exact pass, bit for bit. A bounded or exact pass over a shard marked
+ * `searchAll` runs the full kernel instead (its inertia is exact too).
+ */
+function wasmPass(
+  args: StepShardArgs,
+  s: number,
+  start: number,
+  end: number,
+  flag: number,
+  searchAll: boolean,
+  sums: Float64Array,
+  counts: Float64Array,
+): ShardPassResult {
+  const w = args.wasm!;
+  const { cols: d, k, pass } = args;
+  const kernels = wasmKernels(w);
+  const o = w.offsets;
+  const base = s * scratchStride(k, d);
+  const sumsAt = o.scratch + base * 8;
+  const countsAt = sumsAt + k * d * 8;
+  const resultAt = countsAt + k * 8;
+  const scratch = w.scratch;
+  const r = base + k * d + k;
+  const rows = end - start;
+  const readSums = () => {
+    sums.set(scratch.subarray(base, base + k * d));
+    counts.set(scratch.subarray(base + k * d, r));
+  };
+  const { half, drift, move, centres, labels, lower, upper, work, x } = o;
+  if (pass === "full" || searchAll) {
+    scratch.fill(0, base, r);
+    kernels.full(x, centres, labels, lower, upper, sumsAt, countsAt, start, end, resultAt);
+    readSums();
+    const changed = scratch[r + 1]!;
+    return { inertia: scratch[r]!, changed, summed: true, searchAll: changed > MOVED_FOR_FULL * rows };
   }
-  writeSlot(args.out, s * stepStride(k, d), sums, counts, inertia, changed, emptyFarthest(k, d));
+  kernels.bounded(x, centres, half, drift, move, labels, lower, upper, work, start, end, resultAt);
+  const changed = scratch[r + 1]!;
+  const next = scratch[r + 3]! > TESTED_FOR_FULL * rows;
+  if (pass === "exact") {
+    scratch.fill(0, base, r);
+    kernels.settle(x, centres, labels, sumsAt, countsAt, start, end, resultAt);
+    readSums();
+    return { inertia: scratch[r]!, changed, summed: true, searchAll: next };
+  }
+  const summed = flag === 0 || changed > 0;
+  if (summed) {
+    scratch.fill(0, base, r);
+    kernels.sums(x, labels, sumsAt, countsAt, start, end);
+    readSums();
+  }
+  return { inertia: Number.NaN, changed, summed, searchAll: next };
 }
 
 /** Adds rows [start, end) to the sums and counts of their labels. */

@@ -30,20 +30,12 @@ import {
 import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
 import { initRandom } from "./init/random.js";
 import { KMeansModel } from "./kmeans-model.js";
-import type { TrialResult } from "./trial.js";
+import type { LloydIterationEvent, TrialResult } from "./trial.js";
 
-/** Progress of one Lloyd iteration, reported to `onIteration`. */
-export interface KMeansIterationEvent {
+/** Progress of one Lloyd iteration, reported to `onIteration` (trial.ts's event plus the restart). */
+export interface KMeansIterationEvent extends LloydIterationEvent {
   /** 0-based restart. */
   readonly trial: number;
-  /** 1-based iteration within the restart. */
-  readonly iteration: number;
-  /** Inertia of the assignment made in this iteration (against the centres it started from). */
-  readonly inertia: number;
-  /** Σ‖c(new) − c(old)‖² of this iteration's update. */
-  readonly centreShift: number;
-  /** Empty clusters relocated in this iteration. */
-  readonly relocated: number;
 }
 
 /** Options of {@link KMeans.fit}. */

@@ -7,6 +7,24 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { lloydStep, updateCentres } from "./lloyd-step.js";
 
+/** Progress of one Lloyd iteration. */
+export interface LloydIterationEvent {
+  /** 1-based iteration within the restart. */
+  readonly iteration: number;
+  /**
+   * Inertia of this iteration's assignment (against the centres it started from), when the pass computed
+   * every row's distance: always here, on the first pass of the fast engine and with plain Lloyd; undefined
+   * for Hamerly's bounded passes, which skip rows without computing their distances.
+   */
+  readonly inertia: number | undefined;
+  /** Rows whose cluster changed in this assignment (every row on the first pass). */
+  readonly moved: number;
+  /** Σ‖c(new) − c(old)‖² of this iteration's update. */
+  readonly centreShift: number;
+  /** Empty clusters relocated in this iteration. */
+  readonly relocated: number;
+}
+
 /** Settings of one restart. */
 export interface TrialOptions {
   /** k × d starting centres (not mutated). */
@@ -18,9 +36,7 @@ export interface TrialOptions {
   /** Checked before each iteration. */
   readonly signal?: AbortSignal | undefined;
   /** Called after each iteration. */
-  readonly onIteration?:
-    | ((event: { iteration: number; inertia: number; centreShift: number; relocated: number }) => void)
-    | undefined;
+  readonly onIteration?: ((event: LloydIterationEvent) => void) | undefined;
 }
 
 /** The outcome of one restart. */
@@ -56,14 +72,16 @@ export function runTrial(x: Matrix, options: TrialOptions): TrialResult {
     const partial = lloydStep(x, centres, { labels });
     const update = updateCentres(partial, centres);
     iterations++;
+    const moved = countChanged(labels, previous);
     onIteration?.({
       iteration: iterations,
       inertia: partial.inertia,
+      moved,
       centreShift: update.centreShift,
       relocated: update.relocated.length,
     });
     centres = update.centres;
-    strict = update.relocated.length === 0 && sameLabels(labels, previous);
+    strict = update.relocated.length === 0 && moved === 0;
     if (strict || update.centreShift <= tolerance) {
       converged = true;
       break;
@@ -74,7 +92,8 @@ export function runTrial(x: Matrix, options: TrialOptions): TrialResult {
   return { centres, inertia: final.inertia, iterations, converged };
 }
 
-function sameLabels(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function countChanged(a: Int32Array, b: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
 }

@@ -133,22 +133,30 @@ describe("shard-sum reuse (a bounded pass re-sums only the shards where a row mo
       const initial = matrix(2, 2, Float64Array.of(0, 0, 1, 0));
       const trace = (algorithm: "hamerly" | "lloyd") => {
         const log: number[] = [];
+        const inertias: (number | undefined)[] = [];
         const r = runTrialFast(
           x,
           {
             initial,
             maxIterations: 50,
             tolerance: 0,
-            onIteration: (e) => log.push(e.inertia, e.centreShift),
+            onIteration: (e) => {
+              log.push(e.moved, e.centreShift, e.relocated);
+              inertias.push(e.inertia);
+            },
           },
           { algorithm, shardRows: 16, threads },
         );
-        return { r, log };
+        return { r, log, inertias };
       };
       const h = trace("hamerly");
       const l = trace("lloyd");
       assert.ok(h.r.iterations > 3);
       assert.deepEqual(h.log, l.log);
+      // Plain Lloyd knows every pass's inertia; Hamerly only its first pass's (the bounded ones skip rows).
+      assert.ok(l.inertias.every((v) => v !== undefined));
+      assert.equal(h.inertias[0], l.inertias[0]);
+      assert.ok(h.inertias.slice(1).every((v) => v === undefined));
       assert.deepEqual(h.r.centres.data, l.r.centres.data);
       assert.equal(h.r.inertia, l.r.inertia);
       assert.deepEqual(h.r.sizes, l.r.sizes);

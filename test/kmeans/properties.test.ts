@@ -55,7 +55,10 @@ describe("K-Means invariants (fast-check)", () => {
           initial,
           maxIterations: 50,
           tolerance: 0,
-          onIteration: (e) => inertias.push(e.inertia),
+          onIteration: (e) => {
+            assert.ok(e.inertia !== undefined, "the plain loop computes every pass's inertia");
+            inertias.push(e.inertia);
+          },
         });
         inertias.push(result.inertia);
         for (let i = 1; i < inertias.length; i++) {

@@ -42,7 +42,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         const fraction = (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials;
         context.progress(
           fraction,
-          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}, inertia ${e.inertia}`,
+          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}, ${e.moved} rows moved` +
+            (e.inertia === undefined ? "" : `, inertia ${e.inertia}`),
         );
       },
     });
