@@ -62,14 +62,21 @@ const PAGE = 65_536;
 /** Kept below wasm32's 4 GiB, and well below what a machine is likely to grant as one reservation. */
 const MAX_BYTES = 2 ** 31;
 
-const modules = new Map<string, WebAssembly.Module>();
+const modules = new Map<string, WebAssembly.Module | null>();
 
-/** The compiled kernels for (d, k), compiled once per thread that asks. */
-function kernelModule(d: number, k: number): WebAssembly.Module {
+/**
+ * The compiled kernels for (d, k), compiled once per thread that asks; null where this engine cannot
+ * compile them (no 128-bit SIMD or no shared memory), and the JavaScript kernels run instead.
+ */
+function kernelModule(d: number, k: number): WebAssembly.Module | null {
   const key = `${d}x${k}`;
   let m = modules.get(key);
   if (m === undefined) {
-    m = new WebAssembly.Module(kernelModuleBytes(d, k));
+    try {
+      m = new WebAssembly.Module(kernelModuleBytes(d, k));
+    } catch {
+      m = null;
+    }
     modules.set(key, m);
   }
   return m;
@@ -104,6 +111,8 @@ export class WasmWorkspace {
   static create(x: Matrix, k: number, numShards: number): WasmWorkspace | undefined {
     const { rows: n, cols: d } = x;
     if (!wasmSupports(d, k)) return undefined;
+    const module = kernelModule(d, k);
+    if (module === null) return undefined;
     let bytes = 16;
     const take = (count: number, size: number) => {
       const at = bytes;
@@ -145,7 +154,7 @@ export class WasmWorkspace {
     };
     views.data.set(x.data);
     const scratch = new Float64Array(buffer, offsets.scratch, numShards * scratchStride(k, d));
-    return new WasmWorkspace({ memory, module: kernelModule(d, k), token, offsets, scratch }, views, {
+    return new WasmWorkspace({ memory, module, token, offsets, scratch }, views, {
       n,
       d,
       k,
