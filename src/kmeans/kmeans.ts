@@ -20,7 +20,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { type EngineTrialResult, type LloydAlgorithm, runTrialFast } from "./engine.js";
+import { type EngineTrialResult, type KernelLanguage, type LloydAlgorithm, runTrialFast } from "./engine.js";
 import {
   checkParamsAgainstData,
   type KMeansOptions,
@@ -53,6 +53,8 @@ export interface KMeansFitOptions {
   readonly threads?: number;
   /** "hamerly" (default) skips distance computations by Hamerly 2010's bounds; "lloyd" computes them all. */
   readonly algorithm?: LloydAlgorithm;
+  /** The row loops' language (engine.ts; default: WebAssembly for large inputs). Never changes the model. */
+  readonly kernels?: KernelLanguage;
   /**
    * k × d starting centres for a single restart (seeding and `numTrials` are then skipped): benchmarks and
    * comparisons against other tools from the same start.
@@ -99,7 +101,11 @@ export class KMeans {
     const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
     if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
     const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
-    const engine = { threads, algorithm: options.algorithm ?? "hamerly" } as const;
+    const engine = {
+      threads,
+      algorithm: options.algorithm ?? "hamerly",
+      ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
+    } as const;
     const seeder = createRng(p.seed);
     const trials: EngineTrialResult[] = [];
     let best = 0;

@@ -142,6 +142,34 @@ describe("training jobs", () => {
     assert.deepEqual(service.logs(name, { sinceId: service.logs(name).at(-1)!.id }), []);
   });
 
+  it("trains K-Means on 70,000 rows in its worker thread with WebAssembly kernels on 2 pool threads: the in-process JavaScript model", async () => {
+    const centres = Array.from({ length: 7 }, (_, i) =>
+      Array.from({ length: 5 }, (_, j) => ((i * 3 + j) % 7) * 0.6),
+    );
+    const x = blobs(70_000, centres, 5, 0.8);
+    const hp = { k: "7", seed: "2", local_lloyd_num_trials: "2" };
+    const { TrainingJobArn } = await service.createTrainingJob(
+      {
+        ...csvRequest({
+          image: "kmeans",
+          train: trainCsv,
+          hyperParameters: hp,
+          output: join(env.home, "big"),
+        }),
+      },
+      { channels: { train: { matrix: x, featureNames: null } } },
+    );
+    const job = await service.waitForCompletion(nameOf(TrainingJobArn), { timeoutMs: 60_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const metrics = Object.fromEntries(job.FinalMetricDataList!.map((m) => [m.MetricName, m.Value]));
+    const params = parseKMeansHyperparameters(
+      { ...hp, feature_dim: "5" },
+      { featureDim: 5, numRows: x.rows },
+    );
+    const plain = new KMeans(params).fit(x, { threads: 1, kernels: "js" });
+    assert.equal(metrics["train:ssd"], plain.inertia);
+  });
+
   it("reads RecordIO-protobuf and Parquet channels into the same model as the CSV", async () => {
     const recordio = join(env.home, "train.recordio");
     writeFileSync(recordio, encodeDenseRows(data, { dtype: "float32" }));
