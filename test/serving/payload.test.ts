@@ -2,6 +2,7 @@
  * The invocation codecs: the float32 formatter prints Python's repr of the widened float32 (checked against
  * values printed by real SageMaker endpoints and by properties), the CSV scanner parses exactly what
  * `Number()` parses (property test over random doubles in many spellings) and rejects what it should, and
+ * K-Means predictions encode the same whether their cluster's text is cached (indices below 64) or not, and
  * the batch splitter cuts lines and RecordIO frames the way batch transform does.
  * @module
  */
@@ -13,6 +14,7 @@ import { fromRows } from "../../src/linalg/matrix.js";
 import { splitRequests } from "../../src/serving/batch-split.js";
 import { RowBuffer, scanCsv } from "../../src/serving/payload/csv-scanner.js";
 import { formatFloat32, formatPythonFloat } from "../../src/serving/payload/float-format.js";
+import { encodeResponse } from "../../src/serving/payload/responses.js";
 
 test("float32 values print as SageMaker's containers print them", () => {
   // Values from real endpoint responses (spec §4.5).
@@ -122,6 +124,33 @@ test("the scanner's fast path (short plain decimals) parses exactly what Number(
   );
   for (const bad of ["1,2,3,-", "1,2,3,.", "1,2,3,+", "1,2,3,1.2.3", "1,2,3,1-2", "1,2,3,\u0000"])
     assert.throws(() => scanCsv(Buffer.from(bad), 4, new RowBuffer()), /field 4/);
+  // The same fields before a separator (the scanner's loop without end checks), and ending a row.
+  for (const bad of ["-", ".", "+", "1.2.3", "1-2", "\u0000", "", "1e", "--1"]) {
+    assert.throws(() => scanCsv(Buffer.from(`${bad},2,3,4`), 4, new RowBuffer()), /line 1, field 1/);
+    assert.throws(() => scanCsv(Buffer.from(`1,2,3,${bad}\n5,6,7,8`), 4, new RowBuffer()), /line 1, field 4/);
+  }
+});
+
+test("K-Means predictions print the same for cached and uncached cluster indices", () => {
+  const clusters = Float64Array.of(0, 6, 63, 64, 1000);
+  const distances = Float64Array.of(0.28347909450531006, 3, 1e-5, 0.1, 12.5);
+  const out = {
+    kind: "predictions" as const,
+    rows: 5,
+    width: 2,
+    projections: new Float64Array(0),
+    clusters,
+    distances,
+  };
+  const items = Array.from(clusters, (c, r) => ({ c, d: formatFloat32(distances[r]!) }));
+  const objects = items.map(({ c, d }) => `{"closest_cluster": ${c}.0, "distance_to_cluster": ${d}}`);
+  assert.equal(encodeResponse(out, "application/json"), `{"predictions": [${objects.join(", ")}]}`);
+  assert.equal(encodeResponse(out, "application/jsonlines"), objects.join("\n"));
+  assert.equal(encodeResponse(out, "text/csv"), items.map(({ c, d }) => `${c}.0,${d}`).join("\n"));
+  assert.equal(
+    encodeResponse({ ...out, rows: 1 }, "application/json"),
+    '{"predictions": [{"closest_cluster": 0.0, "distance_to_cluster": 0.28347909450531006}]}',
+  );
 });
 
 test("batch transform splits lines and RecordIO frames within MaxPayloadInMB", () => {

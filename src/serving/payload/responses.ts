@@ -35,8 +35,26 @@ function projectionList(out: PipelineOutput, r: number): string {
   return `${s}]`;
 }
 
+/**
+ * The text before a prediction's distance, per cluster index: `{"closest_cluster": 3.0, "distance_to_cluster": `
+ * (also after ", " for JSON arrays, and `3.0,` for CSV), made once for the first {@link CACHED_CLUSTERS}
+ * indices (cluster indices are integers from 0 to k − 1). Why: a body built by `+=` is a rope that Node
+ * flattens when it writes it, at a cost per piece; one cached prefix instead of a template of three pieces
+ * per row measured, on 1000 census predictions (JSON encode, then the flatten a socket write does), 81 -> 65
+ * µs.
+ */
+const CACHED_CLUSTERS = 64;
+const predictionHead = (c: number) => `{"closest_cluster": ${c}.0, "distance_to_cluster": `;
+const nextPredictionHead = (c: number) => `, ${predictionHead(c)}`;
+const csvPredictionHead = (c: number) => `${c}.0,`;
+const PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => predictionHead(c));
+const NEXT_PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => nextPredictionHead(c));
+const CSV_PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => csvPredictionHead(c));
+
 function predictionObject(out: PipelineOutput, r: number): string {
-  return `{"closest_cluster": ${out.clusters[r]}.0, "distance_to_cluster": ${formatFloat32(out.distances[r]!)}}`;
+  const c = out.clusters[r]!;
+  const head = c < CACHED_CLUSTERS ? PREDICTION_HEADS[c]! : predictionHead(c);
+  return `${head}${formatFloat32(out.distances[r]!)}}`;
 }
 
 function jsonBody(out: PipelineOutput): string {
@@ -47,7 +65,18 @@ function jsonBody(out: PipelineOutput): string {
     return `${s}]}`;
   }
   let s = '{"predictions": [';
-  for (let r = 0; r < n; r++) s += (r === 0 ? "" : ", ") + predictionObject(out, r);
+  for (let r = 0; r < n; r++) {
+    const c = out.clusters[r]!;
+    const head =
+      r === 0
+        ? c < CACHED_CLUSTERS
+          ? PREDICTION_HEADS[c]!
+          : predictionHead(c)
+        : c < CACHED_CLUSTERS
+          ? NEXT_PREDICTION_HEADS[c]!
+          : nextPredictionHead(c);
+    s += `${head}${formatFloat32(out.distances[r]!)}}`;
+  }
   return `${s}]}`;
 }
 
@@ -65,8 +94,12 @@ function csvBody(out: PipelineOutput): string {
   let s = "";
   for (let r = 0; r < out.rows; r++) {
     let line: string;
-    if (out.kind === "predictions") line = `${out.clusters[r]}.0,${formatFloat32(out.distances[r]!)}`;
-    else {
+    if (out.kind === "predictions") {
+      const c = out.clusters[r]!;
+      line =
+        (c < CACHED_CLUSTERS ? CSV_PREDICTION_HEADS[c]! : csvPredictionHead(c)) +
+        formatFloat32(out.distances[r]!);
+    } else {
       const o = r * out.width;
       line = formatFloat32(out.projections[o]!);
       for (let j = 1; j < out.width; j++) line += `,${formatFloat32(out.projections[o + j]!)}`;
