@@ -1,4 +1,7 @@
 /**
+ * The rules of Hamerly's bounds that every Lloyd row loop (js-row-loops.ts, wasm-kernels.ts) shares: the kinds
+ * of pass, the margin of the skip test, and how the bounds are stored.
+ *
  * Hamerly's per-row bounds are kept as float32 — half the memory traffic of a pass that skips nearly every
  * row, which reads and writes little else — rounded outwards so they stay bounds. Both roundings are
  * branch-free (a clamp costs a branch per store: measured 4 ns per row of an 8 ns skip loop):
@@ -36,3 +39,12 @@ export function roundDown(v: number): number {
 export function boundsFit(diagonal: number): boolean {
   return diagonal < 2 ** 90;
 }
+
+/** Relative margin of every skip test: far above the rounding of the double-precision test itself. */
+export const MARGIN = 1 + 1e-10;
+
+/**
+ * "full": no bounds (first pass of a restart, plain Lloyd); "bounded": Hamerly's skip on the upper bound;
+ * "exact": the skip on the exact own distance, computed for every row (the last pass: exact inertia).
+ */
+export type PassKind = "full" | "bounded" | "exact";
