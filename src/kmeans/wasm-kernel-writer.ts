@@ -164,6 +164,29 @@ export class KernelWriter {
     this.accumulate(row, label);
   }
 
+  /**
+   * `target` ← ‖x[row] − centres[centre]‖² (row and centre are locals), summed over t = 0..d-1 in order as
+   * the search sums it. Uses `rowA` and `so` as scratch.
+   */
+  squaredDistance(row: number, centre: number, target: number): void {
+    const { code, d, so, s } = this;
+    this.at("x", row, d * 8).set(this.rowA);
+    this.at("centres", centre, d * 8).set(so);
+    for (let t = 0; t < d; t++) {
+      code
+        .get(this.rowA)
+        .f64Load(t * 8)
+        .get(so)
+        .f64Load(t * 8)
+        .f64Sub()
+        .tee(s)
+        .get(s)
+        .f64Mul();
+      if (t > 0) code.get(target).f64Add();
+      code.set(target);
+    }
+  }
+
   /** counts[label] += 1; sums[label·d + t] += x[row·d + t] for t in order. */
   accumulate(row: number, label: number): void {
     const { code, d, so } = this;

@@ -97,7 +97,6 @@ function boundedPass(d: number, k: number): WasmFunction {
   const m = code.local(F64);
   const u = code.local(F64);
   const own = code.local(F64);
-  const diff = code.local(F64);
   const q = code.local(I32);
   const next = code.local(I32);
   const listEnd = code.local(I32);
@@ -139,21 +138,7 @@ function boundedPass(d: number, k: number): WasmFunction {
   code.br(1).end();
   // Skip on the exact distance to the own centre.
   code.get(tested).i32Const(1).i32Add().set(tested);
-  w.at("x", r, d * 8).set(w.rowA);
-  w.at("centres", previous, d * 8).set(q);
-  for (let t = 0; t < d; t++) {
-    code
-      .get(w.rowA)
-      .f64Load(t * 8)
-      .get(q)
-      .f64Load(t * 8)
-      .f64Sub()
-      .tee(diff)
-      .get(diff)
-      .f64Mul();
-    if (t > 0) code.get(own).f64Add();
-    code.set(own);
-  }
+  w.squaredDistance(r, previous, own);
   skipTest(own, MARGIN * MARGIN, true);
   code.if();
   w.storeUpper(r, () => code.get(own).f64Sqrt());
@@ -220,30 +205,14 @@ function settlePass(d: number, k: number): WasmFunction {
   const { code } = w;
   const r = code.local(I32);
   const label = code.local(I32);
-  const q = code.local(I32);
   const own = code.local(F64);
-  const diff = code.local(F64);
   w.p("start").set(r);
   code.block().loop();
   code.get(r);
   w.p("end").i32GeS().brIf(1);
   w.at("labels", r, 4).i32Load().set(label);
   w.accumulate(r, label);
-  w.at("x", r, d * 8).set(w.rowA);
-  w.at("centres", label, d * 8).set(q);
-  for (let t = 0; t < d; t++) {
-    code
-      .get(w.rowA)
-      .f64Load(t * 8)
-      .get(q)
-      .f64Load(t * 8)
-      .f64Sub()
-      .tee(diff)
-      .get(diff)
-      .f64Mul();
-    if (t > 0) code.get(own).f64Add();
-    code.set(own);
-  }
+  w.squaredDistance(r, label, own);
   code.get(w.inertia).get(own).f64Add().set(w.inertia);
   code.get(r).i32Const(1).i32Add().set(r);
   code.br(0).end().end();
