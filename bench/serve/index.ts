@@ -19,8 +19,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import autocannon from "autocannon";
+import { sdkSignedHeaders } from "./sdk-headers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -75,30 +75,15 @@ interface Servers {
   thousandRows: string;
 }
 
-/** The headers the SDK would send for this InvokeEndpoint (captured before the network). */
+/** The headers the SDK would send for this InvokeEndpoint, without Content-Length (autocannon writes its own). */
 async function signedHeaders(port: number, servers: Servers, body: string): Promise<Record<string, string>> {
-  let captured: Record<string, string> = {};
-  const client = new SageMakerRuntimeClient({
+  const { "content-length": _length, ...rest } = await sdkSignedHeaders({
     endpoint: `http://127.0.0.1:${port}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: servers.accessKeyId, secretAccessKey: servers.secretAccessKey },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => {
-        // autocannon writes its own Content-Length; a second one would make the request invalid.
-        const { "content-length": _length, ...rest } = request.headers;
-        captured = rest;
-        throw new Error("captured");
-      },
-    } as never,
+    accessKeyId: servers.accessKeyId,
+    secretAccessKey: servers.secretAccessKey,
+    body,
   });
-  await client
-    .send(
-      new InvokeEndpointCommand({ EndpointName: "census", ContentType: "text/csv", Body: Buffer.from(body) }),
-    )
-    .catch(() => undefined);
-  client.destroy();
-  return captured;
+  return rest;
 }
 
 async function measure(

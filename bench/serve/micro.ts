@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SigV4Verifier } from "../../src/api/sigv4.js";
 import { invokePipeline } from "../../src/serving/invoke.js";
 import { loadPipeline } from "../../src/serving/model-loader.js";
 import { RowBuffer, scanCsv } from "../../src/serving/payload/csv-scanner.js";
 import { encodeResponse } from "../../src/serving/payload/responses.js";
 import { buildFixture } from "./fixture.js";
+import { sdkSignedHeaders } from "./sdk-headers.js";
 
 /** Microseconds per call of `fn`, the best of three timed rounds of about `ms` each. */
 function timeIt(fn: () => unknown, ms: number): number {
@@ -38,34 +38,13 @@ function timeIt(fn: () => unknown, ms: number): number {
   return best;
 }
 
-async function sdkHeaders(body: string): Promise<Record<string, string>> {
-  let captured: Record<string, string> = {};
-  const client = new SageMakerRuntimeClient({
+function sdkHeaders(body: string): Promise<Record<string, string>> {
+  return sdkSignedHeaders({
     endpoint: "http://127.0.0.1:8080",
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDMICRO", secretAccessKey: "micro-secret" },
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => {
-        // Flat strings, as Node's HTTP parser hands header values over (the signer's are concatenations,
-        // whose character reads cost more and made the verifier look slower than it is in the server).
-        captured = Object.fromEntries(
-          Object.entries(request.headers).map(([k, v]) => [
-            k.toLowerCase(),
-            Buffer.from(String(v), "latin1").toString("latin1"),
-          ]),
-        );
-        throw new Error("captured");
-      },
-    } as never,
+    accessKeyId: "AKIDMICRO",
+    secretAccessKey: "micro-secret",
+    body,
   });
-  await client
-    .send(
-      new InvokeEndpointCommand({ EndpointName: "census", ContentType: "text/csv", Body: Buffer.from(body) }),
-    )
-    .catch(() => undefined);
-  client.destroy();
-  return captured;
 }
 
 /** Runs every measurement and returns `[label, µs per call]` rows. */
