@@ -52,22 +52,28 @@ function workspaceFor(x: Matrix, k: number, numShards: number): WasmWorkspace | 
   return ws;
 }
 
-const diagonals = new WeakMap<Float64Array, number>();
+const largest = new WeakMap<Float64Array, number>();
 
-/** An upper bound on the distance between any two rows: the diagonal of the box around 0 and every row. */
-function boxDiagonal(x: Matrix): number {
-  let diagonal = diagonals.get(x.data);
-  if (diagonal === undefined) {
-    let max = 0;
-    const a = x.data;
+/** max |v| over `a` (cached per array: inputs are never mutated). */
+function largestMagnitude(a: Float64Array): number {
+  let max = largest.get(a);
+  if (max === undefined) {
+    max = 0;
     for (let i = 0; i < a.length; i++) {
       const v = Math.abs(a[i]!);
       if (v > max) max = v;
     }
-    diagonal = 2 * max * Math.sqrt(x.cols);
-    diagonals.set(x.data, diagonal);
+    largest.set(a, max);
   }
-  return diagonal;
+  return max;
+}
+
+/**
+ * An upper bound on every distance a restart's bounds can hold: the diagonal of the box around 0, every row
+ * and every starting centre (later centres are means of rows, or rows, so they stay inside it).
+ */
+function boxDiagonal(x: Matrix, initial: Matrix): number {
+  return 2 * Math.max(largestMagnitude(x.data), largestMagnitude(initial.data)) * Math.sqrt(x.cols);
 }
 
 /** How the restart runs: it never changes the answer. */
@@ -94,6 +100,7 @@ const WORKERS_ONLY = { callerWaits: true } as const;
 /** Reusable per-restart state: shared when threads take part. */
 class StepRunner {
   private readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+  private readonly k: number;
   private readonly numShards: number;
   private readonly bounds: boolean;
   private readonly workspace: WasmWorkspace | undefined;
@@ -101,16 +108,18 @@ class StepRunner {
 
   constructor(
     x: Matrix,
-    private readonly k: number,
+    initial: Matrix,
     private threads: number,
     bounds: boolean,
     shardRows: number,
     kernels: KernelLanguage,
   ) {
+    const k = initial.rows;
+    this.k = k;
     this.numShards = Math.max(1, Math.ceil(x.rows / shardRows));
     if (this.numShards === 1) this.threads = 1;
-    // float32 bounds need the data's scale to stay inside float32's range (bounds.ts); else plain Lloyd.
-    this.bounds = bounds && boundsFit(boxDiagonal(x));
+    // float32 bounds need the distances to stay inside float32's range (bounds.ts); else plain Lloyd.
+    this.bounds = bounds && boundsFit(boxDiagonal(x, initial));
     const shared = this.threads > 1;
     const n = x.rows;
     const size = this.numShards * stepStride(k, x.cols);
@@ -231,7 +240,7 @@ export function runTrialFast(
   const { initial, maxIterations, tolerance, signal, onIteration } = options;
   const runner = new StepRunner(
     x,
-    initial.rows,
+    initial,
     engine.threads ?? 1,
     (engine.algorithm ?? "hamerly") === "hamerly",
     engine.shardRows ?? KMEANS_SHARD_ROWS,

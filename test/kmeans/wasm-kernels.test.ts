@@ -110,6 +110,19 @@ describe("WebAssembly row loops give the JavaScript loops' answer, bit for bit",
     }
   });
 
+  test("a starting centre far outside the data (1e100): bounds off, still plain Lloyd's answer", () => {
+    // Distances to it exceed float32's range, so a float32 lower bound would become +Infinity and the
+    // rows near where that (empty, relocated) centre lands would never be searched again.
+    const x = blobs(2000, 3, 6);
+    const initial = matrix(2, 3, x.data.slice(0, 6));
+    initial.data[3] = 1e100;
+    const options = { initial, maxIterations: 40, tolerance: 0 };
+    const plain = runTrialFast(x, options, { kernels: "js", algorithm: "lloyd", shardRows: 300 });
+    for (const kernels of ["wasm", "js"] as const) {
+      assertSame(runTrialFast(x, options, { kernels, shardRows: 300 }), plain);
+    }
+  });
+
   for (const [label, scale] of [
     ["huge values (float32 bounds would overflow: plain Lloyd runs)", 1e36],
     ["tiny values (bounds below float32's normal range)", 1e-41],
