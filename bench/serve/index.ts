@@ -12,7 +12,7 @@
  * during the measurement: on a machine where client and server share the cores, req/s swings with
  * scheduling and other load, while CPU per request says what the server itself spends).
  * `--pin` puts servers and client on separate CPUs (see {@link ServeBenchOptions.pin}).
- * Run alone: `node --import tsx bench/serve/index.ts [--seconds 5] [--pin]`.
+ * Run alone: `node --import tsx bench/serve/index.ts [--seconds 5] [--rounds N] [--pin]`.
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -40,6 +40,10 @@ export interface ServeBenchRow {
   /** Server process CPU (user + system) per request, µs. */
   readonly serverCpuUsPerReq: number;
   readonly non2xx: number;
+  /** Rounds measured; the row is the tool's median round by req/s. */
+  readonly rounds: number;
+  /** Strata's row: its req/s over bare fastify's, per round, in % (each round measures every tool in turn). */
+  readonly roundRatios: readonly number[];
 }
 
 export interface ServeBenchOptions {
@@ -54,6 +58,12 @@ export interface ServeBenchOptions {
    * CPU-heavy work on its core. Report which was used.
    */
   readonly pin?: boolean;
+  /**
+   * Rounds (default 1): each measures every tool in turn, and each tool's row is its median round. Bare
+   * fastify alone moves by ±1 µs per request from run to run on the shared 2-core VM, so one round's ratio
+   * is good to about ±4 points; interleaved rounds show the spread and a steadier median.
+   */
+  readonly rounds?: number;
 }
 
 /** Whether `taskset` can pin here. */
@@ -115,6 +125,7 @@ async function measure(
 export async function runServeBenchmark(options: ServeBenchOptions = {}): Promise<ServeBenchRow[]> {
   const seconds = options.seconds ?? 5;
   const connections = options.connections ?? 10;
+  const rounds = Math.max(1, Math.floor(options.rounds ?? 1));
   const pin = options.pin === true && canPin();
   const serverArgs = ["--import", "tsx", join(HERE, "servers.ts")];
   const cpus = availableParallelism();
@@ -158,19 +169,28 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
       return usage.user + usage.system;
     };
     const rows: ServeBenchRow[] = [];
+    const tools = [
+      ["bare-fastify", servers.bare],
+      ["bare-fastify-batched", servers.bareBatched],
+      ["strata", servers.strata],
+    ] as const;
     for (const [n, body] of [
       [1, servers.oneRow],
       [1000, servers.thousandRows],
     ] as const) {
-      const results = [];
-      for (const [tool, port] of [
-        ["bare-fastify", servers.bare],
-        ["bare-fastify-batched", servers.bareBatched],
-        ["strata", servers.strata],
-      ] as const) {
-        const headers = await signedHeaders(port, servers, body);
-        results.push({ tool, ...(await measure(port, headers, body, seconds, connections, serverCpu)) });
+      const byTool = new Map<string, Measurement[]>(tools.map(([tool]) => [tool, []]));
+      const headers = new Map<number, Record<string, string>>();
+      for (const [, port] of tools) headers.set(port, await signedHeaders(port, servers, body));
+      for (let round = 0; round < rounds; round++) {
+        for (const [tool, port] of tools) {
+          byTool
+            .get(tool)!
+            .push(await measure(port, headers.get(port)!, body, seconds, connections, serverCpu));
+        }
       }
+      const bare = byTool.get("bare-fastify")!;
+      const roundRatios = byTool.get("strata")!.map((m, i) => (100 * m.reqPerSec) / bare[i]!.reqPerSec);
+      const results = tools.map(([tool]) => ({ tool, ...medianRound(byTool.get(tool)!) }));
       const strataP50 = results.find((r) => r.tool === "strata")!.p50;
       for (const r of results) {
         rows.push({
@@ -187,6 +207,8 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
           rowsPerSec: r.reqPerSec * n,
           serverCpuUsPerReq: r.serverCpuUsPerReq,
           non2xx: r.non2xx,
+          rounds,
+          roundRatios: r.tool === "strata" ? roundRatios : [],
         });
       }
     }
@@ -195,6 +217,14 @@ export async function runServeBenchmark(options: ServeBenchOptions = {}): Promis
     child.kill("SIGTERM");
     if (pin) spawnSync("taskset", ["-p", "-c", `0-${cpus - 1}`, String(process.pid)], { stdio: "ignore" });
   }
+}
+
+type Measurement = Awaited<ReturnType<typeof measure>>;
+
+/** The measurement with the median req/s (the lower middle one for an even count). */
+function medianRound(all: readonly Measurement[]): Measurement {
+  const sorted = [...all].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /** A markdown table of the rows. */
@@ -216,13 +246,23 @@ export function formatServeTable(rows: readonly ServeBenchRow[]): string {
     "",
     `Strata single-row req/s = ${ratio(1)}% of the bare handler's (${ratio(1, "bare-fastify-batched")}% of the bare handler with batched writes); 1000-row req/s = ${ratio(1000)}%.`,
   );
+  const single = rows.find((r) => r.rows === 1 && r.tool === "strata");
+  if (single !== undefined && single.rounds > 1) {
+    const sorted = [...single.roundRatios].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    lines.push(
+      `Single-row Strata / bare fastify per round: ${single.roundRatios.map((r) => `${r.toFixed(1)}%`).join(", ")} (median ${median.toFixed(1)}%; rows above are each tool's median round).`,
+    );
+  }
   return lines.join("\n");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf("--seconds");
+  const roundsAt = process.argv.indexOf("--rounds");
   const rows = await runServeBenchmark({
     ...(at > 0 ? { seconds: Number(process.argv[at + 1]) } : {}),
+    ...(roundsAt > 0 ? { rounds: Number(process.argv[roundsAt + 1]) } : {}),
     ...(process.argv.includes("--pin") ? { pin: true } : {}),
   });
   process.stdout.write(`${formatServeTable(rows)}\n`);
