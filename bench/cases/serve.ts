@@ -22,6 +22,7 @@ interface ServeRow {
   readonly reqPerSec: number;
   readonly p99Ms: number;
   readonly non2xx: number;
+  readonly rounds: number;
   readonly roundRatios: readonly number[];
 }
 
@@ -41,7 +42,7 @@ export async function serveCase(): Promise<BenchRow[]> {
         "serve",
         r.tool,
         r.rows,
-        { medianMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, runs: 1 },
+        { medianMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, runs: r.rounds },
         `p50 latency; ${r.reqPerSec.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(1)} ms, non-2xx ${r.non2xx}` +
           (r.roundRatios.length > 0
             ? `; req/s ÷ bare fastify's per round ${r.roundRatios.map((x) => `${x.toFixed(1)}%`).join(", ")}`
