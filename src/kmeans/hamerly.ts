@@ -55,8 +55,8 @@ export interface StepShardArgs {
   /** Which pass this is (see the module header). */
   readonly pass: PassKind;
   /**
-   * When set, the arrays above are views of this workspace's memory and the "full" and "bounded" passes run
-   * its WebAssembly kernels (same results); the "exact" pass stays in JavaScript.
+   * When set, the arrays above are views of this workspace's memory and every pass runs its WebAssembly
+   * kernels (same results; see `wasmPass`).
    */
   readonly wasm?: WasmStepArgs | undefined;
   /** n: label of every row (read as the previous assignment, written as the new one). */

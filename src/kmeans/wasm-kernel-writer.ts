@@ -43,6 +43,8 @@ export class KernelWriter {
   private readonly so: number;
   readonly rowA: number;
   readonly rowB: number;
+  private readonly indexA: number;
+  private readonly indexB: number;
   readonly changed: number;
   readonly inertia: number;
 
@@ -56,6 +58,8 @@ export class KernelWriter {
     const code = this.code;
     this.rowA = code.local(I32);
     this.rowB = code.local(I32);
+    this.indexA = code.local(I32);
+    this.indexB = code.local(I32);
     this.changed = code.local(I32);
     this.inertia = code.local(F64);
     this.c = Array.from({ length: k * d }, () => code.local(V128));
@@ -128,6 +132,39 @@ export class KernelWriter {
       code.get(acc).get(best).get(lt).v128Bitselect().set(best);
       code.v128Const([j, j]).get(which).get(lt).v128Bitselect().set(which);
     }
+  }
+
+  /**
+   * Searches slots [slot, end) two at a time — an odd last one in both lanes — and applies each lane to its
+   * row (`apply`, with `fused`). `slot` and `end` are locals; `slot` is advanced. `rowOf(slot, lane, target)`
+   * sets local `target` to the row index of slot `slot` + `lane`: the slot itself, or a listed row.
+   */
+  searchPairs(
+    slot: number,
+    end: number,
+    rowOf: (slot: number, lane: 0 | 1, target: number) => void,
+    fused: boolean,
+  ): void {
+    const { code, d, indexA: a, indexB: b } = this;
+    code.block().loop();
+    code.get(slot).i32Const(1).i32Add().get(end).i32GeS().brIf(1);
+    rowOf(slot, 0, a);
+    rowOf(slot, 1, b);
+    this.at("x", a, d * 8).set(this.rowA);
+    this.at("x", b, d * 8).set(this.rowB);
+    this.search();
+    this.apply(0, a, fused);
+    this.apply(1, b, fused);
+    code.get(slot).i32Const(2).i32Add().set(slot);
+    code.br(0).end().end();
+    code.get(slot).get(end).i32LtS().if();
+    rowOf(slot, 0, a);
+    this.at("x", a, d * 8)
+      .tee(this.rowA)
+      .set(this.rowB);
+    this.search();
+    this.apply(0, a, fused);
+    code.end();
   }
 
   /** upper[row] = v · UP + TINY as float32 (bounds.ts's `roundUp`), v pushed by `value()`. */

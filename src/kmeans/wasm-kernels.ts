@@ -37,31 +37,16 @@ function fullPass(d: number, k: number): WasmFunction {
   ]);
   const { code } = w;
   const i = code.local(I32);
-  const next = code.local(I32);
+  const end = code.local(I32);
   w.loadCentres();
   w.p("start").set(i);
-  code.block().loop();
-  code.get(i).i32Const(1).i32Add().tee(next);
-  w.p("end").i32GeS().brIf(1);
-  w.at("x", i, d * 8)
-    .tee(w.rowA)
-    .i32Const(d * 8)
-    .i32Add()
-    .set(w.rowB);
-  w.search();
-  w.apply(0, i, true);
-  w.apply(1, next, true);
-  code.get(i).i32Const(2).i32Add().set(i);
-  code.br(0).end().end();
-  // The odd last row, in both lanes.
-  code.get(i);
-  w.p("end").i32LtS().if();
-  w.at("x", i, d * 8)
-    .tee(w.rowA)
-    .set(w.rowB);
-  w.search();
-  w.apply(0, i, true);
-  code.end();
+  w.p("end").set(end);
+  const rowOf = (slot: number, lane: 0 | 1, target: number) => {
+    code.get(slot);
+    if (lane === 1) code.i32Const(1).i32Add();
+    code.set(target);
+  };
+  w.searchPairs(i, end, rowOf, true);
   w.writeResult(true);
   return w.done("full");
 }
@@ -98,7 +83,6 @@ function boundedPass(d: number, k: number): WasmFunction {
   const u = code.local(F64);
   const own = code.local(F64);
   const q = code.local(I32);
-  const next = code.local(I32);
   const listEnd = code.local(I32);
   const tested = code.local(I32);
   // Lists row `r` for the search.
@@ -153,25 +137,16 @@ function boundedPass(d: number, k: number): WasmFunction {
   w.loadCentres();
   w.p("start").set(q);
   code.get(listed).set(listEnd);
-  code.block().loop();
-  code.get(q).i32Const(1).i32Add().get(listEnd).i32GeS().brIf(1);
-  w.at("work", q, 4).i32Load().set(r);
-  w.p("work").get(q).i32Const(4).i32Mul().i32Add().i32Load(4).set(next);
-  w.at("x", r, d * 8).set(w.rowA);
-  w.at("x", next, d * 8).set(w.rowB);
-  w.search();
-  w.apply(0, r, false);
-  w.apply(1, next, false);
-  code.get(q).i32Const(2).i32Add().set(q);
-  code.br(0).end().end();
-  code.get(q).get(listEnd).i32LtS().if();
-  w.at("work", q, 4).i32Load().set(r);
-  w.at("x", r, d * 8)
-    .tee(w.rowA)
-    .set(w.rowB);
-  w.search();
-  w.apply(0, r, false);
-  code.end();
+  const listedRow = (slot: number, lane: 0 | 1, target: number) =>
+    w
+      .p("work")
+      .get(slot)
+      .i32Const(4)
+      .i32Mul()
+      .i32Add()
+      .i32Load(lane * 4)
+      .set(target);
+  w.searchPairs(q, listEnd, listedRow, false);
   code.get(listEnd);
   w.p("start").i32Sub().set(listEnd);
   w.writeResult(false, listEnd, tested);
