@@ -185,7 +185,9 @@ export function scanCsv(bytes: Uint8Array, width: number, out: RowBuffer): numbe
         // per scan (2.3 -> 1.8 ns/byte) against the loop with an end check per byte (the branch below, kept
         // for the body's last field). A per-word (SWAR) digit parser was slower still, 560 µs: it puts the
         // field's length on a chain of dependent word operations, where the byte loop lets the CPU run ahead
-        // on predicted branches. An int32 mantissa instead of a double made no difference.
+        // on predicted branches. An int32 mantissa instead of a double made no difference. The tail below
+        // (value, slow path, next field) repeats the end-checked branch's on purpose: one shared tail for
+        // both branches measured 304 -> 331-350 µs.
         if (c === 45 || c === 43) {
           negative = c === 45;
           c = bytes[++i]!;
