@@ -51,10 +51,14 @@ const PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => predi
 const NEXT_PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => nextPredictionHead(c));
 const CSV_PREDICTION_HEADS = Array.from({ length: CACHED_CLUSTERS }, (_, c) => csvPredictionHead(c));
 
+/** Cluster `c`'s prefix from `cached`, or made by `make` past the cached indices. */
+function head(cached: readonly string[], make: (c: number) => string, c: number): string {
+  return c < CACHED_CLUSTERS ? cached[c]! : make(c);
+}
+
 function predictionObject(out: PipelineOutput, r: number): string {
-  const c = out.clusters[r]!;
-  const head = c < CACHED_CLUSTERS ? PREDICTION_HEADS[c]! : predictionHead(c);
-  return `${head}${formatFloat32(out.distances[r]!)}}`;
+  const prefix = head(PREDICTION_HEADS, predictionHead, out.clusters[r]!);
+  return `${prefix}${formatFloat32(out.distances[r]!)}}`;
 }
 
 function jsonBody(out: PipelineOutput): string {
@@ -67,15 +71,11 @@ function jsonBody(out: PipelineOutput): string {
   let s = '{"predictions": [';
   for (let r = 0; r < n; r++) {
     const c = out.clusters[r]!;
-    const head =
+    const prefix =
       r === 0
-        ? c < CACHED_CLUSTERS
-          ? PREDICTION_HEADS[c]!
-          : predictionHead(c)
-        : c < CACHED_CLUSTERS
-          ? NEXT_PREDICTION_HEADS[c]!
-          : nextPredictionHead(c);
-    s += `${head}${formatFloat32(out.distances[r]!)}}`;
+        ? head(PREDICTION_HEADS, predictionHead, c)
+        : head(NEXT_PREDICTION_HEADS, nextPredictionHead, c);
+    s += `${prefix}${formatFloat32(out.distances[r]!)}}`;
   }
   return `${s}]}`;
 }
@@ -95,10 +95,8 @@ function csvBody(out: PipelineOutput): string {
   for (let r = 0; r < out.rows; r++) {
     let line: string;
     if (out.kind === "predictions") {
-      const c = out.clusters[r]!;
       line =
-        (c < CACHED_CLUSTERS ? CSV_PREDICTION_HEADS[c]! : csvPredictionHead(c)) +
-        formatFloat32(out.distances[r]!);
+        head(CSV_PREDICTION_HEADS, csvPredictionHead, out.clusters[r]!) + formatFloat32(out.distances[r]!);
     } else {
       const o = r * out.width;
       line = formatFloat32(out.projections[o]!);
