@@ -138,7 +138,6 @@ interface ScopeKey {
 
 /** What an Authorization value says besides its signature. */
 interface ParsedAuthorization {
-  readonly signedHeaders: string;
   readonly headerNames: readonly string[];
   /** Per signed header, the canonical line's start: `name:` (the lines are joined by "\n"). */
   readonly linePrefixes: readonly string[];
@@ -318,7 +317,6 @@ export class SigV4Verifier {
       );
     const headerNames = signedHeaders.split(";");
     return {
-      signedHeaders,
       headerNames,
       linePrefixes: headerNames.map((name, i) => `${i === 0 ? "" : "\n"}${name}:`),
       linesTail: `\n\n${signedHeaders}\n`,
