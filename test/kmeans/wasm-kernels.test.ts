@@ -98,7 +98,7 @@ describe("WebAssembly row loops give the JavaScript loops' answer, bit for bit",
     });
   }
 
-  test("a second k on the same data gets its own workspace; restarts reuse one", () => {
+  test("k = 3, then 5, then 3 again on the same data (the cached workspace is laid out per k): plain Lloyd's answer each time", () => {
     const x = blobs(3000, 4, 9);
     for (const k of [3, 5, 3]) {
       const initial = matrix(k, 4, x.data.slice(0, 4 * k));
