@@ -249,7 +249,7 @@ export function formatServeTable(rows: readonly ServeBenchRow[]): string {
   const single = rows.find((r) => r.rows === 1 && r.tool === "strata");
   if (single !== undefined && single.rounds > 1) {
     const sorted = [...single.roundRatios].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!; // the lower middle, as medianRound picks
     lines.push(
       `Single-row Strata / bare fastify per round: ${single.roundRatios.map((r) => `${r.toFixed(1)}%`).join(", ")} (median ${median.toFixed(1)}%; rows above are each tool's median round).`,
     );
