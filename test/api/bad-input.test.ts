@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { after, before, test } from "node:test";
 import {
   CreateEndpointCommand,
@@ -120,6 +121,28 @@ test("empty and oversized bodies, unknown names, unimplemented actions", async (
       return true;
     },
   );
+  // Chunked, with no Content-Length to refuse up front: the limit holds while the body is read.
+  const chunkedStatus = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: t.server.port,
+        method: "POST",
+        path: "/endpoints/census/invocations",
+        headers: { "content-type": "text/csv" },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e),
+    );
+    for (let i = 0; i < 7; i++) req.write(Buffer.alloc(1_000_000, 49));
+    req.end();
+  });
+  assert.equal(chunkedStatus, 413);
   await assert.rejects(
     t.rt.send(
       new InvokeEndpointCommand({ EndpointName: "nope", ContentType: "text/csv", Body: Buffer.from(row()) }),
