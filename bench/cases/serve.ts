@@ -33,10 +33,17 @@ export async function serveCase(): Promise<BenchRow[]> {
   }
   try {
     const serve = (await import("../serve/index.js")) as {
-      runServeBenchmark: (o?: { seconds?: number; rounds?: number }) => Promise<readonly ServeRow[]>;
+      runServeBenchmark: (o?: {
+        seconds?: number;
+        rounds?: number;
+        pin?: boolean;
+      }) => Promise<readonly ServeRow[]>;
     };
     // Three interleaved rounds of 4 s: each row is the tool's median round (see bench/serve/index.ts).
-    const rows = await serve.runServeBenchmark({ seconds: 4, rounds: 3 });
+    // Pinned (servers on the last CPU, autocannon on the others, where taskset exists): unpinned, the
+    // scheduler now and then puts client and server on one core and that round's numbers halve, whichever
+    // tool it is measuring; pinned, every tool gets the same placement.
+    const rows = await serve.runServeBenchmark({ seconds: 4, rounds: 3, pin: true });
     return rows.map((r) =>
       row(
         "serve",
