@@ -13,11 +13,11 @@
  * - ending each response right away interleaves one write syscall, and often one wake-up of the sleeping
  *   client, between handlers; written together, one wake-up serves the batch (single-row benchmark: ~25%
  *   more requests/s and ~8 µs less server CPU per request, p99 unchanged or lower);
- * - the SigV4 check and the pipeline ran between socket reads, after the kernel's and the HTTP parser's
- *   work had evicted their code and tables from the caches; run back to back, all but the first request
- *   of a batch find them there. Measured against ending the writes alone in the check phase (3 alternating
- *   runs of bench/serve, 3 rounds each): 33.5 -> 31.2 µs server CPU per single-row request, and Strata's
- *   median share of bare fastify's rate 73-80% -> 81-86%. The batches average ~5 requests.
+ * - the SigV4 check and the pipeline ran between socket reads, interleaved with the kernel's and the HTTP
+ *   parser's work; run back to back, a batch keeps their code and tables in the caches (the likely reason
+ *   for what was measured against ending only the writes in the check phase, in 3 alternating runs of
+ *   bench/serve with 3 rounds each: 33.5 -> 31.2 µs server CPU per single-row request, and Strata's median
+ *   share of bare fastify's rate 73-80% -> 81-86%). The batches average ~5 requests there.
  * Order is kept (FIFO), so pipelined responses on one connection still leave in request order; a request
  * alone in its turn waits for nothing but the end of that turn.
  * @module
