@@ -90,7 +90,6 @@ function answer(
   // the single-row benchmark: 4–6 µs less server CPU per request (~15% more req/s). The bodies are ASCII (numbers and JSON
   // punctuation only), so the latin1 byte count is the string length.
   const payload = result.body;
-  reply.hijack();
   reply.raw.writeHead(200, [
     "content-type",
     result.contentType,
@@ -101,6 +100,9 @@ function answer(
     "x-amzn-requestid",
     randomUUID(),
   ]);
+  // After the head: a head that fails to write leaves the reply fastify's, so `fail` can still answer it
+  // (a hijacked reply's send() does nothing).
+  reply.hijack();
   return {
     res: reply.raw,
     body:
@@ -154,9 +156,10 @@ function answerBatch(batch: readonly QueuedInvocation[], context: ApiContext): v
 }
 
 /**
- * Answers an error that escaped a request's own handling (the route handler's try/catch used to be
- * fastify's; a batch runs outside it, where a throw would end the process and every other request of the
- * batch with it): the AWS-shaped 500 if nothing was written yet, else the connection is closed.
+ * Answers a request's error in the runtime's AWS shape (403 for a signature, the not-found of an unknown
+ * endpoint, 500 for anything unexpected), or closes the connection if a head was already written. Every
+ * failure in a batch ends here: the batch runs outside fastify's handler try/catch, where a throw would end
+ * the process and every other request of the batch with it.
  */
 function fail(reply: FastifyReply, error: unknown): void {
   try {
