@@ -114,6 +114,16 @@ export const ERROR_CODES = {
   // Object storage
   BUCKET_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 bucket does not exist." },
   KEY_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 key does not exist." },
+  MANIFEST_INVALID: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "An input with S3DataType ManifestFile names an object that is not a SageMaker manifest.",
+  },
+  MIXED_RECORD_FORMATS: {
+    status: 400,
+    awsType: "ValidationException",
+    summary: "The objects of one input are not all in the channel's record format.",
+  },
   // Training jobs and the registry
   INVALID_JOB_REQUEST: {
     status: 400,

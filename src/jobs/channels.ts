@@ -1,6 +1,6 @@
 /**
  * Reading a job's channels into matrices, from any URI the ObjectStore serves (path, file://, s3://,
- * https://):
+ * https://), as S3Prefix or ManifestFile inputs (src/data/sources/input-objects.ts):
  * - `text/csv`: SageMaker's rule is no header row (spec §3.2). Strata also accepts one: when any field of the
  *   first line is not a number, that line is taken as the header and gives the feature names. The first
  *   `label_size` columns are dropped. Empty or non-numeric cells fail naming line and column.
@@ -11,6 +11,7 @@
  * @module
  */
 import { fetchToCache } from "../data/cache.js";
+import { listInputObjects } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import { decodeDenseRows } from "../formats/dense-rows.js";
@@ -24,31 +25,112 @@ export interface ReadChannelOptions {
 }
 
 /**
- * Reads and decodes one channel.
- * @throws StrataError the store's errors (SOURCE_NOT_FOUND, KEY_NOT_FOUND…), EMPTY_DATA, NON_NUMERIC_VALUE,
- *   CSV_RAGGED_ROW, FORMAT_ERROR, WIDTH_MISMATCH
+ * Reads and decodes one channel: every object its S3DataSource names (an S3 prefix, one object or a
+ * manifest's entries, in order), each decoded by the channel's ContentType, stacked into one matrix. Empty
+ * objects are skipped. Every object must be in the ContentType's record format: one that is not gets
+ * MIXED_RECORD_FORMATS (objects of two kinds) or FORMAT_ERROR (all of another kind, naming the ContentType
+ * that would read them).
+ * @throws StrataError the store's errors (SOURCE_NOT_FOUND, KEY_NOT_FOUND…), MANIFEST_INVALID, EMPTY_DATA,
+ *   NON_NUMERIC_VALUE, CSV_RAGGED_ROW, FORMAT_ERROR, MIXED_RECORD_FORMATS, WIDTH_MISMATCH
  */
 export async function readChannel(
   channel: ChannelSpec,
   options: ReadChannelOptions = {},
 ): Promise<ChannelData> {
-  switch (channel.contentType.format) {
-    case "csv": {
-      const bytes = await resolveStore(channel.uri).getBytes(channel.uri);
-      return parseNumericCsv(new TextDecoder().decode(bytes), {
-        labelSize: channel.contentType.labelSize,
-        source: channel.uri,
-      });
-    }
-    case "recordio-protobuf": {
-      const bytes = await resolveStore(channel.uri).getBytes(channel.uri);
-      const { matrix: m } = decodeDenseRows(bytes);
-      if (m.rows === 0) throw emptyData(channel.uri);
-      return { matrix: m, featureNames: null };
-    }
-    case "parquet":
-      return readParquet(channel.uri, options);
+  const objects = (await listInputObjects(channel.uri, channel.dataType)).filter((o) => o.size > 0);
+  if (objects.length === 0) throw emptyData(channel.uri);
+  const uris = objects.map((o) => o.uri);
+  const { format, labelSize } = channel.contentType;
+  if (format === "parquet") {
+    const parts: ChannelData[] = [];
+    for (const uri of uris) parts.push(await readParquet(uri, options));
+    return stackParts(parts, uris);
   }
+  const bytes: Uint8Array[] = [];
+  for (const uri of uris) bytes.push(await resolveStore(uri).getBytes(uri));
+  checkRecordFormats(uris, bytes, format);
+  return stackParts(
+    bytes.map((b, i) => decodeObject(b, uris[i]!, labelSize, format)),
+    uris,
+  );
+}
+
+function decodeObject(
+  bytes: Uint8Array,
+  uri: string,
+  labelSize: number,
+  format: "csv" | "recordio-protobuf",
+): ChannelData {
+  if (format === "csv") return parseNumericCsv(new TextDecoder().decode(bytes), { labelSize, source: uri });
+  const { matrix: m } = decodeDenseRows(bytes);
+  if (m.rows === 0) throw emptyData(uri);
+  return { matrix: m, featureNames: null };
+}
+
+type SniffedFormat = "recordio-protobuf" | "parquet" | "gzip" | "text";
+
+const FORMAT_WORDS: Readonly<Record<SniffedFormat, string>> = {
+  "recordio-protobuf": "RecordIO-protobuf (ContentType application/x-recordio-protobuf)",
+  parquet: "Parquet (ContentType application/x-parquet)",
+  gzip: "gzip-compressed (decompress it first)",
+  text: "text such as CSV (ContentType text/csv)",
+};
+
+/** What an object's first bytes say it is. */
+export function sniffRecordFormat(bytes: Uint8Array): SniffedFormat {
+  if (bytes.length >= 4 && bytes[0] === 0x0a && bytes[1] === 0x23 && bytes[2] === 0xd7 && bytes[3] === 0xce)
+    return "recordio-protobuf";
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31)
+    return "parquet";
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return "gzip";
+  return "text";
+}
+
+function checkRecordFormats(
+  uris: readonly string[],
+  bytes: readonly Uint8Array[],
+  format: "csv" | "recordio-protobuf",
+): void {
+  const expected: SniffedFormat = format === "csv" ? "text" : "recordio-protobuf";
+  const sniffed = bytes.map(sniffRecordFormat);
+  const wrong = sniffed.findIndex((f) => f !== expected);
+  if (wrong < 0) return;
+  const right = sniffed.findIndex((f) => f === expected);
+  const other = right >= 0 ? right : sniffed.findIndex((f) => f !== sniffed[wrong]);
+  if (other >= 0)
+    throw new StrataError(
+      "MIXED_RECORD_FORMATS",
+      `The channel mixes record formats: ${uris[other]} is ${FORMAT_WORDS[sniffed[other]!]} but ${uris[wrong]} is ${FORMAT_WORDS[sniffed[wrong]!]}. Put one format under a prefix (or list one format in the manifest).`,
+      { details: { objects: [uris[other], uris[wrong]], formats: [sniffed[other], sniffed[wrong]] } },
+    );
+  throw new StrataError(
+    "FORMAT_ERROR",
+    `The channel's ContentType reads ${FORMAT_WORDS[expected]}, but ${uris.length === 1 ? uris[0] : `its ${uris.length} objects (first ${uris[0]})`} ${uris.length === 1 ? "is" : "are"} ${FORMAT_WORDS[sniffed[wrong]!]}.`,
+    { details: { objects: uris.length, first: uris[0], format: sniffed[wrong] } },
+  );
+}
+
+/** One matrix from the decoded objects of a channel, in order; all must have the same width. */
+function stackParts(parts: readonly ChannelData[], uris: readonly string[]): ChannelData {
+  if (parts.length === 1) return parts[0]!;
+  const cols = parts[0]!.matrix.cols;
+  let rows = 0;
+  for (const [i, p] of parts.entries()) {
+    if (p.matrix.cols !== cols)
+      throw new StrataError(
+        "WIDTH_MISMATCH",
+        `${uris[i]} has ${p.matrix.cols} features per record; ${uris[0]} has ${cols}. Every object of a channel needs the same width.`,
+        { details: { object: uris[i], width: p.matrix.cols, expected: cols } },
+      );
+    rows += p.matrix.rows;
+  }
+  const m = matrix(rows, cols);
+  let at = 0;
+  for (const p of parts) {
+    m.data.set(p.matrix.data.subarray(0, p.matrix.rows * cols), at);
+    at += p.matrix.rows * cols;
+  }
+  return { matrix: m, featureNames: parts.find((p) => p.featureNames !== null)?.featureNames ?? null };
 }
 
 function emptyData(source: string): StrataError {

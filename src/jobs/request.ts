@@ -11,7 +11,7 @@ export type TrainingInputMode = "File" | "Pipe" | "FastFile";
 export interface S3DataSource {
   /** Any URI the ObjectStore reads: a local path, `file://…`, `s3://bucket/key` (or `https://…`). */
   readonly S3Uri: string;
-  readonly S3DataType?: "S3Prefix" | "ManifestFile" | "AugmentedManifestFile";
+  readonly S3DataType?: "S3Prefix" | "ManifestFile";
   readonly S3DataDistributionType?: "FullyReplicated" | "ShardedByS3Key";
 }
 

@@ -10,6 +10,7 @@
  * the TrainingService, before the job exists.
  * @module
  */
+import { parseS3DataType, type S3DataType } from "../data/sources/input-objects.js";
 import { defaultArtifactsPath, type HomeOptions } from "../registry/home.js";
 import type { AlgorithmName } from "./algorithm.js";
 import { type ContentType, parseContentType } from "./content-type.js";
@@ -21,6 +22,8 @@ import { checkUri, integerField, invalid, isRecord, optionalRecord, show } from 
 export interface ChannelSpec {
   readonly name: "train" | "test";
   readonly uri: string;
+  /** How `uri` names the channel's objects: a prefix (or one object) or a manifest. */
+  readonly dataType: S3DataType;
   readonly contentType: ContentType;
 }
 
@@ -43,6 +46,7 @@ export const MAX_INSTANCE_COUNT = 64;
 const HYPERPARAMETER_TEXT_LIMIT = 256;
 const HYPERPARAMETER_COUNT_LIMIT = 100;
 const INPUT_MODES: readonly TrainingInputMode[] = ["File", "Pipe", "FastFile"];
+const DISTRIBUTIONS = ["FullyReplicated", "ShardedByS3Key"] as const;
 
 function checkHyperParameterMap(value: unknown): Record<string, string> {
   const map = optionalRecord(value, "HyperParameters");
@@ -96,6 +100,16 @@ function checkChannel(value: unknown, index: number): { channel: Channel; spec: 
     `${field}.DataSource.S3DataSource`,
   );
   const uri = checkUri(source["S3Uri"], `${field}.DataSource.S3DataSource.S3Uri`);
+  const dataType = parseS3DataType(source["S3DataType"]);
+  if (typeof dataType !== "string")
+    invalid(`${field}.DataSource.S3DataSource.S3DataType`, dataType.problem, source["S3DataType"]);
+  const distribution = source["S3DataDistributionType"] ?? "FullyReplicated";
+  if (!DISTRIBUTIONS.includes(distribution as (typeof DISTRIBUTIONS)[number]))
+    invalid(
+      `${field}.DataSource.S3DataSource.S3DataDistributionType`,
+      `${show(distribution)} is invalid: expected one of ${DISTRIBUTIONS.join(", ")}.`,
+      distribution,
+    );
   const rawType = value["ContentType"];
   if (rawType !== undefined && typeof rawType !== "string")
     invalid(`${field}.ContentType`, `expected a string, got ${show(rawType)}.`, rawType);
@@ -122,9 +136,8 @@ function checkChannel(value: unknown, index: number): { channel: Channel; spec: 
     DataSource: {
       S3DataSource: {
         S3Uri: uri,
-        S3DataType: (source["S3DataType"] as "S3Prefix" | undefined) ?? "S3Prefix",
-        S3DataDistributionType:
-          (source["S3DataDistributionType"] as "FullyReplicated" | undefined) ?? "FullyReplicated",
+        S3DataType: dataType,
+        S3DataDistributionType: distribution as (typeof DISTRIBUTIONS)[number],
       },
     },
     ...(rawType === undefined ? {} : { ContentType: rawType }),
@@ -132,7 +145,7 @@ function checkChannel(value: unknown, index: number): { channel: Channel; spec: 
     RecordWrapperType: (value["RecordWrapperType"] as "None" | undefined) ?? "None",
     ...(inputMode === undefined ? {} : { InputMode: inputMode as TrainingInputMode }),
   };
-  return { channel, spec: { name, uri, contentType } };
+  return { channel, spec: { name, uri, dataType, contentType } };
 }
 
 /**

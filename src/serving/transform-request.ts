@@ -4,6 +4,7 @@
  * `application/json` and Accept `application/json` when not given (the containers' own defaults).
  * @module
  */
+import { parseS3DataType, type S3DataType } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
 import { checkResourceName } from "./names.js";
 
@@ -19,7 +20,7 @@ export interface TransformJobRequest {
   readonly Environment: Readonly<Record<string, string>>;
   readonly TransformInput: {
     readonly DataSource: {
-      readonly S3DataSource: { readonly S3DataType: "S3Prefix"; readonly S3Uri: string };
+      readonly S3DataSource: { readonly S3DataType: S3DataType; readonly S3Uri: string };
     };
     readonly ContentType: string;
     readonly CompressionType: "None" | "Gzip";
@@ -50,7 +51,8 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 
 /**
  * Validates a CreateTransformJob request.
- * @throws StrataError INVALID_HOSTING_REQUEST naming the field; NOT_IMPLEMENTED for ManifestFile inputs,
+ * @throws StrataError INVALID_HOSTING_REQUEST naming the field (an S3DataType other than S3Prefix or
+ *   ManifestFile among them); NOT_IMPLEMENTED for
  *   TFRecord splits and DataProcessing
  */
 export function validateCreateTransformJob(input: unknown): TransformJobRequest {
@@ -61,11 +63,9 @@ export function validateCreateTransformJob(input: unknown): TransformJobRequest 
   const source = isRecord(ti) && isRecord(ti["DataSource"]) ? ti["DataSource"]["S3DataSource"] : undefined;
   if (!isRecord(ti) || !isRecord(source) || typeof source["S3Uri"] !== "string" || source["S3Uri"] === "")
     throw bad("TransformInput.DataSource.S3DataSource.S3Uri", "is required: a file, a URI or an S3 prefix.");
-  if (source["S3DataType"] !== undefined && source["S3DataType"] !== "S3Prefix")
-    throw new StrataError(
-      "NOT_IMPLEMENTED",
-      `S3DataType ${JSON.stringify(source["S3DataType"])} is not supported yet: use S3Prefix.`,
-    );
+  const dataType = parseS3DataType(source["S3DataType"]);
+  if (typeof dataType !== "string")
+    throw bad("TransformInput.DataSource.S3DataSource.S3DataType", dataType.problem);
   if (ti["SplitType"] === "TFRecord")
     throw new StrataError(
       "NOT_IMPLEMENTED",
@@ -112,7 +112,7 @@ export function validateCreateTransformJob(input: unknown): TransformJobRequest 
     BatchStrategy: strategy,
     Environment: env as Record<string, string>,
     TransformInput: {
-      DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: source["S3Uri"] } },
+      DataSource: { S3DataSource: { S3DataType: dataType, S3Uri: source["S3Uri"] } },
       ContentType: typeof ti["ContentType"] === "string" ? ti["ContentType"] : "application/json",
       CompressionType: oneOf(
         "TransformInput.CompressionType",

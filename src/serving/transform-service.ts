@@ -12,6 +12,7 @@
  * @module
  */
 import { gunzipSync } from "node:zlib";
+import { listInputObjects } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
@@ -182,16 +183,12 @@ export class TransformService {
       const model = this.models.getModel(request.ModelName).request;
       const pipeline = await loadPipeline(request.ModelName, modelContainers(model));
       const input = request.TransformInput;
-      const prefix = input.DataSource.S3DataSource.S3Uri;
-      const store = resolveStore(prefix);
-      const found = await store.list(prefix);
-      if (found.length === 0)
-        throw new StrataError("SOURCE_NOT_FOUND", `No objects found under S3Uri ${prefix}.`);
-      const base = prefix.slice(0, prefix.lastIndexOf("/") + 1);
+      const source = input.DataSource.S3DataSource;
+      const found = await listInputObjects(source.S3Uri, source.S3DataType);
       const maxPayloadBytes = request.MaxPayloadInMB * 1024 * 1024;
       const out = request.TransformOutput;
       for (const object of found) {
-        let bytes = await store.getBytes(object.uri);
+        let bytes = await resolveStore(object.uri).getBytes(object.uri);
         if (input.CompressionType === "Gzip") bytes = gunzipSync(bytes);
         const parts: (string | Uint8Array)[] = [];
         for (const body of splitRequests(bytes, {
@@ -206,11 +203,7 @@ export class TransformService {
           if (out.AssembleWith === "Line") parts.push("\n");
         }
         const encoded = parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p));
-        const relative =
-          base === "" || !object.uri.startsWith(base)
-            ? (object.uri.split("/").pop() ?? "out")
-            : object.uri.slice(base.length);
-        const target = outputUri(out.S3OutputPath, relative);
+        const target = outputUri(out.S3OutputPath, object.relativeKey);
         await resolveStore(target).put(target, Buffer.concat(encoded), {
           contentType: resultType(out.Accept),
         });
