@@ -251,6 +251,22 @@ export const ERROR_CODES = {
     awsType: "InvalidSignatureException",
     summary: "A request signed more than 15 minutes away from the server's clock.",
   },
+  // CloudWatch Logs (the SDK's logs_for_job reads ResourceNotFoundException as "no log streams yet")
+  LOG_GROUP_NOT_FOUND: {
+    status: 400,
+    awsType: "ResourceNotFoundException",
+    summary: "A CloudWatch Logs request names a log group Strata does not have.",
+  },
+  LOG_STREAM_NOT_FOUND: {
+    status: 400,
+    awsType: "ResourceNotFoundException",
+    summary: "A CloudWatch Logs request names a log stream Strata does not have.",
+  },
+  INVALID_LOGS_PARAMETER: {
+    status: 400,
+    awsType: "InvalidParameterException",
+    summary: "A CloudWatch Logs request parameter is missing or out of range.",
+  },
   // Output
   OUTPUT_NOT_WRITABLE: {
     status: 500,

@@ -1,8 +1,10 @@
 /**
- * The SageMaker control plane over AWS JSON 1.1: `POST /` with `X-Amz-Target: SageMaker.<Action>` and a JSON
- * body; the answer is JSON (`application/x-amz-json-1.1`) with timestamps in epoch seconds. Requests are
- * authenticated before the action runs; an action Strata does not implement gets UnknownOperationException
- * naming it and listing the ones it does.
+ * The control plane on `POST /`: the SageMaker API and CloudWatch Logs over AWS JSON 1.1 (`X-Amz-Target:
+ * SageMaker.<Action>` or `Logs_20140328.<Action>`, a JSON body, a JSON answer with SageMaker's timestamps
+ * in epoch seconds and CloudWatch's in milliseconds), and STS over the Query protocol (a form-encoded body,
+ * an XML answer: src/api/sts.ts). Requests are authenticated before the action runs, whatever the service
+ * in their SigV4 scope; an action Strata does not implement gets UnknownOperationException naming it and
+ * listing the ones it does.
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -11,6 +13,8 @@ import { HOSTING_ACTIONS } from "./actions-hosting.js";
 import { TRAINING_ACTIONS } from "./actions-training.js";
 import type { ActionHandler, ApiContext } from "./context.js";
 import { sendError } from "./http-errors.js";
+import { LOGS_ACTIONS } from "./logs/actions.js";
+import { answerSts, isQueryProtocol, sendStsError } from "./sts.js";
 import { toWire } from "./wire.js";
 
 /** Every action the control plane answers. */
@@ -40,33 +44,63 @@ function parseBody(body: Uint8Array): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** The JSON 1.1 services on `POST /`, by their X-Amz-Target prefix. */
+interface JsonService {
+  readonly prefix: string;
+  readonly title: string;
+  readonly actions: Readonly<
+    Record<string, (input: Record<string, unknown>, context: ApiContext) => unknown>
+  >;
+}
+
+const SERVICES: readonly JsonService[] = [
+  { prefix: "SageMaker.", title: "SageMaker", actions: ACTIONS },
+  {
+    prefix: "Logs_20140328.",
+    title: "CloudWatch Logs",
+    actions: Object.fromEntries(
+      Object.entries(LOGS_ACTIONS).map(([name, action]) => [
+        name,
+        (input: Record<string, unknown>, context: ApiContext) =>
+          action(input, { logs: context.hosting.logs, arn: context.hosting.arn }),
+      ]),
+    ),
+  },
+];
+
+function findHandler(target: unknown): JsonService["actions"][string] {
+  const service = typeof target === "string" ? SERVICES.find((s) => target.startsWith(s.prefix)) : undefined;
+  const action = service === undefined ? undefined : (target as string).slice(service.prefix.length);
+  const handler = service === undefined || action === undefined ? undefined : service.actions[action];
+  if (handler !== undefined) return handler;
+  throw new StrataError(
+    "UNKNOWN_OPERATION",
+    service === undefined
+      ? `X-Amz-Target ${JSON.stringify(target ?? null)} names no action Strata serves: it serves ${SERVICES.map((s) => `${s.title} (${s.prefix}<Action>)`).join(", ")} and STS GetCallerIdentity.`
+      : `Strata does not implement the ${service.title} action ${action}; it implements ${Object.keys(service.actions).join(", ")}.`,
+    { details: { target } },
+  );
+}
+
 async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
   context: ApiContext,
 ): Promise<FastifyReply> {
+  const target = request.headers["x-amz-target"];
+  const sts = isQueryProtocol(request.headers["content-type"], target);
   try {
     const body = (request.body as Buffer | undefined) ?? EMPTY;
     authenticate(request, body, context);
-    const target = request.headers["x-amz-target"];
-    const action =
-      typeof target === "string" && target.startsWith("SageMaker.") ? target.slice(10) : undefined;
-    const handler = action === undefined ? undefined : ACTIONS[action];
-    if (handler === undefined) {
-      throw new StrataError(
-        "UNKNOWN_OPERATION",
-        `${action === undefined ? `X-Amz-Target ${JSON.stringify(target ?? null)} names no SageMaker action` : `Strata does not implement the SageMaker action ${action}`}; it implements ${Object.keys(ACTIONS).join(", ")}.`,
-        { details: { target } },
-      );
-    }
-    const result = await handler(parseBody(body), context);
+    if (sts) return answerSts(reply, body, context.hosting.arn);
+    const result = await findHandler(target)(parseBody(body), context);
     return reply
       .code(200)
       .header("content-type", "application/x-amz-json-1.1")
       .header("x-amzn-requestid", crypto.randomUUID())
       .send(JSON.stringify(toWire(result ?? {})));
   } catch (error) {
-    return sendError(reply, error, "control");
+    return sts ? sendStsError(reply, error) : sendError(reply, error, "control");
   }
 }
 

@@ -106,6 +106,27 @@ CREATE TABLE transform_jobs (
 CREATE INDEX transform_jobs_by_status ON transform_jobs (status, creation_time);
 `,
   },
+  {
+    version: 2,
+    description: "log lines of transform jobs and endpoints; one view of every resource's log lines",
+    sql: `
+CREATE TABLE resource_logs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX resource_logs_by_resource ON resource_logs (kind, name, time, id);
+CREATE INDEX training_job_logs_by_time ON training_job_logs (job_name, time, id);
+
+CREATE VIEW log_events AS
+  SELECT id, 'training-job' AS kind, job_name AS name, time, level, message FROM training_job_logs
+  UNION ALL
+  SELECT id, kind, name, time, level, message FROM resource_logs;
+`,
+  },
 ];
 
 /** The schema version this Strata writes. */

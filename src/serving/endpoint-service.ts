@@ -17,6 +17,7 @@ import { EventEmitter } from "node:events";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import type { EndpointRecord, HostingStore } from "../registry/hosting-store.js";
+import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, type ProcessOwner } from "../registry/owner.js";
 import { type InvocationResult, invokePipeline } from "./invoke.js";
 import { type ListRequest, listPage } from "./list-page.js";
@@ -50,6 +51,8 @@ interface VariantSummary {
 export interface EndpointServiceOptions {
   /** How long CreateEndpoint / UpdateEndpoint wait for the load before answering (default 2000 ms). */
   readonly settleMs?: number;
+  /** Where the endpoints' lifecycle lines go (CloudWatch's `/aws/sagemaker/Endpoints/<name>`); none when absent. */
+  readonly logs?: LogEventStore;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -63,6 +66,7 @@ export class EndpointService {
   readonly #loaded = new Map<string, LoadedEndpoint>();
   readonly #activations = new Map<string, Promise<void>>();
   readonly #settleMs: number;
+  readonly #logs: LogEventStore | undefined;
 
   constructor(
     private readonly store: HostingStore,
@@ -72,6 +76,11 @@ export class EndpointService {
     options: EndpointServiceOptions = {},
   ) {
     this.#settleMs = options.settleMs ?? 2000;
+    this.#logs = options.logs;
+  }
+
+  #log(name: string, level: string, message: string): void {
+    this.#logs?.append("endpoint", name, level, message);
   }
 
   #notFound(name: string): StrataError {
@@ -113,6 +122,7 @@ export class EndpointService {
       lastModifiedTime: now,
       owner: this.owner,
     });
+    this.#log(name, "info", `Creating endpoint ${name} from endpoint config ${configName}.`);
     await this.#settle(this.#activate(name));
     return { EndpointArn: arn };
   }
@@ -142,6 +152,7 @@ export class EndpointService {
       };
     });
     if (record === null) throw this.#notFound(name);
+    this.#log(name, "info", `Updating endpoint ${name} to endpoint config ${configName}.`);
     await this.#settle(this.#activate(name));
     return { EndpointArn: record.arn };
   }
@@ -153,6 +164,7 @@ export class EndpointService {
     await this.#activations.get(name)?.catch(() => undefined);
     this.#unload(name);
     this.store.deleteEndpoint(name);
+    this.#log(name, "info", `Endpoint ${name} deleted.`);
   }
 
   /** DescribeEndpoint. @throws StrataError ENDPOINT_NOT_FOUND */
@@ -341,6 +353,13 @@ export class EndpointService {
           ? { status: "InService", failureReason: reason, extras, owner: null }
           : { status: "Failed", failureReason: reason, owner: null };
       });
+      this.#log(
+        name,
+        "error",
+        updating
+          ? `Update to endpoint config ${configName} failed; the endpoint stays on its previous config: ${reason}`
+          : `Endpoint Failed: ${reason}`,
+      );
       return;
     }
     const now = Date.now();
@@ -355,8 +374,12 @@ export class EndpointService {
         owner: null,
       };
     });
-    if (after !== null && after.status === "InService")
+    if (after !== null && after.status === "InService") {
       this.#install(name, after.lastModifiedTime.getTime(), built.variants);
+      for (const v of built.summaries)
+        this.#log(name, "info", `Variant ${v.VariantName} serving ${v.images.join(" -> ")}.`);
+      this.#log(name, "info", `Endpoint ${name} is InService on endpoint config ${configName}.`);
+    }
   }
 
   async #build(configName: string): Promise<{ variants: LoadedVariant[]; summaries: VariantSummary[] }> {

@@ -7,6 +7,7 @@
 import { type ArnContext, defaultArnContext } from "../jobs/describe.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
 import { HostingStore } from "../registry/hosting-store.js";
+import { LogEventStore } from "../registry/log-event-store.js";
 import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.js";
 import { TransformJobStore } from "../registry/transform-job-store.js";
 import { EndpointService } from "./endpoint-service.js";
@@ -26,6 +27,8 @@ export class HostingService {
   readonly models: ModelService;
   readonly endpoints: EndpointService;
   readonly transforms: TransformService;
+  /** Every resource's log lines (CloudWatch Logs reads them; endpoints and transform jobs write here). */
+  readonly logs: LogEventStore;
   readonly arn: ArnContext;
   readonly #db: RegistryDb;
   readonly #owner: ProcessOwner;
@@ -37,15 +40,20 @@ export class HostingService {
     this.#owner = createOwner();
     this.arn = { ...defaultArnContext(), ...options.arn };
     const store = new HostingStore(db);
+    this.logs = new LogEventStore(db);
     const settle = options.settleMs === undefined ? {} : { settleMs: options.settleMs };
     this.models = new ModelService(store, this.arn);
-    this.endpoints = new EndpointService(store, this.models, this.arn, this.#owner, settle);
+    this.endpoints = new EndpointService(store, this.models, this.arn, this.#owner, {
+      ...settle,
+      logs: this.logs,
+    });
     this.transforms = new TransformService(
       new TransformJobStore(db),
       this.models,
       this.arn,
       this.#owner,
       options.settleMs,
+      this.logs,
     );
   }
 

@@ -16,6 +16,7 @@ import { listInputObjects } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
+import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, type ProcessOwner } from "../registry/owner.js";
 import type { TransformJobRecord, TransformJobStore } from "../registry/transform-job-store.js";
 import { splitRequests } from "./batch-split.js";
@@ -51,7 +52,13 @@ export class TransformService {
     private readonly arn: ArnContext,
     private readonly owner: ProcessOwner,
     private readonly settleMs = 2000,
+    /** Where the jobs' lines go (CloudWatch's `/aws/sagemaker/TransformJobs`); none when absent. */
+    private readonly logs?: LogEventStore,
   ) {}
+
+  #log(name: string, level: string, message: string): void {
+    this.logs?.append("transform-job", name, level, message);
+  }
 
   /**
    * CreateTransformJob: records the job InProgress and runs it.
@@ -75,6 +82,12 @@ export class TransformService {
       lastModifiedTime: now,
       owner: this.owner,
     });
+    const source = request.TransformInput.DataSource.S3DataSource;
+    this.#log(
+      name,
+      "info",
+      `Created transform job ${name} on model ${request.ModelName}: ${source.S3DataType} ${source.S3Uri} (${request.TransformInput.ContentType}, SplitType ${request.TransformInput.SplitType}) -> ${request.TransformOutput.S3OutputPath} (${request.TransformOutput.Accept}).`,
+    );
     const job = this.#run(name, request).finally(() => this.#running.delete(name));
     this.#running.set(name, job);
     let timer: NodeJS.Timeout | undefined;
@@ -160,11 +173,9 @@ export class TransformService {
         (r.status === "InProgress" || r.status === "Stopping") &&
         (r.owner === null || isOwnerGone(r.owner))
       ) {
-        this.store.update(r.name, () => ({
-          status: "Failed",
-          failureReason: `InternalServerError: The Strata process running this job${r.owner ? ` (pid ${r.owner.pid})` : ""} exited before the job finished.`,
-          owner: null,
-        }));
+        const failureReason = `InternalServerError: The Strata process running this job${r.owner ? ` (pid ${r.owner.pid})` : ""} exited before the job finished.`;
+        this.store.update(r.name, () => ({ status: "Failed", failureReason, owner: null }));
+        this.#log(r.name, "error", `Transform job Failed: ${failureReason}`);
       }
     }
   }
@@ -188,6 +199,7 @@ export class TransformService {
       const maxPayloadBytes = request.MaxPayloadInMB * 1024 * 1024;
       const out = request.TransformOutput;
       for (const object of found) {
+        const recordsBefore = records;
         let bytes = await resolveStore(object.uri).getBytes(object.uri);
         if (input.CompressionType === "Gzip") bytes = gunzipSync(bytes);
         const parts: (string | Uint8Array)[] = [];
@@ -208,6 +220,7 @@ export class TransformService {
           contentType: resultType(out.Accept),
         });
         objects++;
+        this.#log(name, "info", `${object.uri}: ${records - recordsBefore} records -> ${target}.`);
       }
       this.#finish(name, { status: "Completed", failureReason: null }, { startTime, records, objects });
     } catch (error) {
@@ -234,6 +247,11 @@ export class TransformService {
       progress: { ...progress, endTime: Date.now() },
       owner: null,
     }));
+    this.#log(
+      name,
+      patch.status === "Failed" ? "error" : "info",
+      `Transform job ${patch.status}${patch.failureReason ? `: ${patch.failureReason}` : ""} (${progress.records ?? 0} records in ${progress.objects ?? 0} objects).`,
+    );
   }
 }
 
