@@ -86,6 +86,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   else
     log(`strata serve: SigV4 credentials from ${credentials.source} (access key ${credentials.accessKeyId})`);
+  const portFlag = port === 8080 ? "" : ` --port ${port}`;
+  const hostFlag = host === "127.0.0.1" ? "" : ` --host ${host}`;
+  log(
+    `strata serve: SageMaker, SageMaker Runtime, CloudWatch Logs and STS on ${url}; point boto3, the SageMaker SDK and the AWS CLI here with\n  eval "$(strata serve --print-env${hostFlag}${portFlag})"`,
+  );
   for (const e of hosting.endpoints.loadedEndpoints())
     log(
       `strata serve: endpoint ${e.name} InService${containers?.url(e.name) ? ` (container contract ${containers.url(e.name)})` : ""}`,

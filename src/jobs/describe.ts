@@ -41,10 +41,16 @@ export function describeRecord(
     SecondaryStatusTransitions: state.transitions,
     ...(state.failureReason === undefined ? {} : { FailureReason: state.failureReason }),
     HyperParameters: request.HyperParameters,
-    AlgorithmSpecification: request.AlgorithmSpecification,
-    ...(request.RoleArn === undefined ? {} : { RoleArn: request.RoleArn }),
+    AlgorithmSpecification: {
+      ...request.AlgorithmSpecification,
+      MetricDefinitions: metricDefinitions(record.algorithm),
+      EnableSageMakerMetricsTimeSeries: false,
+    },
+    // The SDK's Estimator.attach reads RoleArn and OutputDataConfig.KmsKeyId as required keys; SageMaker
+    // always returns both. Jobs started without a role (strata run, strata train) show Strata's local one.
+    RoleArn: request.RoleArn ?? `arn:aws:iam::${arnAccount(record.arn)}:role/strata-local`,
     InputDataConfig: request.InputDataConfig,
-    OutputDataConfig: request.OutputDataConfig,
+    OutputDataConfig: { KmsKeyId: "", ...request.OutputDataConfig },
     ResourceConfig: request.ResourceConfig,
     StoppingCondition: request.StoppingCondition,
     ...(record.artifactUri === null ? {} : { ModelArtifacts: { S3ModelArtifacts: record.artifactUri } }),
@@ -61,8 +67,48 @@ export function describeRecord(
     ...(state.trainingStartTime === undefined ? {} : { TrainingStartTime: state.trainingStartTime }),
     ...(state.trainingEndTime === undefined ? {} : { TrainingEndTime: state.trainingEndTime }),
     LastModifiedTime: state.lastModifiedTime,
+    ...trainingSeconds(state.trainingStartTime, state.trainingEndTime),
     EnableNetworkIsolation: false,
     EnableInterContainerTrafficEncryption: false,
+  };
+}
+
+/** The account of an ARN (`arn:aws:sagemaker:<region>:<account>:…`). */
+function arnAccount(arn: string): string {
+  return arn.split(":")[4] ?? "000000000000";
+}
+
+/**
+ * The metrics a built-in algorithm's image declares (what DescribeTrainingJob shows for SageMaker's PCA and
+ * K-Means): each a regular expression over the job's log lines.
+ */
+function metricDefinitions(algorithm: string): { Name: string; Regex: string }[] {
+  if (algorithm === "kmeans")
+    return ["train:msd", "test:msd", "test:ssd"].map((name) => {
+      const [channel, metric] = name.split(":");
+      return { Name: name, Regex: `#quality_metric: host=\\S+, ${channel} ${metric} <loss>=(\\S+)` };
+    });
+  return [
+    { Name: "train:explained_variance_ratio", Regex: "explained variance ratio (\\S+)\\)" },
+    {
+      Name: "test:reconstruction_msd",
+      Regex: "#quality_metric: host=\\S+, test reconstruction_msd <loss>=(\\S+)",
+    },
+  ];
+}
+
+/**
+ * TrainingTimeInSeconds once the job has ended (the SDK prints it after `fit`); BillableTimeInSeconds is 0:
+ * nothing is billed here.
+ */
+function trainingSeconds(
+  start: Date | undefined,
+  end: Date | undefined,
+): { TrainingTimeInSeconds?: number; BillableTimeInSeconds?: number } {
+  if (start === undefined || end === undefined) return {};
+  return {
+    TrainingTimeInSeconds: Math.max(1, Math.round((end.getTime() - start.getTime()) / 1000)),
+    BillableTimeInSeconds: 0,
   };
 }
 

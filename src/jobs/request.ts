@@ -87,10 +87,13 @@ export interface DescribeTrainingJobResponse {
   readonly SecondaryStatusTransitions: readonly SecondaryStatusTransition[];
   readonly FailureReason?: string;
   readonly HyperParameters: Readonly<Record<string, string>>;
-  readonly AlgorithmSpecification: NormalizedTrainingJobRequest["AlgorithmSpecification"];
-  readonly RoleArn?: string;
+  readonly AlgorithmSpecification: NormalizedTrainingJobRequest["AlgorithmSpecification"] & {
+    readonly MetricDefinitions: readonly { readonly Name: string; readonly Regex: string }[];
+    readonly EnableSageMakerMetricsTimeSeries: boolean;
+  };
+  readonly RoleArn: string;
   readonly InputDataConfig: readonly Channel[];
-  readonly OutputDataConfig: NormalizedTrainingJobRequest["OutputDataConfig"];
+  readonly OutputDataConfig: NormalizedTrainingJobRequest["OutputDataConfig"] & { readonly KmsKeyId: string };
   readonly ResourceConfig: NormalizedTrainingJobRequest["ResourceConfig"];
   readonly StoppingCondition: NormalizedTrainingJobRequest["StoppingCondition"];
   readonly ModelArtifacts?: { readonly S3ModelArtifacts: string };
@@ -99,6 +102,8 @@ export interface DescribeTrainingJobResponse {
   readonly TrainingStartTime?: Date;
   readonly TrainingEndTime?: Date;
   readonly LastModifiedTime: Date;
+  readonly TrainingTimeInSeconds?: number;
+  readonly BillableTimeInSeconds?: number;
   readonly EnableNetworkIsolation: boolean;
   readonly EnableInterContainerTrafficEncryption: boolean;
 }

@@ -42,13 +42,15 @@ describe("training jobs", () => {
   let data: Matrix;
   let trainCsv: string;
   let testCsv: string;
+  let testData: Matrix;
 
   before(async () => {
     env = tempHome();
     service = await TrainingService.open({ home: env.home, stopGraceMs: 1000 });
     data = float32Values(blobs(300, CENTRES, 7));
     trainCsv = writeCsv(join(env.home, "train.csv"), data, ["alpha", "beta", "gamma"]);
-    testCsv = writeCsv(join(env.home, "test.csv"), float32Values(blobs(60, CENTRES, 8)));
+    testData = float32Values(blobs(60, CENTRES, 8));
+    testCsv = writeCsv(join(env.home, "test.csv"), testData);
   });
   after(async () => {
     await service.close();
@@ -106,8 +108,8 @@ describe("training jobs", () => {
     assert.ok(metadata.metrics["train:explained_variance_ratio"] > 0.5);
   });
 
-  it("trains K-Means with a test channel and reports train and test msd/ssd", async () => {
-    const hp = { k: "3", feature_dim: "3", seed: "4" };
+  it("trains K-Means with a test channel and reports train:msd and the eval_metrics on the test channel", async () => {
+    const hp = { k: "3", feature_dim: "3", seed: "4", eval_metrics: '["msd", "ssd"]' };
     const output = join(env.home, "out");
     const { TrainingJobArn } = await service.createTrainingJob(
       csvRequest({ image: "kmeans", train: trainCsv, test: testCsv, hyperParameters: hp, output }),
@@ -117,11 +119,28 @@ describe("training jobs", () => {
     const job = await service.waitForCompletion(name, { timeoutMs: 10_000 });
     assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
     const metrics = Object.fromEntries(job.FinalMetricDataList!.map((m) => [m.MetricName, m.Value]));
-    assert.deepEqual(Object.keys(metrics).sort(), ["test:msd", "test:ssd", "train:msd", "train:ssd"]);
+    assert.deepEqual(Object.keys(metrics).sort(), ["test:msd", "test:ssd", "train:msd"]);
     const model = new KMeans(parseKMeansHyperparameters(hp, { featureDim: 3, numRows: 300 })).fit(data);
-    assert.equal(metrics["train:ssd"], model.inertia);
     assert.equal(metrics["train:msd"], model.inertia / 300);
     assert.ok(metrics["test:msd"]! > 0 && metrics["test:msd"]! < 1);
+    const score = model.score(testData);
+    assert.equal(metrics["test:ssd"], score.ssd);
+    assert.equal(metrics["test:msd"], score.msd);
+
+    const { TrainingJobArn: defaultArn } = await service.createTrainingJob(
+      csvRequest({
+        image: "kmeans",
+        train: trainCsv,
+        test: testCsv,
+        hyperParameters: { k: "3", seed: "4" },
+        output,
+      }),
+    );
+    const byDefault = await service.waitForCompletion(nameOf(defaultArn), { timeoutMs: 10_000 });
+    assert.deepEqual(byDefault.FinalMetricDataList!.map((m) => m.MetricName).sort(), [
+      "test:msd",
+      "train:msd",
+    ]);
 
     const modelUri = join(output, name, "output", "model.tar.gz");
     const artifact = decodeKMeansArtifactFile(
@@ -167,7 +186,7 @@ describe("training jobs", () => {
       { featureDim: 5, numRows: x.rows },
     );
     const plain = new KMeans(params).fit(x, { threads: 1, kernels: "js" });
-    assert.equal(metrics["train:ssd"], plain.inertia);
+    assert.equal(metrics["train:msd"], plain.inertia / x.rows);
   });
 
   it("reads RecordIO-protobuf and Parquet channels into the same model as the CSV", async () => {

@@ -1,11 +1,16 @@
 /**
  * `strata serve [--host 127.0.0.1] [--port 8080] [--no-auth] [--container-port <port>]`: the SageMaker
- * control plane, the InvokeEndpoint runtime and (optionally) per-endpoint container contracts, in one
- * process until Ctrl-C. See src/api/server.ts.
+ * control plane, the InvokeEndpoint runtime, CloudWatch Logs, STS and (optionally) per-endpoint container
+ * contracts, in one process until Ctrl-C. See src/api/server.ts. `--print-env` prints the environment that
+ * points AWS clients at such a server (`eval "$(strata serve --print-env)"`) and exits.
  * @module
  */
 import type { Command } from "commander";
+import { clientEnvironment, shellExports } from "../../api/client-env.js";
+import { loadServerCredentials } from "../../api/credentials.js";
 import { startServer } from "../../api/server.js";
+import { defaultArnContext } from "../../jobs/describe.js";
+import { strataHome } from "../../registry/home.js";
 import { parseInteger } from "../arguments.js";
 
 export function registerServe(program: Command): void {
@@ -20,22 +25,40 @@ export function registerServe(program: Command): void {
       "also serve each endpoint's /ping and /invocations from this port up",
       parseInteger("--container-port"),
     )
-    .action(async (flags: { host: string; port: number; auth: boolean; containerPort?: number }) => {
-      const server = await startServer({
-        host: flags.host,
-        port: flags.port,
-        noAuth: !flags.auth,
-        ...(flags.containerPort === undefined ? {} : { containerPort: flags.containerPort }),
-        log: (line) => process.stdout.write(`${line}\n`),
-      });
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          void server.close().then(resolve, resolve);
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
-    });
+    .option(
+      "--print-env",
+      "print the environment that points boto3, the SageMaker SDK and the AWS CLI here, and exit",
+    )
+    .action(
+      async (flags: {
+        host: string;
+        port: number;
+        auth: boolean;
+        containerPort?: number;
+        printEnv?: boolean;
+      }) => {
+        if (flags.printEnv) {
+          const url = `http://${flags.host.includes(":") ? `[${flags.host}]` : flags.host}:${flags.port}`;
+          const credentials = loadServerCredentials(strataHome());
+          process.stdout.write(shellExports(clientEnvironment(url, credentials, defaultArnContext().region)));
+          return;
+        }
+        const server = await startServer({
+          host: flags.host,
+          port: flags.port,
+          noAuth: !flags.auth,
+          ...(flags.containerPort === undefined ? {} : { containerPort: flags.containerPort }),
+          log: (line) => process.stdout.write(`${line}\n`),
+        });
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            void server.close().then(resolve, resolve);
+          };
+          process.on("SIGINT", stop);
+          process.on("SIGTERM", stop);
+        });
+      },
+    );
 }

@@ -73,7 +73,9 @@ async function prefixObjects(store: ObjectStore, prefix: string): Promise<InputO
   if (objects.length === 0)
     throw new StrataError(
       "SOURCE_NOT_FOUND",
-      `No objects found under the prefix ${prefix}: check that the bucket and the objects exist, or name a single object.`,
+      store.scheme === "file"
+        ? `File not found: ${prefix} (no file has that path, and none is under it as a prefix).`
+        : `No S3 objects found under S3 URL "${prefix}": check that the bucket exists and that objects exist under that prefix.`,
       { details: { uri: prefix } },
     );
   return objects;

@@ -48,7 +48,12 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
     context.signal.throwIfAborted();
     const sm = model.toSageMaker();
     const bytes = encodePCAArtifactFile({ s: sm.s, v: sm.v, mean: sm.mean });
-    const ratio = model.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+    // Each ratio is a variance over the total; their float sum can exceed 1 by an ulp when every component
+    // is kept, and a share of the variance above 1 is not a value SageMaker reports.
+    const ratio = Math.min(
+      1,
+      model.explainedVarianceRatio.reduce((a, b) => a + b, 0),
+    );
     const metrics: FinalMetric[] = [{ name: "train:explained_variance_ratio", value: ratio }];
     if (test !== null)
       metrics.push({ name: "test:reconstruction_msd", value: reconstructionMsd(model, test.matrix) });
