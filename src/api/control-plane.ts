@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { StrataError } from "../errors.js";
 import { HOSTING_ACTIONS } from "./actions-hosting.js";
+import { TAG_ACTIONS } from "./actions-tags.js";
 import { TRAINING_ACTIONS } from "./actions-training.js";
 import type { ActionHandler, ApiContext } from "./context.js";
 import { sendError } from "./http-errors.js";
@@ -18,7 +19,11 @@ import { answerSts, isQueryProtocol, sendStsError } from "./sts.js";
 import { toWire } from "./wire.js";
 
 /** Every action the control plane answers. */
-export const ACTIONS: Readonly<Record<string, ActionHandler>> = { ...TRAINING_ACTIONS, ...HOSTING_ACTIONS };
+export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  ...TRAINING_ACTIONS,
+  ...HOSTING_ACTIONS,
+  ...TAG_ACTIONS,
+};
 
 const EMPTY = Buffer.alloc(0);
 

@@ -167,6 +167,11 @@ export class EndpointService {
     this.#log(name, "info", `Endpoint ${name} deleted.`);
   }
 
+  /** The tags CreateEndpoint recorded (ListTags). @throws StrataError ENDPOINT_NOT_FOUND */
+  tags(name: string): readonly { Key: string; Value: string }[] {
+    return (this.#get(name).extras as { tags?: { Key: string; Value: string }[] }).tags ?? [];
+  }
+
   /** DescribeEndpoint. @throws StrataError ENDPOINT_NOT_FOUND */
   describeEndpoint(name: string): Record<string, unknown> {
     const r = this.#get(name);

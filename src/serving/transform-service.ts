@@ -105,6 +105,11 @@ export class TransformService {
     return record;
   }
 
+  /** The tags CreateTransformJob recorded (ListTags). @throws StrataError TRANSFORM_JOB_NOT_FOUND */
+  tags(name: string): readonly { Key: string; Value: string }[] {
+    return this.#get(name).request.Tags ?? [];
+  }
+
   /** DescribeTransformJob. @throws StrataError TRANSFORM_JOB_NOT_FOUND */
   describeTransformJob(name: string): Record<string, unknown> {
     const r = this.#get(name);
