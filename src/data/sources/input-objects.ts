@@ -81,8 +81,14 @@ async function prefixObjects(store: ObjectStore, prefix: string): Promise<InputO
   return objects;
 }
 
-/** The part of `uri` after the prefix's last "/" (so a prefix `dir/part` keeps `part-1.csv`, not `-1.csv`). */
+/**
+ * The key below the prefix, as batch transform names its outputs: a prefix that names a folder (`…/batch`
+ * or `…/batch/`) keeps the path under it (`part-0.csv`); one that ends inside a name (`…/dir/part`) keeps the
+ * path under its folder (`part-1.csv`, not `-1.csv`).
+ */
 function relativeTo(prefix: string, uri: string): string {
+  if (uri.startsWith(prefix) && (prefix.endsWith("/") || uri[prefix.length] === "/"))
+    return uri.slice(prefix.length).replace(/^\/+/, "");
   const base = prefix.slice(0, prefix.lastIndexOf("/") + 1);
   return base !== "" && uri.startsWith(base) ? uri.slice(base.length) : (uri.split("/").pop() ?? uri);
 }
