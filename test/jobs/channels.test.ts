@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { isStrataError } from "../../src/errors.js";
-import { parseNumericCsv } from "../../src/jobs/channels.js";
+import { encodeDenseRows } from "../../src/formats/dense-rows.js";
+import { parseNumericCsv, readChannel } from "../../src/jobs/channels.js";
 import { InlineExecutor } from "../../src/jobs/executors/inline.js";
 import { createStopFlag, raiseStopFlag, signalFromStopFlag } from "../../src/jobs/executors/stop-signal.js";
+import type { ChannelSpec } from "../../src/jobs/spec.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
-import { toRows } from "../../src/linalg/matrix.js";
+import { matrix, toRows } from "../../src/linalg/matrix.js";
+import { tempDir } from "../helpers/cli.js";
 import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
 
 const source = "x.csv";
@@ -102,5 +105,93 @@ describe("executors", () => {
     } finally {
       env.cleanup();
     }
+  });
+});
+
+describe("channels of several objects (issue 11)", () => {
+  const csv: ChannelSpec["contentType"] = { format: "csv", labelSize: 0 };
+  const recordio: ChannelSpec["contentType"] = { format: "recordio-protobuf", labelSize: 0 };
+  const spec = (
+    uri: string,
+    contentType: ChannelSpec["contentType"],
+    dataType: "S3Prefix" | "ManifestFile" = "S3Prefix",
+  ): ChannelSpec => ({
+    name: "train",
+    uri,
+    dataType,
+    contentType,
+  });
+
+  it("stacks every part under a prefix in key order, skipping empty ones, with the first header's names", async () => {
+    const dir = tempDir("strata-parts-");
+    mkdirSync(join(dir, "parts"));
+    writeFileSync(join(dir, "parts", "b.csv"), "x,y\n5,6\n");
+    writeFileSync(join(dir, "parts", "a.csv"), "x,y\n1,2\n3,4\n");
+    writeFileSync(join(dir, "parts", "c.csv"), "");
+    const data = await readChannel(spec(join(dir, "parts/"), csv));
+    assert.deepEqual(data.featureNames, ["x", "y"]);
+    assert.deepEqual(toRows(data.matrix), [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+  });
+
+  it("reads record_set's RecordIO shards through a manifest, in manifest order", async () => {
+    const dir = tempDir("strata-shards-");
+    writeFileSync(
+      join(dir, "matrix_0.pbr"),
+      encodeDenseRows(matrix(1, 2, Float64Array.of(1, 2)), { dtype: "float32" }),
+    );
+    writeFileSync(
+      join(dir, "matrix_1.pbr"),
+      encodeDenseRows(matrix(2, 2, Float64Array.of(3, 4, 5, 6)), { dtype: "float32" }),
+    );
+    writeFileSync(
+      join(dir, ".amazon.manifest"),
+      JSON.stringify([{ prefix: `${dir}/` }, "matrix_1.pbr", "matrix_0.pbr"]),
+    );
+    const data = await readChannel(spec(join(dir, ".amazon.manifest"), recordio, "ManifestFile"));
+    assert.deepEqual(toRows(data.matrix), [
+      [3, 4],
+      [5, 6],
+      [1, 2],
+    ]);
+  });
+
+  it("names objects of another format: MIXED_RECORD_FORMATS for a mix, FORMAT_ERROR with the ContentType to use for all", async () => {
+    const dir = tempDir("strata-mixed-");
+    writeFileSync(
+      join(dir, "a.pbr"),
+      encodeDenseRows(matrix(1, 2, Float64Array.of(1, 2)), { dtype: "float32" }),
+    );
+    writeFileSync(join(dir, "b.csv"), "1,2\n");
+    await assert.rejects(readChannel(spec(`${dir}/`, recordio)), (e: unknown) => {
+      assert.ok(isStrataError(e, "MIXED_RECORD_FORMATS"), String(e));
+      assert.match(
+        e.message,
+        /a\.pbr is RecordIO-protobuf .* but .*b\.csv is text such as CSV \(ContentType text\/csv\)/,
+      );
+      return true;
+    });
+    await assert.rejects(readChannel(spec(join(dir, "b.csv"), recordio)), (e: unknown) => {
+      assert.ok(isStrataError(e, "FORMAT_ERROR"), String(e));
+      assert.match(
+        e.message,
+        /ContentType reads RecordIO-protobuf .* but .*b\.csv is text such as CSV \(ContentType text\/csv\)/,
+      );
+      return true;
+    });
+  });
+
+  it("refuses parts of different widths, naming both", async () => {
+    const dir = tempDir("strata-widths-");
+    writeFileSync(join(dir, "a.csv"), "1,2\n");
+    writeFileSync(join(dir, "b.csv"), "1,2,3\n");
+    await assert.rejects(readChannel(spec(`${dir}/`, csv)), (e: unknown) => {
+      assert.ok(isStrataError(e, "WIDTH_MISMATCH"), String(e));
+      assert.match(e.message, /b\.csv has 3 features per record; .*a\.csv has 2/);
+      return true;
+    });
   });
 });

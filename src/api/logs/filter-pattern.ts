@@ -34,7 +34,7 @@ export function compileFilterPattern(pattern: string | undefined): LogFilter {
   TERM.lastIndex = 0;
   while (TERM.lastIndex < text.length) {
     const m = TERM.exec(text);
-    if (m === null)
+    if (m === null || m[3]?.startsWith('"'))
       throw new StrataError("INVALID_LOGS_PARAMETER", "filterPattern has an unterminated quoted phrase.", {
         details: { field: "filterPattern" },
       });
