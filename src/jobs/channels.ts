@@ -95,7 +95,7 @@ function checkRecordFormats(
   const sniffed = bytes.map(sniffRecordFormat);
   const wrong = sniffed.findIndex((f) => f !== expected);
   if (wrong < 0) return;
-  const right = sniffed.findIndex((f) => f === expected);
+  const right = sniffed.indexOf(expected);
   const other = right >= 0 ? right : sniffed.findIndex((f) => f !== sniffed[wrong]);
   if (other >= 0)
     throw new StrataError(
