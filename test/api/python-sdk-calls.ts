@@ -91,6 +91,33 @@ export async function recordSet(
   return `s3://${bucket}/${keyPrefix}.amazon.manifest`;
 }
 
+/**
+ * The CreateTrainingJob request `fit()` sends for a built-in algorithm (session.py `_get_train_request`): the
+ * image, File mode, `S3OutputPath`, one instance, 86400 s, the role, the channel, the hyperparameters as
+ * strings, and the Debugger and Profiler configs the SDK adds by default.
+ */
+export function sdkTrainingRequest(options: {
+  name: string;
+  image: string;
+  bucket: string;
+  channel: readonly Record<string, unknown>[];
+  hyperParameters: Record<string, string>;
+}) {
+  const { name, image, bucket, channel, hyperParameters } = options;
+  return {
+    TrainingJobName: name,
+    AlgorithmSpecification: { TrainingInputMode: "File" as const, TrainingImage: image },
+    OutputDataConfig: { S3OutputPath: `s3://${bucket}/counties/` },
+    StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+    ResourceConfig: { VolumeSizeInGB: 30, InstanceCount: 1, InstanceType: "ml.c4.xlarge" as const },
+    RoleArn: ROLE,
+    InputDataConfig: channel as never,
+    HyperParameters: hyperParameters,
+    DebugHookConfig: { S3OutputPath: `s3://${bucket}/`, CollectionConfigurations: [] },
+    ProfilerConfig: { S3OutputPath: `s3://${bucket}/`, DisableProfiler: false },
+  };
+}
+
 /** The InputDataConfig `fit(record_set)` sends: no ContentType, ManifestFile, ShardedByS3Key. */
 export function manifestChannel(manifestUri: string) {
   return [

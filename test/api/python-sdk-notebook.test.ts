@@ -58,6 +58,7 @@ import {
   nameFromBase,
   ROLE,
   recordSet,
+  sdkTrainingRequest,
 } from "./python-sdk-calls.js";
 
 const REGION = "us-east-1";
@@ -144,18 +145,15 @@ describe("the census notebook through the SageMaker Python SDK's calls", () => {
     const manifest = await recordSet(s3, bucket, "PCA", scaled, 2);
     pcaJob = nameFromBase("pca");
     await t.sm.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: pcaJob,
-        AlgorithmSpecification: { TrainingInputMode: "File", TrainingImage: PCA_IMAGE },
-        OutputDataConfig: { S3OutputPath: `s3://${bucket}/counties/` },
-        StoppingCondition: { MaxRuntimeInSeconds: 86400 },
-        ResourceConfig: { VolumeSizeInGB: 30, InstanceCount: 1, InstanceType: "ml.c4.xlarge" },
-        RoleArn: ROLE,
-        InputDataConfig: manifestChannel(manifest),
-        HyperParameters: { num_components: "33", feature_dim: "34", mini_batch_size: "500" },
-        DebugHookConfig: { S3OutputPath: `s3://${bucket}/`, CollectionConfigurations: [] },
-        ProfilerConfig: { S3OutputPath: `s3://${bucket}/`, DisableProfiler: false },
-      }),
+      new CreateTrainingJobCommand(
+        sdkTrainingRequest({
+          name: pcaJob,
+          image: PCA_IMAGE,
+          bucket,
+          channel: manifestChannel(manifest),
+          hyperParameters: { num_components: "33", feature_dim: "34", mini_batch_size: "500" },
+        }),
+      ),
     );
     const followed = await logsForJob(t.sm, logs, pcaJob);
     assert.equal(followed.status, "Completed", String(followed.description["FailureReason"]));
@@ -250,23 +248,22 @@ describe("the census notebook through the SageMaker Python SDK's calls", () => {
     const job = nameFromBase("kmeans");
     const k = String(run.result.kmeans.k);
     await t.sm.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: job,
-        AlgorithmSpecification: { TrainingInputMode: "File", TrainingImage: KMEANS_IMAGE },
-        OutputDataConfig: { S3OutputPath: `s3://${bucket}/counties/` },
-        StoppingCondition: { MaxRuntimeInSeconds: 86400 },
-        ResourceConfig: { VolumeSizeInGB: 30, InstanceCount: 1, InstanceType: "ml.c4.xlarge" },
-        RoleArn: ROLE,
-        InputDataConfig: manifestChannel(manifest),
-        // KMeans(k=7, init_method="kmeans++", num_trials=10): what strata run asks of its own K-Means job.
-        HyperParameters: {
-          force_dense: "True",
-          k,
-          init_method: "kmeans++",
-          local_lloyd_num_trials: String(DEFAULT_OPTIONS.restarts),
-          feature_dim: String(projections.cols),
-        },
-      }),
+      new CreateTrainingJobCommand(
+        sdkTrainingRequest({
+          name: job,
+          image: KMEANS_IMAGE,
+          bucket,
+          channel: manifestChannel(manifest),
+          // KMeans(k=7, init_method="kmeans++", num_trials=10): what strata run asks of its own K-Means job.
+          hyperParameters: {
+            force_dense: "True",
+            k,
+            init_method: "kmeans++",
+            local_lloyd_num_trials: String(DEFAULT_OPTIONS.restarts),
+            feature_dim: String(projections.cols),
+          },
+        }),
+      ),
     );
     const followed = await logsForJob(t.sm, logs, job);
     assert.equal(followed.status, "Completed", String(followed.description["FailureReason"]));
@@ -366,24 +363,17 @@ describe("inputs SageMaker refuses, in SageMaker's shapes", () => {
     uri: string,
     dataType: "ManifestFile" | "S3Prefix",
   ): Promise<string> {
+    const source = { S3DataType: dataType, S3Uri: uri, S3DataDistributionType: "FullyReplicated" };
     await t.sm.send(
-      new CreateTrainingJobCommand({
-        TrainingJobName: name,
-        AlgorithmSpecification: { TrainingInputMode: "File", TrainingImage: PCA_IMAGE },
-        OutputDataConfig: { S3OutputPath: `s3://${bucket}/bad/` },
-        StoppingCondition: { MaxRuntimeInSeconds: 600 },
-        ResourceConfig: { VolumeSizeInGB: 30, InstanceCount: 1, InstanceType: "ml.c4.xlarge" },
-        RoleArn: ROLE,
-        InputDataConfig: [
-          {
-            ChannelName: "train",
-            DataSource: {
-              S3DataSource: { S3DataType: dataType, S3Uri: uri, S3DataDistributionType: "FullyReplicated" },
-            },
-          },
-        ],
-        HyperParameters: { num_components: "2", feature_dim: "3" },
-      }),
+      new CreateTrainingJobCommand(
+        sdkTrainingRequest({
+          name,
+          image: PCA_IMAGE,
+          bucket,
+          channel: [{ ChannelName: "train", DataSource: { S3DataSource: source } }],
+          hyperParameters: { num_components: "2", feature_dim: "3" },
+        }),
+      ),
     );
     const followed = await logsForJob(t.sm, logs, name);
     assert.equal(followed.status, "Failed");
@@ -435,16 +425,15 @@ describe("inputs SageMaker refuses, in SageMaker's shapes", () => {
     const source = { S3DataType: "AugmentedManifestFile" as const, S3Uri: `s3://${bucket}/x.manifest` };
     await assert.rejects(
       t.sm.send(
-        new CreateTrainingJobCommand({
-          TrainingJobName: "augmented",
-          AlgorithmSpecification: { TrainingInputMode: "File", TrainingImage: PCA_IMAGE },
-          OutputDataConfig: { S3OutputPath: `s3://${bucket}/bad/` },
-          StoppingCondition: { MaxRuntimeInSeconds: 600 },
-          ResourceConfig: { VolumeSizeInGB: 30, InstanceCount: 1, InstanceType: "ml.c4.xlarge" },
-          RoleArn: ROLE,
-          InputDataConfig: [{ ChannelName: "train", DataSource: { S3DataSource: source } }],
-          HyperParameters: { num_components: "2" },
-        }),
+        new CreateTrainingJobCommand(
+          sdkTrainingRequest({
+            name: "augmented",
+            image: PCA_IMAGE,
+            bucket,
+            channel: [{ ChannelName: "train", DataSource: { S3DataSource: source } }],
+            hyperParameters: { num_components: "2" },
+          }),
+        ),
       ),
       (e: Error) =>
         e.name === "ValidationException" &&

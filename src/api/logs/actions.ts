@@ -203,32 +203,31 @@ const getLogEvents: LogsAction = (input, context) => {
       ? { backward: !fromHead }
       : { from: token.at, backward: token.direction === "b" }),
   });
-  const first = events[0];
-  const last = events[events.length - 1];
-  // At the end of the stream the token sent comes back; with no token, the tokens mark the ends of the range.
-  const origin: LogPosition = { time: 0, id: 0 };
-  const nextForwardToken =
-    last !== undefined
-      ? eventToken("f", last)
-      : token?.direction === "f" && rawToken !== undefined
-        ? rawToken
-        : eventToken("f", token?.at ?? origin);
-  const nextBackwardToken =
-    first !== undefined
-      ? eventToken("b", first)
-      : token?.direction === "b" && rawToken !== undefined
-        ? rawToken
-        : eventToken("b", token?.at ?? origin);
   return {
     events: events.map((e) => ({
       timestamp: e.time,
       message: eventMessage(e.level, e.message),
       ingestionTime: e.time,
     })),
-    nextForwardToken,
-    nextBackwardToken,
+    nextForwardToken: pageToken("f", events[events.length - 1], token, rawToken),
+    nextBackwardToken: pageToken("b", events[0], token, rawToken),
   };
 };
+
+/**
+ * The token for one end of a GetLogEvents page: past its edge event; for an empty page, the token sent in
+ * that direction (CloudWatch's "you have everything"), else the place the request started from.
+ */
+function pageToken(
+  direction: "f" | "b",
+  edge: LogPosition | undefined,
+  sent: { direction: "f" | "b"; at: LogPosition } | undefined,
+  raw: string | undefined,
+): string {
+  if (edge !== undefined) return eventToken(direction, edge);
+  if (sent?.direction === direction && raw !== undefined) return raw;
+  return eventToken(direction, sent?.at ?? { time: 0, id: 0 });
+}
 
 /** Events FilterLogEvents reads from the registry per request at most, so a pattern that rarely matches stays cheap. */
 const FILTER_SCAN_LIMIT = 100_000;
