@@ -267,6 +267,27 @@ export const ERROR_CODES = {
     awsType: "InvalidParameterException",
     summary: "A CloudWatch Logs request parameter is missing or out of range.",
   },
+  // Transport: requests refused before a route sees them
+  HOST_NOT_ALLOWED: {
+    status: 403,
+    awsType: "AccessDeniedException",
+    summary: "A request to an unauthenticated server under a Host that is not a loopback name.",
+  },
+  HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    awsType: "RequestTimeoutException",
+    summary: "A request whose headers or body did not arrive within the server's time limit.",
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    status: 431,
+    awsType: "RequestHeaderFieldsTooLarge",
+    summary: "A request whose headers exceed the server's size limit.",
+  },
+  MALFORMED_HTTP: {
+    status: 400,
+    awsType: "MalformedHttpRequestException",
+    summary: "A request that is not valid HTTP/1.1.",
+  },
   // Output
   OUTPUT_NOT_WRITABLE: {
     status: 500,

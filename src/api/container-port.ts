@@ -4,7 +4,7 @@
  * container's raw statuses: 400, 406, 415 with a text message), `GET /execution-parameters` (batch) — so
  * tools written against a SageMaker container talk to it unchanged. Endpoints get the first free port from
  * `<port>` upward, remembered in `$STRATA_HOME/container-ports.json` so a restart keeps the same ports. The
- * container contract has no authentication (SageMaker's containers have none); it binds the server's host.
+ * container contract has no authentication (SageMaker's containers have none), so it binds loopback only.
  * @module
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -9,7 +9,7 @@ import { StrataError } from "../errors.js";
 import { TrainingService } from "../jobs/training-service.js";
 import { strataHome } from "../registry/home.js";
 import { HostingService } from "../serving/hosting-service.js";
-import { buildApp } from "./app.js";
+import { buildApp, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./app.js";
 import { ContainerPorts } from "./container-port.js";
 import { isLoopback, type LoadedCredentials, loadServerCredentials } from "./credentials.js";
 import { SigV4Verifier } from "./sigv4.js";
@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly containerPort?: number;
   /** Registry sync interval for endpoints changed by other processes (default 1000 ms). */
   readonly syncIntervalMs?: number;
+  /** Request, header and idle timeouts and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
   /** Where to print startup lines (default stderr). */
   readonly log?: (line: string) => void;
 }
@@ -64,19 +66,25 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const hosting = HostingService.open({ home });
   const training = await TrainingService.open({ home });
   await hosting.startServing(options.syncIntervalMs ?? 1000);
-  const app = buildApp({
-    hosting,
-    training,
-    verifier: credentials === null ? null : new SigV4Verifier(credentials),
-  });
+  const app = buildApp(
+    {
+      hosting,
+      training,
+      verifier: credentials === null ? null : new SigV4Verifier(credentials),
+    },
+    { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
+  );
   await app.listen({ host, port: options.port ?? 8080 });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 8080);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // The container contract has no authentication (SageMaker's containers have none): it listens on
+  // loopback only, whatever --host is.
+  const containerHost = isLoopback(host) ? host : "127.0.0.1";
   const containers =
     options.containerPort === undefined
       ? null
-      : new ContainerPorts(hosting.endpoints, host, options.containerPort, home);
+      : new ContainerPorts(hosting.endpoints, containerHost, options.containerPort, home);
   await containers?.start();
   log(`strata serve: listening on ${url} (home ${home})`);
   if (credentials === null) log("strata serve: authentication is OFF (--no-auth)");

@@ -139,6 +139,8 @@ interface ScopeKey {
 /** What an Authorization value says besides its signature. */
 interface ParsedAuthorization {
   readonly headerNames: readonly string[];
+  /** The same names, for the per-request check that every `x-amz-*` header present is among them. */
+  readonly signed: ReadonlySet<string>;
   /** Per signed header, the canonical line's start: `name:` (the lines are joined by "\n"). */
   readonly linePrefixes: readonly string[];
   /** What follows the last header value: "\n\n" ‖ SignedHeaders ‖ "\n" (the payload hash comes last). */
@@ -276,6 +278,15 @@ export class SigV4Verifier {
       this.#lastMethod = method;
       this.#lastRequestLines = canonical;
     }
+    // As AWS: a header the signature does not cover could be swapped by whoever replays the request
+    // (X-Amz-Target: another action), so every x-amz-* header sent must be signed.
+    for (const name in headers)
+      if (name.startsWith("x-amz-") && !parsed.signed.has(name) && headers[name] !== undefined)
+        throw new StrataError(
+          "SIGNATURE_MISMATCH",
+          `The request has headers that were not signed: ${name}. Sign host and every x-amz-* header.`,
+          { details: { header: name } },
+        );
     const names = parsed.headerNames;
     const prefixes = parsed.linePrefixes;
     for (let i = 0; i < names.length; i++) {
@@ -286,7 +297,12 @@ export class SigV4Verifier {
     // The body is always hashed: a claimed x-amz-content-sha256 must match the bytes received.
     const bodyHash = hash("sha256", request.body, "hex");
     const claimed = header(headers, "x-amz-content-sha256");
-    if (claimed !== undefined && claimed !== "UNSIGNED-PAYLOAD" && claimed !== bodyHash) throw mismatch();
+    if (claimed === "UNSIGNED-PAYLOAD")
+      throw new StrataError(
+        "SIGNATURE_MISMATCH",
+        "X-Amz-Content-Sha256: UNSIGNED-PAYLOAD is not accepted by these services: the signature must cover the body.",
+      );
+    if (claimed !== undefined && claimed !== bodyHash) throw mismatch();
     canonical += parsed.linesTail + (claimed ?? bodyHash);
     const key = parsed.key;
     if (key.date !== amzDate) {
@@ -316,8 +332,14 @@ export class SigV4Verifier {
         },
       );
     const headerNames = signedHeaders.split(";");
+    if (!headerNames.includes("host"))
+      throw new StrataError(
+        "SIGNATURE_MISMATCH",
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+      );
     return {
       headerNames,
+      signed: new Set(headerNames),
       linePrefixes: headerNames.map((name, i) => `${i === 0 ? "" : "\n"}${name}:`),
       linesTail: `\n\n${signedHeaders}\n`,
       day,

@@ -5,7 +5,7 @@
  * migrations.ts applied in one transaction each. Opening also creates `$STRATA_HOME` when missing.
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { StrataError } from "../errors.js";
 import { type HomeOptions, registryPath, strataHome } from "./home.js";
@@ -39,6 +39,7 @@ export function openRegistryDb(options: OpenRegistryOptions = {}): RegistryDb {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    restrictToOwner(path);
   } catch (cause) {
     throw new StrataError(
       "REGISTRY_UNAVAILABLE",
@@ -56,6 +57,20 @@ export function openRegistryDb(options: OpenRegistryOptions = {}): RegistryDb {
     throw error;
   }
   return db;
+}
+
+/**
+ * The registry holds every job's requests, hyperparameters and log lines: readable by its owner only (0600),
+ * with the WAL and shared-memory files SQLite creates beside it.
+ */
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch {
+      // Another user's registry (EPERM): it is theirs to restrict; opening it is still allowed.
+    }
+  }
 }
 
 /** The schema version recorded in `db` (0 for a new file). */

@@ -234,3 +234,44 @@ test("Authorization values in another layout take the general parse and verify t
     "SIGNATURE_MISMATCH",
   );
 });
+
+test("issue 12: host must be signed, every x-amz-* header sent must be signed, and UNSIGNED-PAYLOAD is refused", async () => {
+  const verifier = new SigV4Verifier(CREDENTIALS);
+  const good = await signed(BASE);
+  assert.equal(outcome(verifier, good), "ok");
+
+  // A signature over x-amz-date alone: the action header could be swapped under it.
+  const onlyDate = await signed(BASE);
+  const auth = String(onlyDate.headers["authorization"]).replace(
+    /SignedHeaders=[^,]+/,
+    "SignedHeaders=x-amz-date",
+  );
+  assert.throws(
+    () => verifier.verify({ ...onlyDate, headers: { ...onlyDate.headers, authorization: auth } }, NOW),
+    (e: unknown) =>
+      isStrataError(e, "SIGNATURE_MISMATCH") && /'Host' .* must be a 'SignedHeader'/.test(e.message),
+  );
+
+  // An x-amz-* header added after signing (or left out of SignedHeaders) is refused by name.
+  const added = { ...good, headers: { ...good.headers, "x-amz-target": "SageMaker.DeleteEndpoint" } };
+  assert.throws(
+    () => verifier.verify(added, NOW),
+    (e: unknown) => isStrataError(e, "SIGNATURE_MISMATCH") && /not signed: x-amz-target/.test(e.message),
+  );
+  // The same header signed is fine.
+  assert.equal(
+    outcome(verifier, await signed({ ...BASE, headers: { ...BASE.headers, "x-amz-target": "SageMaker.X" } })),
+    "ok",
+  );
+
+  // UNSIGNED-PAYLOAD, even correctly signed as such, would let a captured request carry another body.
+  const unsigned = await signed({
+    ...BASE,
+    headers: { ...BASE.headers, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+  });
+  assert.throws(
+    () => verifier.verify(unsigned, NOW),
+    (e: unknown) =>
+      isStrataError(e, "SIGNATURE_MISMATCH") && /UNSIGNED-PAYLOAD is not accepted/.test(e.message),
+  );
+});
