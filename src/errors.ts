@@ -114,6 +114,12 @@ export const ERROR_CODES = {
   // Object storage
   BUCKET_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 bucket does not exist." },
   KEY_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 key does not exist." },
+  LOCATION_NOT_ALLOWED: {
+    status: 400,
+    awsType: "ValidationException",
+    summary:
+      "A path or URL the server may not read or write (outside its roots, not a regular file, private host).",
+  },
   MANIFEST_INVALID: {
     status: 400,
     awsType: "ValidationException",

@@ -4,7 +4,9 @@
  * contract. Authentication is on unless `noAuth`, which is refused unless the host is loopback.
  * @module
  */
+import { mkdirSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { type ServerAccessOptions, serverAccessRules } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import { TrainingService } from "../jobs/training-service.js";
 import { strataHome } from "../registry/home.js";
@@ -26,6 +28,11 @@ export interface ServeOptions {
   readonly containerPort?: number;
   /** Registry sync interval for endpoints changed by other processes (default 1000 ms). */
   readonly syncIntervalMs?: number;
+  /**
+   * Where requests may make the server read and write (docs/security.md): `$STRATA_HOME` and these data
+   * roots for reads, `$STRATA_HOME/artifacts` and these output roots for writes, http(s) only on opt-in.
+   */
+  readonly access?: ServerAccessOptions;
   /** Request, header and idle timeouts and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
   readonly connectionLimits?: Partial<ConnectionLimits>;
   /** Where to print startup lines (default stderr). */
@@ -63,8 +70,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   const home = strataHome(options.home === undefined ? {} : { home: options.home });
   const credentials = options.noAuth ? null : loadServerCredentials(home);
-  const hosting = HostingService.open({ home });
-  const training = await TrainingService.open({ home });
+  mkdirSync(home, { recursive: true });
+  const access = await serverAccessRules(home, options.access);
+  const hosting = HostingService.open({ home, access });
+  const training = await TrainingService.open({ home, access });
   await hosting.startServing(options.syncIntervalMs ?? 1000);
   const app = buildApp(
     {
@@ -87,6 +96,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       : new ContainerPorts(hosting.endpoints, containerHost, options.containerPort, home);
   await containers?.start();
   log(`strata serve: listening on ${url} (home ${home})`);
+  log(
+    `strata serve: reads local files under ${access.readRoots?.join(", ")}; writes under ${access.writeRoots?.join(", ")}; http(s) sources ${access.allowHttp ? "allowed (public addresses only)" : "off"}`,
+  );
   if (credentials === null) log("strata serve: authentication is OFF (--no-auth)");
   else if (credentials.generated)
     log(

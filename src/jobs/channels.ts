@@ -11,8 +11,8 @@
  * @module
  */
 import { fetchToCache } from "../data/cache.js";
-import { listInputObjects } from "../data/sources/input-objects.js";
-import { resolveStore } from "../data/sources/resolve.js";
+import { type AccessRules, UNRESTRICTED } from "../data/sources/access.js";
+import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
 import { decodeDenseRows } from "../formats/dense-rows.js";
 import { matrix } from "../linalg/matrix.js";
@@ -22,6 +22,8 @@ import type { ChannelSpec } from "./spec.js";
 export interface ReadChannelOptions {
   /** Strata home (for the download cache of remote Parquet files). */
   readonly home?: string;
+  /** Where the channel may read (default: anywhere). */
+  readonly access?: AccessRules;
 }
 
 /**
@@ -37,7 +39,8 @@ export async function readChannel(
   channel: ChannelSpec,
   options: ReadChannelOptions = {},
 ): Promise<ChannelData> {
-  const objects = (await listInputObjects(channel.uri, channel.dataType)).filter((o) => o.size > 0);
+  const access = options.access ?? UNRESTRICTED;
+  const objects = (await listInputObjects(channel.uri, channel.dataType, access)).filter((o) => o.size > 0);
   if (objects.length === 0) throw emptyData(channel.uri);
   const uris = objects.map((o) => o.uri);
   const { format, labelSize } = channel.contentType;
@@ -47,7 +50,7 @@ export async function readChannel(
     return stackParts(parts, uris);
   }
   const bytes: Uint8Array[] = [];
-  for (const uri of uris) bytes.push(await resolveStore(uri).getBytes(uri));
+  for (const uri of uris) bytes.push(await storeFor(uri, access).getBytes(uri));
   checkRecordFormats(uris, bytes, format);
   return stackParts(
     bytes.map((b, i) => decodeObject(b, uris[i]!, labelSize, format)),
@@ -209,7 +212,8 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
       if (raw.trim() === "" || (Number.isNaN(value) && !/nan/i.test(raw))) {
         throw new StrataError(
           "NON_NUMERIC_VALUE",
-          `${source} line ${lineNo}, column ${c + labelSize + 1} is ${JSON.stringify(raw)}: training channels hold numbers only (drop or impute missing values first).`,
+          // The cell itself is not quoted: a job's FailureReason must never carry a file's contents.
+          `${source} line ${lineNo}, column ${c + labelSize + 1} is ${raw.trim() === "" ? "empty" : "not a number"}: training channels hold numbers only (drop or impute missing values first).`,
           { details: { source, line: lineNo, column: c + labelSize + 1, value: raw } },
         );
       }

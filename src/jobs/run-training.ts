@@ -56,7 +56,10 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
   const algorithm = getAlgorithm(spec.algorithm);
   try {
     events.phase("Downloading");
-    const readOptions = options.home === undefined ? {} : { home: options.home };
+    const readOptions = {
+      ...(options.home === undefined ? {} : { home: options.home }),
+      ...(run.access === undefined ? {} : { access: run.access }),
+    };
     let train: ChannelData;
     let test: ChannelData | null;
     if (run.channels !== undefined) {

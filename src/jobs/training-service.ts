@@ -12,11 +12,17 @@
  * @module
  */
 import { EventEmitter } from "node:events";
+import {
+  type AccessRules,
+  checkReadLocation,
+  checkWriteLocation,
+  UNRESTRICTED,
+} from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
 import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.js";
 import { recoverOrphanedJobs } from "../registry/recovery.js";
-import { type LogLine, TrainingJobStore } from "../registry/training-job-store.js";
+import { type LogLine, type TrainingJobRecord, TrainingJobStore } from "../registry/training-job-store.js";
 import type { ChannelData } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { removeIncompleteArtifacts } from "./artifact-cleanup.js";
@@ -59,6 +65,10 @@ export interface TrainingServiceOptions {
   readonly stopGraceMs?: number;
   /** How often running jobs are checked for stop requests from other processes (default 250 ms). */
   readonly pollIntervalMs?: number;
+  /** How often jobs of processes that died are looked for (default 2000 ms). */
+  readonly recoveryIntervalMs?: number;
+  /** Where jobs may read and write (the server's rules; default anywhere: the CLI). */
+  readonly access?: AccessRules;
 }
 
 export type { ListTrainingJobsRequest } from "./describe.js";
@@ -93,7 +103,9 @@ export class TrainingService {
   readonly #running = new Map<string, RunningJob>();
   readonly #changes = new EventEmitter();
   readonly #pollTimer: NodeJS.Timeout;
+  readonly #recoveryTimer: NodeJS.Timeout;
   readonly #home: string | undefined;
+  readonly #access: AccessRules;
   #closed = false;
 
   private constructor(db: RegistryDb, options: TrainingServiceOptions) {
@@ -102,6 +114,7 @@ export class TrainingService {
     this.#owner = createOwner();
     const home = options.home;
     this.#home = home;
+    this.#access = options.access ?? UNRESTRICTED;
     this.#executor =
       options.executor ??
       new ThreadsExecutor({
@@ -112,6 +125,9 @@ export class TrainingService {
     this.#changes.setMaxListeners(0);
     this.#pollTimer = setInterval(() => this.#pollStopRequests(), options.pollIntervalMs ?? 250);
     this.#pollTimer.unref();
+    // Jobs of processes that died are noticed within seconds even when nobody asks about them.
+    this.#recoveryTimer = setInterval(() => this.#safelyRecover(), options.recoveryIntervalMs ?? 2000);
+    this.#recoveryTimer.unref();
   }
 
   /**
@@ -134,11 +150,25 @@ export class TrainingService {
   /** Marks orphaned jobs Failed and cleans their output; returns their names. */
   async recover(): Promise<string[]> {
     const recovered = recoverOrphanedJobs(this.store);
+    await this.#cleanUp(recovered);
+    return recovered.map((r) => r.name);
+  }
+
+  async #cleanUp(recovered: readonly TrainingJobRecord[]): Promise<void> {
     for (const record of recovered) {
       for (const problem of await removeIncompleteArtifacts(record.request))
         this.store.appendLog(record.name, "warn", problem);
     }
-    return recovered.map((r) => r.name);
+  }
+
+  /**
+   * Marks jobs of dead processes Failed now (their artifacts are cleaned up after): a reader must never see
+   * InProgress for a job nobody runs. Describe, List and a periodic check call it.
+   */
+  #recoverNow(): void {
+    if (this.#closed) return;
+    const recovered = recoverOrphanedJobs(this.store);
+    if (recovered.length > 0) void this.#cleanUp(recovered).catch(() => undefined);
   }
 
   /**
@@ -154,6 +184,18 @@ export class TrainingService {
     this.#checkOpen();
     const spec = validateTrainingJobRequest(request, this.#homeOptions());
     getAlgorithm(spec.algorithm).checkHyperParameters(spec.request.HyperParameters);
+    if (options.channels === undefined)
+      for (const [i, channel] of spec.request.InputDataConfig.entries())
+        await checkReadLocation(
+          channel.DataSource.S3DataSource.S3Uri,
+          this.#access,
+          `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`,
+        );
+    await checkWriteLocation(
+      spec.request.OutputDataConfig.S3OutputPath,
+      this.#access,
+      "OutputDataConfig.S3OutputPath",
+    );
     const name = spec.request.TrainingJobName;
     const now = new Date();
     const arn = trainingJobArn(name, this.#arn);
@@ -185,6 +227,7 @@ export class TrainingService {
         spec,
         ...(channels === undefined ? {} : { channels }),
         ...(options.callerMetadata === undefined ? {} : { callerMetadata: options.callerMetadata }),
+        access: this.#access,
       },
       {
         phase: (phase, message) => this.#safely(name, () => this.#onPhase(name, phase, message)),
@@ -207,11 +250,16 @@ export class TrainingService {
    * @throws StrataError JOB_NOT_FOUND
    */
   describeTrainingJob(name: string): DescribeTrainingJobResponse {
+    const record = this.store.get(name);
+    if (isTerminal(record.state.status) || this.#running.has(name))
+      return describeRecord(record, this.store.metrics(name));
+    this.#recoverNow();
     return describeRecord(this.store.get(name), this.store.metrics(name));
   }
 
   /** ListTrainingJobs (newest first by default). */
   listTrainingJobs(request: ListTrainingJobsRequest = {}): { TrainingJobSummaries: TrainingJobSummary[] } {
+    this.#recoverNow();
     const records = this.store.list(listQuery(request));
     return { TrainingJobSummaries: records.map(summarizeRecord) };
   }
@@ -305,6 +353,7 @@ export class TrainingService {
     );
     this.#closed = true;
     clearInterval(this.#pollTimer);
+    clearInterval(this.#recoveryTimer);
     await this.#executor.close?.();
     releaseOwner(this.#owner);
     this.#db.close();
@@ -374,6 +423,14 @@ export class TrainingService {
       this.#emit(name);
       running.handle.stop();
     });
+  }
+
+  #safelyRecover(): void {
+    try {
+      this.#recoverNow();
+    } catch {
+      // The registry is busy or closing: the next tick tries again.
+    }
   }
 
   #pollStopRequests(): void {

@@ -4,6 +4,7 @@
  * its lifetime and adds the periodic registry sync.
  * @module
  */
+import type { AccessRules } from "../data/sources/access.js";
 import { type ArnContext, defaultArnContext } from "../jobs/describe.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
 import { HostingStore } from "../registry/hosting-store.js";
@@ -20,6 +21,8 @@ export interface HostingServiceOptions {
   readonly arn?: Partial<ArnContext>;
   /** How long Create/UpdateEndpoint and CreateTransformJob wait for quick work before answering (ms). */
   readonly settleMs?: number;
+  /** Where models, transform inputs and outputs may be read and written (default anywhere: the CLI). */
+  readonly access?: AccessRules;
 }
 
 /** Models, endpoints and transform jobs over one registry connection. */
@@ -42,7 +45,7 @@ export class HostingService {
     const store = new HostingStore(db);
     this.logs = new LogEventStore(db);
     const settle = options.settleMs === undefined ? {} : { settleMs: options.settleMs };
-    this.models = new ModelService(store, this.arn);
+    this.models = new ModelService(store, this.arn, options.access);
     this.endpoints = new EndpointService(store, this.models, this.arn, this.#owner, {
       ...settle,
       logs: this.logs,
@@ -54,6 +57,7 @@ export class HostingService {
       this.#owner,
       options.settleMs,
       this.logs,
+      options.access,
     );
   }
 
@@ -80,6 +84,12 @@ export class HostingService {
     this.#syncTimer = setInterval(() => {
       if (syncing || this.#closed) return;
       syncing = true;
+      try {
+        // A transform job whose process died reads Failed within a tick, not InProgress forever.
+        this.transforms.recover();
+      } catch {
+        // The registry is busy: the next tick tries again.
+      }
       this.endpoints
         .sync()
         .catch(() => undefined)

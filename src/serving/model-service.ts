@@ -6,6 +6,7 @@
  * it loaded.
  * @module
  */
+import { type AccessRules, checkReadLocation, UNRESTRICTED } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import type { HostingStore, StoredResource } from "../registry/hosting-store.js";
@@ -44,14 +45,22 @@ export class ModelService {
   constructor(
     private readonly store: HostingStore,
     private readonly arn: ArnContext,
+    /** Where model artifacts may be read from (the server's rules; default anywhere). */
+    private readonly access: AccessRules = UNRESTRICTED,
   ) {}
 
   /**
-   * CreateModel.
-   * @throws StrataError INVALID_HOSTING_REQUEST, RESOURCE_EXISTS
+   * CreateModel: every ModelDataUrl is checked against the access rules before the model exists.
+   * @throws StrataError INVALID_HOSTING_REQUEST, LOCATION_NOT_ALLOWED, RESOURCE_EXISTS
    */
-  createModel(input: unknown): { ModelArn: string } {
+  async createModel(input: unknown): Promise<{ ModelArn: string }> {
     const request = validateCreateModel(input);
+    for (const [i, container] of modelContainers(request).entries())
+      await checkReadLocation(
+        container.ModelDataUrl,
+        this.access,
+        `${request.PrimaryContainer === undefined ? `Containers[${i}]` : "PrimaryContainer"}.ModelDataUrl`,
+      );
     const arn = resourceArn("model", request.ModelName, this.arn);
     const first = modelContainers(request)[0];
     this.store.insertModel(

@@ -70,23 +70,23 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
   await resolveStore(scalerArtifactUri).put(scalerArtifactUri, tarGz, { contentType: "application/x-gzip" });
   const hosting = HostingService.open(home);
   try {
-    const create = (request: { ModelName: string } & Record<string, unknown>) => {
+    const create = async (request: { ModelName: string } & Record<string, unknown>) => {
       try {
         hosting.models.deleteModel(request.ModelName);
       } catch {
         // Not there yet.
       }
-      hosting.models.createModel(request);
+      await hosting.models.createModel(request);
     };
-    create({
+    await create({
       ModelName: pcaModel,
       PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: options.pcaArtifactUri },
     });
-    create({
+    await create({
       ModelName: kmeansModel,
       PrimaryContainer: { Image: KMEANS_IMAGE, ModelDataUrl: options.kmeansArtifactUri },
     });
-    create({
+    await create({
       ModelName: pipelineModel,
       Containers: [
         { Image: SCALER_IMAGE, ModelDataUrl: scalerArtifactUri },

@@ -12,7 +12,13 @@
  * @module
  */
 import { gunzipSync } from "node:zlib";
-import { listInputObjects } from "../data/sources/input-objects.js";
+import {
+  type AccessRules,
+  checkReadLocation,
+  checkWriteLocation,
+  UNRESTRICTED,
+} from "../data/sources/access.js";
+import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
@@ -54,6 +60,8 @@ export class TransformService {
     private readonly settleMs = 2000,
     /** Where the jobs' lines go (CloudWatch's `/aws/sagemaker/TransformJobs`); none when absent. */
     private readonly logs?: LogEventStore,
+    /** Where inputs may be read and outputs written (the server's rules; default anywhere). */
+    private readonly access: AccessRules = UNRESTRICTED,
   ) {}
 
   #log(name: string, level: string, message: string): void {
@@ -67,6 +75,16 @@ export class TransformService {
   async createTransformJob(input: unknown): Promise<{ TransformJobArn: string }> {
     const request = validateCreateTransformJob(input);
     this.models.getModel(request.ModelName);
+    await checkReadLocation(
+      request.TransformInput.DataSource.S3DataSource.S3Uri,
+      this.access,
+      "TransformInput.DataSource.S3DataSource.S3Uri",
+    );
+    await checkWriteLocation(
+      request.TransformOutput.S3OutputPath,
+      this.access,
+      "TransformOutput.S3OutputPath",
+    );
     const name = request.TransformJobName;
     const now = new Date();
     const arn = resourceArn("transform-job", name, this.arn);
@@ -112,6 +130,7 @@ export class TransformService {
 
   /** DescribeTransformJob. @throws StrataError TRANSFORM_JOB_NOT_FOUND */
   describeTransformJob(name: string): Record<string, unknown> {
+    if (!this.#running.has(name)) this.recover();
     const r = this.#get(name);
     const { Tags: _tags, ...request } = r.request;
     return {
@@ -130,6 +149,7 @@ export class TransformService {
     TransformJobSummaries: Record<string, unknown>[];
     NextToken?: string;
   } {
+    this.recover();
     const { page, nextToken } = listPage(this.store.list<TransformJobRequest>(), request);
     return {
       TransformJobSummaries: page.map((r) => ({
@@ -200,12 +220,12 @@ export class TransformService {
       const pipeline = await loadPipeline(request.ModelName, modelContainers(model));
       const input = request.TransformInput;
       const source = input.DataSource.S3DataSource;
-      const found = await listInputObjects(source.S3Uri, source.S3DataType);
+      const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
       const maxPayloadBytes = request.MaxPayloadInMB * 1024 * 1024;
       const out = request.TransformOutput;
       for (const object of found) {
         const recordsBefore = records;
-        let bytes = await resolveStore(object.uri).getBytes(object.uri);
+        let bytes = await storeFor(object.uri, this.access).getBytes(object.uri);
         if (input.CompressionType === "Gzip") bytes = gunzipSync(bytes);
         const parts: (string | Uint8Array)[] = [];
         for (const body of splitRequests(bytes, {

@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
@@ -46,7 +47,16 @@ export function clients(
 /** Starts a server on 127.0.0.1:0 with generated credentials. */
 export async function startTestServer(options: ServeOptions = {}): Promise<TestServer> {
   const home = options.home ?? tempDir("strata-serve-");
-  const server = await startServer({ port: 0, home, log: () => undefined, syncIntervalMs: 200, ...options });
+  // The tests' data, models and outputs live in temp directories: the operator allows them, as
+  // `strata serve --data-root /tmp --output-root /tmp` would. test/security narrows this.
+  const server = await startServer({
+    port: 0,
+    home,
+    log: () => undefined,
+    syncIntervalMs: 200,
+    access: { dataRoots: [tmpdir()], outputRoots: [tmpdir()] },
+    ...options,
+  });
   const creds = server.credentials ?? { accessKeyId: "none", secretAccessKey: "none" };
   const { sm, rt } = clients(server.url, creds);
   return {

@@ -48,7 +48,14 @@ describe("CSV channels", () => {
     );
     assert.throws(
       () => parseNumericCsv("a,b\n1,2\n3,\n", { labelSize: 0, source }),
-      (e: unknown) => isStrataError(e, "NON_NUMERIC_VALUE") && /line 3, column 2 is ""/.test(e.message),
+      (e: unknown) => isStrataError(e, "NON_NUMERIC_VALUE") && /line 3, column 2 is empty/.test(e.message),
+    );
+    assert.throws(
+      () => parseNumericCsv("1,2\naws_secret_access_key = AKIA,2\n", { labelSize: 0, source }),
+      (e: unknown) =>
+        isStrataError(e, "NON_NUMERIC_VALUE") &&
+        /line 2, column 1 is not a number/.test(e.message) &&
+        !e.message.includes("AKIA"),
     );
     assert.throws(
       () => parseNumericCsv("", { labelSize: 0, source }),

@@ -13,6 +13,21 @@ import { defaultArnContext } from "../../jobs/describe.js";
 import { strataHome } from "../../registry/home.js";
 import { parseInteger } from "../arguments.js";
 
+interface ServeFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly auth: boolean;
+  readonly containerPort?: number;
+  readonly printEnv?: boolean;
+  readonly dataRoot: string[];
+  readonly outputRoot: string[];
+  readonly allowHttpSources?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function registerServe(program: Command): void {
   program
     .command("serve")
@@ -26,39 +41,49 @@ export function registerServe(program: Command): void {
       parseInteger("--container-port"),
     )
     .option(
+      "--data-root <dir>",
+      "a directory requests may read local files from, besides $STRATA_HOME (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--output-root <dir>",
+      "a directory requests may write outputs to, besides $STRATA_HOME/artifacts (repeatable)",
+      collect,
+      [],
+    )
+    .option("--allow-http-sources", "let requests name http(s) sources (public addresses only)")
+    .option(
       "--print-env",
       "print the environment that points boto3, the SageMaker SDK and the AWS CLI here, and exit",
     )
-    .action(
-      async (flags: {
-        host: string;
-        port: number;
-        auth: boolean;
-        containerPort?: number;
-        printEnv?: boolean;
-      }) => {
-        if (flags.printEnv) {
-          const url = `http://${flags.host.includes(":") ? `[${flags.host}]` : flags.host}:${flags.port}`;
-          const credentials = loadServerCredentials(strataHome());
-          process.stdout.write(shellExports(clientEnvironment(url, credentials, defaultArnContext().region)));
-          return;
-        }
-        const server = await startServer({
-          host: flags.host,
-          port: flags.port,
-          noAuth: !flags.auth,
-          ...(flags.containerPort === undefined ? {} : { containerPort: flags.containerPort }),
-          log: (line) => process.stdout.write(`${line}\n`),
-        });
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off("SIGINT", stop);
-            process.off("SIGTERM", stop);
-            void server.close().then(resolve, resolve);
-          };
-          process.on("SIGINT", stop);
-          process.on("SIGTERM", stop);
-        });
-      },
-    );
+    .action(async (flags: ServeFlags) => {
+      if (flags.printEnv) {
+        const url = `http://${flags.host.includes(":") ? `[${flags.host}]` : flags.host}:${flags.port}`;
+        const credentials = loadServerCredentials(strataHome());
+        process.stdout.write(shellExports(clientEnvironment(url, credentials, defaultArnContext().region)));
+        return;
+      }
+      const server = await startServer({
+        host: flags.host,
+        port: flags.port,
+        noAuth: !flags.auth,
+        ...(flags.containerPort === undefined ? {} : { containerPort: flags.containerPort }),
+        access: {
+          dataRoots: flags.dataRoot,
+          outputRoots: flags.outputRoot,
+          allowHttp: flags.allowHttpSources === true,
+        },
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void server.close().then(resolve, resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
 }

@@ -41,6 +41,14 @@ function notWritable(uri: string, path: string, cause: unknown): StrataError {
   });
 }
 
+async function isFileBehindLink(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** ObjectStore over the local file system. */
 export class FileStore implements ObjectStore {
   readonly scheme = "file";
@@ -110,7 +118,12 @@ export class FileStore implements ObjectStore {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) {
           if ((full + sep).startsWith(prefix) || prefix.startsWith(full + sep)) await walk(full);
-        } else if (entry.isFile() && full.startsWith(prefix) && !entry.name.includes(TEMP_MARKER)) {
+        } else if (
+          full.startsWith(prefix) &&
+          !entry.name.includes(TEMP_MARKER) &&
+          (entry.isFile() || (entry.isSymbolicLink() && (await isFileBehindLink(full))))
+        ) {
+          // A symlink to a file is listed like S3 lists a key (readers check where it leads); never skipped silently.
           out.push(await this.stat(asUri ? pathToFileURL(full).href : full));
         }
       }

@@ -15,15 +15,19 @@ import { networkErrorCode, OFFLINE_HINT } from "./s3-errors.js";
 export interface HttpsStoreOptions {
   /** Time allowed until the response headers arrive (default 5000 ms). */
   readonly connectTimeoutMs?: number;
+  /** "follow" (default) or "error": a server reading for others follows no redirect it did not check. */
+  readonly redirect?: "follow" | "error";
 }
 
 /** ObjectStore over https:// (and http://) URLs, read-only. */
 export class HttpsStore implements ObjectStore {
   readonly scheme = "https";
   readonly #timeoutMs: number;
+  readonly #redirect: "follow" | "error";
 
   constructor(options: HttpsStoreOptions = {}) {
     this.#timeoutMs = options.connectTimeoutMs ?? 5000;
+    this.#redirect = options.redirect ?? "follow";
   }
 
   async #request(uri: string, method: "HEAD" | "GET"): Promise<Response> {
@@ -31,7 +35,7 @@ export class HttpsStore implements ObjectStore {
     const timer = setTimeout(() => ctl.abort(new Error("timeout")), this.#timeoutMs);
     let res: Response;
     try {
-      res = await fetch(uri, { method, signal: ctl.signal, redirect: "follow" });
+      res = await fetch(uri, { method, signal: ctl.signal, redirect: this.#redirect });
     } catch (e) {
       const code =
         networkErrorCode(e) ?? (ctl.signal.aborted ? "timeout" : ((e as Error).message ?? "error"));

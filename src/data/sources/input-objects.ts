@@ -13,8 +13,9 @@
  * @module
  */
 import { quote, StrataError } from "../../errors.js";
+import { type AccessRules, checkObjectRead, UNRESTRICTED } from "./access.js";
 import type { ObjectStore } from "./object-store.js";
-import { resolveStore } from "./resolve.js";
+import { resolveStore, type StoreOptions } from "./resolve.js";
 
 /** The S3DataTypes Strata reads. */
 export const SUPPORTED_S3_DATA_TYPES = ["S3Prefix", "ManifestFile"] as const;
@@ -57,9 +58,25 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
  * @example
  * await listInputObjects("s3://bucket/sagemaker-record-sets/PCA-…/.amazon.manifest", "ManifestFile");
  */
-export async function listInputObjects(uri: string, dataType: S3DataType): Promise<InputObject[]> {
-  const store = resolveStore(uri);
-  return dataType === "ManifestFile" ? manifestObjects(store, uri) : prefixObjects(store, uri);
+export async function listInputObjects(
+  uri: string,
+  dataType: S3DataType,
+  rules: AccessRules = UNRESTRICTED,
+): Promise<InputObject[]> {
+  const store = storeFor(uri, rules);
+  const objects =
+    dataType === "ManifestFile" ? await manifestObjects(store, uri, rules) : await prefixObjects(store, uri);
+  for (const o of objects) await checkObjectRead(o.uri, rules);
+  return objects;
+}
+
+/**
+ * The store that reads `uri` under `rules`: under a server's rules http(s) redirects are not followed, as a
+ * redirect is a request to an address nobody checked.
+ */
+export function storeFor(uri: string, rules: AccessRules): ObjectStore {
+  const options: StoreOptions = rules.allowPrivateHosts ? {} : { https: { redirect: "error" } };
+  return resolveStore(uri, options);
 }
 
 async function prefixObjects(store: ObjectStore, prefix: string): Promise<InputObject[]> {
@@ -97,7 +114,8 @@ function badManifest(uri: string, problem: string): StrataError {
   return new StrataError("MANIFEST_INVALID", `The manifest ${uri} ${problem}`, { details: { uri } });
 }
 
-async function manifestObjects(store: ObjectStore, uri: string): Promise<InputObject[]> {
+async function manifestObjects(store: ObjectStore, uri: string, rules: AccessRules): Promise<InputObject[]> {
+  await checkObjectRead(uri, rules);
   const info = await store.stat(uri);
   if (info.size > MAX_MANIFEST_BYTES)
     throw badManifest(uri, `is ${info.size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES}.`);
@@ -131,8 +149,8 @@ async function manifestObjects(store: ObjectStore, uri: string): Promise<InputOb
         `entry ${i + 2} is not a key: each entry after the prefix is a relative key string.`,
       );
     const objectUri = prefix.endsWith("/") || key.startsWith("/") ? `${prefix}${key}` : `${prefix}/${key}`;
-    const objectStore = resolveStore(objectUri);
-    const stat = await objectStore.stat(objectUri);
+    await checkObjectRead(objectUri, rules);
+    const stat = await storeFor(objectUri, rules).stat(objectUri);
     objects.push({ uri: objectUri, size: stat.size, relativeKey: key });
   }
   return objects;

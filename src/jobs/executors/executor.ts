@@ -5,6 +5,7 @@
  * tests). Both report the same events and outcomes, and both honour `stop()`.
  * @module
  */
+import type { AccessRules } from "../../data/sources/access.js";
 import type { ChannelData, FinalMetric } from "../algorithm.js";
 import type { TrainingJobSpec } from "../spec.js";
 
@@ -18,6 +19,8 @@ export interface JobRun {
   readonly channels?: { readonly train: ChannelData; readonly test: ChannelData | null };
   /** Extra fields for strata-model.json (e.g. the scaler fitted before PCA), written under `caller`. */
   readonly callerMetadata?: Record<string, unknown>;
+  /** Where the job may read (every object is checked before it is opened); default: anywhere. */
+  readonly access?: AccessRules;
 }
 
 /** Callbacks from a running job, on the caller's thread. */
