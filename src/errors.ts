@@ -114,6 +114,12 @@ export const ERROR_CODES = {
   // Object storage
   BUCKET_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 bucket does not exist." },
   KEY_NOT_FOUND: { status: 404, awsType: "ValidationException", summary: "An S3 key does not exist." },
+  INPUT_TOO_LARGE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary:
+      "An input that would grow past a limit when decoded (decompressed size, densified sparse records).",
+  },
   LOCATION_NOT_ALLOWED: {
     status: 400,
     awsType: "ValidationException",

@@ -5,14 +5,14 @@
  */
 import type { ListRequest } from "../serving/list-page.js";
 import { type ActionHandler, nameField } from "./context.js";
-import { listRequest } from "./wire.js";
+import { LIST_RULES, type ListRules, listRequest } from "./wire.js";
 
-const list = (input: Record<string, unknown>) => listRequest(input) as ListRequest;
+const list = (input: Record<string, unknown>, rules: ListRules) => listRequest(input, rules) as ListRequest;
 
 export const HOSTING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateModel: (input, { hosting }) => hosting.models.createModel(input),
   DescribeModel: (input, { hosting }) => hosting.models.describeModel(nameField(input, "ModelName")),
-  ListModels: (input, { hosting }) => hosting.models.listModels(list(input)),
+  ListModels: (input, { hosting }) => hosting.models.listModels(list(input, LIST_RULES.models)),
   DeleteModel: (input, { hosting }) => {
     hosting.models.deleteModel(nameField(input, "ModelName"));
     return {};
@@ -20,7 +20,8 @@ export const HOSTING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateEndpointConfig: (input, { hosting }) => hosting.models.createEndpointConfig(input),
   DescribeEndpointConfig: (input, { hosting }) =>
     hosting.models.describeEndpointConfig(nameField(input, "EndpointConfigName")),
-  ListEndpointConfigs: (input, { hosting }) => hosting.models.listEndpointConfigs(list(input)),
+  ListEndpointConfigs: (input, { hosting }) =>
+    hosting.models.listEndpointConfigs(list(input, LIST_RULES.endpointConfigs)),
   DeleteEndpointConfig: (input, { hosting }) => {
     hosting.models.deleteEndpointConfig(nameField(input, "EndpointConfigName"));
     return {};
@@ -28,7 +29,7 @@ export const HOSTING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateEndpoint: (input, { hosting }) => hosting.endpoints.createEndpoint(input),
   DescribeEndpoint: (input, { hosting }) =>
     hosting.endpoints.describeEndpoint(nameField(input, "EndpointName")),
-  ListEndpoints: (input, { hosting }) => hosting.endpoints.listEndpoints(list(input)),
+  ListEndpoints: (input, { hosting }) => hosting.endpoints.listEndpoints(list(input, LIST_RULES.endpoints)),
   UpdateEndpoint: (input, { hosting }) => hosting.endpoints.updateEndpoint(input),
   DeleteEndpoint: async (input, { hosting }) => {
     await hosting.endpoints.deleteEndpoint(nameField(input, "EndpointName"));
@@ -37,7 +38,8 @@ export const HOSTING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateTransformJob: (input, { hosting }) => hosting.transforms.createTransformJob(input),
   DescribeTransformJob: (input, { hosting }) =>
     hosting.transforms.describeTransformJob(nameField(input, "TransformJobName")),
-  ListTransformJobs: (input, { hosting }) => hosting.transforms.listTransformJobs(list(input)),
+  ListTransformJobs: (input, { hosting }) =>
+    hosting.transforms.listTransformJobs(list(input, LIST_RULES.transformJobs)),
   StopTransformJob: (input, { hosting }) => {
     hosting.transforms.stopTransformJob(nameField(input, "TransformJobName"));
     return {};

@@ -5,14 +5,14 @@
  */
 import type { ListTrainingJobsRequest } from "../jobs/training-service.js";
 import { type ActionHandler, nameField } from "./context.js";
-import { listRequest } from "./wire.js";
+import { LIST_RULES, listRequest } from "./wire.js";
 
 export const TRAINING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   CreateTrainingJob: (input, { training }) => training.createTrainingJob(input),
   DescribeTrainingJob: (input, { training }) =>
     training.describeTrainingJob(nameField(input, "TrainingJobName")),
   ListTrainingJobs: (input, { training }) =>
-    training.listTrainingJobs(listRequest(input) as ListTrainingJobsRequest),
+    training.listTrainingJobs(listRequest(input, LIST_RULES.trainingJobs) as ListTrainingJobsRequest),
   StopTrainingJob: async (input, { training }) => {
     await training.stopTrainingJob(nameField(input, "TrainingJobName"));
     return {};

@@ -32,8 +32,76 @@ export function dateField(input: Record<string, unknown>, field: string): Date |
   return d;
 }
 
-/** The List* request fields, with timestamps read. */
-export function listRequest(input: Record<string, unknown>): Record<string, unknown> {
+/** What one List* action accepts besides the common fields (SageMaker's enums per action). */
+export interface ListRules {
+  readonly sortBy: readonly string[];
+  /** Values of StatusEquals; none when the action has no status filter. */
+  readonly statuses?: readonly string[];
+}
+
+const JOB_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"];
+
+/** SageMaker's SortBy and StatusEquals values per List* action. */
+export const LIST_RULES = {
+  trainingJobs: { sortBy: ["Name", "CreationTime", "Status"], statuses: JOB_STATUSES },
+  transformJobs: { sortBy: ["Name", "CreationTime", "Status"], statuses: JOB_STATUSES },
+  endpoints: {
+    sortBy: ["Name", "CreationTime", "Status"],
+    statuses: [
+      "OutOfService",
+      "Creating",
+      "Updating",
+      "SystemUpdating",
+      "RollingBack",
+      "InService",
+      "Deleting",
+      "Failed",
+      "UpdateRollbackFailed",
+    ],
+  },
+  models: { sortBy: ["Name", "CreationTime"] },
+  endpointConfigs: { sortBy: ["Name", "CreationTime"] },
+} as const satisfies Record<string, ListRules>;
+
+function listInvalid(field: string, value: unknown, expected: string): StrataError {
+  return new StrataError(
+    "INVALID_HOSTING_REQUEST",
+    `${field}=${JSON.stringify(value)} is invalid: expected ${expected}.`,
+    { details: { field } },
+  );
+}
+
+function oneOfField(
+  input: Record<string, unknown>,
+  field: string,
+  allowed: readonly string[] | undefined,
+): void {
+  const v = input[field];
+  if (v === undefined || v === null) return;
+  if (allowed === undefined) throw listInvalid(field, v, "no value: this action has no such filter");
+  if (typeof v !== "string" || !allowed.includes(v))
+    throw listInvalid(field, v, `one of ${allowed.join(", ")}`);
+}
+
+/**
+ * The List* request fields, checked as SageMaker checks them (SortBy, SortOrder, StatusEquals, MaxResults,
+ * NameContains), with timestamps read.
+ * @throws StrataError INVALID_HOSTING_REQUEST naming the field
+ */
+export function listRequest(input: Record<string, unknown>, rules: ListRules): Record<string, unknown> {
+  oneOfField(input, "SortBy", rules.sortBy);
+  oneOfField(input, "SortOrder", ["Ascending", "Descending"]);
+  oneOfField(input, "StatusEquals", rules.statuses);
+  const max = input["MaxResults"];
+  if (
+    max !== undefined &&
+    max !== null &&
+    (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 100)
+  )
+    throw listInvalid("MaxResults", max, "an integer from 1 to 100");
+  const contains = input["NameContains"];
+  if (contains !== undefined && contains !== null && (typeof contains !== "string" || contains.length > 63))
+    throw listInvalid("NameContains", contains, "a string of at most 63 characters");
   const out: Record<string, unknown> = { ...input };
   for (const f of [
     "CreationTimeAfter",

@@ -207,9 +207,10 @@ function toRow(record: RecordMessage, index: number, width: number, budget: numb
   const dim = shape.reduce((p, d) => p * d, 1);
   if (width >= 0 && dim !== width) throw widthMismatch(index, width, dim);
   if (dim > budget)
-    throw badSparse(
-      index,
-      `shape [${shape.join(", ")}] exceeds the limit of ${budget} more values (maxValues)`,
+    throw new StrataError(
+      "INPUT_TOO_LARGE",
+      `Record ${index}: a sparse shape [${shape.join(", ")}] would densify to ${dim} values, more than the ${budget} this input may still allocate.`,
+      { details: { record: index, shape: [...shape], limit: budget } },
     );
   const row = new Float64Array(dim);
   for (let i = 0; i < keys.length; i++) {

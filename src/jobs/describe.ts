@@ -147,6 +147,7 @@ export interface ListTrainingJobsRequest {
   readonly CreationTimeAfter?: Date;
   readonly CreationTimeBefore?: Date;
   readonly SortOrder?: "Ascending" | "Descending";
+  readonly SortBy?: "Name" | "CreationTime" | "Status";
   readonly MaxResults?: number;
 }
 
@@ -158,6 +159,7 @@ export function listQuery(request: ListTrainingJobsRequest): ListJobsQuery {
     ...(request.CreationTimeAfter === undefined ? {} : { creationTimeAfter: request.CreationTimeAfter }),
     ...(request.CreationTimeBefore === undefined ? {} : { creationTimeBefore: request.CreationTimeBefore }),
     ...(request.SortOrder === undefined ? {} : { sortOrder: request.SortOrder }),
+    ...(request.SortBy === undefined ? {} : { sortBy: request.SortBy }),
     ...(request.MaxResults === undefined ? {} : { limit: request.MaxResults }),
   };
 }

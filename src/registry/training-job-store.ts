@@ -50,6 +50,8 @@ export interface ListJobsQuery {
   readonly creationTimeBefore?: Date;
   /** Newest first unless "Ascending". */
   readonly sortOrder?: "Ascending" | "Descending";
+  /** The key the order applies to (default CreationTime). */
+  readonly sortBy?: "Name" | "CreationTime" | "Status";
   readonly limit?: number;
 }
 
@@ -146,7 +148,13 @@ export class TrainingJobStore {
     if (query.creationTimeBefore !== undefined) add("creation_time < ?", query.creationTimeBefore.getTime());
     const order = query.sortOrder === "Ascending" ? "ASC" : "DESC";
     const limit = query.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-    const sql = `SELECT * FROM training_jobs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY creation_time ${order}, name ${order}${limit}`;
+    const key =
+      query.sortBy === "Name"
+        ? `name ${order}`
+        : query.sortBy === "Status"
+          ? `status ${order}, creation_time ${order}, name ${order}`
+          : `creation_time ${order}, name ${order}`;
+    const sql = `SELECT * FROM training_jobs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${key}${limit}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
   }
 

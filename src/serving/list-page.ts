@@ -37,14 +37,17 @@ export function listPage<T extends { name: string; creationTime: Date; status?: 
       (before === undefined || i.creationTime.getTime() < before) &&
       (request.StatusEquals === undefined || i.status === request.StatusEquals),
   );
-  const byName = request.SortBy === "Name";
   const sign = request.SortOrder === "Ascending" ? 1 : -1;
+  const byTime = (a: (typeof filtered)[number], b: (typeof filtered)[number]) =>
+    a.creationTime.getTime() - b.creationTime.getTime() || a.name.localeCompare(b.name);
   filtered.sort(
     (a, b) =>
       sign *
-      (byName
+      (request.SortBy === "Name"
         ? a.name.localeCompare(b.name)
-        : a.creationTime.getTime() - b.creationTime.getTime() || a.name.localeCompare(b.name)),
+        : request.SortBy === "Status"
+          ? String(a.status ?? "").localeCompare(String(b.status ?? "")) || byTime(a, b)
+          : byTime(a, b)),
   );
   const max = request.MaxResults ?? 100;
   if (!Number.isInteger(max) || max < 1 || max > 100)

@@ -14,6 +14,9 @@ import { type ListRequest, listPage } from "./list-page.js";
 import { type ModelRequest, modelContainers, validateCreateModel } from "./model-spec.js";
 import { checkResourceName, resourceArn } from "./names.js";
 
+/** SageMaker's limit on a variant's instances (recorded: Strata serves a variant in one process). */
+const MAX_INSTANCES = 64;
+
 /** One production variant of an endpoint configuration. */
 export interface ProductionVariant {
   readonly VariantName: string;
@@ -123,14 +126,26 @@ export class ModelService {
       seen.add(variantName);
       const modelName = checkResourceName(`ProductionVariants[${i}].ModelName`, v["ModelName"]);
       this.getModel(modelName);
-      const count = v["InitialInstanceCount"];
-      const weight = v["InitialVariantWeight"];
+      const count = v["InitialInstanceCount"] ?? 1;
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_INSTANCES)
+        throw new StrataError(
+          "INVALID_HOSTING_REQUEST",
+          `ProductionVariants[${i}].InitialInstanceCount=${JSON.stringify(count)} is invalid: expected an integer from 1 to ${MAX_INSTANCES}.`,
+          { details: { field: `ProductionVariants[${i}].InitialInstanceCount` } },
+        );
+      const weight = v["InitialVariantWeight"] ?? 1;
+      if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0 || weight > 1000)
+        throw new StrataError(
+          "INVALID_HOSTING_REQUEST",
+          `ProductionVariants[${i}].InitialVariantWeight=${JSON.stringify(weight)} is invalid: expected a number from 0 to 1000.`,
+          { details: { field: `ProductionVariants[${i}].InitialVariantWeight` } },
+        );
       return {
         VariantName: variantName,
         ModelName: modelName,
-        InitialInstanceCount: typeof count === "number" ? count : 1,
+        InitialInstanceCount: count,
         InstanceType: typeof v["InstanceType"] === "string" ? (v["InstanceType"] as string) : "ml.m5.large",
-        InitialVariantWeight: typeof weight === "number" ? weight : 1,
+        InitialVariantWeight: weight,
       };
     });
     const request: EndpointConfigRequest = {

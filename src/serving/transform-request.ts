@@ -40,7 +40,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function bad(field: string, message: string): StrataError {
-  return new StrataError("INVALID_HOSTING_REQUEST", `${field} ${message}`, { details: { field } });
+  return new StrataError(
+    "INVALID_HOSTING_REQUEST",
+    `${field}${message.startsWith("=") ? "" : " "}${message}`,
+    {
+      details: { field },
+    },
+  );
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
@@ -86,12 +92,21 @@ export function validateCreateTransformJob(input: unknown): TransformJobRequest 
       `=${JSON.stringify(payload)} is invalid: expected an integer from 1 to 100 (0, chunked encoding, is not supported by the built-in algorithms).`,
     );
   const concurrent = input["MaxConcurrentTransforms"] ?? 1;
-  if (typeof concurrent !== "number" || !Number.isInteger(concurrent) || concurrent < 0)
-    throw bad("MaxConcurrentTransforms", "must be a non-negative integer.");
+  if (typeof concurrent !== "number" || !Number.isInteger(concurrent) || concurrent < 0 || concurrent > 64)
+    throw bad(
+      "MaxConcurrentTransforms",
+      `=${JSON.stringify(concurrent)} is invalid: expected an integer from 0 to 64 (0: the default, 1).`,
+    );
   const env = input["Environment"] ?? {};
   if (!isRecord(env) || Object.values(env).some((v) => typeof v !== "string"))
     throw bad("Environment", "must map names to strings.");
   const resources = isRecord(input["TransformResources"]) ? input["TransformResources"] : {};
+  const instances = resources["InstanceCount"] ?? 1;
+  if (typeof instances !== "number" || !Number.isInteger(instances) || instances < 1 || instances > 64)
+    throw bad(
+      "TransformResources.InstanceCount",
+      `=${JSON.stringify(instances)} is invalid: expected an integer from 1 to 64.`,
+    );
   const splitType = oneOf(
     "TransformInput.SplitType",
     ti["SplitType"],
@@ -134,7 +149,7 @@ export function validateCreateTransformJob(input: unknown): TransformJobRequest 
     },
     TransformResources: {
       InstanceType: typeof resources["InstanceType"] === "string" ? resources["InstanceType"] : "ml.m5.large",
-      InstanceCount: typeof resources["InstanceCount"] === "number" ? resources["InstanceCount"] : 1,
+      InstanceCount: instances,
     },
     ...(Array.isArray(input["Tags"]) ? { Tags: input["Tags"] as TransformJobRequest["Tags"] } : {}),
   };

@@ -11,7 +11,8 @@
  * process died is marked Failed when a service next opens the registry.
  * @module
  */
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import {
   type AccessRules,
   checkReadLocation,
@@ -45,6 +46,29 @@ function failureReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const client = error instanceof StrataError && error.status < 500;
   return `${client ? "ClientError" : "InternalServerError"}: ${message}`.slice(0, 1024);
+}
+
+/** The most a transform input object may decompress to: a gzip bomb stops here, not at the kernel's OOM killer. */
+export const MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024;
+
+const gunzipAsync = promisify(gunzip);
+
+/** Gunzips on libuv's thread pool (not the event loop), refusing output past MAX_DECOMPRESSED_BYTES. */
+async function gunzipBounded(bytes: Uint8Array, uri: string): Promise<Uint8Array> {
+  try {
+    return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+  } catch (cause) {
+    if ((cause as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+      throw new StrataError(
+        "INPUT_TOO_LARGE",
+        `${uri} decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes (${bytes.length} compressed); split it into smaller objects.`,
+        { details: { uri, compressedBytes: bytes.length, limit: MAX_DECOMPRESSED_BYTES }, cause },
+      );
+    throw new StrataError("FORMAT_ERROR", `${uri} is not valid gzip (CompressionType Gzip).`, {
+      details: { uri },
+      cause,
+    });
+  }
 }
 
 /** SageMaker batch transform over the registry. */
@@ -226,7 +250,7 @@ export class TransformService {
       for (const object of found) {
         const recordsBefore = records;
         let bytes = await storeFor(object.uri, this.access).getBytes(object.uri);
-        if (input.CompressionType === "Gzip") bytes = gunzipSync(bytes);
+        if (input.CompressionType === "Gzip") bytes = await gunzipBounded(bytes, object.uri);
         const parts: (string | Uint8Array)[] = [];
         for (const body of splitRequests(bytes, {
           splitType: input.SplitType,

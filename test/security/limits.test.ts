@@ -1,0 +1,203 @@
+/**
+ * Issue 12, limits on inputs: a gzip bomb in a transform stops at the decompression cap with a named error
+ * (and is gunzipped off the event loop); an 80-byte sparse RecordIO record with shape [2^26] fails the job
+ * before 512 MB are allocated; List* filters and sort keys, instance counts and MaxConcurrentTransforms are
+ * validated as SageMaker validates them, naming the field, instead of being accepted.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createWriteStream, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { after, before, describe, test } from "node:test";
+import { createGzip } from "node:zlib";
+import {
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  CreateTransformJobCommand,
+  DescribeTrainingJobCommand,
+  DescribeTransformJobCommand,
+  ListEndpointsCommand,
+  ListModelsCommand,
+  ListTrainingJobsCommand,
+} from "@aws-sdk/client-sagemaker";
+import { encodeRecord } from "../../src/formats/record-protobuf.js";
+import { encodeRecordIO } from "../../src/formats/recordio.js";
+import { MAX_DECOMPRESSED_BYTES } from "../../src/serving/transform-service.js";
+import { censusModels, PCA_IMAGE, pollUntil, startTestServer, type TestServer } from "../api/helpers.js";
+import { tempDir } from "../helpers/cli.js";
+
+let t: TestServer;
+let dir: string;
+
+before(async () => {
+  t = await startTestServer();
+  dir = tempDir("strata-limits-");
+});
+after(() => t?.close());
+
+const rejectsNaming = (promise: Promise<unknown>, field: RegExp) =>
+  assert.rejects(promise, (e: Error) => {
+    assert.equal(e.name, "ValidationException", e.message);
+    assert.match(e.message, field);
+    return true;
+  });
+
+describe("decoding bounds", () => {
+  test("a gzip bomb in a batch transform fails at the decompression cap, named", async () => {
+    const bomb = join(dir, "bomb.csv.gz");
+    const chunk = Buffer.alloc(1 << 20);
+    const total = Math.ceil(MAX_DECOMPRESSED_BYTES / chunk.length) + 8;
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < total; i++) yield chunk;
+        })(),
+      ),
+      createGzip({ level: 9 }),
+      createWriteStream(bomb),
+    );
+    const models = await censusModels();
+    await t.sm.send(
+      new CreateModelCommand({
+        ModelName: "bomb-model",
+        ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
+        PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
+      }),
+    );
+    await t.sm.send(
+      new CreateTransformJobCommand({
+        TransformJobName: "bomb",
+        ModelName: "bomb-model",
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: bomb } },
+          ContentType: "text/csv",
+          CompressionType: "Gzip",
+          SplitType: "Line",
+        },
+        TransformOutput: { S3OutputPath: join(dir, "bomb-out") },
+        TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1 },
+      }),
+    );
+    const d = await pollUntil(async () => {
+      const r = await t.sm.send(new DescribeTransformJobCommand({ TransformJobName: "bomb" }));
+      return r.TransformJobStatus === "InProgress" ? undefined : r;
+    }, 60_000);
+    assert.equal(d.TransformJobStatus, "Failed");
+    assert.match(
+      d.FailureReason ?? "",
+      new RegExp(`decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes`),
+    );
+  });
+
+  test("an 80-byte sparse record with shape [2^26] fails the training job before allocating it", async () => {
+    const record = encodeRecord({
+      features: new Map([
+        ["values", { kind: "float32", values: Float32Array.of(1), keys: [0], shape: [2 ** 26] }],
+      ]),
+      label: new Map(),
+    } as never);
+    const file = join(dir, "sparse.pbr");
+    const bytes = encodeRecordIO([record]);
+    writeFileSync(file, bytes);
+    assert.ok(bytes.length < 100, `${bytes.length} bytes`);
+    await t.sm.send(
+      new CreateTrainingJobCommand({
+        TrainingJobName: "sparse-bomb",
+        AlgorithmSpecification: { TrainingImage: "pca", TrainingInputMode: "File" },
+        RoleArn: "arn:aws:iam::000000000000:role/x",
+        HyperParameters: { num_components: "1" },
+        InputDataConfig: [
+          { ChannelName: "train", DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: file } } },
+        ],
+        ResourceConfig: { InstanceType: "ml.m5.large", InstanceCount: 1, VolumeSizeInGB: 1 },
+        StoppingCondition: { MaxRuntimeInSeconds: 600 },
+        OutputDataConfig: { S3OutputPath: join(dir, "out") },
+      }),
+    );
+    const reason = await pollUntil(async () => {
+      const r = await t.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: "sparse-bomb" }));
+      return r.TrainingJobStatus === "InProgress" ? undefined : `${r.TrainingJobStatus}: ${r.FailureReason}`;
+    });
+    assert.match(
+      reason,
+      /^Failed: ClientError: Record 0: a sparse shape \[67108864\] would densify to 67108864 values/,
+    );
+  });
+});
+
+describe("request fields SageMaker validates", () => {
+  test("List* filters and sort keys", async () => {
+    await rejectsNaming(
+      t.sm.send(new ListTrainingJobsCommand({ SortBy: "Bogus" as never })),
+      /SortBy="Bogus" is invalid: expected one of Name, CreationTime, Status/,
+    );
+    await rejectsNaming(
+      t.sm.send(new ListTrainingJobsCommand({ StatusEquals: "Nope" as never })),
+      /StatusEquals="Nope"/,
+    );
+    await rejectsNaming(t.sm.send(new ListTrainingJobsCommand({ MaxResults: 0 })), /MaxResults=0/);
+    await rejectsNaming(
+      t.sm.send(new ListModelsCommand({ SortOrder: "Sideways" as never })),
+      /SortOrder="Sideways"/,
+    );
+    await rejectsNaming(
+      t.sm.send(new ListEndpointsCommand({ StatusEquals: "Sleeping" as never })),
+      /StatusEquals="Sleeping"/,
+    );
+    const ok = await t.sm.send(new ListTrainingJobsCommand({ SortBy: "Name", SortOrder: "Ascending" }));
+    const names = (ok.TrainingJobSummaries ?? []).map((j) => j.TrainingJobName!);
+    assert.deepEqual(names, [...names].sort());
+  });
+
+  test("instance counts and MaxConcurrentTransforms", async () => {
+    const models = await censusModels();
+    await t.sm.send(
+      new CreateModelCommand({
+        ModelName: "counts",
+        ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
+        PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
+      }),
+    );
+    await rejectsNaming(
+      t.sm.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: "neg",
+          ProductionVariants: [
+            {
+              VariantName: "AllTraffic",
+              ModelName: "counts",
+              InitialInstanceCount: -5,
+              InstanceType: "ml.m5.large",
+            },
+          ],
+        }),
+      ),
+      /ProductionVariants\[0\]\.InitialInstanceCount=-5 is invalid/,
+    );
+    const transform = (extra: object) =>
+      t.sm.send(
+        new CreateTransformJobCommand({
+          TransformJobName: "counts",
+          ModelName: "counts",
+          TransformInput: {
+            DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: join(dir, "x.csv") } },
+            ContentType: "text/csv",
+          },
+          TransformOutput: { S3OutputPath: join(dir, "counts-out") },
+          TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1 },
+          ...extra,
+        }),
+      );
+    await rejectsNaming(
+      transform({ MaxConcurrentTransforms: 1e12 }),
+      /MaxConcurrentTransforms=1000000000000 is invalid/,
+    );
+    await rejectsNaming(
+      transform({ TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 0 } }),
+      /TransformResources\.InstanceCount=0 is invalid/,
+    );
+  });
+});
