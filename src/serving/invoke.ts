@@ -112,6 +112,8 @@ export function invokePipeline(
       input = decoded.matrix.data;
       if (rows === 0)
         throw new StrataError("INVALID_PAYLOAD", "unable to evaluate payload provided: no RecordIO records.");
+      // Binary floats can be NaN or infinite; the text formats' parsers refuse those already.
+      checkFinite(input, rows * width, width, "record");
       break;
     }
     default:
@@ -122,5 +124,27 @@ export function invokePipeline(
       );
   }
   const result = pipeline.run(input, rows);
+  // Finite inputs near ±1e308 can still overflow (a squared distance): an answer never carries Infinity.
+  if (result.kind === "projections")
+    checkFinite(result.projections, rows * result.width, result.width, "the answer for row");
+  else checkFinite(result.distances, rows, 1, "the answer for row");
   return { body: encodeResponse(result, out), contentType: out, rows };
+}
+
+/**
+ * Throws INVALID_PAYLOAD naming the first row (1-based) of `values[0..count)` that is NaN or ±Infinity as a
+ * float32 (what both the record inputs and every answer are: answers print float32, so 1e39 would print
+ * as Infinity). `x * 0` is 0 exactly when x is finite, so the common case costs one pass of additions.
+ */
+function checkFinite(values: Float64Array, count: number, width: number, what: string): void {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += Math.fround(values[i]!) * 0;
+  if (sum === 0) return;
+  for (let i = 0; i < count; i++)
+    if (!Number.isFinite(Math.fround(values[i]!)))
+      throw new StrataError(
+        "INVALID_PAYLOAD",
+        `unable to evaluate payload provided: ${what} ${Math.floor(i / Math.max(1, width)) + 1} has a value that is not finite${what === "record" ? "" : " (the inputs are too large)"}.`,
+        { details: { row: Math.floor(i / Math.max(1, width)) + 1 } },
+      );
 }

@@ -85,6 +85,15 @@ test("the CSV scanner parses exactly what Number() parses", () => {
   assert.deepEqual(Array.from(out.data.subarray(0, 6)), [1.5, -2000, 0.5, 7, 8, 0.9]);
   for (const [bad, pattern] of [
     ["1,2,", /field 3 is "", not a number/],
+    // Issue 12: one grammar, finite decimals only; Number() would take these.
+    ["1,2,0x1F", /field 3 is "0x1F", not a number/],
+    ["1,2,NaN", /field 3 is "NaN", not a number/],
+    ["1,2,nan", /field 3 is "nan", not a number/],
+    ["1,2,Infinity", /field 3 is "Infinity", not a number/],
+    ["1,2,-Infinity", /field 3 is "-Infinity", not a number/],
+    ["1,2,1e400", /field 3 is "1e400", beyond the range of a double/],
+    ["1,2,banana", /field 3 is "banana", not a number/],
+    ["1,2, 1_000", /field 3/],
     ["1,,3", /field 2/],
     ["1,2,3x", /"3x"/],
     ["1,2,1e", /field 3/],

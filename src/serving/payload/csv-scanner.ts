@@ -33,11 +33,15 @@ function fieldText(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
 }
 
+/** The number grammar of payloads: `[+-]digits[.digits][e[+-]digits]` (or `.digits`), finite. */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function badNumber(bytes: Uint8Array, line: number, field: number, start: number, end: number): StrataError {
   const text = fieldText(bytes, start, Math.min(end, start + 40));
+  const overflow = DECIMAL.test(text);
   return new StrataError(
     "INVALID_PAYLOAD",
-    `unable to evaluate payload provided: line ${line}, field ${field} is ${JSON.stringify(text)}, not a number.`,
+    `unable to evaluate payload provided: line ${line}, field ${field} is ${JSON.stringify(text)}, ${overflow ? "beyond the range of a double" : "not a number"}.`,
     { details: { line, field, value: text } },
   );
 }
@@ -116,9 +120,10 @@ function slowField(bytes: Uint8Array, start: number, line: number, field: number
     end = i;
     while (end > first && (bytes[end - 1] === 32 || bytes[end - 1] === 9)) end--;
     const text = fieldText(bytes, first, end);
-    value = text === "" ? Number.NaN : Number(text);
-    if (text === "" || (Number.isNaN(value) && text !== "NaN" && text !== "nan"))
-      throw badNumber(bytes, line, field + 1, first, end);
+    // One grammar for every number: decimal digits, an optional fraction and exponent. Number() alone
+    // would also take "0x1F", "Infinity" and "1e400" (which overflows): none is a finite decimal.
+    value = DECIMAL.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(value)) throw badNumber(bytes, line, field + 1, first, end);
   }
   slowEnd = i;
   return value;

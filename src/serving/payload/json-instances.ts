@@ -60,7 +60,7 @@ function writeInstance(instance: unknown, row: number, width: number, out: RowBu
     if (values.length !== width) throw widthError(row + 1, width, values.length);
     for (let j = 0; j < width; j++) {
       const v = values[j];
-      if (typeof v !== "number") throw invalid(`${where}, value ${j} is ${JSON.stringify(v)}, not a number.`);
+      if (typeof v !== "number" || !Number.isFinite(v)) throw notFinite(where, j, v);
       data[base + j] = v;
     }
     return;
@@ -76,9 +76,16 @@ function writeInstance(instance: unknown, row: number, width: number, out: RowBu
     const v = values[j];
     if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= width)
       throw invalid(`${where}: key ${JSON.stringify(k)} is outside 0..${width - 1}.`);
-    if (typeof v !== "number") throw invalid(`${where}, value ${j} is ${JSON.stringify(v)}, not a number.`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw notFinite(where, j, v);
     data[base + k] = v;
   }
+}
+
+/** JSON has no NaN or Infinity, but 1e400 parses to Infinity: a value that is not finite is refused. */
+function notFinite(where: string, j: number, v: unknown): StrataError {
+  return invalid(
+    `${where}, value ${j} is ${typeof v === "number" ? "beyond the range of a double" : `${JSON.stringify(v)}, not a number`}.`,
+  );
 }
 
 /**
