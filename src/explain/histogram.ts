@@ -38,14 +38,22 @@ export function histogram(values: ArrayLike<number>, maxBins = 20): Histogram {
     if (v > max) max = v;
   }
   if (min > max) return { start: 0, step: 1, counts: [] };
-  const step = niceStep(max - min, maxBins);
-  const start = Math.floor(min / step) * step;
-  const bins = Math.max(1, Math.ceil((max - start) / step + 1e-9));
+  // Values near ±1.8e308 overflow a difference (1e308 - -1e308 is Infinity): then the span is taken in
+  // halves and offsets are divided before they are subtracted.
+  const span = max - min;
+  const step = Number.isFinite(span) ? niceStep(span, maxBins) : 2 * niceStep(max / 2 - min / 2, maxBins);
+  const units = Math.floor(min / step);
+  const exactStart = units * step;
+  // Only -MAX_VALUE itself can round to a start below the range; the bins are counted in step units then.
+  const start = Number.isFinite(exactStart) ? exactStart : -Number.MAX_VALUE;
+  const wide = !Number.isFinite(exactStart) || !Number.isFinite(max - start);
+  const offset = (v: number) => (wide ? v / step - units : (v - start) / step);
+  const bins = Math.max(1, Math.ceil(offset(max) + 1e-9));
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.floor((v - start) / step))]!++;
+    counts[Math.min(bins - 1, Math.floor(offset(v)))]!++;
   }
   return { start, step, counts };
 }

@@ -37,10 +37,12 @@ export interface JobTrainerOptions {
   readonly service: TrainingService;
   /** Where the training channels are written (a directory). */
   readonly dataDir: string;
+  /** Where `dataDir` will be once the run's outputs are published: the URI the jobs record. */
+  readonly publishedDataDir?: string;
 }
 
 /** Trainers that run each model as a registered training job. */
-export function jobTrainers({ service, dataDir }: JobTrainerOptions): JobTrainers {
+export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOptions): JobTrainers {
   const jobs: RunJob[] = [];
 
   const train = async (
@@ -52,8 +54,9 @@ export function jobTrainers({ service, dataDir }: JobTrainerOptions): JobTrainer
   ): Promise<RunJob> => {
     const dir = resolve(dataDir);
     await mkdir(dir, { recursive: true });
-    const trainUri = join(dir, `${algorithm}-train.pbr`);
-    await writeFile(trainUri, encodeDenseRows(x, { dtype: "float64" }));
+    const fileName = `${algorithm}-train.pbr`;
+    await writeFile(join(dir, fileName), encodeDenseRows(x, { dtype: "float64" }));
+    const trainUri = join(resolve(publishedDataDir ?? dataDir), fileName);
     const name = nameFromBase(algorithm);
     await service.createTrainingJob(
       {

@@ -5,8 +5,8 @@
  * writes them).
  * @module
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { StrataError } from "../errors.js";
 import type { SegmentationResult } from "./segmentation.js";
 
@@ -23,6 +23,55 @@ export async function writeFileAtomic(path: string, contents: string | Uint8Arra
       cause,
     });
   }
+}
+
+/**
+ * A run writes its outputs into a staging directory beside the out dir and publishes them only when every
+ * step has succeeded, so a run that fails (bad data, a failed job, a full disk) leaves the out dir as it was.
+ * Returns the staging directory.
+ * @throws StrataError OUTPUT_NOT_WRITABLE when the out dir is a file or its parent cannot be created
+ */
+export async function stageOutDir(outDir: string): Promise<string> {
+  const dir = resolve(outDir);
+  const existing = await stat(dir).catch(() => null);
+  if (existing !== null && !existing.isDirectory())
+    throw new StrataError("OUTPUT_NOT_WRITABLE", `--out ${dir} is a file; name a directory.`, {
+      details: { path: dir },
+    });
+  const parent = await ensureOutDir(dirname(dir));
+  const staging = join(parent, `.${basename(dir)}.strata-staging-${process.pid}-${Date.now()}`);
+  await ensureOutDir(staging);
+  return staging;
+}
+
+/**
+ * Moves every entry of `staging` into `outDir` (replacing entries of the same name, leaving the others),
+ * `last` after all the rest, then removes `staging`.
+ */
+export async function publishOutDir(staging: string, outDir: string, last: string): Promise<void> {
+  const dir = await ensureOutDir(outDir);
+  const entries = (await readdir(staging)).sort((a, b) => Number(a === last) - Number(b === last));
+  try {
+    for (const entry of entries) {
+      await rm(join(dir, entry), { recursive: true, force: true });
+      await rename(join(staging, entry), join(dir, entry));
+    }
+  } catch (cause) {
+    throw new StrataError(
+      "OUTPUT_NOT_WRITABLE",
+      `Could not publish the run's outputs into ${dir}: ${(cause as Error).message}.`,
+      {
+        details: { path: dir },
+        cause,
+      },
+    );
+  }
+  await rm(staging, { recursive: true, force: true });
+}
+
+/** Removes a staging directory of a run that failed. */
+export async function discardStaging(staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
 }
 
 /** Creates the out dir (and parents), naming it in the error when that fails. */

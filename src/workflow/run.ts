@@ -13,7 +13,7 @@
  * @module
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { resolveStore } from "../data/sources/resolve.js";
 import { ThreadsExecutor } from "../jobs/executors/threads.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
@@ -21,7 +21,7 @@ import { TrainingService } from "../jobs/training-service.js";
 import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
-import { assignmentsCsv, ensureOutDir, writeFileAtomic } from "./outputs.js";
+import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir, writeFileAtomic } from "./outputs.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
 import {
   applyReportOptions,
@@ -65,12 +65,21 @@ export interface RunOutcome {
 /** Runs the workflow and writes the out dir; see the module comment. */
 export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const home = options.home === undefined ? {} : { home: options.home };
-  // Two jobs are coming (PCA, then K-Means): their workers start now, while the data loads.
-  const executor = new ThreadsExecutor({ ...home, warmWorkers: 2 });
-  const service = await TrainingService.open({ ...home, executor });
+  const finalOutDir = resolve(options.outDir);
+  // Everything is written here first and published into --out at the end (outputs.ts).
+  const outDir = await stageOutDir(finalOutDir);
+  let published = false;
+  let service: TrainingService | undefined;
   try {
+    // Two jobs are coming (PCA, then K-Means): their workers start now, while the data loads.
+    const executor = new ThreadsExecutor({ ...home, warmWorkers: 2 });
+    service = await TrainingService.open({ ...home, executor });
     const reportOptions = options.reportOptions ?? {};
-    const trainers = jobTrainers({ service, dataDir: join(options.outDir, "data") });
+    const trainers = jobTrainers({
+      service,
+      dataDir: join(outDir, "data"),
+      publishedDataDir: join(finalOutDir, "data"),
+    });
     const result = await runSegmentation(options, {
       trainers,
       hooks,
@@ -79,7 +88,6 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     });
     hooks.onWriteStart?.();
     const started = performance.now();
-    const outDir = await ensureOutDir(options.outDir);
     await copyModels(trainers.jobs, outDir);
     const registered = await registerModels(trainers.jobs, result, options.home);
     let summary: RunSummary = applyReportOptions(
@@ -89,7 +97,7 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     const idColumns = [...options.idColumns, ...options.indexColumns];
     const csv = assignmentsCsv(result, idColumns);
     await writeFileAtomic(join(outDir, "assignments.csv"), csv);
-    hooks.onWriteDone?.(performance.now() - started, outDir);
+    hooks.onWriteDone?.(performance.now() - started, finalOutDir);
     let reportFile: string | undefined;
     if (options.report ?? true) {
       hooks.onReportStart?.();
@@ -101,14 +109,23 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
       ]);
       const report = await buildReport(outDir, summary, parseAssignments(csv));
       summary = withTimings(summary, { report: report.elapsedMs });
-      hooks.onReportDone?.(report.elapsedMs, report.file);
-      reportFile = report.file;
+      reportFile = join(finalOutDir, relative(outDir, report.file));
+      hooks.onReportDone?.(report.elapsedMs, reportFile);
     }
-    // summary.json last: its presence says the out dir is complete.
     await writeFileAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-    return { summary, result, outDir, jobs: trainers.jobs, ...(reportFile ? { reportFile } : {}) };
+    // summary.json is published last: its presence says the out dir is complete.
+    await publishOutDir(outDir, finalOutDir, "summary.json");
+    published = true;
+    return {
+      summary,
+      result,
+      outDir: finalOutDir,
+      jobs: trainers.jobs,
+      ...(reportFile ? { reportFile } : {}),
+    };
   } finally {
-    await service.close();
+    if (!published) await discardStaging(outDir);
+    await service?.close();
   }
 }
 

@@ -2,7 +2,7 @@
  * Issue 2: bad input to `strata run` gives a clear message on stderr, a non-zero exit, and writes nothing.
  */
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { censusCsvPath } from "../helpers/census.js";
@@ -83,5 +83,90 @@ describe("strata run rejects bad input", () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--clusters "seven" is invalid/);
     assert.equal(existsSync(out), false);
+  });
+});
+
+describe("issue 12: flags out of range are refused before anything is built from them", () => {
+  for (const [flag, value, range] of [
+    ["--clusters", "-1", "1 to 1000000"],
+    ["--clusters", "1000000000", "1 to 1000000"],
+    ["--components", "-1", "1 to 10000"],
+    ["--pca-components", "0", "1 to 10000"],
+    ["--restarts", "1000000000", "1 to 1000"],
+  ] as const) {
+    test(`${flag} ${value}: exit 2 naming the flag and the range, nothing written`, async () => {
+      const out = join(tempDir(), "out");
+      const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, flag, value]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`${flag} ${value} is out of range: expected an integer from ${range}`),
+      );
+      assert.doesNotMatch(result.stderr, /internal error/i);
+      assert.equal(existsSync(out), false);
+    });
+  }
+});
+
+describe("issue 12: a run that fails leaves --out as it was", () => {
+  test("a failed K-Means job after the PCA job: --out keeps the previous run's files, and no staging is left", async () => {
+    const dir = tempDir();
+    const data = join(dir, "input.csv");
+    writeFileSync(data, [HEADER, ...GOOD_ROWS, "1007,Alabama,Bibb,22604,38000,20.1"].join("\n"));
+    const out = join(dir, "out");
+    const ok = await runCli([
+      "run",
+      "--data",
+      data,
+      "--out",
+      out,
+      "--components",
+      "2",
+      "--clusters",
+      "2",
+      "--no-report",
+      "--quiet",
+      "--hist",
+      "Income",
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    writeFileSync(join(out, "mine.txt"), "the user's own file");
+    const before = readdirSync(out).sort();
+    const summary = readFileSync(join(out, "summary.json"), "utf8");
+    const failed = await runCli([
+      "run",
+      "--data",
+      data,
+      "--out",
+      out,
+      "--components",
+      "2",
+      "--clusters",
+      "9",
+      "--no-report",
+      "--quiet",
+      "--hist",
+      "Income",
+    ]);
+    assert.notEqual(failed.code, 0, failed.stdout);
+    assert.match(failed.stderr, /k=9|--clusters 9/);
+    assert.deepEqual(readdirSync(out).sort(), before);
+    assert.equal(readFileSync(join(out, "summary.json"), "utf8"), summary);
+    assert.equal(readFileSync(join(out, "mine.txt"), "utf8"), "the user's own file");
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.includes("strata-staging")),
+      [],
+    );
+  });
+
+  test("--out naming a file is refused naming it, and the file is untouched", async () => {
+    const dir = tempDir();
+    const file = join(dir, "a-file");
+    writeFileSync(file, "keep");
+    const result = await runCli(["run", "--data", censusCsvPath(), "--out", file, "--no-report"]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /--out .*a-file is a file; name a directory\./);
+    assert.doesNotMatch(result.stderr, /internal error/i);
+    assert.equal(readFileSync(file, "utf8"), "keep");
   });
 });

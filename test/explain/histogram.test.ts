@@ -30,3 +30,17 @@ describe("histogram", () => {
     assert.ok(h.counts.length <= 21);
   });
 });
+
+describe("issue 12: values near the double's range", () => {
+  test("bins ±1e308 without overflowing: finite bins, every value counted once", () => {
+    const values = Float64Array.of(1e308, -1e308, 0, 1, -5e307, Number.MAX_VALUE, -Number.MAX_VALUE);
+    const h = histogram(values);
+    assert.ok(Number.isFinite(h.start) && Number.isFinite(h.step) && h.step > 0);
+    assert.ok(h.counts.length >= 1 && h.counts.length <= 21, `${h.counts.length} bins`);
+    assert.equal(
+      h.counts.reduce((a, b) => a + b, 0),
+      values.length,
+    );
+    assert.ok(h.start <= -Number.MAX_VALUE);
+  });
+});

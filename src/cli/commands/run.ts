@@ -18,9 +18,14 @@ import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../
 import { executeRun } from "../../workflow/run.js";
 import { STEPS } from "../../workflow/segmentation.js";
 import type { Summary } from "../../workflow/summary.js";
-import { parseInteger, parseList } from "../arguments.js";
+import { parseIntegerIn, parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
+
+/** The flags' static bounds; the data's own bounds (features, rows) are checked when it is read. */
+const MAX_COMPONENTS = 10_000;
+const MAX_CLUSTERS = 1_000_000;
+const MAX_RESTARTS = 1_000;
 
 interface RunFlags {
   data?: string;
@@ -91,30 +96,30 @@ export function registerRun(program: Command): void {
     .option(
       "--components <n>",
       "principal components kept for clustering",
-      parseInteger("--components"),
+      parseIntegerIn("--components", 1, MAX_COMPONENTS, " (and at most the number of features)"),
       DEFAULT_OPTIONS.components,
     )
     .option(
       "--pca-components <n>",
       "components the PCA computes (default: features - 1)",
-      parseInteger("--pca-components"),
+      parseIntegerIn("--pca-components", 1, MAX_COMPONENTS, " (and at most the number of features)"),
     )
     .option(
       "--clusters <k>",
       "number of K-Means clusters",
-      parseInteger("--clusters"),
+      parseIntegerIn("--clusters", 1, MAX_CLUSTERS, " (and at most the number of rows)"),
       DEFAULT_OPTIONS.clusters,
     )
     .option(
       "--seed <n>",
       "random seed (K-Means seeding and restarts)",
-      parseInteger("--seed"),
+      parseIntegerIn("--seed", 0, 2 ** 31 - 1),
       DEFAULT_OPTIONS.seed,
     )
     .option(
       "--restarts <n>",
       "K-Means restarts, best by inertia",
-      parseInteger("--restarts"),
+      parseIntegerIn("--restarts", 1, MAX_RESTARTS),
       DEFAULT_OPTIONS.restarts,
     )
     .option("--index <columns>", "columns joined with '-' into the row index", parseList, [
