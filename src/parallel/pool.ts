@@ -18,11 +18,10 @@
  * `IDLE_TAKEOVER_MS` with no shard finished, so a cold or broken pool never stalls a fit.
  * @module
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { StrataError } from "../errors.js";
+import { startWorkerModule } from "../util/worker-module.js";
 import {
   CONTROL_EPOCH,
   CONTROL_READY,
@@ -74,20 +73,6 @@ export function resolveThreads(threads: number | undefined): number {
   return threads;
 }
 
-/**
- * The worker's bootstrap, as an eval'd script. From dist/ it imports worker-entry.js. Under tsx (tests, the
- * bench) the sources are .ts, and Node 20 does not run the parent's `--import tsx` hooks in workers, so the
- * bootstrap registers tsx's loader in the worker first (resolved here, where tsx is known to be loadable).
- */
-function workerSource(): string {
-  const ts = new URL("./worker-entry.ts", import.meta.url);
-  if (!existsSync(fileURLToPath(ts))) {
-    return `import(${JSON.stringify(new URL("./worker-entry.js", import.meta.url).href)});`;
-  }
-  const tsx = import.meta.resolve("tsx/esm/api");
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
-}
-
 interface PoolWorker {
   readonly worker: Worker;
   readonly port: MessagePort;
@@ -132,8 +117,7 @@ export class WorkerPool {
     if (this.closed) throw new StrataError("INTERNAL", "The worker pool is shut down.");
     while (this.workers.length < count) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(workerSource(), {
-        eval: true,
+      const worker = startWorkerModule(new URL("./worker-entry", import.meta.url), {
         workerData: { control: this.control, port: port2 },
         transferList: [port2],
       });

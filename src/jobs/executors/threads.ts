@@ -4,14 +4,12 @@
  * (stop-signal.ts); a worker that has not ended `graceMs` later is terminated, and the run ends "stopped"
  * (forced). A worker that dies without reporting an outcome ends "failed".
  *
- * Finding the worker file: it sits beside this module. Compiled output has `training-worker.js`; running
- * from sources under tsx (`node --import tsx`, the tests) only `training-worker.ts` exists. The first of the
- * two that exists is used; for the .ts file a bootstrap registers tsx inside the worker (see createWorker).
+ * The worker is `training-worker` beside this module, started as every Strata worker is
+ * (src/util/worker-module.ts).
  * @module
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorkerModule } from "../../util/worker-module.js";
 import type { Executor, JobRun, RunEvents, RunHandle, RunOutcome } from "./executor.js";
 import type { WorkerInput, WorkerMessage } from "./protocol.js";
 import { createStopFlag, raiseStopFlag } from "./stop-signal.js";
@@ -29,32 +27,8 @@ export interface ThreadsExecutorOptions {
   readonly warmWorkers?: number;
 }
 
-let workerUrl: URL | undefined;
-
-/** The worker entry file next to this module: .js when compiled, .ts under tsx. */
-export function trainingWorkerUrl(): URL {
-  if (workerUrl !== undefined) return workerUrl;
-  for (const ext of [".js", ".ts"]) {
-    const url = new URL(`./training-worker${ext}`, import.meta.url);
-    if (existsSync(fileURLToPath(url))) {
-      workerUrl = url;
-      return url;
-    }
-  }
-  throw new Error(`No training-worker.js or training-worker.ts beside ${fileURLToPath(import.meta.url)}.`);
-}
-
-/**
- * Starts the worker. From compiled JS the file is loaded directly. From TypeScript sources, Node 20 does not
- * apply loader hooks registered by `--import tsx` to a worker's entry module, so a two-line bootstrap
- * registers tsx's ESM hooks inside the worker and then imports the .ts entry.
- */
 function createWorker(input: WorkerInput | null, name: string): Worker {
-  const url = trainingWorkerUrl();
-  if (url.pathname.endsWith(".js")) return new Worker(url, { workerData: input, name });
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: input, name });
+  return startWorkerModule(new URL("./training-worker", import.meta.url), { workerData: input, name });
 }
 
 /** Runs jobs in worker threads. */

@@ -1,0 +1,40 @@
+/**
+ * Starting one of Strata's modules as a worker thread, the one way every worker is started (training jobs,
+ * the kernel pool, batch transforms). The module sits beside its caller: compiled output has `<name>.js`;
+ * running from sources under tsx (`node --import tsx`: the tests, the bench) only `<name>.ts` exists, and
+ * Node 20 does not apply the parent's `--import tsx` loader hooks to a worker's entry module, so a two-line
+ * bootstrap registers tsx inside the worker and then imports the .ts entry.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
+const found = new Map<string, URL>();
+
+/** `<base>.js` when it exists (compiled), else `<base>.ts` (sources under tsx). */
+export function workerModuleUrl(base: URL): URL {
+  const cached = found.get(base.href);
+  if (cached !== undefined) return cached;
+  for (const ext of [".js", ".ts"]) {
+    const url = new URL(`${base.href}${ext}`);
+    if (existsSync(fileURLToPath(url))) {
+      found.set(base.href, url);
+      return url;
+    }
+  }
+  throw new Error(`No ${base.pathname.split("/").pop()}.js or .ts beside ${fileURLToPath(base)}.`);
+}
+
+/**
+ * Starts the module `base` (a URL without its extension) as a worker.
+ * @example
+ * startWorkerModule(new URL("./training-worker", import.meta.url), { workerData: input });
+ */
+export function startWorkerModule(base: URL, options: WorkerOptions = {}): Worker {
+  const url = workerModuleUrl(base);
+  if (url.pathname.endsWith(".js")) return new Worker(url, options);
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
