@@ -1,80 +1,40 @@
 /**
  * Batch transform: CreateTransformJob, DescribeTransformJob, ListTransformJobs, StopTransformJob (spec §4.6).
- * A job runs in this process right after it is recorded:
- *
- *   load the model's containers ─▶ list S3Uri as a prefix (a file, a directory, an s3:// prefix)
- *     ─▶ per object: read (gunzip) ─▶ split (None | Line | RecordIO) ─▶ batch (SingleRecord | MultiRecord
- *        up to MaxPayloadInMB) ─▶ invoke each batch ─▶ assemble (None: concatenate; Line: "\n" after each)
- *        ─▶ write `<S3OutputPath>/<name relative to the prefix>.out` atomically, only when wholly successful
+ * A job runs right after it is recorded, in a worker thread of this process (transform-run.ts says what it
+ * does), so the server's event loop keeps answering InvokeEndpoint while a large input is transformed. The
+ * worker reports each object written (a log line and the job's progress) and the outcome.
  *
  * Status InProgress → Completed | Failed (FailureReason `ClientError: …`) | Stopping → Stopped. A job whose
- * process died is marked Failed when a service next opens the registry.
+ * process died is marked Failed at the next Describe or List, or by the server's periodic check.
  * @module
  */
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
 import {
   type AccessRules,
   checkReadLocation,
   checkWriteLocation,
   UNRESTRICTED,
 } from "../data/sources/access.js";
-import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
-import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
+import { createStopFlag, raiseStopFlag } from "../jobs/executors/stop-signal.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, type ProcessOwner } from "../registry/owner.js";
 import type { TransformJobRecord, TransformJobStore } from "../registry/transform-job-store.js";
-import { splitRequests } from "./batch-split.js";
-import { invokePipeline } from "./invoke.js";
+import { startWorkerModule } from "../util/worker-module.js";
 import { type ListRequest, listPage } from "./list-page.js";
-import { loadPipeline } from "./model-loader.js";
 import type { ModelService } from "./model-service.js";
-import { modelContainers } from "./model-spec.js";
 import { resourceArn } from "./names.js";
 import { type TransformJobRequest, validateCreateTransformJob } from "./transform-request.js";
+import { type TransformOutcome, transformFailureReason } from "./transform-run.js";
+import type { TransformWorkerData, TransformWorkerMessage } from "./transform-worker.js";
 
 type Record_ = TransformJobRecord<TransformJobRequest>;
-
-/** `<output>/<relative>.out` for a path, file:// or s3:// output prefix. */
-export function outputUri(outputPath: string, relative: string): string {
-  return `${outputPath.replace(/\/+$/, "")}/${relative}.out`;
-}
-
-function failureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const client = error instanceof StrataError && error.status < 500;
-  return `${client ? "ClientError" : "InternalServerError"}: ${message}`.slice(0, 1024);
-}
-
-/** The most a transform input object may decompress to: a gzip bomb stops here, not at the kernel's OOM killer. */
-export const MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024;
-
-const gunzipAsync = promisify(gunzip);
-
-/** Gunzips on libuv's thread pool (not the event loop), refusing output past MAX_DECOMPRESSED_BYTES. */
-async function gunzipBounded(bytes: Uint8Array, uri: string): Promise<Uint8Array> {
-  try {
-    return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
-  } catch (cause) {
-    if ((cause as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
-      throw new StrataError(
-        "INPUT_TOO_LARGE",
-        `${uri} decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes (${bytes.length} compressed); split it into smaller objects.`,
-        { details: { uri, compressedBytes: bytes.length, limit: MAX_DECOMPRESSED_BYTES }, cause },
-      );
-    throw new StrataError("FORMAT_ERROR", `${uri} is not valid gzip (CompressionType Gzip).`, {
-      details: { uri },
-      cause,
-    });
-  }
-}
 
 /** SageMaker batch transform over the registry. */
 export class TransformService {
   readonly #running = new Map<string, Promise<void>>();
-  readonly #stops = new Set<string>();
+  /** Stop flags of the jobs this process runs, read by their workers between batches. */
+  readonly #stops = new Map<string, Int32Array>();
 
   constructor(
     private readonly store: TransformJobStore,
@@ -196,7 +156,8 @@ export class TransformService {
     this.store.update<TransformJobRequest>(name, (c) =>
       c.status === "InProgress" ? { status: "Stopping" } : null,
     );
-    this.#stops.add(name);
+    const flag = this.#stops.get(name);
+    if (flag !== undefined) raiseStopFlag(flag);
   }
 
   /** Resolves once the job has ended; returns its description. */
@@ -237,52 +198,67 @@ export class TransformService {
   async #run(name: string, request: TransformJobRequest): Promise<void> {
     const startTime = Date.now();
     this.store.update(name, (c) => ({ progress: { ...c.progress, startTime } }));
+    const stopFlag = createStopFlag();
+    this.#stops.set(name, stopFlag);
     let records = 0;
     let objects = 0;
     try {
       const model = this.models.getModel(request.ModelName).request;
-      const pipeline = await loadPipeline(request.ModelName, modelContainers(model));
-      const input = request.TransformInput;
-      const source = input.DataSource.S3DataSource;
-      const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
-      const maxPayloadBytes = request.MaxPayloadInMB * 1024 * 1024;
-      const out = request.TransformOutput;
-      for (const object of found) {
-        const recordsBefore = records;
-        let bytes = await storeFor(object.uri, this.access).getBytes(object.uri);
-        if (input.CompressionType === "Gzip") bytes = await gunzipBounded(bytes, object.uri);
-        const parts: (string | Uint8Array)[] = [];
-        for (const body of splitRequests(bytes, {
-          splitType: input.SplitType,
-          strategy: request.BatchStrategy,
-          maxPayloadBytes,
-        })) {
-          if (this.#stops.has(name)) throw new StopSignal();
-          const result = invokePipeline(pipeline, input.ContentType, out.Accept, body);
-          records += result.rows;
-          parts.push(result.body);
-          if (out.AssembleWith === "Line") parts.push("\n");
-        }
-        const encoded = parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p));
-        const target = outputUri(out.S3OutputPath, object.relativeKey);
-        await resolveStore(target).put(target, Buffer.concat(encoded), {
-          contentType: resultType(out.Accept),
+      const data: TransformWorkerData = { input: { request, model, access: this.access }, stopFlag };
+      const outcome = await new Promise<TransformOutcome>((resolve) => {
+        const worker = startWorkerModule(new URL("./transform-worker", import.meta.url), {
+          workerData: data,
+          name: `transform ${name}`,
         });
-        objects++;
-        this.#log(name, "info", `${object.uri}: ${records - recordsBefore} records -> ${target}.`);
-      }
-      this.#finish(name, { status: "Completed", failureReason: null }, { startTime, records, objects });
-    } catch (error) {
-      if (error instanceof StopSignal)
-        this.#finish(name, { status: "Stopped", failureReason: null }, { startTime, records, objects });
-      else
-        this.#finish(
-          name,
-          { status: "Failed", failureReason: failureReason(error) },
-          { startTime, records, objects },
+        let ended: TransformOutcome | undefined;
+        worker.on("message", (message: TransformWorkerMessage) => {
+          if (message.type === "outcome") {
+            ended = message.outcome;
+            return;
+          }
+          records += message.records;
+          objects++;
+          this.#safely(() => {
+            this.store.update(name, (c) => ({ progress: { ...c.progress, records, objects } }));
+            this.#log(name, "info", `${message.uri}: ${message.records} records -> ${message.target}.`);
+          });
+        });
+        worker.on("error", (error) => {
+          ended ??= { status: "Failed", failureReason: transformFailureReason(error), records, objects };
+        });
+        worker.on("exit", (code) =>
+          resolve(
+            ended ?? {
+              status: "Failed",
+              failureReason: `InternalServerError: the transform's worker exited (code ${code}) without an outcome.`,
+              records,
+              objects,
+            },
+          ),
         );
+      });
+      this.#finish(
+        name,
+        { status: outcome.status, failureReason: outcome.failureReason },
+        { startTime, records: outcome.records, objects: outcome.objects },
+      );
+    } catch (error) {
+      this.#finish(
+        name,
+        { status: "Failed", failureReason: transformFailureReason(error) },
+        { startTime, records, objects },
+      );
     } finally {
       this.#stops.delete(name);
+    }
+  }
+
+  /** Registry writes from worker messages: a failure must not end the process (the outcome still lands). */
+  #safely(work: () => void): void {
+    try {
+      work();
+    } catch {
+      // The registry is busy: the job's final status is written by #finish.
     }
   }
 
@@ -302,10 +278,4 @@ export class TransformService {
       `Transform job ${patch.status}${patch.failureReason ? `: ${patch.failureReason}` : ""} (${progress.records ?? 0} records in ${progress.objects ?? 0} objects).`,
     );
   }
-}
-
-class StopSignal extends Error {}
-
-function resultType(accept: string): string {
-  return accept.split(",")[0]!.trim() || "application/json";
 }
