@@ -26,6 +26,8 @@ export class ContainerPorts {
     private readonly host: string,
     private readonly basePort: number,
     home: string,
+    /** Where failures to open a port are reported (the server's log). */
+    private readonly log: (line: string) => void = () => undefined,
   ) {
     this.#file = join(home, "container-ports.json");
     this.#ports = existsSync(this.#file)
@@ -58,7 +60,11 @@ export class ContainerPorts {
   }
 
   #enqueue(work: () => Promise<void>): void {
-    this.#chain = this.#chain.then(work).catch(() => undefined);
+    this.#chain = this.#chain
+      .then(work)
+      .catch((e: Error) =>
+        this.log(`strata serve: a container contract port could not be opened: ${e.message}`),
+      );
   }
 
   async #open(endpoint: LoadedEndpoint): Promise<void> {
@@ -102,7 +108,21 @@ export class ContainerPorts {
         return sendError(reply, error, "container");
       }
     });
-    await app.listen({ host: this.host, port });
+    // A port another process holds is skipped, as the ports below it that Strata holds are.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await app.listen({ host: this.host, port });
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== "EADDRINUSE" || attempt >= 100) {
+          await app.close();
+          throw new Error(`endpoint ${endpoint.name}: ${this.host}:${port}: ${(e as Error).message}`);
+        }
+        do port++;
+        while (taken.has(port));
+        entry.port = port;
+      }
+    }
     this.#servers.set(endpoint.name, entry);
     this.#ports[endpoint.name] = port;
     writeFileSync(this.#file, `${JSON.stringify(this.#ports, null, 2)}\n`);

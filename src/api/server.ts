@@ -70,6 +70,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   const home = strataHome(options.home === undefined ? {} : { home: options.home });
   const credentials = options.noAuth ? null : loadServerCredentials(home);
+  // Printed as soon as they exist: a start that fails later (a port in use) must not lose them.
+  if (credentials?.generated)
+    log(
+      `strata serve: generated credentials in ${credentials.source}:\n  AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
+    );
   mkdirSync(home, { recursive: true });
   const access = await serverAccessRules(home, options.access);
   const hosting = HostingService.open({ home, access });
@@ -83,7 +88,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     },
     { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
   );
-  await app.listen({ host, port: options.port ?? 8080 });
+  try {
+    await app.listen({ host, port: options.port ?? 8080 });
+  } catch (cause) {
+    await training.close();
+    await hosting.close();
+    const code = (cause as { code?: string }).code;
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      code === "EADDRINUSE"
+        ? `Port ${options.port ?? 8080} on ${host} is in use: stop what listens there, or choose another with --port.`
+        : `Cannot listen on ${host}:${options.port ?? 8080}: ${(cause as Error).message}.`,
+      { details: { host, port: options.port ?? 8080, code }, cause },
+    );
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 8080);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -93,18 +111,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const containers =
     options.containerPort === undefined
       ? null
-      : new ContainerPorts(hosting.endpoints, containerHost, options.containerPort, home);
+      : new ContainerPorts(hosting.endpoints, containerHost, options.containerPort, home, log);
   await containers?.start();
   log(`strata serve: listening on ${url} (home ${home})`);
   log(
     `strata serve: reads local files under ${access.readRoots?.join(", ")}; writes under ${access.writeRoots?.join(", ")}; http(s) sources ${access.allowHttp ? "allowed (public addresses only)" : "off"}`,
   );
   if (credentials === null) log("strata serve: authentication is OFF (--no-auth)");
-  else if (credentials.generated)
-    log(
-      `strata serve: generated credentials in ${credentials.source}:\n  AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
-    );
-  else
+  else if (!credentials.generated)
     log(`strata serve: SigV4 credentials from ${credentials.source} (access key ${credentials.accessKeyId})`);
   const portFlag = port === 8080 ? "" : ` --port ${port}`;
   const hostFlag = host === "127.0.0.1" ? "" : ` --host ${host}`;

@@ -64,7 +64,16 @@ function decodeObject(
   labelSize: number,
   format: "csv" | "recordio-protobuf",
 ): ChannelData {
-  if (format === "csv") return parseNumericCsv(new TextDecoder().decode(bytes), { labelSize, source: uri });
+  if (format === "csv") {
+    // A CSV object becomes one string: past V8's longest string it could not be read at all.
+    if (bytes.length > MAX_CSV_OBJECT_BYTES)
+      throw new StrataError(
+        "INPUT_TOO_LARGE",
+        `${uri} has ${bytes.length} bytes; a CSV object of a channel may have at most ${MAX_CSV_OBJECT_BYTES}. Split it into several objects under one prefix (a channel reads them all).`,
+        { details: { uri, bytes: bytes.length, limit: MAX_CSV_OBJECT_BYTES } },
+      );
+    return parseNumericCsv(new TextDecoder().decode(bytes), { labelSize, source: uri });
+  }
   // Sparse records are densified: at most 16 values per byte received (a density of about 0.5%), so a
   // tiny record with a huge shape is refused before it is allocated.
   const { matrix: m } = decodeDenseRows(bytes, { maxValues: Math.max(1 << 16, bytes.length * 16) });
@@ -138,6 +147,13 @@ function stackParts(parts: readonly ChannelData[], uris: readonly string[]): Cha
   return { matrix: m, featureNames: parts.find((p) => p.featureNames !== null)?.featureNames ?? null };
 }
 
+/** V8's longest string is 2^29 − 24 characters; a CSV object is decoded into one. */
+export const MAX_CSV_OBJECT_BYTES = 2 ** 29 - 24;
+/** The longest first line (the header or the first row) a channel's CSV may have. */
+export const MAX_CSV_LINE_CHARS = 16 * 1024 * 1024;
+/** The most columns a channel's CSV may have. */
+export const MAX_CSV_FIELDS = 100_000;
+
 function emptyData(source: string): StrataError {
   return new StrataError("EMPTY_DATA", `${source} has no rows: a training channel needs at least one.`, {
     details: { source },
@@ -178,7 +194,19 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
   if (lines.length === 0) throw emptyData(options.source);
+  if (lines[0]!.length > MAX_CSV_LINE_CHARS)
+    throw new StrataError(
+      "INPUT_TOO_LARGE",
+      `${options.source} line 1 has ${lines[0]!.length} characters; a line may have at most ${MAX_CSV_LINE_CHARS} (is the file CSV with line breaks?).`,
+      { details: { source: options.source, line: 1, limit: MAX_CSV_LINE_CHARS } },
+    );
   const first = splitLine(lines[0]!);
+  if (first.length > MAX_CSV_FIELDS)
+    throw new StrataError(
+      "INPUT_TOO_LARGE",
+      `${options.source} line 1 has ${first.length} fields; Strata reads at most ${MAX_CSV_FIELDS} columns.`,
+      { details: { source: options.source, fields: first.length, limit: MAX_CSV_FIELDS } },
+    );
   const hasHeader = first.some((f) => !NUMBER.test(f));
   const width = first.length;
   const { labelSize, source } = options;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { isStrataError } from "../../src/errors.js";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
-import { parseNumericCsv, readChannel } from "../../src/jobs/channels.js";
+import { MAX_CSV_FIELDS, MAX_CSV_LINE_CHARS, parseNumericCsv, readChannel } from "../../src/jobs/channels.js";
 import { InlineExecutor } from "../../src/jobs/executors/inline.js";
 import { createStopFlag, raiseStopFlag, signalFromStopFlag } from "../../src/jobs/executors/stop-signal.js";
 import type { ChannelSpec } from "../../src/jobs/spec.js";
@@ -200,5 +200,25 @@ describe("channels of several objects (issue 11)", () => {
       assert.match(e.message, /b\.csv has 3 features per record; .*a\.csv has 2/);
       return true;
     });
+  });
+});
+
+describe("issue 12: CSV channel limits, named", () => {
+  it("a first line past the line limit, and past the column limit, are INPUT_TOO_LARGE", () => {
+    assert.throws(
+      () => parseNumericCsv(`${"7".repeat(MAX_CSV_LINE_CHARS + 1)}\n`, { labelSize: 0, source }),
+      (e: unknown) =>
+        isStrataError(e, "INPUT_TOO_LARGE") &&
+        /line 1 has \d+ characters; a line may have at most/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        parseNumericCsv(`${Array.from({ length: MAX_CSV_FIELDS + 1 }, () => "1").join(",")}\n`, {
+          labelSize: 0,
+          source,
+        }),
+      (e: unknown) =>
+        isStrataError(e, "INPUT_TOO_LARGE") && new RegExp(`has ${MAX_CSV_FIELDS + 1} fields`).test(e.message),
+    );
   });
 });

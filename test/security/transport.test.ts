@@ -171,3 +171,42 @@ test("the registry and its WAL are readable by their owner only (0600)", () => {
   }
   db.close();
 });
+
+test("a port in use is a named error, and generated credentials are printed before it", async () => {
+  const first = await startServer({ port: 0, home: tempDir("strata-port-a-"), log: () => undefined });
+  try {
+    const lines: string[] = [];
+    await assert.rejects(
+      startServer({ port: first.port, home: tempDir("strata-port-b-"), log: (l) => lines.push(l) }),
+      (e: Error) => /Port \d+ on 127\.0\.0\.1 is in use: .* choose another with --port\./.test(e.message),
+    );
+    assert.match(
+      lines.join("\n"),
+      /generated credentials in .*credentials\.json:\n {2}AWS_ACCESS_KEY_ID=STRK/,
+    );
+  } finally {
+    await first.close();
+  }
+});
+
+test("a container port another process holds is skipped, not swallowed: the endpoint gets the next one", async () => {
+  const holder = createServer();
+  const held = await new Promise<number>((resolve) =>
+    holder.listen(0, "127.0.0.1", () => resolve((holder.address() as { port: number }).port)),
+  );
+  const t = await startTestServer({ containerPort: held });
+  try {
+    const models = await censusModels();
+    await deployWithSdk(t.sm, "skips", {
+      PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
+    });
+    await t.server.containers!.settled();
+    const url = t.server.containers!.url("skips");
+    assert.ok(url !== undefined, "the endpoint's container port is open");
+    assert.notEqual(Number(new URL(url).port), held);
+    assert.equal((await fetch(`${url}/ping`)).status, 200);
+  } finally {
+    await t.close();
+    holder.close();
+  }
+});
