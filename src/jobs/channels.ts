@@ -160,7 +160,11 @@ function emptyData(source: string): StrataError {
   });
 }
 
-const NUMBER = /^\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf(inity)?|nan)\s*$/i;
+/**
+ * The one number grammar of training CSV, as of invocation payloads: decimals with an optional exponent,
+ * spaces around allowed. `nan`, `inf`, hex and `1e400` (it overflows) are not finite numbers to train on.
+ */
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 function splitLine(line: string): string[] {
   if (!line.includes('"')) return line.split(",");
@@ -226,7 +230,14 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
   const m = matrix(rows, cols);
   for (let r = 0; r < rows; r++) {
     const lineNo = r + start + 1;
-    const fields = splitLine(lines[r + start]!);
+    const line = lines[r + start]!;
+    if (line.trim() === "")
+      throw new StrataError(
+        "CSV_PARSE_ERROR",
+        `${source} line ${lineNo} is empty: a training channel's CSV has no blank lines between its rows.`,
+        { details: { source, line: lineNo } },
+      );
+    const fields = splitLine(line);
     if (fields.length !== width) {
       throw new StrataError(
         "CSV_RAGGED_ROW",
@@ -238,12 +249,12 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
     }
     for (let c = 0; c < cols; c++) {
       const raw = fields[c + labelSize]!;
-      const value = Number(raw);
-      if (raw.trim() === "" || (Number.isNaN(value) && !/nan/i.test(raw))) {
+      const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(value)) {
         throw new StrataError(
           "NON_NUMERIC_VALUE",
           // The cell itself is not quoted: a job's FailureReason must never carry a file's contents.
-          `${source} line ${lineNo}, column ${c + labelSize + 1} is ${raw.trim() === "" ? "empty" : "not a number"}: training channels hold numbers only (drop or impute missing values first).`,
+          `${source} line ${lineNo}, column ${c + labelSize + 1} is ${raw.trim() === "" ? "empty" : "not a finite number"}: training channels hold numbers only (drop or impute missing values first).`,
           { details: { source, line: lineNo, column: c + labelSize + 1, value: raw } },
         );
       }

@@ -227,12 +227,20 @@ export const TABLE: readonly HyperparameterEntry[] = [
     { required: true },
   ),
   oneOf("init_method", "initMethod", ["random", "kmeans++"], "kmeans++"),
-  integer("local_lloyd_max_iter", "maxIterations", positive, {
-    aliases: ["max_iterations"],
-    defaultValue: 300,
-  }),
+  integer(
+    "local_lloyd_max_iter",
+    "maxIterations",
+    () => ({ min: 1, max: 1_000_000, why: "Strata's limit" }),
+    {
+      aliases: ["max_iterations"],
+      defaultValue: 300,
+    },
+  ),
   float("local_lloyd_tol", "tol", 0, 1, ["tol"], 0.0001),
-  integer("local_lloyd_num_trials", "numTrials", positive, { aliases: ["num_trials", "restarts"], auto: 10 }),
+  integer("local_lloyd_num_trials", "numTrials", () => ({ min: 1, max: 1000, why: "Strata's limit" }), {
+    aliases: ["num_trials", "restarts"],
+    auto: 10,
+  }),
   integer("seed", "seed", () => ({ min: 0 }), { defaultValue: 0 }),
   evalMetrics,
   // Validated only: SageMaker's streaming web-scale k-means settings.

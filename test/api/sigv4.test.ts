@@ -7,42 +7,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
 import { type SignedRequest, SigV4Verifier } from "../../src/api/sigv4.js";
 import { isStrataError } from "../../src/errors.js";
+import { Sha256 } from "../helpers/sha256.js";
 
 const CREDENTIALS = { accessKeyId: "AKIDSIGV4TEST", secretAccessKey: "test-secret/with+chars" };
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-
-/** The signer's hash interface over node:crypto (HMAC when given a secret). */
-class Sha256 {
-  #h: Hash | Hmac;
-  readonly #secret: string | Buffer | undefined;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret =
-      secret === undefined || typeof secret === "string"
-        ? secret
-        : ArrayBuffer.isView(secret)
-          ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
-          : Buffer.from(secret);
-    this.#h = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash("sha256") : createHmac("sha256", this.#secret);
-  }
-  update(data: Uint8Array): void {
-    this.#h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest());
-  }
-  reset(): void {
-    this.#h = this.#fresh();
-  }
-}
 
 interface Spec {
   readonly method: string;

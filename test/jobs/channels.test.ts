@@ -54,7 +54,7 @@ describe("CSV channels", () => {
       () => parseNumericCsv("1,2\naws_secret_access_key = AKIA,2\n", { labelSize: 0, source }),
       (e: unknown) =>
         isStrataError(e, "NON_NUMERIC_VALUE") &&
-        /line 2, column 1 is not a number/.test(e.message) &&
+        /line 2, column 1 is not a finite number/.test(e.message) &&
         !e.message.includes("AKIA"),
     );
     assert.throws(
@@ -220,5 +220,25 @@ describe("issue 12: CSV channel limits, named", () => {
       (e: unknown) =>
         isStrataError(e, "INPUT_TOO_LARGE") && new RegExp(`has ${MAX_CSV_FIELDS + 1} fields`).test(e.message),
     );
+  });
+});
+
+describe("issue 12: one number grammar for training CSV", () => {
+  it("hex, nan, inf and overflowing values are not finite numbers; a blank line is named", () => {
+    for (const cell of ["0x1F", "nan", "NaN", "inf", "Infinity", "-Infinity", "1e400", "banana", "1_000"])
+      assert.throws(
+        () => parseNumericCsv(`1,2\n3,${cell}\n`, { labelSize: 0, source }),
+        (e: unknown) =>
+          isStrataError(e, "NON_NUMERIC_VALUE") && /line 2, column 2 is not a finite number/.test(e.message),
+        cell,
+      );
+    assert.throws(
+      () => parseNumericCsv("1,2\n\n3,4\n", { labelSize: 0, source }),
+      (e: unknown) => isStrataError(e, "CSV_PARSE_ERROR") && /line 2 is empty/.test(e.message),
+    );
+    assert.deepEqual(toRows(parseNumericCsv(" 1.5e3 ,-.5\n+2,3.\n", { labelSize: 0, source }).matrix), [
+      [1500, -0.5],
+      [2, 3],
+    ]);
   });
 });

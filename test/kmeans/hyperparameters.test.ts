@@ -126,7 +126,7 @@ describe("parseKMeansHyperparameters", () => {
     rejects(
       () => parse({ local_lloyd_max_iter: "0" }),
       "INVALID_HYPERPARAMETER",
-      "local_lloyd_max_iter=0 is invalid: expected an integer of at least 1.",
+      "local_lloyd_max_iter=0 is invalid: expected an integer from 1 to 1000000 (Strata's limit).",
     );
     rejects(
       () => parse({ max_iterations: "3", local_lloyd_max_iter: "4" }),
@@ -158,7 +158,13 @@ describe("parseKMeansHyperparameters", () => {
     rejects(
       () => parse({ local_lloyd_num_trials: "0" }),
       "INVALID_HYPERPARAMETER",
-      'local_lloyd_num_trials=0 is invalid: expected an integer of at least 1 or "auto".',
+      'local_lloyd_num_trials=0 is invalid: expected an integer from 1 to 1000 (Strata\'s limit) or "auto".',
+    );
+    // Issue 12: a billion restarts would never end.
+    rejects(
+      () => parse({ local_lloyd_num_trials: "1000000000" }),
+      "INVALID_HYPERPARAMETER",
+      'local_lloyd_num_trials=1000000000 is invalid: expected an integer from 1 to 1000 (Strata\'s limit) or "auto".',
     );
   });
 

@@ -158,7 +158,7 @@ describe("reads", () => {
   test("a bad cell fails the job naming its line and column, not its contents", async () => {
     await t.sm.send(trainingRequest(join(dataRoot, "cells.csv"), { TrainingJobName: "cells" }));
     const reason = await failedReason(t.sm, "cells");
-    assert.match(reason, /line 2, column 2 is not a number/);
+    assert.match(reason, /line 2, column 2 is not a finite number/);
     assert.ok(!reason.includes("AKIA-CELL"), reason);
   });
 });

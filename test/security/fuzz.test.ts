@@ -8,7 +8,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -20,34 +19,7 @@ import { ACTIONS } from "../../src/api/control-plane.js";
 import { LOGS_ACTIONS } from "../../src/api/logs/actions.js";
 import { startTestServer, type TestServer } from "../api/helpers.js";
 import { tempDir } from "../helpers/cli.js";
-
-class Sha256 {
-  #h: Hash | Hmac;
-  readonly #secret: Buffer | undefined;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret =
-      secret === undefined
-        ? undefined
-        : typeof secret === "string"
-          ? Buffer.from(secret)
-          : ArrayBuffer.isView(secret)
-            ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength)
-            : Buffer.from(secret);
-    this.#h = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash("sha256") : createHmac("sha256", this.#secret);
-  }
-  update(data: Uint8Array): void {
-    this.#h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest());
-  }
-  reset(): void {
-    this.#h = this.#fresh();
-  }
-}
+import { Sha256 } from "../helpers/sha256.js";
 
 let t: TestServer;
 let signer: SignatureV4;
