@@ -49,11 +49,18 @@ export function outputUri(outputPath: string, relative: string): string {
   return `${outputPath.replace(/\/+$/, "")}/${relative}.out`;
 }
 
-/** SageMaker's FailureReason shape for an error. */
-export function transformFailureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+/**
+ * SageMaker's FailureReason shape for an error. A payload error names the line and field of the bad value
+ * but not the value: a FailureReason never carries an input file's contents.
+ */
+export function transformFailureReason(error: unknown, objectUri?: string): string {
+  let message = error instanceof Error ? error.message : String(error);
+  const value = error instanceof StrataError ? error.details["value"] : undefined;
+  if (typeof value === "string" && value !== "")
+    message = message.split(JSON.stringify(value)).join("a value");
   const client = error instanceof StrataError && error.status < 500;
-  return `${client ? "ClientError" : "InternalServerError"}: ${message}`.slice(0, 1024);
+  const where = objectUri === undefined ? "" : `${objectUri}: `;
+  return `${client ? "ClientError" : "InternalServerError"}: ${where}${message}`.slice(0, 1024);
 }
 
 const gunzipAsync = promisify(gunzip);
@@ -93,6 +100,7 @@ export async function runTransform(
   const { request, access } = input;
   let records = 0;
   let objects = 0;
+  let current: string | undefined;
   try {
     const pipeline = await loadPipeline(request.ModelName, modelContainers(input.model));
     const source = request.TransformInput.DataSource.S3DataSource;
@@ -101,6 +109,7 @@ export async function runTransform(
     const { ContentType: contentType, SplitType: splitType, CompressionType } = request.TransformInput;
     const out = request.TransformOutput;
     for (const object of found) {
+      current = object.uri;
       const recordsBefore = records;
       let bytes = await storeFor(object.uri, access).getBytes(object.uri);
       if (CompressionType === "Gzip") bytes = await gunzipBounded(bytes, object.uri);
@@ -120,10 +129,11 @@ export async function runTransform(
       await resolveStore(target).put(target, Buffer.concat(parts), { contentType: resultType(out.Accept) });
       objects++;
       objectDone(object.uri, records - recordsBefore, target);
+      current = undefined;
     }
     return { status: "Completed", failureReason: null, records, objects };
   } catch (error) {
-    return { status: "Failed", failureReason: transformFailureReason(error), records, objects };
+    return { status: "Failed", failureReason: transformFailureReason(error, current), records, objects };
   }
 }
 

@@ -201,3 +201,40 @@ describe("request fields SageMaker validates", () => {
     );
   });
 });
+
+test("a bad value in a transform's input fails it naming the object, line and field, never the value", async () => {
+  const models = await censusModels();
+  await t.sm.send(
+    new CreateModelCommand({
+      ModelName: "leaky",
+      ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
+      PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
+    }),
+  );
+  const input = join(dir, "leaky.csv");
+  const good = Array.from({ length: 34 }, () => "0.5").join(",");
+  writeFileSync(input, `${good}\n${good.replace(/^0\.5/, "AKIA-SECRET-IN-A-FILE")}\n`);
+  await t.sm.send(
+    new CreateTransformJobCommand({
+      TransformJobName: "leaky",
+      ModelName: "leaky",
+      TransformInput: {
+        DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: input } },
+        ContentType: "text/csv",
+        SplitType: "Line",
+      },
+      TransformOutput: { S3OutputPath: join(dir, "leaky-out") },
+      TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1 },
+    }),
+  );
+  const d = await pollUntil(async () => {
+    const r = await t.sm.send(new DescribeTransformJobCommand({ TransformJobName: "leaky" }));
+    return r.TransformJobStatus === "InProgress" ? undefined : r;
+  });
+  assert.equal(d.TransformJobStatus, "Failed");
+  assert.match(
+    d.FailureReason ?? "",
+    /^ClientError: .*leaky\.csv: .*line 2, field 1 is a value, not a number/,
+  );
+  assert.ok(!(d.FailureReason ?? "").includes("AKIA"), d.FailureReason);
+});
