@@ -57,9 +57,11 @@ export const PCA_HYPERPARAMETERS: { readonly [wire: string]: Entry<Key> } = {
     required: false,
     default: undefined,
     parse: parseInteger,
-    valid: (v, width) => isInt(v) && v >= 1 && (width === undefined || v === width),
+    valid: (v, width) => isInt(v) && v >= 1 && v <= MAX_PCA_FEATURES && (width === undefined || v === width),
     expected: (width) =>
-      width === undefined ? "a positive integer" : `${width} (the number of features in the data)`,
+      width === undefined
+        ? `an integer from 1 to ${MAX_PCA_FEATURES} (Strata's limit)`
+        : `${width} (the number of features in the data)`,
   }),
   num_components: entry({
     key: "numComponents",
@@ -106,6 +108,9 @@ export const PCA_HYPERPARAMETERS: { readonly [wire: string]: Entry<Key> } = {
     expected: () => "an integer >= -1 (-1 means max(10, num_components))",
   }),
 };
+
+/** The widest data regular PCA takes: its scatter matrix is features² doubles (2 GiB at this width). */
+export const MAX_PCA_FEATURES = 16_384;
 
 /** Keys the SageMaker PCA container itself defines (default-conf.json): accepted and ignored. */
 export const IGNORED_PCA_KEYS: readonly string[] = ["force_dense", "epochs"];
@@ -173,6 +178,12 @@ export function parsePCAHyperparameters(
   }
   const featureDimRaw = map["feature_dim"];
   const width = options.featureDim ?? (featureDimRaw === undefined ? undefined : parseInteger(featureDimRaw));
+  if (options.featureDim !== undefined && options.featureDim > MAX_PCA_FEATURES)
+    throw new StrataError(
+      "INPUT_TOO_LARGE",
+      `The data has ${options.featureDim} features; regular PCA holds a features × features scatter in memory (${((options.featureDim ** 2 * 8) / 2 ** 30).toFixed(1)} GiB), and Strata's limit is ${MAX_PCA_FEATURES} features.`,
+      { details: { features: options.featureDim, limit: MAX_PCA_FEATURES } },
+    );
   const values: Record<string, unknown> = {};
   for (const [wire, spec] of Object.entries(PCA_HYPERPARAMETERS)) {
     const raw = Object.hasOwn(map, wire) ? map[wire] : undefined;
@@ -190,7 +201,9 @@ export function parsePCAHyperparameters(
       continue;
     }
     const value = spec.parse(raw);
-    if (value === undefined || !spec.valid(value, width)) fail(wire, raw, width);
+    // feature_dim is checked against the data's width, not against itself.
+    const against = wire === "feature_dim" ? options.featureDim : width;
+    if (value === undefined || !spec.valid(value, against)) fail(wire, raw, against);
     values[spec.key] = value;
   }
   return finish(values);

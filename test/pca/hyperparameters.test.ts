@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parsePCAHyperparameters, validatePCAOptions } from "../../src/pca/hyperparameters.js";
+import { isStrataError } from "../../src/errors.js";
+import {
+  MAX_PCA_FEATURES,
+  parsePCAHyperparameters,
+  validatePCAOptions,
+} from "../../src/pca/hyperparameters.js";
 import { PCA } from "../../src/pca/pca.js";
 import { MemoryLogger } from "../../src/util/logger.js";
 
@@ -178,5 +183,21 @@ describe("typed options", () => {
     const parsed = parsePCAHyperparameters({ num_components: "2" });
     assert.deepEqual(new PCA(parsed).params, parsed);
     assert.ok(Object.isFrozen(new PCA(parsed).params));
+  });
+});
+
+describe("issue 12: widths against what memory allows", () => {
+  test("feature_dim past the limit is refused at Create, and data that wide before its scatter is allocated", () => {
+    assert.throws(
+      () => parsePCAHyperparameters({ num_components: "2", feature_dim: "100000" }),
+      (e: unknown) =>
+        isStrataError(e, "INVALID_HYPERPARAMETER") &&
+        e.message ===
+          `feature_dim=100000 is invalid: expected an integer from 1 to ${MAX_PCA_FEATURES} (Strata's limit).`,
+    );
+    assert.throws(
+      () => parsePCAHyperparameters({ num_components: "2" }, { featureDim: MAX_PCA_FEATURES + 1 }),
+      (e: unknown) => isStrataError(e, "INPUT_TOO_LARGE") && /features × features scatter/.test(e.message),
+    );
   });
 });
