@@ -5,11 +5,30 @@
  * what lets `strata report` rebuild the report from summary.json and assignments.csv alone.
  * @module
  */
-import type { SegmentationResult } from "../workflow/segmentation.js";
+import type { DescribeResult } from "../data/describe.js";
+import type { Frame } from "../data/frame.js";
+import type { KMeansModel } from "../kmeans/kmeans-model.js";
+import type { PCAModel } from "../pca/pca-model.js";
+import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
 import { type Histogram, histogram } from "./histogram.js";
 import { type BackMapping, segmentCentres } from "./segment-centres.js";
 import { describeSegment, nameSegments, type SegmentProfile, typicalMembers } from "./segment-names.js";
+
+/** What an explanation is made from: a segmentation's data, models and assignments (the workflow's result). */
+export interface ExplainInput {
+  readonly features: readonly string[];
+  /** The cleaned features, indexed (e.g. "State-County"). */
+  readonly table: Frame;
+  readonly describeRaw: DescribeResult;
+  readonly scaler: MinMaxScalerModel;
+  readonly pca: PCAModel;
+  readonly kept: number;
+  readonly kmeans: KMeansModel;
+  readonly closestCluster: Int32Array;
+  readonly distanceToCluster: Float64Array;
+  readonly sizes: readonly number[];
+}
 
 /** One segment (cluster) as summary.json stores it. */
 export interface SegmentSummary {
@@ -42,7 +61,7 @@ export const TYPICAL_COUNTIES = 5;
  * Explains a finished segmentation (no I/O).
  * @example explainSegmentation(await runSegmentation(options)).segments[0].name
  */
-export function explainSegmentation(result: SegmentationResult): Explanation {
+export function explainSegmentation(result: ExplainInput): Explanation {
   const { pca, kept, features, kmeans } = result;
   const d = features.length;
   const loadings = Array.from({ length: kept }, (_, c) =>

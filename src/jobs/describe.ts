@@ -4,9 +4,10 @@
  * and the wire form of a response (timestamps as epoch seconds, as the JSON protocol sends them).
  * @module
  */
-import type { ListJobsQuery, StoredMetric, TrainingJobRecord } from "../registry/training-job-store.js";
+
 import type { TrainingJobStatus } from "./lifecycle.js";
 import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
+import type { ListJobsQuery, StoredMetric, TrainingJobRecord } from "./training-job-store.js";
 
 /** Region and account used in ARNs. */
 export interface ArnContext {

@@ -5,9 +5,10 @@
  * the AWS CLI shows them).
  * @module
  */
-import type { LogLine } from "../registry/training-job-store.js";
+
 import { isTerminal } from "./lifecycle.js";
 import type { DescribeTrainingJobResponse } from "./request.js";
+import type { LogLine } from "./training-job-store.js";
 import type { TrainingService } from "./training-service.js";
 
 /** The response as plain JSON (Dates as ISO strings). */

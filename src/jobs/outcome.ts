@@ -14,9 +14,10 @@
  * the artifact, as SageMaker keeps what a stopped job saved.
  * @module
  */
-import type { RecordPatch, TrainingJobRecord } from "../registry/training-job-store.js";
+
 import type { RunOutcome } from "./executors/executor.js";
 import { advance, isTerminal } from "./lifecycle.js";
+import type { RecordPatch, TrainingJobRecord } from "./training-job-store.js";
 
 /** The registry change that ends a job, or null when it already ended. */
 export function outcomePatch(record: TrainingJobRecord, outcome: RunOutcome, now: Date): RecordPatch | null {

@@ -21,8 +21,6 @@ import {
 import { StrataError } from "../errors.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
 import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.js";
-import { recoverOrphanedJobs } from "../registry/recovery.js";
-import { type LogLine, type TrainingJobRecord, TrainingJobStore } from "../registry/training-job-store.js";
 import type { ChannelData } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { removeIncompleteArtifacts } from "./artifact-cleanup.js";
@@ -39,8 +37,10 @@ import type { Executor, RunHandle, RunOutcome, RunPhase } from "./executors/exec
 import { ThreadsExecutor } from "./executors/threads.js";
 import { advance, initialState, isTerminal } from "./lifecycle.js";
 import { outcomeLogLine, outcomePatch } from "./outcome.js";
+import { recoverOrphanedJobs } from "./recovery.js";
 import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
 import { validateTrainingJobRequest } from "./spec.js";
+import { type LogLine, type TrainingJobRecord, TrainingJobStore } from "./training-job-store.js";
 
 /** setTimeout for delays beyond 2^31 − 1 ms (MaxRuntimeInSeconds may be 28 days); unref'd. Returns a cancel. */
 function setLongTimeout(ms: number, fire: () => void): () => void {

@@ -22,7 +22,7 @@ import {
   stepStride,
 } from "./hamerly.js";
 import { type LloydPartial, mergeLloydPartialsInOrder, updateCentres } from "./lloyd-step.js";
-import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
+import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 import type { TrialOptions, TrialResult } from "./trial.js";
 import { WasmWorkspace } from "./wasm-workspace.js";
 
@@ -179,12 +179,19 @@ class StepRunner {
       views.move.set(move);
       Object.assign(args, { centres: views.centres, half: views.half, drift: views.drift, move: views.move });
     }
-    runSharded("kmeans.step", stepShard, args, this.numShards, this.threads, WORKERS_ONLY);
+    runSharded(KMEANS_KERNEL["kmeans.step"], stepShard, args, this.numShards, this.threads, WORKERS_ONLY);
     this.previous = centres;
     let { partial, changed } = this.merge(k, d);
     if (partial.counts.some((c) => c === 0)) {
       // An empty cluster: collect every shard's farthest rows (skipped by the row loop) and merge again.
-      runSharded("kmeans.farthest", farthestShard, args, this.numShards, this.threads, WORKERS_ONLY);
+      runSharded(
+        KMEANS_KERNEL["kmeans.farthest"],
+        farthestShard,
+        args,
+        this.numShards,
+        this.threads,
+        WORKERS_ONLY,
+      );
       ({ partial, changed } = this.merge(k, d));
     }
     return { partial, changed };

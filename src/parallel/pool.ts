@@ -28,6 +28,7 @@ import {
   COUNTER_DONE,
   COUNTER_FAILED,
   drainShards,
+  type KernelRef,
   type TaskMessage,
 } from "./protocol.js";
 
@@ -132,12 +133,12 @@ export class WorkerPool {
   /**
    * Runs `kernel` over shards 0..numShards-1 on the caller and up to `participants - 1` workers (with
    * `callerWaits`: on up to `participants` workers while the caller waits), and returns when every shard is
-   * done. `fn` is the caller's copy of the kernel registered as `kernel` in
-   * worker-entry.ts. `args` is structured-cloned to the workers: outputs must live in SharedArrayBuffers.
+   * done. `fn` is the caller's copy of the kernel `kernel` names (its module's `SHARD_KERNELS[name]`, which the
+   * workers import). `args` is structured-cloned to the workers: outputs must live in SharedArrayBuffers.
    * @throws INTERNAL when a shard's kernel threw (on any thread) or a worker stopped mid-shard.
    */
   run<A>(
-    kernel: string,
+    kernel: KernelRef,
     fn: ShardKernel<A>,
     args: A,
     numShards: number,
@@ -163,7 +164,10 @@ export class WorkerPool {
     for (let done = Atomics.load(counter, COUNTER_DONE); done < numShards; ) {
       if (Atomics.load(counter, COUNTER_FAILED) !== 0) break;
       if (Date.now() > deadline) {
-        throw new StrataError("INTERNAL", `A worker thread did not finish its shard of ${kernel} in time.`);
+        throw new StrataError(
+          "INTERNAL",
+          `A worker thread did not finish its shard of ${kernel.name} in time.`,
+        );
       }
       const r = Atomics.wait(counter, COUNTER_DONE, done, caller ? 1000 : IDLE_TAKEOVER_MS);
       // No shard finished for a while: take over the unclaimed ones (a stalled or lost worker).
@@ -177,7 +181,7 @@ export class WorkerPool {
       });
       throw new StrataError(
         "INTERNAL",
-        `Shard kernel ${kernel} failed in a worker thread: ${reasons.join("; ")}`,
+        `Shard kernel ${kernel.name} failed in a worker thread: ${reasons.join("; ")}`,
       );
     }
   }
@@ -219,7 +223,7 @@ export async function shutdownPool(): Promise<void> {
  * or there is one shard (no pool is started), else on the shared pool (see {@link RunOptions}).
  */
 export function runSharded<A>(
-  kernel: string,
+  kernel: KernelRef,
   fn: ShardKernel<A>,
   args: A,
   numShards: number,

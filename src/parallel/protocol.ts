@@ -16,12 +16,22 @@ export const COUNTER_DONE = 1;
 /** Index of the failure flag (non-zero once any shard threw). */
 export const COUNTER_FAILED = 2;
 
+/**
+ * Which kernel a task runs: the module that defines it (its URL, as `import.meta.url` gives it there) and
+ * its name in that module's `SHARD_KERNELS` table. A worker imports the module on first use, so the pool
+ * knows no algorithm: kernels live with their algorithms.
+ */
+export interface KernelRef {
+  readonly module: string;
+  readonly name: string;
+}
+
 /** What the caller posts to each worker for one task. */
 export interface TaskMessage {
   /** The epoch this task was posted under. */
   readonly epoch: number;
-  /** The name of the kernel in the worker's registry. */
-  readonly kernel: string;
+  /** The kernel: its module and its name there. */
+  readonly kernel: KernelRef;
   /** The kernel's arguments; outputs live in SharedArrayBuffers. */
   readonly args: unknown;
   /** The task's counter words over a SharedArrayBuffer. */

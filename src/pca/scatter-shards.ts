@@ -10,6 +10,7 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { accumulateScatterRange, rangeMeans } from "../linalg/scatter.js";
 import { runSharded } from "../parallel/pool.js";
+import type { KernelRef } from "../parallel/protocol.js";
 import { sharedFloat64, toShared } from "../parallel/shared.js";
 import { mergeStats, type PCAStats } from "./partial-stats.js";
 
@@ -40,8 +41,10 @@ export function scatterShard(args: ScatterShardArgs, s: number): void {
   out.set(scatter, slot + 1 + d);
 }
 
-/** The kernels this module registers with the pool's workers. */
-export const PCA_KERNELS = { "pca.scatter": scatterShard } as const;
+/** The kernels of this module, by name: what a pool worker imports (src/parallel/protocol.ts KernelRef). */
+export const SHARD_KERNELS = { "pca.scatter": scatterShard } as const;
+
+const SCATTER: KernelRef = { module: import.meta.url, name: "pca.scatter" };
 
 /** Options of {@link shardedStats}. */
 export interface ShardedStatsOptions {
@@ -66,7 +69,7 @@ export function shardedStats(x: Matrix, options: ShardedStatsOptions): PCAStats 
   const stride = 1 + d + d * d;
   const out = threads > 1 ? sharedFloat64(numShards * stride) : new Float64Array(numShards * stride);
   const args: ScatterShardArgs = { data, rows: n, cols: d, shardRows, out };
-  runSharded("pca.scatter", scatterShard, args, numShards, threads);
+  runSharded(SCATTER, scatterShard, args, numShards, threads);
   const shards: PCAStats[] = [];
   for (let s = 0; s < numShards; s++) {
     const slot = s * stride;

@@ -11,10 +11,10 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { StrataError } from "../errors.js";
+import type { Summary } from "../explain/summary-document.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { writeFileAtomic } from "../workflow/outputs.js";
-import type { Summary } from "../workflow/summary.js";
 import { countiesTopology, vendorScripts } from "./assets.js";
 import { compactSvg, prefixSvgIds, renderPngAsync, renderSvg } from "./render.js";
 import { mapSpec, reportCharts } from "./report-charts.js";

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StrataError } from "../errors.js";
-import type { Summary } from "../workflow/summary.js";
+import type { Summary } from "../explain/summary-document.js";
 
 /** One row of assignments.csv. */
 export interface CountyRow {

@@ -8,7 +8,7 @@
 import { formatFeatureValue } from "../explain/feature-info.js";
 import { type BackMapping, segmentCentres, toOriginalUnits } from "../explain/segment-centres.js";
 import { notableFeatures } from "../explain/segment-names.js";
-import type { Summary } from "../workflow/summary.js";
+import type { Summary } from "../explain/summary-document.js";
 import { fipsCode } from "./charts/county-map.js";
 import { componentLabel, segmentColour, segmentLabel } from "./charts/theme.js";
 import type { CountyRow } from "./report-input.js";

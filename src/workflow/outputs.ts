@@ -1,29 +1,13 @@
 /**
- * The pieces a run's out dir is written with: the out dir itself, assignments.csv (the DESIGN.md contract)
- * and atomic writes — every file goes to a temporary name in the same directory and is renamed into place, so
- * a reader never sees half a file and a crash leaves the previous run's outputs intact (src/workflow/run.ts
- * writes them).
+ * The pieces a run's out dir is made of: the staging directory a run writes into and publishes from only when
+ * it succeeds (so a failed run leaves --out as it was), the out dir itself, and assignments.csv (the
+ * DESIGN.md contract). Each file is written with the one atomic writer (src/data/sources/atomic-file.ts).
  * @module
  */
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { StrataError } from "../errors.js";
 import type { SegmentationResult } from "./segmentation.js";
-
-/** Writes `contents` to `path` atomically (temp file in the same directory, then rename). */
-export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temp, contents);
-    await rename(temp, path);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw new StrataError("OUTPUT_NOT_WRITABLE", `Could not write ${path}: ${(cause as Error).message}.`, {
-      details: { path },
-      cause,
-    });
-  }
-}
 
 /**
  * A run writes its outputs into a staging directory beside the out dir and publishes them only when every

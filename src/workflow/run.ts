@@ -14,14 +14,16 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { resolveStore } from "../data/sources/resolve.js";
+import type { Summary } from "../explain/summary-document.js";
 import { ThreadsExecutor } from "../jobs/executors/threads.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { TrainingService } from "../jobs/training-service.js";
 import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
-import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir, writeFileAtomic } from "./outputs.js";
+import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./outputs.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
 import {
   applyReportOptions,
@@ -29,7 +31,6 @@ import {
   checkHistFeatures,
   DEFAULT_HIST_FEATURES,
   type ReportOptions,
-  type Summary,
   withTimings,
 } from "./summary.js";
 

@@ -6,10 +6,11 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { segmentCentres, toOriginalUnits } from "../../src/explain/segment-centres.js";
+import type { Summary } from "../../src/explain/summary-document.js";
 import { matrix, toRows } from "../../src/linalg/matrix.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
-import { buildSummary, type Summary } from "../../src/workflow/summary.js";
+import { buildSummary } from "../../src/workflow/summary.js";
 import { censusCsvPath } from "../helpers/census.js";
 import { expectClose } from "../helpers/expect-close.js";
 

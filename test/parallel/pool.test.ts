@@ -14,6 +14,12 @@ import { sharedFloat64 } from "../../src/parallel/shared.js";
 import { type ScatterShardArgs, scatterShard } from "../../src/pca/scatter-shards.js";
 import { PROJECT_ROOT } from "../helpers/census.js";
 
+/** The kernel as its module names it: the workers import that module and look the name up. */
+const SCATTER = {
+  module: new URL("../../src/pca/scatter-shards.ts", import.meta.url).href,
+  name: "pca.scatter",
+};
+
 function args(rows: number, d: number, shardRows: number): ScatterShardArgs {
   const data = sharedFloat64(rows * d);
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i);
@@ -26,12 +32,12 @@ describe("worker pool", () => {
     const a = args(20_000, 6, 500);
     const b = { ...a, out: sharedFloat64(a.out.length) };
     const numShards = Math.ceil(a.rows / a.shardRows);
-    runSharded("pca.scatter", scatterShard, a, numShards, 1);
+    runSharded(SCATTER, scatterShard, a, numShards, 1);
     sharedPool(2);
     await new Promise((r) => setTimeout(r, 100)); // let a worker start, so it takes part
     for (let rep = 0; rep < 5; rep++) {
       b.out.fill(0);
-      runSharded("pca.scatter", scatterShard, b, numShards, 2);
+      runSharded(SCATTER, scatterShard, b, numShards, 2);
       assert.deepEqual(b.out, a.out);
     }
     await shutdownPool();
@@ -41,17 +47,17 @@ describe("worker pool", () => {
     await shutdownPool();
     const a = args(20_000, 6, 500);
     const numShards = Math.ceil(a.rows / a.shardRows);
-    runSharded("pca.scatter", scatterShard, a, numShards, 1);
+    runSharded(SCATTER, scatterShard, a, numShards, 1);
     const b = { ...a, out: sharedFloat64(a.out.length) };
     // Cold: the workers are still booting, so the caller must take the shards itself (no hang).
-    runSharded("pca.scatter", scatterShard, b, numShards, 2, { callerWaits: true });
+    runSharded(SCATTER, scatterShard, b, numShards, 2, { callerWaits: true });
     assert.deepEqual(b.out, a.out);
     const pool = sharedPool(2, { callerWaits: true });
     assert.equal(pool.numWorkers, 2);
     await pool.ready();
     for (let rep = 0; rep < 5; rep++) {
       b.out.fill(0);
-      runSharded("pca.scatter", scatterShard, b, numShards, 2, { callerWaits: true });
+      runSharded(SCATTER, scatterShard, b, numShards, 2, { callerWaits: true });
       assert.deepEqual(b.out, a.out);
     }
     await shutdownPool();

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { isStrataError } from "../../src/errors.js";
 import { advance, initialState } from "../../src/jobs/lifecycle.js";
+import { recoverOrphanedJobs } from "../../src/jobs/recovery.js";
 import { validateTrainingJobRequest } from "../../src/jobs/spec.js";
+import { type TrainingJobRecord, TrainingJobStore } from "../../src/jobs/training-job-store.js";
 import { openRegistryDb, schemaVersion } from "../../src/registry/db.js";
 import { SCHEMA_VERSION } from "../../src/registry/migrations.js";
 import { createOwner, isOwnerGone, releaseOwner } from "../../src/registry/owner.js";
-import { recoverOrphanedJobs } from "../../src/registry/recovery.js";
-import { type TrainingJobRecord, TrainingJobStore } from "../../src/registry/training-job-store.js";
 import { tempHome } from "../jobs/job-fixtures.js";
 
 function record(name: string, created: Date, owner: TrainingJobRecord["owner"] = null): TrainingJobRecord {

@@ -7,12 +7,14 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../src/data/sources/atomic-file.js";
+import type { Summary } from "../../src/explain/summary-document.js";
 import { type BuiltReport, buildReport } from "../../src/report/build-report.js";
 import { parseAssignments } from "../../src/report/report-input.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
-import { assignmentsCsv, ensureOutDir, writeFileAtomic } from "../../src/workflow/outputs.js";
+import { assignmentsCsv, ensureOutDir } from "../../src/workflow/outputs.js";
 import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
-import { buildSummary, type Summary } from "../../src/workflow/summary.js";
+import { buildSummary } from "../../src/workflow/summary.js";
 import { censusCsvPath } from "../helpers/census.js";
 import { tempDir } from "../helpers/cli.js";
 

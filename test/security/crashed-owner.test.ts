@@ -10,8 +10,8 @@ import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
+import { TrainingJobStore } from "../../src/jobs/training-job-store.js";
 import { openRegistryDb } from "../../src/registry/db.js";
-import { TrainingJobStore } from "../../src/registry/training-job-store.js";
 import { pollUntil, startTestServer } from "../api/helpers.js";
 import { tempHome } from "../jobs/job-fixtures.js";
 

@@ -7,9 +7,9 @@
  */
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../data/sources/atomic-file.js";
 import { buildReport } from "../../report/build-report.js";
 import { readReportInputs } from "../../report/report-input.js";
-import { writeFileAtomic } from "../../workflow/outputs.js";
 import { applyReportOptions, withTimings } from "../../workflow/summary.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";

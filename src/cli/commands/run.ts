@@ -14,10 +14,10 @@ import {
   parseNameList,
   readNamesFile,
 } from "../../explain/names.js";
+import type { Summary } from "../../explain/summary-document.js";
 import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../workflow/options.js";
 import { executeRun } from "../../workflow/run.js";
 import { STEPS } from "../../workflow/segmentation.js";
-import type { Summary } from "../../workflow/summary.js";
 import { parseIntegerIn, parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";

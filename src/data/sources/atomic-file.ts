@@ -6,10 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { StrataError } from "../../errors.js";
 
 /** Marker in the name of every in-progress temp file. */
 export const TEMP_MARKER = ".strata-tmp-";
@@ -49,4 +50,20 @@ export async function streamToFileAtomically(
   await writeAtomically(target, async (tmp) => {
     await pipeline(source, createWriteStream(tmp));
   });
+}
+
+/**
+ * Writes `contents` to `path` atomically (a temp file in the same directory, then rename): a reader sees the
+ * old file or the new one, never half of one.
+ * @throws StrataError OUTPUT_NOT_WRITABLE naming the path
+ */
+export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
+  try {
+    await writeAtomically(path, (tmp) => writeFile(tmp, contents));
+  } catch (cause) {
+    throw new StrataError("OUTPUT_NOT_WRITABLE", `Could not write ${path}: ${(cause as Error).message}.`, {
+      details: { path },
+      cause,
+    });
+  }
 }

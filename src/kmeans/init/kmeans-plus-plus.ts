@@ -16,7 +16,7 @@ import type { Matrix } from "../../linalg/matrix.js";
 import type { Rng } from "../../linalg/rng.js";
 import { runSharded } from "../../parallel/pool.js";
 import { sharedFloat64, toShared } from "../../parallel/shared.js";
-import { KMEANS_SHARD_ROWS } from "../shard-kernels.js";
+import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "../shard-kernels.js";
 import { type SeedShardArgs, sampleRow, seedShard, totalPotential } from "./plus-plus-shards.js";
 import { centresFromRows, type InitResult } from "./random.js";
 
@@ -70,7 +70,7 @@ export function initKMeansPlusPlus(
       scratch,
       potentials: scratchPot,
     };
-    runSharded("kmeans.pp", seedShard, args, numShards, threads);
+    runSharded(KMEANS_KERNEL["kmeans.pp"], seedShard, args, numShards, threads);
   };
   rows[0] = rng.nextInt(n);
   pass(rows[0]!, true);

@@ -6,8 +6,9 @@
  * a job that did not complete has no model.
  * @module
  */
-import { advance } from "../jobs/lifecycle.js";
-import { isOwnerGone } from "./owner.js";
+
+import { isOwnerGone } from "../registry/owner.js";
+import { advance } from "./lifecycle.js";
 import type { TrainingJobRecord, TrainingJobStore } from "./training-job-store.js";
 
 /** The FailureReason of a job whose process died. */

@@ -3,15 +3,11 @@
  * and the SecondaryStatusTransitions as JSON, the owner as four nullable columns.
  * @module
  */
-import type { AlgorithmName } from "../jobs/algorithm.js";
-import type {
-  JobState,
-  SecondaryStatus,
-  SecondaryStatusTransition,
-  TrainingJobStatus,
-} from "../jobs/lifecycle.js";
-import type { NormalizedTrainingJobRequest } from "../jobs/request.js";
-import { ownerFromRow, type ProcessOwner } from "./owner.js";
+
+import { ownerFromRow, type ProcessOwner } from "../registry/owner.js";
+import type { AlgorithmName } from "./algorithm.js";
+import type { JobState, SecondaryStatus, SecondaryStatusTransition, TrainingJobStatus } from "./lifecycle.js";
+import type { NormalizedTrainingJobRequest } from "./request.js";
 import type { StopReason, TrainingJobRecord } from "./training-job-store.js";
 
 export interface Row {

@@ -6,11 +6,11 @@
  * @module
  */
 import { StrataError } from "../errors.js";
-import type { AlgorithmName } from "../jobs/algorithm.js";
-import type { JobState, TrainingJobStatus } from "../jobs/lifecycle.js";
-import type { NormalizedTrainingJobRequest } from "../jobs/request.js";
-import type { RegistryDb } from "./db.js";
-import type { ProcessOwner } from "./owner.js";
+import type { RegistryDb } from "../registry/db.js";
+import type { ProcessOwner } from "../registry/owner.js";
+import type { AlgorithmName } from "./algorithm.js";
+import type { JobState, TrainingJobStatus } from "./lifecycle.js";
+import type { NormalizedTrainingJobRequest } from "./request.js";
 import { fromRow, ownerColumns, type Row, stateColumns } from "./training-job-rows.js";
 
 /** Why a job was asked to stop. */

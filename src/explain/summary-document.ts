@@ -1,0 +1,59 @@
+/**
+ * The summary.json document: the machine-readable result of a run, in the shape DESIGN.md fixes (extend, do
+ * not rename). The workflow writes it (src/workflow/summary.ts); the report reads it, so `strata report`
+ * can rebuild a report from summary.json and assignments.csv alone. It lives here, below both.
+ * @module
+ */
+import type { DescribeResult } from "../data/describe.js";
+import type { SegmentSummary } from "./explanation.js";
+import type { Histogram } from "./histogram.js";
+
+export const SUMMARY_FORMAT_VERSION = 1;
+
+export interface ComponentSummary {
+  /** The name shown everywhere: the automatic one unless the user chose another. */
+  readonly name: string;
+  readonly autoName: string;
+  readonly top: readonly { feature: string; weight: number }[];
+}
+
+export interface Summary {
+  readonly formatVersion: number;
+  readonly strataVersion: string;
+  readonly source: string;
+  readonly rows: { loaded: number; dropped: number; used: number };
+  readonly droppedRows: readonly string[];
+  readonly features: readonly string[];
+  readonly pca: {
+    numComponents: number;
+    kept: number;
+    singularValues: number[];
+    explainedVarianceRatio: number[];
+    keptExplainedVariance: number;
+    keptExplainedVarianceSageMaker: number;
+    components: ComponentSummary[];
+    /** PCA mean of the scaled data, one per feature. */
+    mean: number[];
+    /** kept × features: every loading of the kept components, largest first. */
+    loadings: number[][];
+  };
+  readonly scaler: { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] };
+  /** The national median of every raw feature (describe's 50%). */
+  readonly nationalMedian: number[];
+  /** One per cluster id: centre in original units, name, description, typical counties. */
+  readonly segments: SegmentSummary[];
+  /** A histogram of every raw feature. */
+  readonly histograms: Record<string, Histogram>;
+  /** How the report is drawn. */
+  readonly report: { histFeatures: string[] };
+  readonly kmeans: {
+    k: number;
+    inertia: number;
+    sizes: number[];
+    centroids: number[][];
+    silhouette: number;
+    iterations: number;
+  };
+  readonly describe: { raw: DescribeResult; scaled: DescribeResult };
+  readonly timings: Record<string, number>;
+}
