@@ -346,11 +346,6 @@ export function isStrataError(e: unknown, code?: ErrorCode): e is StrataError {
   return e instanceof StrataError && (code === undefined || e.code === code);
 }
 
-/** Ends an exhaustive `switch`: names the value that no case handled. */
-export function assertNever(value: never, what: string): never {
-  throw new StrataError("INTERNAL", `Unexpected ${what}: ${JSON.stringify(value)}.`);
-}
-
 /** Quotes user input in messages the same way everywhere. */
 export function quote(value: unknown): string {
   return JSON.stringify(typeof value === "string" ? value : String(value));

@@ -38,13 +38,6 @@ export function unscale(value: number, j: number, m: BackMapping): number {
   return min + value * (range === 0 ? 1 : range);
 }
 
-/** A scaled value of feature j from an original one (min-max scaling). */
-export function scaleValue(value: number, j: number, m: BackMapping): number {
-  const min = m.dataMin[j]!;
-  const range = m.dataMax[j]! - min;
-  return range === 0 ? 0 : (value - min) / range;
-}
-
 /**
  * A point in component space mapped back to the original features in their own units.
  * @returns one value per feature, in feature order.

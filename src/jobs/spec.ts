@@ -274,11 +274,6 @@ export function validateTrainingJobRequest(input: unknown, options: ValidateOpti
   return { request, algorithm, train: train.spec, test: test?.spec ?? null };
 }
 
-/** Rebuilds the spec from a stored (already normalized) request. */
-export function specFromStoredRequest(request: NormalizedTrainingJobRequest): TrainingJobSpec {
-  return validateTrainingJobRequest(request);
-}
-
 /**
  * Where a job's artifact goes: `<S3OutputPath>/<TrainingJobName>/output/model.tar.gz` (spec §6.1), with the
  * Strata metadata file `strata-model.json` beside it.

@@ -16,14 +16,6 @@ export const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 /** The kinds of hosting resource. */
 export type ResourceKind = "model" | "endpoint-config" | "endpoint" | "transform-job";
 
-/** What SageMaker calls each kind in messages. */
-export const KIND_LABELS: Readonly<Record<ResourceKind, string>> = {
-  model: "model",
-  "endpoint-config": "endpoint configuration",
-  endpoint: "endpoint",
-  "transform-job": "transform job",
-};
-
 /** A resource ARN. */
 export function resourceArn(
   kind: ResourceKind,

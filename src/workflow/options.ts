@@ -4,9 +4,13 @@
  * and before any output is written, so a bad value changes nothing.
  * @module
  */
+import {
+  CENSUS_CSV_ENV,
+  CENSUS_DROP_COLUMNS,
+  CENSUS_INDEX_COLUMNS,
+  CENSUS_SOURCE_URI,
+} from "../data/census.js";
 import { StrataError } from "../errors.js";
-
-export const CENSUS_SOURCE = "s3://aws-ml-blog-sagemaker-census-segmentation/Census_Data_for_SageMaker.csv";
 
 export interface SegmentationOptions {
   /** Where the table comes from: a path, file://, https:// or s3:// URI. */
@@ -31,8 +35,8 @@ export const DEFAULT_OPTIONS = {
   clusters: 7,
   seed: 0,
   restarts: 10,
-  indexColumns: ["State", "County"],
-  idColumns: ["CensusId"],
+  indexColumns: CENSUS_INDEX_COLUMNS,
+  idColumns: CENSUS_DROP_COLUMNS,
 } as const;
 
 /**
@@ -40,7 +44,7 @@ export const DEFAULT_OPTIONS = {
  * else the seed's public S3 object.
  */
 export function defaultSource(env: NodeJS.ProcessEnv = process.env): string {
-  return env["STRATA_DATA"] || env["STRATA_CENSUS_CSV"] || CENSUS_SOURCE;
+  return env["STRATA_DATA"] || env[CENSUS_CSV_ENV] || CENSUS_SOURCE_URI;
 }
 
 /** Checks the options that do not depend on the data (integers in range). */

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { censusCsvPath, PROJECT_ROOT } from "../helpers/census.js";
@@ -157,8 +157,10 @@ describe("strata run on the census file", () => {
 });
 
 describe("the quick start", () => {
-  test("npm start -- --data <census> --out <dir> builds and runs the compiled CLI", async () => {
+  test("npm start -- --data <census> --out <dir> runs the compiled CLI, and does not rebuild dist/ when nothing changed", async () => {
     const out = join(tempDir(), "out");
+    const main = join(PROJECT_ROOT, "dist", "cli", "main.js");
+    const before = statSync(main).mtimeMs;
     const child = spawnSync(
       "npm",
       ["start", "--silent", "--", "--data", censusCsvPath(), "--out", out, "--quiet"],
@@ -171,6 +173,11 @@ describe("the quick start", () => {
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /3220 rows loaded, 2 dropped/);
     assert.ok(existsSync(join(out, "summary.json")) && existsSync(join(out, "assignments.csv")));
+    assert.equal(
+      statSync(main).mtimeMs,
+      before,
+      "npm install built dist/; npm start must not build it again",
+    );
   });
 });
 

@@ -49,13 +49,10 @@ describe("silhouette", () => {
     assert.throws(() => silhouetteScore(FOUR, [0, 1]), /got 2 labels for 4 rows/);
   });
 
-  test("3,218 × 5 rows take well under 0.5 s", () => {
+  test("3,218 × 5 rows: a finite score in [-1, 1] (its speed is measured in bench/, not here)", () => {
     const { x, labels } = randomData(3218, 5, 1);
-    const start = performance.now();
     const s = silhouetteScore(x, labels);
-    const ms = performance.now() - start;
-    assert.ok(Number.isFinite(s));
-    assert.ok(ms < 500, `silhouette took ${ms.toFixed(0)} ms`);
+    assert.ok(Number.isFinite(s) && s >= -1 && s <= 1, `${s}`);
   });
 
   test("sampleSize: a seeded subset; n rows gives the exact score", () => {

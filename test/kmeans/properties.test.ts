@@ -20,6 +20,31 @@ import { expectClose } from "../helpers/expect-close.js";
 
 const RUNS = { numRuns: 60, seed: 20240607 };
 
+/** Sums, counts and inertia of one Lloyd assignment, by brute force over every row (a test reference). */
+function naiveLloyd(x: Matrix, centres: Matrix): { sums: number[]; counts: number[]; inertia: number } {
+  const k = centres.rows;
+  const d = x.cols;
+  const sums = new Array<number>(k * d).fill(0);
+  const counts = new Array<number>(k).fill(0);
+  let inertia = 0;
+  for (let i = 0; i < x.rows; i++) {
+    let best = 0;
+    let bestDist = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < k; c++) {
+      let dist = 0;
+      for (let j = 0; j < d; j++) dist += (x.data[i * d + j]! - centres.data[c * d + j]!) ** 2;
+      if (dist < bestDist) {
+        bestDist = dist;
+        best = c;
+      }
+    }
+    counts[best]!++;
+    inertia += bestDist;
+    for (let j = 0; j < d; j++) sums[best * d + j]! += x.data[i * d + j]!;
+  }
+  return { sums, counts, inertia };
+}
+
 /** Values with frequent exact ties (quarters) mixed with arbitrary doubles. */
 const value = fc.oneof(
   fc.integer({ min: -20, max: 20 }).map((v) => v / 4),
@@ -131,8 +156,13 @@ describe("K-Means invariants (fast-check)", () => {
         const p: LloydPartial = lloydStep(x, centres, { start: 0, end: half });
         const q: LloydPartial = lloydStep(x, centres, { start: half });
         assert.deepEqual(mergeLloydPartials(emptyLloydPartial(k, x.cols), p), p);
-        assert.deepEqual(mergeLloydPartials(p, q), mergeLloydPartials(p, q));
-        assert.deepEqual(mergeLloydPartials(p, q).counts, mergeLloydPartials(q, p).counts);
+        // The merge of two halves against a brute-force pass over all rows, computed here independently.
+        const merged = mergeLloydPartials(p, q);
+        const naive = naiveLloyd(x, centres);
+        assert.deepEqual(Array.from(merged.counts), naive.counts);
+        expectClose(merged.sums, naive.sums, { rtol: 1e-12, atol: 1e-12 }, "sums");
+        expectClose([merged.inertia], [naive.inertia], { rtol: 1e-12, atol: 1e-12 }, "inertia");
+        assert.deepEqual(mergeLloydPartials(q, p).counts, merged.counts);
       }),
       RUNS,
     );

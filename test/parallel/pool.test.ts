@@ -84,7 +84,6 @@ describe("worker pool", () => {
       if (process.argv[1] === "close") await shutdownPool();
       console.log("done");`;
     for (const mode of ["leave", "close"]) {
-      const t0 = Date.now();
       const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, mode], {
         cwd: resolve(PROJECT_ROOT),
         encoding: "utf8",
@@ -92,7 +91,6 @@ describe("worker pool", () => {
       });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /done/);
-      assert.ok(Date.now() - t0 < 60_000);
     }
   });
 });

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { selectColumns } from "../../src/linalg/matrix.js";
+import { createRng } from "../../src/linalg/rng.js";
 import { HostingService } from "../../src/serving/hosting-service.js";
 import { loadPipeline, loadStage } from "../../src/serving/model-loader.js";
 import { compilePipeline } from "../../src/serving/pipeline.js";
@@ -59,8 +60,9 @@ test("the generated kernel answers bit for bit what the loop kernel answers", as
     const a = generated.inputBuffer(rows);
     const b = loops.inputBuffer(rows);
     a.set(m.raw.data);
+    const rng = createRng(13);
     for (let i = m.raw.data.length; i < rows * 34; i++)
-      a[i] = (Math.random() - 0.5) * 10 ** (Math.random() * 12 - 6);
+      a[i] = (rng.nextFloat() - 0.5) * 10 ** (rng.nextFloat() * 12 - 6);
     b.set(a.subarray(0, rows * 34));
     const x = generated.run(a, rows);
     const y = loops.run(b, rows);

@@ -43,7 +43,7 @@ export function isRemote(uri: string): boolean {
   return uriScheme(uri) !== "file";
 }
 
-let defaults: { file?: FileStore; s3?: LazyS3Store; https?: HttpsStore } = {};
+const defaults: { file?: FileStore; s3?: LazyS3Store; https?: HttpsStore } = {};
 
 /**
  * The store that serves `uri`.
@@ -64,9 +64,4 @@ export function resolveStore(uri: string, options: StoreOptions = {}): ObjectSto
       defaults.https ??= new HttpsStore();
       return defaults.https;
   }
-}
-
-/** Forgets the per-process default stores (after changing AWS_* variables, and in tests). */
-export function resetDefaultStores(): void {
-  defaults = {};
 }
