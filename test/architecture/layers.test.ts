@@ -16,6 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["linalg", "wasm"],
   ["formats", "data"],
   ["parallel"],
+  ["contract"],
   ["preprocess", "pca", "kmeans"],
   ["explain"],
   ["registry"],

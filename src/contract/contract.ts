@@ -1,0 +1,101 @@
+/**
+ * The algorithm contract every trainable thing implements (DESIGN.md "Algorithms"; SageMaker's own shape, after
+ * Liberty et al., "Elastic Machine Learning Algorithms in Amazon SageMaker", SIGMOD 2020):
+ *
+ *   state ─▶ per shard: empty ─▶ update(chunk) … update(chunk) ─▶ partial
+ *         ─▶ merge(partials, in shard order) ─▶ finalize ─▶ model, or the next round's state
+ *
+ * A round broadcasts the state (nothing for a scaler's statistics; the centres for a Lloyd iteration), every
+ * shard folds its chunks into a partial, the partials are merged in shard order — never arrival order — and
+ * `finalize` either ends with the model or starts the next round. Because merging follows the shard order,
+ * a result depends on the shard plan only, not on which executor ran the shards (inline, worker threads, a
+ * cluster) nor on when they finished.
+ *
+ * Algorithms are plain objects exported by their modules, named by {@link AlgorithmRef}, so an executor in
+ * another thread (or on another machine) imports the same code; states and partials are plain data
+ * (structured-clone safe). `update` never modifies its chunk.
+ * @module
+ */
+import { type Matrix, matrix } from "../linalg/matrix.js";
+
+/** What a round ends with: the model, or the state of the next round. */
+export type RoundOutcome<S, M> =
+  | { readonly done: true; readonly model: M }
+  | { readonly done: false; readonly state: S };
+
+/** One trainable thing: S the broadcast state, P a partial, M the model. */
+export interface ShardAlgorithm<S, P, M> {
+  readonly name: string;
+  /** The partial of no rows, for data `width` columns wide. */
+  empty(state: S, width: number): P;
+  /** The partial with the rows of `chunk` (rows × width) folded in. @throws WIDTH_MISMATCH, NON_NUMERIC_VALUE */
+  update(partial: P, chunk: Matrix, state: S): P;
+  /** The partial of two disjoint row sets, `a`'s shard before `b`'s. */
+  merge(a: P, b: P, state: S): P;
+  finalize(merged: P, state: S): RoundOutcome<S, M>;
+}
+
+/** Where an algorithm lives: its module (as `import.meta.url` gives it there) and its export's name. */
+export interface AlgorithmRef {
+  readonly module: string;
+  readonly name: string;
+}
+
+/** A shard: rows [start, end) of an in-memory matrix, read in chunks of `chunkRows`. */
+export interface RowShard {
+  readonly data: Matrix;
+  readonly start: number;
+  readonly end: number;
+  readonly chunkRows: number;
+}
+
+/**
+ * A plan: `data` cut into consecutive shards of `shardRows` rows, each read in chunks of `chunkRows`.
+ * @example rowShards(x, { shardRows: 32_768, chunkRows: 4096 })
+ */
+export function rowShards(data: Matrix, plan: { shardRows: number; chunkRows: number }): RowShard[] {
+  const shardRows = Math.max(1, Math.floor(plan.shardRows));
+  const chunkRows = Math.max(1, Math.floor(plan.chunkRows));
+  const shards: RowShard[] = [];
+  for (let start = 0; start < data.rows || shards.length === 0; start += shardRows)
+    shards.push({ data, start, end: Math.min(data.rows, start + shardRows), chunkRows });
+  return shards;
+}
+
+/** The chunks of a shard, as views of its rows (no copy). */
+export function* chunksOf(shard: RowShard): Generator<Matrix> {
+  const { data, start, end, chunkRows } = shard;
+  const d = data.cols;
+  for (let at = start; at < end; at += chunkRows) {
+    const rows = Math.min(chunkRows, end - at);
+    yield matrix(rows, d, data.data.subarray(at * d, (at + rows) * d));
+  }
+}
+
+/** A shard's partial: its chunks folded into the empty partial, in order. */
+export function runShard<S, P>(algorithm: ShardAlgorithm<S, P, unknown>, state: S, shard: RowShard): P {
+  let partial = algorithm.empty(state, shard.data.cols);
+  for (const chunk of chunksOf(shard)) partial = algorithm.update(partial, chunk, state);
+  return partial;
+}
+
+/** The partials merged left to right, in shard order. */
+export function mergeInOrder<S, P>(
+  algorithm: ShardAlgorithm<S, P, unknown>,
+  partials: readonly P[],
+  state: S,
+): P {
+  if (partials.length === 0) throw new Error(`${algorithm.name}: no partials to merge`);
+  let merged = partials[0] as P;
+  for (let i = 1; i < partials.length; i++) merged = algorithm.merge(merged, partials[i] as P, state);
+  return merged;
+}
+
+/** The algorithm a ref names (its module imported once). */
+export async function loadAlgorithm<S, P, M>(ref: AlgorithmRef): Promise<ShardAlgorithm<S, P, M>> {
+  const module = (await import(ref.module)) as Record<string, unknown>;
+  const algorithm = module[ref.name] as ShardAlgorithm<S, P, M> | undefined;
+  if (algorithm === undefined || typeof algorithm.update !== "function")
+    throw new Error(`${ref.module} exports no algorithm named ${ref.name}`);
+  return algorithm;
+}

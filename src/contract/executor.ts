@@ -1,0 +1,56 @@
+/**
+ * Executors run the rounds of the algorithm contract (contract.ts): `round` computes every shard's partial,
+ * returned in shard order; `fit` merges them, finalizes, and repeats while the algorithm asks for another
+ * round. Two executors exist: inline (the caller's thread) and worker threads (threads.ts). A cluster executor
+ * implements the same interface over a queue: an executor moves refs, states, shards and partials, never the
+ * algorithms' code.
+ * @module
+ */
+import { StrataError } from "../errors.js";
+import { type AlgorithmRef, loadAlgorithm, mergeInOrder, type RowShard, runShard } from "./contract.js";
+
+export interface RoundExecutor {
+  /** Every shard's partial for one round's state, in shard order. */
+  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]>;
+  close(): Promise<void>;
+}
+
+/** Runs every shard on the caller's thread, one after the other. */
+export class InlineExecutor implements RoundExecutor {
+  async round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]> {
+    const algorithm = await loadAlgorithm<S, P, unknown>(ref);
+    return shards.map((shard) => runShard(algorithm, state, shard));
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface FitResult<M> {
+  readonly model: M;
+  readonly rounds: number;
+}
+
+/**
+ * Runs rounds until the algorithm finalizes a model.
+ * @throws StrataError INTERNAL after `maxRounds` rounds without a model; the algorithms' own errors
+ * @example
+ * const { model } = await fitRounds(new InlineExecutor(), MIN_MAX_STATS_REF, null, rowShards(x, plan));
+ */
+export async function fitRounds<S, P, M>(
+  executor: RoundExecutor,
+  ref: AlgorithmRef,
+  initialState: S,
+  shards: readonly RowShard[],
+  options: { maxRounds?: number } = {},
+): Promise<FitResult<M>> {
+  const algorithm = await loadAlgorithm<S, P, M>(ref);
+  const maxRounds = options.maxRounds ?? 1_000_000;
+  let state = initialState;
+  for (let round = 1; round <= maxRounds; round++) {
+    const partials = await executor.round<S, P>(ref, state, shards);
+    const outcome = algorithm.finalize(mergeInOrder(algorithm, partials, state), state);
+    if (outcome.done) return { model: outcome.model, rounds: round };
+    state = outcome.state;
+  }
+  throw new StrataError("INTERNAL", `${algorithm.name} gave no model after ${maxRounds} rounds.`);
+}

@@ -1,0 +1,285 @@
+/**
+ * Issue 13: the algorithm contract's conformance suite, run against every algorithm (the scalers' statistics,
+ * regular PCA, Lloyd rounds, the cluster metrics) on both executors (inline, worker threads):
+ *
+ * - any cut of the data into shards and chunks gives the one-chunk fit (1e-12 relative for sums and moments,
+ *   1e-9 for eigenvectors and centres), and the same plan gives the same model bit for bit inline and on 2
+ *   threads;
+ * - the input is not modified;
+ * - a shard of another width is WIDTH_MISMATCH, a NaN is NON_NUMERIC_VALUE, for every algorithm;
+ * - the results equal independent references: the estimators' own fits (MinMaxScaler, StandardScaler, PCA)
+ *   and brute-force metrics (Davies–Bouldin as metrics.ts computes it; Calinski–Harabasz written out here).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import fc from "fast-check";
+import { type AlgorithmRef, type RowShard, rowShards } from "../../src/contract/contract.js";
+import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contract/executor.js";
+import { ThreadsExecutor } from "../../src/contract/threads.js";
+import { isStrataError } from "../../src/errors.js";
+import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
+import { LLOYD_ROUNDS_REF, type LloydModel } from "../../src/kmeans/lloyd-rounds.js";
+import { CLUSTER_METRICS_REF, type ClusterMetrics } from "../../src/kmeans/metric-rounds.js";
+import { daviesBouldinScore } from "../../src/kmeans/metrics.js";
+import { type Matrix, matrix } from "../../src/linalg/matrix.js";
+import { createRng } from "../../src/linalg/rng.js";
+import { validatePCAOptions } from "../../src/pca/hyperparameters.js";
+import { PCA } from "../../src/pca/pca.js";
+import type { PCAModel } from "../../src/pca/pca-model.js";
+import { PCA_STATS_REF } from "../../src/pca/pca-rounds.js";
+import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
+import {
+  MIN_MAX_STATS_REF,
+  type MinMaxStats,
+  MOMENT_STATS_REF,
+  type MomentStats,
+} from "../../src/preprocess/scaler-stats.js";
+import { StandardScaler } from "../../src/preprocess/standard-scaler.js";
+import { expectClose } from "../helpers/expect-close.js";
+
+/** Seeded blobs: n rows around k centres in d dimensions. */
+function blobs(n: number, d: number, k: number, seed: number): Matrix {
+  const rng = createRng(seed);
+  const centres = Array.from({ length: k * d }, () => rng.nextFloat() * 20 - 10);
+  const x = matrix(n, d);
+  for (let i = 0; i < n; i++) {
+    const c = i % k;
+    for (let j = 0; j < d; j++) x.data[i * d + j] = centres[c * d + j]! + (rng.nextFloat() - 0.5) * 3;
+  }
+  return x;
+}
+
+/** One algorithm under the contract: its ref, its first state, and how two of its models compare. */
+interface Case<M> {
+  readonly name: string;
+  readonly ref: AlgorithmRef;
+  state(x: Matrix): unknown;
+  /** Compares a model with the one-chunk model (tolerances per kind of value). */
+  close(actual: M, expected: M): void;
+  /** Checks the one-chunk model against an independent reference. */
+  reference(model: M, x: Matrix): void;
+}
+
+const within = (rtol: number) => ({ rtol, atol: rtol });
+
+const CASES: Case<unknown>[] = [
+  {
+    name: "min-max statistics",
+    ref: MIN_MAX_STATS_REF,
+    state: () => null,
+    close: (a, b) => assert.deepEqual(a, b),
+    reference(model, x) {
+      const m = model as MinMaxStats;
+      const fitted = new MinMaxScaler().fit(x);
+      assert.deepEqual(Array.from(m.dataMin), Array.from(fitted.dataMin));
+      assert.deepEqual(Array.from(m.dataMax), Array.from(fitted.dataMax));
+      assert.equal(m.count, x.rows);
+    },
+  },
+  {
+    name: "moment statistics",
+    ref: MOMENT_STATS_REF,
+    state: () => null,
+    close(a, b) {
+      const [p, q] = [a as MomentStats, b as MomentStats];
+      assert.equal(p.count, q.count);
+      expectClose(p.mean, q.mean, within(1e-12), "mean");
+      expectClose(p.m2, q.m2, within(1e-12), "m2");
+    },
+    reference(model, x) {
+      const m = model as MomentStats;
+      const fitted = new StandardScaler().fit(x);
+      expectClose(m.mean, fitted.mean, within(1e-12), "mean");
+      expectClose(
+        m.m2.map((v) => v / m.count),
+        fitted.variance,
+        within(1e-12),
+        "variance",
+      );
+    },
+  },
+  {
+    name: "regular PCA",
+    ref: PCA_STATS_REF,
+    state: (x) => validatePCAOptions({ numComponents: Math.min(3, x.cols) }),
+    close(a, b) {
+      const [p, q] = [a as PCAModel, b as PCAModel];
+      expectClose(p.singularValues, q.singularValues, within(1e-12), "singular values");
+      expectClose(p.components.data, q.components.data, within(1e-9), "components");
+      expectClose(p.mean, q.mean, within(1e-12), "mean");
+    },
+    reference(model, x) {
+      const m = model as PCAModel;
+      const fitted = new PCA({ numComponents: Math.min(3, x.cols) }).fit(x);
+      expectClose(m.singularValues, fitted.singularValues, within(1e-9), "singular values");
+      expectClose(m.components.data, fitted.components.data, within(1e-9), "components");
+    },
+  },
+  {
+    name: "Lloyd rounds",
+    ref: LLOYD_ROUNDS_REF,
+    state: (x) => ({
+      centres: initKMeansPlusPlus(x, 4, createRng(5)).centres,
+      iteration: 0,
+      maxIterations: 50,
+      tol: 0,
+    }),
+    close(a, b) {
+      const [p, q] = [a as LloydModel, b as LloydModel];
+      assert.equal(p.iterations, q.iterations);
+      expectClose(p.centres.data, q.centres.data, within(1e-9), "centres");
+      expectClose([p.inertia], [q.inertia], within(1e-12), "inertia");
+    },
+    reference(model, x) {
+      // Converged Lloyd: every centre is the mean of the rows nearest to it.
+      const m = model as LloydModel;
+      const { centres } = m;
+      const k = centres.rows;
+      const d = x.cols;
+      const sums = new Float64Array(k * d);
+      const counts = new Float64Array(k);
+      for (let i = 0; i < x.rows; i++) {
+        let best = 0;
+        let bestDist = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < k; c++) {
+          let s = 0;
+          for (let t = 0; t < d; t++) s += (x.data[i * d + t]! - centres.data[c * d + t]!) ** 2;
+          if (s < bestDist) [best, bestDist] = [c, s];
+        }
+        counts[best]!++;
+        for (let t = 0; t < d; t++) sums[best * d + t]! += x.data[i * d + t]!;
+      }
+      assert.equal(m.converged, true);
+      expectClose(
+        centres.data,
+        sums.map((v, i) => v / counts[Math.floor(i / d)]!),
+        within(1e-9),
+        "centres are their clusters' means",
+      );
+    },
+  },
+  {
+    name: "cluster metrics",
+    ref: CLUSTER_METRICS_REF,
+    state: (x) => ({ centres: initKMeansPlusPlus(x, 4, createRng(6)).centres }),
+    close(a, b) {
+      const [p, q] = [a as ClusterMetrics, b as ClusterMetrics];
+      expectClose(
+        [p.ssd, p.msd, p.calinskiHarabasz, p.daviesBouldin],
+        [q.ssd, q.msd, q.calinskiHarabasz, q.daviesBouldin],
+        within(1e-12),
+        "metrics",
+      );
+    },
+    reference(model, x) {
+      const m = model as ClusterMetrics;
+      const { centres } = initKMeansPlusPlus(x, 4, createRng(6));
+      const d = x.cols;
+      const labels = new Int32Array(x.rows);
+      let ssd = 0;
+      for (let i = 0; i < x.rows; i++) {
+        let bestDist = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < centres.rows; c++) {
+          let s = 0;
+          for (let t = 0; t < d; t++) s += (x.data[i * d + t]! - centres.data[c * d + t]!) ** 2;
+          if (s < bestDist) [labels[i], bestDist] = [c, s];
+        }
+        ssd += bestDist;
+      }
+      expectClose([m.ssd, m.msd], [ssd, ssd / x.rows], within(1e-12), "ssd, msd");
+      expectClose([m.daviesBouldin], [daviesBouldinScore(x, labels)], within(1e-9), "Davies–Bouldin");
+      expectClose([m.calinskiHarabasz], [calinskiHarabasz(x, labels)], within(1e-9), "Calinski–Harabasz");
+    },
+  },
+];
+
+/** scikit-learn's calinski_harabasz_score, written out. */
+function calinskiHarabasz(x: Matrix, labels: Int32Array): number {
+  const d = x.cols;
+  const k = Math.max(...labels) + 1;
+  const mean = new Float64Array(d);
+  const means = new Float64Array(k * d);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < x.rows; i++) {
+    counts[labels[i]!]!++;
+    for (let t = 0; t < d; t++) {
+      mean[t]! += x.data[i * d + t]! / x.rows;
+      means[labels[i]! * d + t]! += x.data[i * d + t]!;
+    }
+  }
+  for (let c = 0; c < k; c++) for (let t = 0; t < d; t++) means[c * d + t]! /= counts[c]!;
+  let extra = 0;
+  let intra = 0;
+  for (let c = 0; c < k; c++)
+    for (let t = 0; t < d; t++) extra += counts[c]! * (means[c * d + t]! - mean[t]!) ** 2;
+  for (let i = 0; i < x.rows; i++)
+    for (let t = 0; t < d; t++) intra += (x.data[i * d + t]! - means[labels[i]! * d + t]!) ** 2;
+  return (extra * (x.rows - k)) / (intra * (k - 1));
+}
+
+const threads = new ThreadsExecutor({ threads: 2 });
+const inline = new InlineExecutor();
+after(() => threads.close());
+
+const EXECUTORS: [string, RoundExecutor][] = [
+  ["inline", inline],
+  ["threads", threads],
+];
+
+async function fitModel(executor: RoundExecutor, c: Case<unknown>, x: Matrix, shards: readonly RowShard[]) {
+  return (await fitRounds<unknown, unknown, unknown>(executor, c.ref, c.state(x), shards)).model;
+}
+
+for (const c of CASES) {
+  describe(`the contract: ${c.name}`, () => {
+    const x = blobs(1500, 5, 4, 3);
+
+    test("the one-chunk fit equals the independent reference", async () => {
+      const model = await fitModel(inline, c, x, rowShards(x, { shardRows: x.rows, chunkRows: x.rows }));
+      c.reference(model, x);
+    });
+
+    for (const [name, executor] of EXECUTORS)
+      test(`${name}: any cut into shards and chunks gives the one-chunk fit; the input is unchanged`, async () => {
+        const before = Float64Array.from(x.data);
+        const whole = await fitModel(inline, c, x, rowShards(x, { shardRows: x.rows, chunkRows: x.rows }));
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 1, max: 900 }),
+            fc.integer({ min: 1, max: 400 }),
+            async (shardRows, chunkRows) => {
+              c.close(await fitModel(executor, c, x, rowShards(x, { shardRows, chunkRows })), whole);
+            },
+          ),
+          { numRuns: name === "threads" ? 8 : 20, seed: 31 },
+        );
+        assert.deepEqual(x.data, before);
+      });
+
+    test("the same shard plan gives the same model bit for bit inline and on 2 threads", async () => {
+      const plan = rowShards(x, { shardRows: 311, chunkRows: 97 });
+      assert.deepEqual(await fitModel(threads, c, x, plan), await fitModel(inline, c, x, plan));
+    });
+
+    test("a shard of another width is WIDTH_MISMATCH and a NaN is NON_NUMERIC_VALUE, on both executors", async () => {
+      const narrow = matrix(10, 4);
+      for (const [, executor] of EXECUTORS) {
+        const mixed = [
+          ...rowShards(x, { shardRows: 500, chunkRows: 100 }),
+          { data: narrow, start: 0, end: 10, chunkRows: 5 },
+        ];
+        await assert.rejects(fitModel(executor, c, x, mixed), (e: unknown) =>
+          isStrataError(e, "WIDTH_MISMATCH"),
+        );
+        const withNaN = matrix(10, 5, Float64Array.from(x.data.subarray(0, 50)));
+        withNaN.data[17] = Number.NaN;
+        await assert.rejects(
+          executor.round(c.ref, c.state(x), [{ data: withNaN, start: 0, end: 10, chunkRows: 5 }]),
+          (e: unknown) =>
+            isStrataError(e, "NON_NUMERIC_VALUE") && /row 4 of a chunk, column 3/.test(e.message),
+        );
+      }
+    });
+  });
+}
