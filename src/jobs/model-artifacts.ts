@@ -12,10 +12,10 @@ import { decodeNDArrayFile } from "../formats/ndarray.js";
 import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../formats/ndarray-models.js";
 import { readModelAlgoFile } from "../formats/tarball.js";
 import { KMeansModel } from "../kmeans/kmeans-model.js";
-import { kmeansModelFromJSON } from "../kmeans/kmeans-model-json.js";
+
 import { matrix } from "../linalg/matrix.js";
+import { modelFromFile } from "../models/model-file.js";
 import { PCAModel } from "../pca/pca-model.js";
-import { pcaModelFromJSON } from "../pca/pca-model-json.js";
 import type { AlgorithmName } from "./algorithm.js";
 import { METADATA_FILE_NAME, type StrataModelMetadata } from "./artifact.js";
 
@@ -81,10 +81,11 @@ export async function loadTrainedModel(artifactUri: string, expected?: Algorithm
   const metadata = await readModelMetadata(artifactUri);
   const state = metadata?.model?.["state"];
   let trained: TrainedModel;
-  if (state !== undefined && metadata?.algorithm === "pca") {
-    trained = { algorithm: "pca", model: pcaModelFromJSON(state), exact: true };
-  } else if (state !== undefined && metadata?.algorithm === "kmeans") {
-    trained = { algorithm: "kmeans", model: kmeansModelFromJSON(state), exact: true };
+  const model = state === undefined ? undefined : modelFromFile(state);
+  if (model instanceof PCAModel) {
+    trained = { algorithm: "pca", model, exact: true };
+  } else if (model instanceof KMeansModel) {
+    trained = { algorithm: "kmeans", model, exact: true };
   } else {
     trained = await readModelArtifact(artifactUri);
   }

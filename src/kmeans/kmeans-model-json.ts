@@ -13,6 +13,8 @@ export const KMEANS_MODEL_JSON_VERSION = 1;
 export interface KMeansModelJSON {
   readonly kind: typeof KMEANS_MODEL_JSON_KIND;
   readonly formatVersion: number;
+  /** One per column (absent in files of models trained before K-Means models had names). */
+  readonly featureNames?: string[];
   /** k rows of d coordinates. */
   readonly centroids: number[][];
   readonly training: KMeansTrainingSummary | null;
@@ -22,6 +24,7 @@ export function kmeansModelToJSON(model: KMeansModel): KMeansModelJSON {
   return {
     kind: KMEANS_MODEL_JSON_KIND,
     formatVersion: KMEANS_MODEL_JSON_VERSION,
+    featureNames: [...model.featureNames],
     centroids: toRows(model.centroids),
     training: model.training ?? null,
   };
@@ -52,5 +55,5 @@ export function kmeansModelFromJSON(json: unknown): KMeansModel {
   }
   const data = new Float64Array(rows.length * d);
   for (const [i, r] of rows.entries()) data.set(r, i * d);
-  return KMeansModel.fromCentroids(matrix(rows.length, d, data), j.training ?? undefined);
+  return KMeansModel.fromCentroids(matrix(rows.length, d, data), j.training ?? undefined, j.featureNames);
 }

@@ -5,7 +5,9 @@
  * SageMaker artifact's centroid matrix ({@link KMeansModel.fromCentroids}) predicts the same way.
  * @module
  */
+
 import { StrataError } from "../errors.js";
+import { resolveFeatureNames } from "../linalg/checks.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { assignNearest } from "./assign.js";
 
@@ -53,6 +55,8 @@ export class KMeansModel {
   readonly k: number;
   /** Number of features each row must have. */
   readonly numFeatures: number;
+  /** The features' names, in column order ("x0".."x{d-1}" when the data had none). */
+  readonly featureNames: readonly string[];
   /** k × numFeatures centroids (a private copy; treat as read-only). */
   readonly centroids: Matrix;
   /** The training run, or undefined for a model built from centroids alone. */
@@ -67,9 +71,11 @@ export class KMeansModel {
   /**
    * @param centroids k × d, copied
    * @param training the training summary (KMeans.fit passes it)
-   * @throws StrataError ARTIFACT_INVALID when there is no centroid or a value is not finite
+   * @param featureNames one per column; default "x0".."x{d-1}"
+   * @throws StrataError ARTIFACT_INVALID when there is no centroid or a value is not finite; WIDTH_MISMATCH
+   *   for names of another count
    */
-  constructor(centroids: Matrix, training?: KMeansTrainingSummary) {
+  constructor(centroids: Matrix, training?: KMeansTrainingSummary, featureNames?: readonly string[]) {
     if (centroids.rows < 1 || centroids.cols < 1) {
       throw new StrataError(
         "ARTIFACT_INVALID",
@@ -88,6 +94,7 @@ export class KMeansModel {
     }
     this.k = centroids.rows;
     this.numFeatures = centroids.cols;
+    this.featureNames = resolveFeatureNames(featureNames, centroids.cols);
     this.centroids = matrix(centroids.rows, centroids.cols, new Float64Array(centroids.data));
     this.training = training === undefined ? undefined : Object.freeze({ ...training });
     this.inertia = training?.inertia ?? Number.NaN;
@@ -104,8 +111,12 @@ export class KMeansModel {
    * @example
    * const model = KMeansModel.fromCentroids(fromRows(expected.centroids));
    */
-  static fromCentroids(centroids: Matrix, training?: KMeansTrainingSummary): KMeansModel {
-    return new KMeansModel(centroids, training);
+  static fromCentroids(
+    centroids: Matrix,
+    training?: KMeansTrainingSummary,
+    featureNames?: readonly string[],
+  ): KMeansModel {
+    return new KMeansModel(centroids, training, featureNames);
   }
 
   /**

@@ -60,6 +60,8 @@ export interface KMeansFitOptions {
    * comparisons against other tools from the same start.
    */
   readonly initialCentres?: Matrix;
+  /** One name per column of x, kept in the model; default "x0".."x{d-1}". */
+  readonly featureNames?: readonly string[];
 }
 
 /** Below this many rows KMeans.fit stays on the calling thread (thread start-up costs more than the work). */
@@ -133,16 +135,20 @@ export class KMeans {
     const inertia = winner.inertia;
     const sizes = [...winner.sizes];
     report(logger, trials, best, p, sizes);
-    return new KMeansModel(winner.centres, {
-      inertia,
-      msd: inertia / x.rows,
-      iterations: winner.iterations,
-      converged: winner.converged,
-      numRows: x.rows,
-      bestTrial: best,
-      trialInertias: Object.freeze(trials.map((t) => t.inertia)),
-      sizes: Object.freeze(sizes),
-    });
+    return new KMeansModel(
+      winner.centres,
+      {
+        inertia,
+        msd: inertia / x.rows,
+        iterations: winner.iterations,
+        converged: winner.converged,
+        numRows: x.rows,
+        bestTrial: best,
+        trialInertias: Object.freeze(trials.map((t) => t.inertia)),
+        sizes: Object.freeze(sizes),
+      },
+      options.featureNames,
+    );
   }
 }
 

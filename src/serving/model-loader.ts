@@ -7,10 +7,12 @@
  * PCAModel.fromSageMaker orders them); without it all columns in stored order.
  * @module
  */
+
 import { resolveStore } from "../data/sources/resolve.js";
 import { isStrataError, StrataError } from "../errors.js";
 import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../formats/ndarray-models.js";
 import { readModelAlgoFile, unpackTarGz } from "../formats/tarball.js";
+import { modelFromFile } from "../models/model-file.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { type ContainerDefinition, KEEP_TOP_ENV, roleOf } from "./model-spec.js";
 import { type CompiledPipeline, compilePipeline, type Stage } from "./pipeline.js";
@@ -49,7 +51,13 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
   const role = roleOf(container);
   switch (role) {
     case "minmax-scaler": {
-      const model = MinMaxScalerModel.fromJSON(await scalerJson(url, bytes));
+      const model = modelFromFile(await scalerJson(url, bytes));
+      if (!(model instanceof MinMaxScalerModel))
+        throw new StrataError(
+          "ARTIFACT_INVALID",
+          `${url} holds a ${model.constructor.name}; the scaler stage needs a min-max scaler.`,
+          { details: { uri: url } },
+        );
       return { kind: "scaler", scale: model.scale, min: model.min };
     }
     case "kmeans": {

@@ -14,8 +14,10 @@
  * are replaced, so re-running `strata run` keeps one set.
  * @module
  */
+
 import { resolveStore } from "../data/sources/resolve.js";
 import { packTarGz } from "../formats/tarball.js";
+import { modelToFile } from "../models/model-file.js";
 import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { defaultArtifactsPath } from "../registry/home.js";
 import { HostingService } from "./hosting-service.js";
@@ -65,7 +67,7 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
   const home = options.home === undefined ? {} : { home: options.home };
   const scalerArtifactUri =
     options.scalerArtifactUri ?? `${defaultArtifactsPath(home)}/${pipelineModel}/scaler/model.tar.gz`;
-  const json = new TextEncoder().encode(`${JSON.stringify(options.scaler.toJSON())}\n`);
+  const json = new TextEncoder().encode(`${JSON.stringify(modelToFile(options.scaler))}\n`);
   const tarGz = await packTarGz([{ name: SCALER_FILE_NAME, bytes: json }]);
   await resolveStore(scalerArtifactUri).put(scalerArtifactUri, tarGz, { contentType: "application/x-gzip" });
   const hosting = HostingService.open(home);

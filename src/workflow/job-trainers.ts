@@ -7,6 +7,7 @@
  * the already-decoded rows are handed to the job as well, so nothing is parsed twice.
  * @module
  */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StrataError } from "../errors.js";
@@ -17,6 +18,7 @@ import { nameFromBase } from "../jobs/names.js";
 import type { TrainingService } from "../jobs/training-service.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { modelToFile } from "../models/model-file.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import type { Trainers } from "./segmentation.js";
 
@@ -101,7 +103,7 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
         featureNames,
         { num_components: String(numComponents), mini_batch_size: String(Math.min(500, x.rows)) },
         // The scaler that produced x travels with the model, so a pipeline can take raw rows.
-        context === undefined ? undefined : { scaler: context.scaler.toJSON() },
+        context === undefined ? undefined : { scaler: modelToFile(context.scaler) },
       );
       const trained = await loadTrainedModel(job.artifactUri, "pca");
       return trained.model as PCAModel;

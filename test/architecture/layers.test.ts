@@ -18,6 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["parallel"],
   ["contract"],
   ["preprocess", "pca", "kmeans"],
+  ["models"],
   ["explain"],
   ["registry"],
   ["jobs"],

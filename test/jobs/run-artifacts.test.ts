@@ -100,7 +100,9 @@ describe("strata run's models as training jobs and artifacts", () => {
       Array.from(run.result.kmeans.centroids.data),
     );
     const meta = JSON.parse(readFileSync(join(out, "models/pca/strata-model.json"), "utf8"));
-    assert.deepEqual(meta.caller.scaler.dataMin, Array.from(run.result.scaler.dataMin));
+    assert.equal(meta.caller.scaler.kind, "strata.model");
+    assert.equal(meta.caller.scaler.algorithm, "min-max-scaler");
+    assert.deepEqual(meta.caller.scaler.state.dataMin, Array.from(run.result.scaler.dataMin));
   });
 
   test("the census rows Strata wrote as RecordIO-protobuf train the same PCA as a CSV of the same rows", async () => {

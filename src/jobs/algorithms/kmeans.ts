@@ -11,7 +11,7 @@
  */
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
-import { kmeansModelToJSON } from "../../kmeans/kmeans-model-json.js";
+import { modelToFile } from "../../models/model-file.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
 
 export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
@@ -34,6 +34,7 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     context.progress(0, `fitting K-Means k=${params.k} on ${x.rows} rows x ${x.cols} features`);
     let lastReport = 0;
     const model = new KMeans(params).fit(x, {
+      ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
       logger: context.logger,
       signal: context.signal,
       onIteration: (e) => {
@@ -74,7 +75,7 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         trialInertias: [...training.trialInertias],
         sizes: [...training.sizes],
         // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
-        state: kmeansModelToJSON(model),
+        state: modelToFile(model),
       },
       metrics,
     };

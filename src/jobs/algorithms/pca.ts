@@ -11,8 +11,8 @@
  */
 import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
 import type { Matrix } from "../../linalg/matrix.js";
+import { modelToFile } from "../../models/model-file.js";
 import { PCA, type PCAParams, parsePCAHyperparameters } from "../../pca/index.js";
-import { pcaModelToJSON } from "../../pca/pca-model-json.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
 
 /** Mean squared reconstruction error of `x` through the kept components. */
@@ -75,7 +75,7 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
         explainedVariance: Array.from(model.explainedVariance),
         explainedVarianceRatio: Array.from(model.explainedVarianceRatio),
         // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
-        state: pcaModelToJSON(model),
+        state: modelToFile(model),
       },
       metrics,
     };
