@@ -6,6 +6,15 @@
  * @module
  */
 import { StrataError } from "../errors.js";
+import {
+  type Bounds,
+  float,
+  type HyperContext,
+  type HyperparameterEntry,
+  type HyperparameterTable,
+  integer,
+  oneOf,
+} from "../util/hyperparameter-engine.js";
 
 /** How initial centres are chosen. */
 export type InitMethod = "random" | "kmeans++";
@@ -42,140 +51,16 @@ export interface KMeansParams {
   readonly evalMetrics: readonly EvalMetric[];
 }
 
-/** What a validator may know about the data. */
+/** What the K-Means rows know about the data. */
 export interface Context {
   readonly featureDim?: number;
   readonly numRows?: number;
-}
-
-/** One row of the table. `label` in messages is the wire name (maps) or the camelCase key (code). */
-export interface HyperparameterEntry {
-  readonly name: string;
-  readonly key: keyof KMeansParams;
-  readonly aliases: readonly string[];
-  readonly required: boolean;
-  readonly defaultValue: unknown;
-  /** What a valid value looks like, for messages ("an integer from 2 to 3218 (the number of rows)"). */
-  expected(context: Partial<Context>): string;
-  parse(label: string, text: string, context: Partial<Context>): unknown;
-  check(label: string, value: unknown, context: Partial<Context>): unknown;
-}
-
-interface Bounds {
-  readonly min: number;
-  readonly max?: number;
-  readonly why?: string;
 }
 
 function invalid(label: string, shown: string, expected: string, value: unknown): StrataError {
   return new StrataError("INVALID_HYPERPARAMETER", `${label}=${shown} is invalid: expected ${expected}.`, {
     details: { name: label, value, expected },
   });
-}
-
-/** Numbers are shown as typed (`k=9000`), anything else quoted (`k="seven"`). */
-const show = (text: string): string =>
-  text.trim() !== "" && Number.isFinite(Number(text)) ? text.trim() : JSON.stringify(text);
-
-function integer(
-  name: string,
-  key: keyof KMeansParams,
-  bounds: (c: Partial<Context>) => Bounds,
-  opts: { aliases?: string[]; defaultValue?: number; required?: boolean; auto?: number } = {},
-): HyperparameterEntry {
-  const expected = (c: Partial<Context>): string => {
-    const { min, max, why } = bounds(c);
-    const range =
-      max === undefined
-        ? `an integer of at least ${min}`
-        : min === max
-          ? `${min}`
-          : `an integer from ${min} to ${max}`;
-    return `${range}${why === undefined || max === undefined ? "" : ` (${why})`}${opts.auto === undefined ? "" : ' or "auto"'}`;
-  };
-  const check = (label: string, value: unknown, c: Partial<Context>, shown: string): number => {
-    if (value === "auto" && opts.auto !== undefined) return opts.auto;
-    const { min, max } = bounds(c);
-    if (
-      typeof value !== "number" ||
-      !Number.isSafeInteger(value) ||
-      value < min ||
-      (max !== undefined && value > max)
-    ) {
-      throw invalid(label, shown, expected(c), value);
-    }
-    return value;
-  };
-  return {
-    name,
-    key,
-    aliases: opts.aliases ?? [],
-    required: opts.required ?? false,
-    defaultValue: opts.defaultValue ?? opts.auto,
-    expected,
-    parse: (label, text, c) => {
-      const t = text.trim();
-      const value = /^[+-]?\d+$/.test(t) ? Number(t) : t === "auto" ? t : Number.NaN;
-      return check(label, value, c, show(text));
-    },
-    check: (label, value, c) => check(label, value, c, String(value)),
-  };
-}
-
-function float(
-  name: string,
-  key: keyof KMeansParams,
-  min: number,
-  max: number,
-  aliases: string[],
-  d: number,
-) {
-  const expected = () => `a number from ${min} to ${max}`;
-  const check = (label: string, value: unknown, shown: string): number => {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-      throw invalid(label, shown, expected(), value);
-    }
-    return value;
-  };
-  return {
-    name,
-    key,
-    aliases,
-    required: false,
-    defaultValue: d,
-    expected,
-    parse: (label, text) => check(label, text.trim() === "" ? Number.NaN : Number(text), show(text)),
-    check: (label, value) => check(label, value, String(value)),
-  } satisfies HyperparameterEntry;
-}
-
-function oneOf(
-  name: string,
-  key: keyof KMeansParams,
-  values: readonly string[],
-  d: string,
-): HyperparameterEntry {
-  const listed = values.map((v) => JSON.stringify(v)).join(", ");
-  const check = (label: string, value: unknown): string => {
-    if (typeof value !== "string" || !values.includes(value)) {
-      throw new StrataError(
-        "INVALID_HYPERPARAMETER",
-        `Unknown ${label} ${JSON.stringify(String(value))}: expected one of ${listed}.`,
-        { details: { name: label, value, allowed: values } },
-      );
-    }
-    return value;
-  };
-  return {
-    name,
-    key,
-    aliases: [],
-    required: false,
-    defaultValue: d,
-    expected: () => `one of ${listed}`,
-    parse: (label, text) => check(label, text),
-    check,
-  };
 }
 
 const METRICS: readonly EvalMetric[] = ["msd", "ssd"];
@@ -209,22 +94,27 @@ const evalMetrics: HyperparameterEntry = {
 };
 
 const positive = (): Bounds => ({ min: 1 });
+const rows = (c: HyperContext): Bounds => ({
+  min: 2,
+  ...(c["numRows"] === undefined ? {} : { max: c["numRows"] }),
+  why: "the number of rows",
+});
 
 /**
  * The table. Rows marked "validated only" are accepted with SageMaker's ranges so that a job SageMaker
  * accepts is accepted here, but Strata's full-batch Lloyd does not use them.
  */
-export const TABLE: readonly HyperparameterEntry[] = [
+const ENTRIES: readonly HyperparameterEntry[] = [
   // Used by Strata.
-  integer("k", "k", (c) => ({ min: 2, max: c.numRows, why: "the number of rows" }), { required: true }),
+  integer("k", "k", rows, { required: true }),
   integer(
     "feature_dim",
     "featureDim",
     (c) =>
-      c.featureDim === undefined
+      c["featureDim"] === undefined
         ? { min: 1 }
-        : { min: c.featureDim, max: c.featureDim, why: "the number of features in the data" },
-    { required: true },
+        : { min: c["featureDim"], max: c["featureDim"], why: "the number of features in the data" },
+    { required: true, requiredInCode: false },
   ),
   oneOf("init_method", "initMethod", ["random", "kmeans++"], "kmeans++"),
   integer(
@@ -236,7 +126,7 @@ export const TABLE: readonly HyperparameterEntry[] = [
       defaultValue: 300,
     },
   ),
-  float("local_lloyd_tol", "tol", 0, 1, ["tol"], 0.0001),
+  float("local_lloyd_tol", "tol", { min: 0, max: 1 }, { aliases: ["tol"], defaultValue: 0.0001 }),
   integer("local_lloyd_num_trials", "numTrials", () => ({ min: 1, max: 1000, why: "Strata's limit" }), {
     aliases: ["num_trials", "restarts"],
     auto: 10,
@@ -250,6 +140,17 @@ export const TABLE: readonly HyperparameterEntry[] = [
   integer("half_life_time_size", "halfLifeTimeSize", () => ({ min: 0 }), { defaultValue: 0 }),
   oneOf("local_lloyd_init_method", "localLloydInitMethod", ["random", "kmeans++"], "kmeans++"),
 ];
+
+/** K-Means' table for the hyperparameter engine. */
+export const KMEANS_TABLE: HyperparameterTable = {
+  algorithm: "K-Means",
+  entries: ENTRIES,
+  ignored: ["force_dense"],
+  codeAliases: { restarts: "numTrials" },
+};
+
+/** The rows, for callers that look one up. */
+export const TABLE = ENTRIES;
 
 /** The table as plain data (name, key, aliases, default, required), for docs and `--help`. */
 export const KMEANS_HYPERPARAMETERS = TABLE.map(({ name, key, aliases, defaultValue, required }) =>

@@ -15,7 +15,9 @@
  * @module
  */
 import { StrataError } from "../errors.js";
-import { type Context, type KMeansParams, TABLE } from "./hyperparameter-table.js";
+import { checkCodeOptions, parseWireMap, withDefaults } from "../util/hyperparameter-engine.js";
+import type { Logger } from "../util/logger.js";
+import { type Context, KMEANS_TABLE, type KMeansParams, TABLE } from "./hyperparameter-table.js";
 
 export type { EvalMetric, InitMethod, KMeansParams } from "./hyperparameter-table.js";
 export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
@@ -33,9 +35,6 @@ export type KMeansOptions = { readonly k: number } & {
   readonly extraCenterFactor?: number | "auto";
 };
 
-/** camelCase aliases accepted from code. */
-const CODE_ALIASES: Readonly<Record<string, keyof KMeansParams>> = { restarts: "numTrials" };
-
 /** What the parser knows about the data: its width and, when known, its number of rows. */
 export interface KMeansParseContext {
   /** Number of features of the training data; `feature_dim` must equal it. */
@@ -43,8 +42,6 @@ export interface KMeansParseContext {
   /** Number of training rows; when given, `k` must not exceed it. */
   readonly numRows?: number;
 }
-
-const IGNORED_KEYS = new Set(["force_dense"]);
 
 /**
  * Parses a SageMaker hyperparameter string map (`{k: "7", feature_dim: "5", ...}`) into frozen params.
@@ -62,43 +59,9 @@ const IGNORED_KEYS = new Set(["force_dense"]);
 export function parseKMeansHyperparameters(
   map: Readonly<Record<string, string>>,
   context: KMeansParseContext,
+  logger?: Logger,
 ): KMeansParams {
-  const byName = new Map<string, (typeof TABLE)[number]>();
-  for (const entry of TABLE) for (const name of [entry.name, ...entry.aliases]) byName.set(name, entry);
-  const seen = new Map<string, string>();
-  const out: Record<string, unknown> = {};
-  for (const [name, text] of Object.entries(map)) {
-    if (name.startsWith("_") || IGNORED_KEYS.has(name)) continue;
-    const entry = byName.get(name);
-    if (entry === undefined) {
-      const allowed = TABLE.map((e) => e.name).join(", ");
-      throw new StrataError(
-        "UNKNOWN_HYPERPARAMETER",
-        `Unknown K-Means hyperparameter "${name}": expected one of ${allowed}.`,
-        { details: { name, allowed: TABLE.map((e) => e.name) } },
-      );
-    }
-    const earlier = seen.get(entry.name);
-    if (earlier !== undefined) {
-      throw new StrataError(
-        "INVALID_HYPERPARAMETER",
-        `${earlier} and ${name} both set ${entry.name}: give only one.`,
-        { details: { name: entry.name, given: [earlier, name] } },
-      );
-    }
-    seen.set(entry.name, name);
-    out[entry.key] = entry.parse(name, String(text), context);
-  }
-  for (const entry of TABLE) {
-    if (entry.required && !(entry.key in out)) {
-      throw new StrataError(
-        "MISSING_HYPERPARAMETER",
-        `K-Means needs the hyperparameter ${entry.name} (${entry.expected(context)}).`,
-        { details: { name: entry.name } },
-      );
-    }
-  }
-  return finish(out, context);
+  return finish(parseWireMap(KMEANS_TABLE, map, { ...context }, logger), context);
 }
 
 /**
@@ -113,54 +76,12 @@ export function resolveKMeansParams(
   options: KMeansOptions,
   context: Partial<KMeansParseContext> = {},
 ): KMeansParams {
-  const out: Record<string, unknown> = {};
-  const seen = new Map<string, string>();
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const canonical = CODE_ALIASES[key] ?? key;
-    const entry = TABLE.find((e) => e.key === canonical);
-    if (entry === undefined) {
-      const allowed = TABLE.map((e) => e.key).join(", ");
-      throw new StrataError(
-        "UNKNOWN_HYPERPARAMETER",
-        `Unknown K-Means option "${key}": expected one of ${allowed}.`,
-        {
-          details: { name: key, allowed: TABLE.map((e) => e.key) },
-        },
-      );
-    }
-    const earlier = seen.get(entry.key);
-    if (earlier !== undefined) {
-      throw new StrataError(
-        "INVALID_HYPERPARAMETER",
-        `${earlier} and ${key} both set ${entry.key}: give only one.`,
-        {
-          details: { name: entry.key, given: [earlier, key] },
-        },
-      );
-    }
-    seen.set(entry.key, key);
-    out[entry.key] = entry.check(key, value, context);
-  }
-  if (!("k" in out)) {
-    throw new StrataError(
-      "MISSING_HYPERPARAMETER",
-      "K-Means needs the option k (an integer of at least 2).",
-      {
-        details: { name: "k" },
-      },
-    );
-  }
-  return finish(out, context);
+  return finish(checkCodeOptions(KMEANS_TABLE, options, { ...context }), context);
 }
 
 /** Adds defaults and freezes. `featureDim` defaults to the data's width when the context has one. */
 function finish(values: Record<string, unknown>, context: Partial<Context>): KMeansParams {
-  const out: Record<string, unknown> = {};
-  for (const entry of TABLE) {
-    const value = values[entry.key] ?? entry.defaultValue;
-    if (value !== undefined) out[entry.key] = value;
-  }
+  const out = withDefaults(KMEANS_TABLE, values);
   if (out["featureDim"] === undefined && context.featureDim !== undefined)
     out["featureDim"] = context.featureDim;
   if (Array.isArray(out["evalMetrics"])) out["evalMetrics"] = Object.freeze([...out["evalMetrics"]]);

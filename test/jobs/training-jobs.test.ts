@@ -232,9 +232,9 @@ describe("training jobs", () => {
       [
         { num_components: "two" },
         "INVALID_HYPERPARAMETER",
-        /num_components=two is invalid: expected a positive integer/,
+        /num_components="two" is invalid: expected an integer of at least 1/,
       ],
-      [{}, "MISSING_HYPERPARAMETER", /num_components is required/],
+      [{}, "MISSING_HYPERPARAMETER", /PCA needs the hyperparameter num_components/],
     ] as const) {
       await assert.rejects(
         service.createTrainingJob(

@@ -49,7 +49,7 @@ describe("parsePCAHyperparameters", () => {
     rejects(
       () => parsePCAHyperparameters({ num_components: "0" }),
       "INVALID_HYPERPARAMETER",
-      /num_components=0 .*positive integer/,
+      "num_components=0 is invalid: expected an integer of at least 1.",
     );
     rejects(
       () => parsePCAHyperparameters({ num_components: "2.5" }),
@@ -61,7 +61,11 @@ describe("parsePCAHyperparameters", () => {
       "INVALID_HYPERPARAMETER",
       /num_components="" is invalid/,
     );
-    rejects(() => parsePCAHyperparameters({}), "MISSING_HYPERPARAMETER", /num_components is required/);
+    rejects(
+      () => parsePCAHyperparameters({}),
+      "MISSING_HYPERPARAMETER",
+      "PCA needs the hyperparameter num_components (an integer of at least 1).",
+    );
     // The limit also comes from feature_dim when the data width is not known yet.
     rejects(
       () => parsePCAHyperparameters({ feature_dim: "10", num_components: "11" }),
@@ -88,12 +92,12 @@ describe("parsePCAHyperparameters", () => {
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", mini_batch_size: "0" }),
       "INVALID_HYPERPARAMETER",
-      /mini_batch_size=0 is invalid: expected a positive integer\./,
+      /mini_batch_size=0 is invalid: expected an integer of at least 1\./,
     );
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", extra_components: "-2" }),
       "INVALID_HYPERPARAMETER",
-      /extra_components=-2 .*>= -1/,
+      /extra_components=-2 is invalid: expected an integer of at least -1\./,
     );
     assert.equal(
       parsePCAHyperparameters({ num_components: "3", extra_components: "12" }).extraComponents,
@@ -110,12 +114,12 @@ describe("parsePCAHyperparameters", () => {
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", subtract_mean: "yes" }),
       "INVALID_HYPERPARAMETER",
-      "subtract_mean=yes is invalid: expected true or false.",
+      'subtract_mean="yes" is invalid: expected true or false.',
     );
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", algorithm_mode: "fast" }),
       "INVALID_HYPERPARAMETER",
-      /algorithm_mode=fast .*"regular", "randomized"/,
+      'Unknown algorithm_mode "fast": expected one of "regular", "randomized".',
     );
   });
 
@@ -149,7 +153,7 @@ describe("parsePCAHyperparameters", () => {
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", num_component: "3" }),
       "UNKNOWN_HYPERPARAMETER",
-      'Unknown PCA hyperparameter "num_component": expected one of "feature_dim", "num_components", "mini_batch_size", "algorithm_mode", "subtract_mean", "extra_components".',
+      'Unknown PCA hyperparameter "num_component": expected one of feature_dim, num_components, mini_batch_size, algorithm_mode, subtract_mean, extra_components.',
     );
   });
 });
@@ -167,13 +171,14 @@ describe("typed options", () => {
     rejects(
       () => validatePCAOptions({ numComponents: 40 }, 34),
       "INVALID_HYPERPARAMETER",
-      "num_components=40 is invalid: expected an integer from 1 to 34 (the number of features).",
+      // Code names its camelCase option, as every algorithm's options do (the rule and the range are the same).
+      "numComponents=40 is invalid: expected an integer from 1 to 34 (the number of features).",
     );
-    rejects(() => new PCA({ numComponents: 1.5 }), "INVALID_HYPERPARAMETER", /num_components=1.5/);
+    rejects(() => new PCA({ numComponents: 1.5 }), "INVALID_HYPERPARAMETER", /numComponents=1.5/);
     rejects(
       () => new PCA({ numComponents: 2, subtractMean: "True" as never }),
       "INVALID_HYPERPARAMETER",
-      /subtract_mean=True .*true or false/,
+      /subtractMean=True is invalid: expected true or false/,
     );
     rejects(
       () => new PCA({ numComponents: 2, k: 3 } as never),

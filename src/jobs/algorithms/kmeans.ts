@@ -23,10 +23,14 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     parseKMeansHyperparameters(withDim, {} as { featureDim: number });
   },
 
-  parseHyperParameters(map, shape) {
+  parseHyperParameters(map, shape, logger) {
     const withDim =
       map["feature_dim"] === undefined ? { ...map, feature_dim: String(shape.featureDim) } : map;
-    return parseKMeansHyperparameters(withDim, { featureDim: shape.featureDim, numRows: shape.numRows });
+    return parseKMeansHyperparameters(
+      withDim,
+      { featureDim: shape.featureDim, numRows: shape.numRows },
+      logger,
+    );
   },
 
   async train(train: ChannelData, test: ChannelData | null, params, context) {
