@@ -3,7 +3,9 @@
  * so that building it costs no file I/O. Used by the stop, max-runtime and crash tests.
  * @module
  */
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ChannelData } from "../../src/jobs/algorithm.js";
 import { blobs } from "./job-fixtures.js";
 
@@ -42,4 +44,28 @@ export function longKMeansJob(
     },
     channels: { train: { matrix: train, featureNames: null } },
   };
+}
+
+/**
+ * Starts fixtures/long-job-child.ts on `home` in another process, waits until its job "killed-job" is
+ * training, kills it with SIGKILL and returns its pid: a job whose owner died mid-run.
+ */
+export async function killTrainerMidJob(home: string): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./fixtures/long-job-child.ts", import.meta.url)), home],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`child exited (${code}) before training: ${out}`)));
+  });
+  if (!/^training killed-job \d+$/.test(line)) throw new Error(`unexpected child output: ${line}`);
+  child.kill("SIGKILL");
+  await new Promise((resolve) => child.once("exit", resolve));
+  return child.pid!;
 }

@@ -4,14 +4,12 @@
  * reopened and leaves no model.tar.gz, and two jobs run at once.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
-import { longKMeansJob } from "./long-job.js";
+import { killTrainerMidJob, longKMeansJob } from "./long-job.js";
 
 async function untilTraining(service: TrainingService, name: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
@@ -111,29 +109,7 @@ describe("stopping and crashes", () => {
   it("marks a job Failed after its process is killed, and leaves no model.tar.gz", async () => {
     const crashHome = tempHome();
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          fileURLToPath(new URL("./fixtures/long-job-child.ts", import.meta.url)),
-          crashHome.home,
-        ],
-        {
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => {
-          out += d;
-          if (out.includes("\n")) resolve(out.trim());
-        });
-        child.on("exit", (code) => reject(new Error(`child exited (${code}) before training: ${out}`)));
-      });
-      assert.match(line, /^training killed-job \d+$/);
-      child.kill("SIGKILL");
-      await new Promise((resolve) => child.once("exit", resolve));
+      const pid = await killTrainerMidJob(crashHome.home);
 
       const reopened = await TrainingService.open({ home: crashHome.home });
       try {
@@ -141,7 +117,7 @@ describe("stopping and crashes", () => {
         assert.equal(job.TrainingJobStatus, "Failed");
         assert.equal(
           job.FailureReason,
-          `The Strata process running this job (pid ${child.pid}) exited before the job finished.`,
+          `The Strata process running this job (pid ${pid}) exited before the job finished.`,
         );
         assert.equal(
           existsSync(join(crashHome.home, "artifacts", "killed-job", "output", "model.tar.gz")),

@@ -6,40 +6,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
 import { TrainingJobStore } from "../../src/jobs/training-job-store.js";
 import { openRegistryDb } from "../../src/registry/db.js";
 import { pollUntil, startTestServer } from "../api/helpers.js";
 import { tempHome } from "../jobs/job-fixtures.js";
-
-async function killedTrainer(home: string): Promise<number> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", fileURLToPath(new URL("../jobs/fixtures/long-job-child.ts", import.meta.url)), home],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      if (out.includes("\n")) resolve(out.trim());
-    });
-    child.on("exit", (code) => reject(new Error(`child exited (${code}) before training: ${out}`)));
-  });
-  assert.match(line, /^training killed-job \d+$/);
-  child.kill("SIGKILL");
-  await new Promise((resolve) => child.once("exit", resolve));
-  return child.pid!;
-}
+import { killTrainerMidJob } from "../jobs/long-job.js";
 
 test("a job whose process was killed reads Failed at the server's next Describe and List", async () => {
   const { home, cleanup } = tempHome();
   const t = await startTestServer({ home });
   try {
-    const pid = await killedTrainer(home);
+    const pid = await killTrainerMidJob(home);
     const job = await t.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: "killed-job" }));
     assert.equal(job.TrainingJobStatus, "Failed");
     assert.equal(
@@ -58,7 +37,7 @@ test("without any request, the server's periodic check marks it Failed", async (
   const { home, cleanup } = tempHome();
   const t = await startTestServer({ home });
   try {
-    await killedTrainer(home);
+    await killTrainerMidJob(home);
     // Read the registry directly, as another process would, so no request of ours triggers the recovery.
     const db = openRegistryDb({ home });
     try {
