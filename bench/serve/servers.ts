@@ -57,8 +57,10 @@ const strata = await startServer({
   home: join(dir, "home"),
   log: () => undefined,
   noAuth: process.env["BENCH_NO_AUTH"] === "1",
+  // The fixture's artifacts live beside the home, in the bench's data directory.
+  access: { dataRoots: [dir] },
 });
-strata.hosting.models.createModel({ ModelName: "census", Containers: fixture.containers });
+await strata.hosting.models.createModel({ ModelName: "census", Containers: fixture.containers });
 strata.hosting.models.createEndpointConfig({
   EndpointConfigName: "census",
   ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "census" }],
