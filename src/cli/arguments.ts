@@ -21,29 +21,6 @@ export function parseInteger(option: string): (value: string) => number {
   };
 }
 
-/**
- * An integer option parser with a range: a flag out of range is refused before anything is built from it
- * (`--clusters 1000000000` would otherwise allocate a billion-entry array).
- */
-export function parseIntegerIn(
-  option: string,
-  min: number,
-  max: number,
-  what = "",
-): (value: string) => number {
-  const integer = parseInteger(option);
-  return (value: string) => {
-    const n = integer(value);
-    if (n < min || n > max)
-      throw new StrataError(
-        "INVALID_ARGUMENT",
-        `${option} ${value.trim()} is out of range: expected an integer from ${min} to ${max}${what}.`,
-        { details: { option, value, min, max } },
-      );
-    return n;
-  };
-}
-
 /** A comma-separated list ("State,County"); empty items are dropped. */
 export function parseList(value: string): string[] {
   return value

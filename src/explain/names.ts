@@ -108,13 +108,21 @@ export function applyNames(
   what: "component" | "segment",
 ): string[] {
   if (!overrides) return [...current];
-  if (overrides.length > current.length) {
-    const flag = what === "component" ? "--component-names" : "--segment-names";
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `${flag} has ${overrides.length} names; there are only ${current.length} ${what}s. Give at most ${current.length}.`,
-      { details: { option: flag, given: overrides.length, max: current.length } },
-    );
-  }
+  checkNameCount(current.length, overrides, what);
   return current.map((name, i) => overrides[i] ?? name);
+}
+
+/** Refuses more names than there are components or segments (before a run, from the flags' counts). */
+export function checkNameCount(
+  count: number,
+  overrides: readonly (string | undefined)[] | undefined,
+  what: "component" | "segment",
+): void {
+  if (overrides === undefined || overrides.length <= count) return;
+  const flag = what === "component" ? "--component-names" : "--segment-names";
+  throw new StrataError(
+    "INVALID_ARGUMENT",
+    `${flag} has ${overrides.length} names; there are only ${count} ${what}s. Give at most ${count}.`,
+    { details: { option: flag, given: overrides.length, max: count } },
+  );
 }

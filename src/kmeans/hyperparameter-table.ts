@@ -5,7 +5,6 @@
  * Parsing entry points live in `hyperparameters.ts`.
  * @module
  */
-import { StrataError } from "../errors.js";
 import {
   type Bounds,
   float,
@@ -13,6 +12,7 @@ import {
   type HyperparameterEntry,
   type HyperparameterTable,
   integer,
+  invalid,
   oneOf,
 } from "../util/hyperparameter-engine.js";
 
@@ -55,12 +55,6 @@ export interface KMeansParams {
 export interface Context {
   readonly featureDim?: number;
   readonly numRows?: number;
-}
-
-function invalid(label: string, shown: string, expected: string, value: unknown): StrataError {
-  return new StrataError("INVALID_HYPERPARAMETER", `${label}=${shown} is invalid: expected ${expected}.`, {
-    details: { name: label, value, expected },
-  });
 }
 
 const METRICS: readonly EvalMetric[] = ["msd", "ssd"];

@@ -55,7 +55,8 @@ export interface Bounds {
   readonly why?: string;
 }
 
-function invalid(label: string, shown: string, expected: string, value: unknown): StrataError {
+/** The one "is invalid" template (`k=9000 is invalid: expected …`), for rows and cross-field rules alike. */
+export function invalid(label: string, shown: string, expected: string, value: unknown): StrataError {
   return new StrataError("INVALID_HYPERPARAMETER", `${label}=${shown} is invalid: expected ${expected}.`, {
     details: { name: label, value, expected },
   });
@@ -298,4 +299,40 @@ export function withDefaults(
     if (value !== undefined) out[entry.key] = value;
   }
   return out;
+}
+
+/** A command-line flag ruled by an algorithm's row (see {@link flagRule}). */
+export interface FlagRule {
+  readonly flag: string;
+  /** Parses the flag's text with the row's syntax and its bounds in `context` (commander's parser). */
+  parse(text: string, context?: HyperContext): unknown;
+  /** Checks a value already parsed (from code, or against the data once it is read). */
+  check(value: unknown, context: HyperContext): unknown;
+}
+
+/**
+ * A flag that means an algorithm's hyperparameter (`strata run --clusters` is K-Means' `k`) follows that
+ * row's rule, worded by the same template with the flag as the label (`--clusters=9000 is invalid: expected
+ * an integer from 2 to 3218 (the number of rows).`). A bad flag is INVALID_ARGUMENT, as every bad flag is
+ * (exit code 2), where the same value in a job is INVALID_HYPERPARAMETER.
+ */
+export function flagRule(flag: string, table: HyperparameterTable, name: string): FlagRule {
+  const entry = table.entries.find((e) => e.name === name);
+  if (entry === undefined) throw new Error(`${table.algorithm} has no hyperparameter ${name}`);
+  const asFlagError = (run: () => unknown): unknown => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof StrataError && error.code === "INVALID_HYPERPARAMETER")
+        throw new StrataError("INVALID_ARGUMENT", error.message, {
+          details: { ...error.details, option: flag },
+        });
+      throw error;
+    }
+  };
+  return {
+    flag,
+    parse: (text, context = {}) => asFlagError(() => entry.parse(flag, text, context)),
+    check: (value, context) => asFlagError(() => entry.check(flag, value, context)),
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The options of the segmentation workflow (`strata run`), their defaults and their validation against the
- * data. Limits that depend on the data (components <= features, clusters <= rows) are checked after cleaning
+ * data, by the algorithms' own hyperparameter rules. Limits that depend on the data (components <= features, clusters <= rows) are checked after cleaning
  * and before any output is written, so a bad value changes nothing.
  * @module
  */
@@ -11,6 +11,9 @@ import {
   CENSUS_SOURCE_URI,
 } from "../data/census.js";
 import { StrataError } from "../errors.js";
+import { KMEANS_TABLE } from "../kmeans/hyperparameter-table.js";
+import { PCA_TABLE } from "../pca/hyperparameters.js";
+import { flagRule, invalid } from "../util/hyperparameter-engine.js";
 
 export interface SegmentationOptions {
   /** Where the table comes from: a path, file://, https:// or s3:// URI. */
@@ -47,59 +50,49 @@ export function defaultSource(env: NodeJS.ProcessEnv = process.env): string {
   return env["STRATA_DATA"] || env[CENSUS_CSV_ENV] || CENSUS_SOURCE_URI;
 }
 
-/** Checks the options that do not depend on the data (integers in range). */
+/**
+ * The flags that are algorithm hyperparameters follow those rows' rules and messages: `--clusters` is
+ * K-Means' `k` (2 to the number of rows), `--restarts` its `local_lloyd_num_trials` (1 to 1000, or `auto`),
+ * `--seed` its `seed`; `--components` and `--pca-components` are PCA's `num_components` (1 to the number of
+ * features). Nothing is sized from a flag before the data's bounds are checked, so no flag needs a cap of
+ * its own.
+ */
+export const RUN_FLAG_RULES = {
+  components: flagRule("--components", PCA_TABLE, "num_components"),
+  pcaComponents: flagRule("--pca-components", PCA_TABLE, "num_components"),
+  clusters: flagRule("--clusters", KMEANS_TABLE, "k"),
+  seed: flagRule("--seed", KMEANS_TABLE, "seed"),
+  restarts: flagRule("--restarts", KMEANS_TABLE, "local_lloyd_num_trials"),
+} as const;
+
+/** Checks the options that do not depend on the data (options given from code rather than flags). */
 export function checkStaticOptions(o: SegmentationOptions): void {
-  positiveInteger("--components", o.components, 1);
-  positiveInteger("--clusters", o.clusters, 2);
-  positiveInteger("--restarts", o.restarts, 1);
-  if (!Number.isSafeInteger(o.seed) || o.seed < 0) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--seed ${o.seed} is invalid: expected a non-negative integer.`,
-      {
-        details: { option: "seed", value: o.seed },
-      },
-    );
-  }
-  if (o.pcaComponents !== undefined) positiveInteger("--pca-components", o.pcaComponents, 1);
+  RUN_FLAG_RULES.components.check(o.components, {});
+  RUN_FLAG_RULES.clusters.check(o.clusters, {});
+  RUN_FLAG_RULES.restarts.check(o.restarts, {});
+  RUN_FLAG_RULES.seed.check(o.seed, {});
+  if (o.pcaComponents !== undefined) RUN_FLAG_RULES.pcaComponents.check(o.pcaComponents, {});
 }
 
 /** Checks the options against the cleaned data's shape; returns the number of PCA components to compute. */
 export function checkDataOptions(o: SegmentationOptions, shape: { rows: number; features: number }): number {
-  if (o.components > shape.features) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--components ${o.components} is larger than the number of features (${shape.features}); expected 1 to ${shape.features}.`,
-      { details: { option: "components", value: o.components, max: shape.features } },
-    );
-  }
-  if (o.clusters > shape.rows) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--clusters ${o.clusters} is larger than the number of rows (${shape.rows}); expected 2 to ${shape.rows}.`,
-      { details: { option: "clusters", value: o.clusters, max: shape.rows } },
-    );
-  }
+  const data = { numRows: shape.rows, featureDim: shape.features };
+  RUN_FLAG_RULES.components.check(o.components, data);
+  RUN_FLAG_RULES.clusters.check(o.clusters, data);
   const pcaComponents =
     o.pcaComponents ?? Math.max(o.components, Math.min(shape.features - 1, shape.rows - 1));
-  if (pcaComponents < o.components || pcaComponents > shape.features) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--pca-components ${pcaComponents} is invalid: expected ${o.components} (--components) to ${shape.features} (the number of features).`,
-      { details: { option: "pcaComponents", value: pcaComponents, min: o.components, max: shape.features } },
+  RUN_FLAG_RULES.pcaComponents.check(pcaComponents, data);
+  if (pcaComponents < o.components) {
+    // The one cross-flag rule: the PCA must compute at least the components kept.
+    const error = invalid(
+      "--pca-components",
+      String(pcaComponents),
+      `an integer from ${o.components} (--components) to ${shape.features} (the number of features)`,
+      pcaComponents,
     );
+    throw new StrataError("INVALID_ARGUMENT", error.message, {
+      details: { ...error.details, option: "--pca-components" },
+    });
   }
   return pcaComponents;
-}
-
-function positiveInteger(option: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `${option} ${value} is invalid: expected an integer of at least ${min}.`,
-      {
-        details: { option: option.replace(/^--/, ""), value, min },
-      },
-    );
-  }
 }

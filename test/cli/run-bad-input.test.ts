@@ -51,15 +51,21 @@ describe("strata run rejects bad input", () => {
   test("--components larger than the feature count names the limit", async () => {
     const out = join(tempDir(), "out");
     const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--components", "40"]);
-    assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /--components 40.*34/);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /--components=40 is invalid: expected an integer from 1 to 34 \(the number of features\)\./,
+    );
     assert.equal(existsSync(out), false);
   });
   test("--clusters larger than the row count names the limit", async () => {
     const out = join(tempDir(), "out");
     const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--clusters", "5000"]);
-    assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /--clusters 5000.*3218/);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /--clusters=5000 is invalid: expected an integer from 2 to 3218 \(the number of rows\)\./,
+    );
     assert.equal(existsSync(out), false);
   });
   test("--hist naming a feature that does not exist is refused before anything is written", async () => {
@@ -81,27 +87,30 @@ describe("strata run rejects bad input", () => {
     const out = join(tempDir(), "out");
     const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, "--clusters", "seven"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--clusters "seven" is invalid/);
+    assert.match(result.stderr, /--clusters="seven" is invalid: expected an integer of at least 2\./);
     assert.equal(existsSync(out), false);
   });
 });
 
 describe("issue 12: flags out of range are refused before anything is built from them", () => {
-  for (const [flag, value, range] of [
-    ["--clusters", "-1", "1 to 1000000"],
-    ["--clusters", "1000000000", "1 to 1000000"],
-    ["--components", "-1", "1 to 10000"],
-    ["--pca-components", "0", "1 to 10000"],
-    ["--restarts", "1000000000", "1 to 1000"],
+  // The flags follow the algorithms' rows: --clusters is K-Means' k, --components PCA's num_components.
+  // Bounds that need the data (rows, features) are checked once it is read, before anything is written.
+  for (const [flag, value, expected] of [
+    ["--clusters", "-1", "an integer of at least 2"],
+    ["--clusters", "1", "an integer of at least 2"],
+    ["--clusters", "1000000000", "an integer from 2 to 3218 \\(the number of rows\\)"],
+    ["--components", "-1", "an integer of at least 1"],
+    ["--components", "1000000000", "an integer from 1 to 34 \\(the number of features\\)"],
+    ["--pca-components", "0", "an integer of at least 1"],
+    ["--pca-components", "3", "an integer from 5 \\(--components\\) to 34 \\(the number of features\\)"],
+    ["--restarts", "1000000000", 'an integer from 1 to 1000 \\(Strata\'s limit\\) or "auto"'],
+    ["--seed", "-1", "an integer of at least 0"],
   ] as const) {
     test(`${flag} ${value}: exit 2 naming the flag and the range, nothing written`, async () => {
       const out = join(tempDir(), "out");
       const result = await runCli(["run", "--data", censusCsvPath(), "--out", out, flag, value]);
       assert.equal(result.code, 2, result.stderr);
-      assert.match(
-        result.stderr,
-        new RegExp(`${flag} ${value} is out of range: expected an integer from ${range}`),
-      );
+      assert.match(result.stderr, new RegExp(`${flag}=${value} is invalid: expected ${expected}\\.`));
       assert.doesNotMatch(result.stderr, /internal error/i);
       assert.equal(existsSync(out), false);
     });
@@ -149,7 +158,10 @@ describe("issue 12: a run that fails leaves --out as it was", () => {
       "Income",
     ]);
     assert.notEqual(failed.code, 0, failed.stdout);
-    assert.match(failed.stderr, /k=9|--clusters 9/);
+    assert.match(
+      failed.stderr,
+      /--clusters=9 is invalid: expected an integer from 2 to 4 \(the number of rows\)\./,
+    );
     assert.deepEqual(readdirSync(out).sort(), before);
     assert.equal(readFileSync(join(out, "summary.json"), "utf8"), summary);
     assert.equal(readFileSync(join(out, "mine.txt"), "utf8"), "the user's own file");

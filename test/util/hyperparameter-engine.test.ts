@@ -8,8 +8,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isStrataError } from "../../src/errors.js";
+import { KMEANS_TABLE } from "../../src/kmeans/hyperparameter-table.js";
 import { parseKMeansHyperparameters } from "../../src/kmeans/hyperparameters.js";
-import { parsePCAHyperparameters } from "../../src/pca/hyperparameters.js";
+import { PCA_TABLE, parsePCAHyperparameters } from "../../src/pca/hyperparameters.js";
+import { flagRule } from "../../src/util/hyperparameter-engine.js";
 import { MemoryLogger } from "../../src/util/logger.js";
 
 function message(fn: () => unknown): { code: string; message: string } {
@@ -97,4 +99,23 @@ test("SageMaker's internal keys are accepted and logged at debug by both", () =>
         ["debug", "Ignoring SageMaker-internal hyperparameter force_dense=True."],
       ],
     );
+});
+
+test("a flag that means a hyperparameter follows its row: the same rule and words, as a flag error (exit 2)", () => {
+  const clusters = flagRule("--clusters", KMEANS_TABLE, "k");
+  const asJob = message(kmeans({ k: "900" }));
+  const asFlag = message(() => clusters.parse("900", { numRows: 100 }));
+  assert.equal(asJob.code, "INVALID_HYPERPARAMETER");
+  assert.equal(asFlag.code, "INVALID_ARGUMENT");
+  assert.equal(asFlag.message, asJob.message.replace(/^k=/, "--clusters="));
+  assert.equal(clusters.parse(" 7 "), 7);
+  assert.deepEqual(
+    message(() => clusters.check(-1, {})),
+    {
+      code: "INVALID_ARGUMENT",
+      message: "--clusters=-1 is invalid: expected an integer of at least 2.",
+    },
+  );
+  assert.equal(flagRule("--restarts", KMEANS_TABLE, "local_lloyd_num_trials").parse("auto"), 10);
+  assert.throws(() => flagRule("--nope", PCA_TABLE, "no_such_row"), /PCA has no hyperparameter no_such_row/);
 });

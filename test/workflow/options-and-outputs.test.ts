@@ -37,23 +37,30 @@ describe("options", () => {
       () => checkDataOptions({ ...options, components: 40 }, { rows: 3218, features: 34 }),
       (e: unknown) =>
         isStrataError(e, "INVALID_ARGUMENT") &&
-        /--components 40 is larger than the number of features \(34\)/.test(e.message),
+        /--components=40 is invalid: expected an integer from 1 to 34 \(the number of features\)\./.test(
+          e.message,
+        ),
     );
     assert.throws(
       () => checkDataOptions(options, { rows: 5, features: 34 }),
       (e: unknown) =>
         isStrataError(e, "INVALID_ARGUMENT") &&
-        /--clusters 7 is larger than the number of rows \(5\)/.test(e.message),
+        /--clusters=7 is invalid: expected an integer from 2 to 5 \(the number of rows\)\./.test(e.message),
     );
     assert.throws(
       () => checkDataOptions({ ...options, pcaComponents: 3 }, { rows: 3218, features: 34 }),
-      /--pca-components 3 is invalid: expected 5 \(--components\) to 34/,
+      /--pca-components=3 is invalid: expected an integer from 5 \(--components\) to 34 \(the number of features\)\./,
     );
     assert.throws(
       () => checkStaticOptions({ ...options, clusters: 1 }),
-      /--clusters 1 is invalid: expected an integer of at least 2/,
+      (e: unknown) =>
+        isStrataError(e, "INVALID_ARGUMENT") &&
+        /--clusters=1 is invalid: expected an integer of at least 2\./.test(e.message),
     );
-    assert.throws(() => checkStaticOptions({ ...options, seed: -1 }), /--seed -1 is invalid/);
+    assert.throws(
+      () => checkStaticOptions({ ...options, seed: -1 }),
+      /--seed=-1 is invalid: expected an integer of at least 0\./,
+    );
   });
 });
 

@@ -8,24 +8,31 @@
  */
 import type { Command } from "commander";
 import {
-  applyNames,
+  checkNameCount,
   mergeOverrides,
   type NameOverrides,
   parseNameList,
   readNamesFile,
 } from "../../explain/names.js";
 import type { Summary } from "../../explain/summary-document.js";
-import { DEFAULT_OPTIONS, defaultSource, type SegmentationOptions } from "../../workflow/options.js";
+import type { FlagRule } from "../../util/hyperparameter-engine.js";
+import {
+  DEFAULT_OPTIONS,
+  defaultSource,
+  RUN_FLAG_RULES,
+  type SegmentationOptions,
+} from "../../workflow/options.js";
 import { executeRun } from "../../workflow/run.js";
 import { STEPS } from "../../workflow/segmentation.js";
-import { parseIntegerIn, parseList } from "../arguments.js";
+import { parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
 
-/** The flags' static bounds; the data's own bounds (features, rows) are checked when it is read. */
-const MAX_COMPONENTS = 10_000;
-const MAX_CLUSTERS = 1_000_000;
-const MAX_RESTARTS = 1_000;
+/** A commander parser from one of the run's flag rules (bounds that need the data are checked once it is read). */
+const byRule =
+  (rule: FlagRule) =>
+  (text: string): number =>
+    rule.parse(text) as number;
 
 interface RunFlags {
   data?: string;
@@ -96,30 +103,30 @@ export function registerRun(program: Command): void {
     .option(
       "--components <n>",
       "principal components kept for clustering",
-      parseIntegerIn("--components", 1, MAX_COMPONENTS, " (and at most the number of features)"),
+      byRule(RUN_FLAG_RULES.components),
       DEFAULT_OPTIONS.components,
     )
     .option(
       "--pca-components <n>",
       "components the PCA computes (default: features - 1)",
-      parseIntegerIn("--pca-components", 1, MAX_COMPONENTS, " (and at most the number of features)"),
+      byRule(RUN_FLAG_RULES.pcaComponents),
     )
     .option(
       "--clusters <k>",
       "number of K-Means clusters",
-      parseIntegerIn("--clusters", 1, MAX_CLUSTERS, " (and at most the number of rows)"),
+      byRule(RUN_FLAG_RULES.clusters),
       DEFAULT_OPTIONS.clusters,
     )
     .option(
       "--seed <n>",
       "random seed (K-Means seeding and restarts)",
-      parseIntegerIn("--seed", 0, 2 ** 31 - 1),
+      byRule(RUN_FLAG_RULES.seed),
       DEFAULT_OPTIONS.seed,
     )
     .option(
       "--restarts <n>",
-      "K-Means restarts, best by inertia",
-      parseIntegerIn("--restarts", 1, MAX_RESTARTS),
+      'K-Means restarts, best by inertia ("auto": 10)',
+      byRule(RUN_FLAG_RULES.restarts),
       DEFAULT_OPTIONS.restarts,
     )
     .option("--index <columns>", "columns joined with '-' into the row index", parseList, [
@@ -145,8 +152,8 @@ export function registerRun(program: Command): void {
     };
     const names = nameOverrides(flags);
     // Too many names is known before the run; a --hist feature that does not exist only after it.
-    applyNames(new Array<string>(flags.components).fill(""), names.components, "component");
-    applyNames(new Array<string>(flags.clusters).fill(""), names.segments, "segment");
+    checkNameCount(flags.components, names.components, "component");
+    checkNameCount(flags.clusters, names.segments, "segment");
     const progress = createProgress({
       totalSteps: STEPS.length + (flags.report ? 2 : 1),
       quiet: flags.quiet ?? false,
