@@ -62,6 +62,11 @@ export function rowShards(data: Matrix, plan: { shardRows: number; chunkRows: nu
   return shards;
 }
 
+/** All of `data` as one shard read in one chunk (an estimator's in-memory fit). */
+export function wholeShard(data: Matrix): RowShard {
+  return { data, start: 0, end: data.rows, chunkRows: Math.max(1, data.rows) };
+}
+
 /** The chunks of a shard, as views of its rows (no copy). */
 export function* chunksOf(shard: RowShard): Generator<Matrix> {
   const { data, start, end, chunkRows } = shard;

@@ -6,9 +6,11 @@
  * (`_handle_zeros_in_scale`), so it maps to `lo` instead of dividing by zero.
  * @module
  */
+import { runShard, wholeShard } from "../contract/contract.js";
 import { StrataError } from "../errors.js";
 import { checkFinite, checkRows, checkWidth, resolveFeatureNames } from "../linalg/checks.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
+import { MIN_MAX_STATS, type MinMaxStats } from "./scaler-stats.js";
 import { checkHeader, readCount, readNumbers, readStrings } from "./serialization.js";
 
 /** Caller-facing options of {@link MinMaxScaler}. */
@@ -62,16 +64,16 @@ export class MinMaxScaler {
     checkRows(x, 1, "MinMaxScaler.fit");
     const featureNames = resolveFeatureNames(options.featureNames, x.cols);
     checkFinite(x, featureNames);
-    const d = x.cols;
-    const dataMin = new Float64Array(d).fill(Infinity);
-    const dataMax = new Float64Array(d).fill(-Infinity);
-    for (let i = 0; i < x.rows; i++) {
-      for (let j = 0; j < d; j++) {
-        const v = x.data[i * d + j]!;
-        if (v < dataMin[j]!) dataMin[j] = v;
-        if (v > dataMax[j]!) dataMax[j] = v;
-      }
-    }
+    return this.fromStatistics(runShard(MIN_MAX_STATS, null, wholeShard(x)), featureNames);
+  }
+
+  /**
+   * The model of merged min-max statistics — the contract's (src/contract), from any executor and any cut
+   * of the rows into shards; `fit` is this over one shard.
+   */
+  fromStatistics(stats: MinMaxStats, featureNames?: readonly string[]): MinMaxScalerModel {
+    const d = stats.dataMin.length;
+    const { dataMin, dataMax } = stats;
     const [lo, hi] = this.params.featureRange;
     const scale = new Float64Array(d);
     const min = new Float64Array(d);
@@ -81,13 +83,13 @@ export class MinMaxScaler {
       min[j] = lo - dataMin[j]! * scale[j]!;
     }
     return new MinMaxScalerModel({
-      featureNames,
+      featureNames: resolveFeatureNames(featureNames, d),
       featureRange: [lo, hi],
       dataMin,
       dataMax,
       scale,
       min,
-      nSamplesSeen: x.rows,
+      nSamplesSeen: stats.count,
     });
   }
 }

@@ -6,10 +6,11 @@
  * gets scale 1, so it maps to 0 instead of dividing by (almost) zero.
  * @module
  */
+import { runShard, wholeShard } from "../contract/contract.js";
 import { checkFinite, checkRows, checkWidth, resolveFeatureNames } from "../linalg/checks.js";
-import { columnMeans } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import type { FitOptions } from "./min-max-scaler.js";
+import { MOMENT_STATS, type MomentStats } from "./scaler-stats.js";
 import { checkHeader, readBoolean, readCount, readNumbers, readStrings } from "./serialization.js";
 
 /** Caller-facing options of {@link StandardScaler}. */
@@ -50,22 +51,31 @@ export class StandardScaler {
     checkRows(x, 1, "StandardScaler.fit");
     const featureNames = resolveFeatureNames(options.featureNames, x.cols);
     checkFinite(x, featureNames);
-    const { rows: n, cols: d } = x;
-    const mean = columnMeans(x);
+    return this.fromStatistics(runShard(MOMENT_STATS, null, wholeShard(x)), featureNames);
+  }
+
+  /**
+   * The model of merged moment statistics — the contract's (src/contract), from any executor and any cut
+   * of the rows into shards; `fit` is this over one shard.
+   */
+  fromStatistics(stats: MomentStats, featureNames?: readonly string[]): StandardScalerModel {
+    const { count: n, mean } = stats;
+    const d = mean.length;
     const variance = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) {
-        const c = x.data[i * d + j]! - mean[j]!;
-        variance[j] = variance[j]! + c * c;
-      }
-    }
     const scale = new Float64Array(d).fill(1);
     for (let j = 0; j < d; j++) {
-      variance[j] = variance[j]! / n;
+      variance[j] = stats.m2[j]! / n;
       const bound = n * EPS * variance[j]! + (n * mean[j]! * EPS) ** 2;
       if (this.params.withStd && variance[j]! > bound) scale[j] = Math.sqrt(variance[j]!);
     }
-    return new StandardScalerModel({ featureNames, ...this.params, mean, variance, scale, nSamplesSeen: n });
+    return new StandardScalerModel({
+      featureNames: resolveFeatureNames(featureNames, d),
+      ...this.params,
+      mean,
+      variance,
+      scale,
+      nSamplesSeen: n,
+    });
   }
 }
 

@@ -7,6 +7,7 @@
  *   threads;
  * - the input is not modified;
  * - a shard of another width is WIDTH_MISMATCH, a NaN is NON_NUMERIC_VALUE, for every algorithm;
+ * - the estimator's model of a sharded fit round-trips through the one model file (src/models);
  * - the results equal independent references: the estimators' own fits (MinMaxScaler, StandardScaler, PCA)
  *   and brute-force metrics (Davies–Bouldin as metrics.ts computes it; Calinski–Harabasz written out here).
  * @module
@@ -19,11 +20,18 @@ import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contrac
 import { ThreadsExecutor } from "../../src/contract/threads.js";
 import { isStrataError } from "../../src/errors.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
+import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
 import { LLOYD_ROUNDS_REF, type LloydModel } from "../../src/kmeans/lloyd-rounds.js";
 import { CLUSTER_METRICS_REF, type ClusterMetrics } from "../../src/kmeans/metric-rounds.js";
 import { daviesBouldinScore } from "../../src/kmeans/metrics.js";
 import { type Matrix, matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
+import {
+  type FittedModel,
+  MODEL_FILE_KIND,
+  modelFromFile,
+  modelToFile,
+} from "../../src/models/model-file.js";
 import { validatePCAOptions } from "../../src/pca/hyperparameters.js";
 import { PCA } from "../../src/pca/pca.js";
 import type { PCAModel } from "../../src/pca/pca-model.js";
@@ -59,7 +67,11 @@ interface Case<M> {
   close(actual: M, expected: M): void;
   /** Checks the one-chunk model against an independent reference. */
   reference(model: M, x: Matrix): void;
+  /** The estimator's model of the contract's result (the metrics are a report, not a model: none). */
+  fitted?(model: M): FittedModel;
 }
+
+const NAMES = ["a", "b", "c", "d", "e"];
 
 const within = (rtol: number) => ({ rtol, atol: rtol });
 
@@ -69,12 +81,14 @@ const CASES: Case<unknown>[] = [
     ref: MIN_MAX_STATS_REF,
     state: () => null,
     close: (a, b) => assert.deepEqual(a, b),
+    fitted: (model) => new MinMaxScaler().fromStatistics(model as MinMaxStats, NAMES),
     reference(model, x) {
       const m = model as MinMaxStats;
-      const fitted = new MinMaxScaler().fit(x);
+      const fitted = new MinMaxScaler().fit(x, { featureNames: NAMES });
       assert.deepEqual(Array.from(m.dataMin), Array.from(fitted.dataMin));
       assert.deepEqual(Array.from(m.dataMax), Array.from(fitted.dataMax));
       assert.equal(m.count, x.rows);
+      assert.deepEqual(new MinMaxScaler().fromStatistics(m, NAMES), fitted);
     },
   },
   {
@@ -87,9 +101,11 @@ const CASES: Case<unknown>[] = [
       expectClose(p.mean, q.mean, within(1e-12), "mean");
       expectClose(p.m2, q.m2, within(1e-12), "m2");
     },
+    fitted: (model) => new StandardScaler().fromStatistics(model as MomentStats, NAMES),
     reference(model, x) {
       const m = model as MomentStats;
       const fitted = new StandardScaler().fit(x);
+      expectClose(new StandardScaler().fromStatistics(m).scale, fitted.scale, within(1e-12), "scale");
       expectClose(m.mean, fitted.mean, within(1e-12), "mean");
       expectClose(
         m.m2.map((v) => v / m.count),
@@ -109,6 +125,7 @@ const CASES: Case<unknown>[] = [
       expectClose(p.components.data, q.components.data, within(1e-9), "components");
       expectClose(p.mean, q.mean, within(1e-12), "mean");
     },
+    fitted: (model) => model as PCAModel,
     reference(model, x) {
       const m = model as PCAModel;
       const fitted = new PCA({ numComponents: Math.min(3, x.cols) }).fit(x);
@@ -131,6 +148,7 @@ const CASES: Case<unknown>[] = [
       expectClose(p.centres.data, q.centres.data, within(1e-9), "centres");
       expectClose([p.inertia], [q.inertia], within(1e-12), "inertia");
     },
+    fitted: (model) => KMeansModel.fromCentroids((model as LloydModel).centres, undefined, NAMES),
     reference(model, x) {
       // Converged Lloyd: every centre is the mean of the rows nearest to it.
       const m = model as LloydModel;
@@ -261,6 +279,19 @@ for (const c of CASES) {
       const plan = rowShards(x, { shardRows: 311, chunkRows: 97 });
       assert.deepEqual(await fitModel(threads, c, x, plan), await fitModel(inline, c, x, plan));
     });
+
+    const { fitted } = c;
+    if (fitted !== undefined)
+      test("the estimator's model of a sharded fit round-trips through the model file", async () => {
+        const model = fitted(await fitModel(threads, c, x, rowShards(x, { shardRows: 311, chunkRows: 97 })));
+        const file = JSON.parse(JSON.stringify(modelToFile(model)));
+        assert.equal(file.kind, MODEL_FILE_KIND);
+        assert.deepEqual(file.featureNames, model.featureNames);
+        const back = modelFromFile(file);
+        assert.equal(back.constructor, model.constructor);
+        assert.deepEqual(modelToFile(back), modelToFile(model));
+        assert.deepEqual(back, model);
+      });
 
     test("a shard of another width is WIDTH_MISMATCH and a NaN is NON_NUMERIC_VALUE, on both executors", async () => {
       const narrow = matrix(10, 4);
