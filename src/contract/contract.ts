@@ -7,7 +7,8 @@
  *
  * A round broadcasts the state (nothing for a scaler's statistics; the centres for a Lloyd iteration), every
  * shard folds its chunks into a partial, the partials are merged in shard order — never arrival order — and
- * `finalize` either ends with the model or starts the next round. Because merging follows the shard order,
+ * `finalize` either ends with the model or starts the next round. Partials merge as a balanced tree in shard
+ * order ({@link mergeTree}). Because merging follows the shard order,
  * a result depends on the shard plan only, not on which executor ran the shards (inline, worker threads, a
  * cluster) nor on when they finished.
  *
@@ -84,16 +85,29 @@ export function runShard<S, P>(algorithm: ShardAlgorithm<S, P, unknown>, state: 
   return partial;
 }
 
-/** The partials merged left to right, in shard order. */
+/**
+ * Partials merged in shard order as a balanced tree (left half before right half). The tree depends only on
+ * the number of partials, so every executor — and every fast path that merges shards itself — gets the same
+ * bits, and the rounding error of many merges grows with log(shards) rather than with shards.
+ */
+export function mergeTree<P>(partials: readonly P[], merge: (a: P, b: P) => P): P {
+  if (partials.length === 0) throw new Error("no partials to merge");
+  const tree = (lo: number, hi: number): P => {
+    if (hi - lo === 1) return partials[lo] as P;
+    const mid = (lo + hi) >>> 1;
+    return merge(tree(lo, mid), tree(mid, hi));
+  };
+  return tree(0, partials.length);
+}
+
+/** An algorithm's partials merged by {@link mergeTree}. */
 export function mergeInOrder<S, P>(
   algorithm: ShardAlgorithm<S, P, unknown>,
   partials: readonly P[],
   state: S,
 ): P {
   if (partials.length === 0) throw new Error(`${algorithm.name}: no partials to merge`);
-  let merged = partials[0] as P;
-  for (let i = 1; i < partials.length; i++) merged = algorithm.merge(merged, partials[i] as P, state);
-  return merged;
+  return mergeTree(partials, (a, b) => algorithm.merge(a, b, state));
 }
 
 /** The algorithm a ref names (its module imported once). */

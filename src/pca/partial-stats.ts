@@ -10,8 +10,9 @@
  */
 import { StrataError } from "../errors.js";
 import { checkFinite, checkWidth, resolveFeatureNames } from "../linalg/checks.js";
-import { accumulateScatter, columnMeans, DEFAULT_PANEL_ROWS, mirrorUpper } from "../linalg/kernels.js";
+import { DEFAULT_PANEL_ROWS, mirrorUpper } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
+import { accumulateScatterRange, rangeMeans } from "../linalg/scatter.js";
 import { flipSigns } from "../linalg/sign-flip.js";
 import { symmetricEigen } from "../linalg/sym-eigen.js";
 import { type Logger, silentLogger } from "../util/logger.js";
@@ -54,16 +55,24 @@ export function emptyStats(numFeatures: number): PCAStats {
 export function accumulate(current: PCAStats, x: Matrix, options: AccumulateOptions = {}): PCAStats {
   checkWidth(x, current.numFeatures, `the statistics cover ${current.numFeatures} features`);
   checkFinite(x);
-  if (x.rows === 0) return mergeStats(current, emptyStats(current.numFeatures));
-  const d = x.cols;
-  const mean = columnMeans(x);
-  const scatter = accumulateScatter(
-    x,
-    mean,
-    new Float64Array(d * d),
-    options.panelRows ?? DEFAULT_PANEL_ROWS,
-  );
-  return mergeStats(current, stats(d, x.rows, mean, scatter));
+  return mergeStats(current, rowRangeStats(x.data, x.cols, 0, x.rows, options.panelRows));
+}
+
+/**
+ * The statistics of rows start ≤ i < end of a row-major array of d columns, centred on their own mean (two
+ * passes, no cancellation). Values are not checked: callers check (a chunk, a matrix) or scan only when the
+ * sums come out non-finite (PCA.fit). The one kernel of every PCA fit: chunks, pool shards, executors.
+ */
+export function rowRangeStats(
+  data: Float64Array,
+  d: number,
+  start: number,
+  end: number,
+  panelRows = DEFAULT_PANEL_ROWS,
+): PCAStats {
+  const mean = rangeMeans(data, d, start, end, new Float64Array(d));
+  const scatter = accumulateScatterRange(data, d, start, end, mean, new Float64Array(d * d), panelRows);
+  return stats(d, end - start, mean, scatter);
 }
 
 /**

@@ -1,18 +1,19 @@
 /**
- * PCA statistics over fixed row shards, computed on the worker pool (src/parallel/pool.ts). Rows are cut into
- * shards of {@link SHARD_ROWS} whatever the thread count; each shard's count, mean and centred scatter (the
- * blocked kernel of linalg/scatter.ts, centred on the shard's own mean: two passes, no cancellation) is
- * written to its slot of a SharedArrayBuffer, and the slots are combined by the pairwise merge of Chan, Golub
- * & LeVeque (1979) as a balanced tree in shard order. The result therefore has the same bits for 1, 2 or 8
- * threads, and the tree keeps the rounding error of the merge at O(log shards).
+ * PCA statistics over fixed row shards on the shared-memory worker pool (src/parallel/pool.ts): the fast
+ * path of the contract's PCA (pca-rounds.ts) for a matrix already in memory. Rows are cut into shards of
+ * {@link SHARD_ROWS} whatever the thread count; each shard's statistics are `rowRangeStats` — the kernel of
+ * `PCA_STATS.update` — written to its slot of a SharedArrayBuffer, and the slots merge by the contract's
+ * `mergeTree` (Chan, Golub & LeVeque's pairwise merge as a balanced tree in shard order). So `PCA.fit` has the
+ * same bits for 1, 2 or 8 threads, and equals `fitRounds(PCA_STATS)` over shards of SHARD_ROWS rows read in
+ * one chunk on any executor (test/contract).
  * @module
  */
+import { mergeTree } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { accumulateScatterRange, rangeMeans } from "../linalg/scatter.js";
 import { runSharded } from "../parallel/pool.js";
 import type { KernelRef } from "../parallel/protocol.js";
 import { sharedFloat64, toShared } from "../parallel/shared.js";
-import { mergeStats, type PCAStats } from "./partial-stats.js";
+import { mergeStats, type PCAStats, rowRangeStats } from "./partial-stats.js";
 
 /** Rows per shard: small enough to balance two busy cores, large enough that a shard costs ~10 ms at d=34. */
 export const SHARD_ROWS = 32_768;
@@ -34,9 +35,8 @@ export function scatterShard(args: ScatterShardArgs, s: number): void {
   const start = s * shardRows;
   const end = Math.min(rows, start + shardRows);
   const slot = s * (1 + d + d * d);
-  const mean = rangeMeans(data, d, start, end, new Float64Array(d));
-  const scatter = accumulateScatterRange(data, d, start, end, mean, new Float64Array(d * d));
-  out[slot] = end - start;
+  const { count, mean, scatter } = rowRangeStats(data, d, start, end);
+  out[slot] = count;
   out.set(mean, slot + 1);
   out.set(scatter, slot + 1 + d);
 }
@@ -73,19 +73,14 @@ export function shardedStats(x: Matrix, options: ShardedStatsOptions): PCAStats 
   const shards: PCAStats[] = [];
   for (let s = 0; s < numShards; s++) {
     const slot = s * stride;
-    shards.push({
-      numFeatures: d,
-      count: out[slot]!,
-      mean: out.slice(slot + 1, slot + 1 + d),
-      scatter: out.slice(slot + 1 + d, slot + stride),
-    });
+    shards.push(
+      Object.freeze({
+        numFeatures: d,
+        count: out[slot]!,
+        mean: out.slice(slot + 1, slot + 1 + d),
+        scatter: out.slice(slot + 1 + d, slot + stride),
+      }),
+    );
   }
-  return mergeTree(shards, 0, shards.length);
-}
-
-/** Chan's pairwise merge over shards [lo, hi) as a balanced tree, left before right. */
-function mergeTree(shards: readonly PCAStats[], lo: number, hi: number): PCAStats {
-  if (hi - lo === 1) return Object.freeze({ ...shards[lo]! });
-  const mid = (lo + hi) >>> 1;
-  return mergeStats(mergeTree(shards, lo, mid), mergeTree(shards, mid, hi));
+  return mergeTree(shards, mergeStats);
 }

@@ -36,6 +36,7 @@ import { validatePCAOptions } from "../../src/pca/hyperparameters.js";
 import { PCA } from "../../src/pca/pca.js";
 import type { PCAModel } from "../../src/pca/pca-model.js";
 import { PCA_STATS_REF } from "../../src/pca/pca-rounds.js";
+import { SHARD_ROWS } from "../../src/pca/scatter-shards.js";
 import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
 import {
   MIN_MAX_STATS_REF,
@@ -211,6 +212,25 @@ const CASES: Case<unknown>[] = [
     },
   },
 ];
+
+describe("the fast paths are implementations of the contract", () => {
+  test("PCA.fit (shared-memory pool, 2 threads) equals the contract's PCA over its shard plan on both executors, bit for bit", async () => {
+    // 70,000 × 16 values is above PARALLEL_MIN_VALUES, so PCA.fit takes its threaded path.
+    const x = blobs(70_000, 16, 5, 9);
+    const fast = new PCA({ numComponents: 6 }).fit(x, { threads: 2 });
+    const plan = rowShards(x, { shardRows: SHARD_ROWS, chunkRows: SHARD_ROWS });
+    assert.equal(plan.length, 3);
+    for (const [, executor] of EXECUTORS) {
+      const { model } = await fitRounds(
+        executor,
+        PCA_STATS_REF,
+        validatePCAOptions({ numComponents: 6 }),
+        plan,
+      );
+      assert.deepEqual(model, fast);
+    }
+  });
+});
 
 /** scikit-learn's calinski_harabasz_score, written out. */
 function calinskiHarabasz(x: Matrix, labels: Int32Array): number {
