@@ -10,6 +10,8 @@ import { StrataError } from "../errors.js";
 import { type AlgorithmRef, loadAlgorithm, mergeInOrder, type RowShard, runShard } from "./contract.js";
 
 export interface RoundExecutor {
+  /** Where the shards run, for logs: "the caller's thread", "2 worker threads". */
+  readonly where: string;
   /** Every shard's partial for one round's state, in shard order. */
   round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]>;
   close(): Promise<void>;
@@ -17,6 +19,8 @@ export interface RoundExecutor {
 
 /** Runs every shard on the caller's thread, one after the other. */
 export class InlineExecutor implements RoundExecutor {
+  readonly where = "the caller's thread";
+
   async round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]> {
     const algorithm = await loadAlgorithm<S, P, unknown>(ref);
     return shards.map((shard) => runShard(algorithm, state, shard));

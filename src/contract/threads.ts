@@ -8,6 +8,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
+import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import type { AlgorithmRef, RowShard } from "./contract.js";
@@ -27,12 +28,11 @@ export class ThreadsExecutor implements RoundExecutor {
   #nextId = 0;
 
   constructor(options: { threads: number }) {
-    if (!Number.isInteger(options.threads) || options.threads < 1)
-      throw new StrataError(
-        "INVALID_ARGUMENT",
-        `threads=${options.threads} is invalid: expected an integer of at least 1.`,
-      );
-    this.#threads = options.threads;
+    this.#threads = resolveThreads(options.threads);
+  }
+
+  get where(): string {
+    return `${this.#threads} worker thread${this.#threads === 1 ? "" : "s"}`;
   }
 
   #worker(i: number): Worker {

@@ -5,6 +5,7 @@
  * writes beside it, and the final metrics. Algorithms know nothing about SQLite, threads or object storage.
  * @module
  */
+import type { RoundExecutor } from "../contract/executor.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Logger } from "../util/logger.js";
 
@@ -23,6 +24,11 @@ export interface TrainingContext {
   readonly signal: AbortSignal;
   /** Reports progress in [0, 1] with an optional message (shown by `jobs describe` and `--wait`). */
   progress(fraction: number, message?: string): void;
+  /**
+   * Where the algorithm's rounds run (the algorithm contract, src/contract): the caller's thread or worker
+   * threads, chosen by the runner for the data's size; a cluster executor implements the same interface.
+   */
+  readonly rounds: RoundExecutor;
 }
 
 export interface ArtifactFile {

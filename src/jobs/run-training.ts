@@ -6,7 +6,7 @@
  * Downloading   load channel(s) (ObjectStore: path | file:// | s3:// | https://) -> decode (CSV | RecordIO-
  *               protobuf | Parquet) -> check the test channel's width against train
  *               -> validate hyperparameters against the data's shape (num_components <= features, k <= rows)
- * Training      algorithm.train(train, test, params, {logger, signal, progress})
+ * Training      algorithm.train(train, test, params, {logger, signal, progress, rounds})
  * Uploading     pack model.tar.gz (model_algo-1) + strata-model.json -> atomic writes (metadata first,
  *               model.tar.gz last)
  * -> outcome    completed {artifactUri, metrics} | failed {reason} | stopped
@@ -17,9 +17,10 @@
  * algorithm's loops; an aborted run reports "stopped" and writes nothing.
  * @module
  */
+import { localExecutor } from "../contract/choose-executor.js";
 import { isStrataError, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import type { ChannelData } from "./algorithm.js";
+import type { ChannelData, TrainingResult } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { buildMetadata, writeArtifacts } from "./artifact.js";
 import { readChannel } from "./channels.js";
@@ -89,11 +90,18 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     signal.throwIfAborted();
 
     events.phase("Training");
-    const result = await algorithm.train(train, test, params, {
-      logger,
-      signal,
-      progress: (fraction, message) => events.progress(fraction, message),
-    });
+    const rounds = localExecutor(train.matrix.rows * train.matrix.cols);
+    let result: TrainingResult;
+    try {
+      result = await algorithm.train(train, test, params, {
+        logger,
+        signal,
+        progress: (fraction, message) => events.progress(fraction, message),
+        rounds,
+      });
+    } finally {
+      await rounds.close();
+    }
     signal.throwIfAborted();
     for (const m of result.metrics) logger.log("info", `Final metric ${m.name} = ${m.value}`);
 

@@ -6,6 +6,7 @@
  * thread count.
  * @module
  */
+import { PARALLEL_MIN_VALUES } from "../contract/choose-executor.js";
 import { checkFinite, checkRows } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { resolveThreads } from "../parallel/pool.js";
@@ -28,9 +29,6 @@ export interface PCAFitOptions {
    */
   readonly threads?: number;
 }
-
-/** Below this many input values (rows × features) PCA.fit stays on the calling thread. */
-export const PARALLEL_MIN_VALUES = 1 << 20;
 
 /**
  * Principal component analysis by eigen-decomposition of the centred scatter matrix (exact; Float64).

@@ -3,6 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
@@ -13,6 +14,7 @@ import { readModelAlgoFile, unpackTarGz } from "../../src/formats/tarball.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { KMeans, parseKMeansHyperparameters } from "../../src/kmeans/index.js";
 import { type Matrix, matrix } from "../../src/linalg/matrix.js";
+import { modelFromFile } from "../../src/models/model-file.js";
 import { PCA, parsePCAHyperparameters } from "../../src/pca/index.js";
 import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
 
@@ -187,6 +189,35 @@ describe("training jobs", () => {
     );
     const plain = new KMeans(params).fit(x, { threads: 1, kernels: "js" });
     assert.equal(metrics["train:msd"], plain.inertia / x.rows);
+  });
+
+  it("trains PCA on 70,000 x 16 through the contract on worker threads in its worker thread: PCA.fit's float64 model, bit for bit", async () => {
+    const centres = Array.from({ length: 5 }, (_, i) =>
+      Array.from({ length: 16 }, (_, j) => ((i * 5 + j) % 9) * 0.4),
+    );
+    // 1,120,000 values: above PARALLEL_MIN_VALUES, so the runner gives the job the worker-thread executor.
+    const x = blobs(70_000, centres, 7, 0.9);
+    const hp = { num_components: "6" };
+    const output = join(env.home, "big-pca");
+    const { TrainingJobArn } = await service.createTrainingJob(
+      csvRequest({ image: "pca", train: trainCsv, hyperParameters: hp, output }),
+      { channels: { train: { matrix: x, featureNames: null } } },
+    );
+    const name = nameOf(TrainingJobArn);
+    const job = await service.waitForCompletion(name, { timeoutMs: 60_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const metadata = JSON.parse(readFileSync(join(output, name, "output", "strata-model.json"), "utf8"));
+    const where = availableParallelism() > 1 ? "2 worker threads" : "the caller's thread";
+    assert.ok(
+      service.logs(name).some((l) => l.message === `PCA statistics of 3 shards on ${where}.`),
+      service
+        .logs(name)
+        .map((l) => l.message)
+        .join("\n"),
+    );
+    const trained = modelFromFile(metadata.model.state);
+    const expected = new PCA(parsePCAHyperparameters(hp, { featureDim: 16 })).fit(x, { threads: 1 });
+    assert.deepEqual(trained, expected);
   });
 
   it("reads RecordIO-protobuf and Parquet channels into the same model as the CSV", async () => {

@@ -6,11 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { PARALLEL_MIN_VALUES } from "../../src/contract/choose-executor.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
 import { shutdownPool } from "../../src/parallel/pool.js";
 import { accumulate, emptyStats } from "../../src/pca/partial-stats.js";
-import { PARALLEL_MIN_VALUES, PCA } from "../../src/pca/pca.js";
+import { PCA } from "../../src/pca/pca.js";
 import { shardedStats } from "../../src/pca/scatter-shards.js";
 import { expectClose } from "../helpers/expect-close.js";
 

@@ -1,6 +1,6 @@
 /**
- * PCA as a training-job algorithm: SageMaker's `pca:1` hyperparameters (src/pca), a regular-mode fit, and
- * `model_algo-1` as the named NDArray dict {s, v, mean} in float32 with `s` ascending (spec §1.3, §5.1).
+ * PCA as a training-job algorithm: SageMaker's `pca:1` hyperparameters (src/pca), a regular-mode fit through
+ * the algorithm contract (the statistics round of pca-rounds.ts on the runner's executor), and `model_algo-1` as the named NDArray dict {s, v, mean} in float32 with `s` ascending (spec §1.3, §5.1).
  *
  * Metrics: SageMaker's PCA container reports none we could confirm (spec §2.3, §8 item 10), so Strata emits
  * two of its own, documented in docs/training-jobs.md:
@@ -9,14 +9,19 @@
  * - `test:reconstruction_msd` (test channel only) — mean over test rows of ‖x − inverse(transform(x))‖².
  * @module
  */
+import { mergeInOrder, rowShards } from "../../contract/contract.js";
 import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
 import type { Matrix } from "../../linalg/matrix.js";
 import { modelToFile } from "../../models/model-file.js";
-import { PCA, type PCAParams, parsePCAHyperparameters } from "../../pca/index.js";
+import { type PCAParams, parsePCAHyperparameters } from "../../pca/hyperparameters.js";
+import { finalize, type PCAStats } from "../../pca/partial-stats.js";
+import type { PCAModel } from "../../pca/pca-model.js";
+import { PCA_STATS, PCA_STATS_REF } from "../../pca/pca-rounds.js";
+import { SHARD_ROWS } from "../../pca/scatter-shards.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
 
 /** Mean squared reconstruction error of `x` through the kept components. */
-function reconstructionMsd(model: ReturnType<PCA["fit"]>, x: Matrix): number {
+function reconstructionMsd(model: PCAModel, x: Matrix): number {
   const back = model.inverseTransform(model.transform(x));
   let total = 0;
   for (let i = 0; i < x.data.length; i++) {
@@ -40,12 +45,18 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
   async train(train: ChannelData, test: ChannelData | null, params, context) {
     context.signal.throwIfAborted();
     context.progress(0, `fitting PCA on ${train.matrix.rows} rows x ${train.matrix.cols} features`);
-    const featureNames = train.featureNames ?? undefined;
-    const model = new PCA(params).fit(train.matrix, {
-      ...(featureNames ? { featureNames } : {}),
+    // The contract's PCA on the runner's executor, over PCA.fit's own shard plan: the same bits as PCA.fit.
+    const plan = rowShards(train.matrix, { shardRows: SHARD_ROWS, chunkRows: SHARD_ROWS });
+    context.logger.log(
+      "info",
+      `PCA statistics of ${plan.length} shard${plan.length === 1 ? "" : "s"} on ${context.rounds.where}.`,
+    );
+    const partials = await context.rounds.round<PCAParams, PCAStats>(PCA_STATS_REF, params, plan);
+    context.signal.throwIfAborted();
+    const model = finalize(mergeInOrder(PCA_STATS, partials, params), params, {
+      featureNames: train.featureNames ?? undefined,
       logger: context.logger,
     });
-    context.signal.throwIfAborted();
     const sm = model.toSageMaker();
     const bytes = encodePCAArtifactFile({ s: sm.s, v: sm.v, mean: sm.mean });
     // Each ratio is a variance over the total; their float sum can exceed 1 by an ulp when every component
