@@ -6,8 +6,14 @@
  * @module
  */
 import { PCA as MlPCA } from "ml-pca";
+import { localExecutor } from "../../src/contract/choose-executor.js";
+import { rowShards } from "../../src/contract/contract.js";
+import { fitRounds } from "../../src/contract/executor.js";
 import { toRows } from "../../src/linalg/matrix.js";
+import { validatePCAOptions } from "../../src/pca/hyperparameters.js";
 import { PCA } from "../../src/pca/pca.js";
+import { PCA_STATS_REF } from "../../src/pca/pca-rounds.js";
+import { SHARD_ROWS } from "../../src/pca/scatter-shards.js";
 import { type DataSet, dataSet } from "../generate.js";
 import { type BenchRow, measure, row, skipped } from "../harness.js";
 import { pythonAvailable, runPython } from "../python.js";
@@ -45,6 +51,24 @@ async function one(ds: DataSet, n: number, threads: number): Promise<BenchRow[]>
       n,
       single,
       `speed-up ×${(single.medianMs / strata.medianMs).toFixed(2)} with ${threads}`,
+    ),
+  );
+  // The training job's path: the contract's PCA round on the executor a job gets (localExecutor: kept worker
+  // threads, started by the warm-up run), merged and finalized on the caller.
+  const params = validatePCAOptions({ numComponents: C });
+  const plan = rowShards(x, { shardRows: SHARD_ROWS, chunkRows: SHARD_ROWS });
+  const rounds = localExecutor(x.rows * x.cols, threads);
+  const contract = await measure(async () => {
+    await fitRounds(rounds, PCA_STATS_REF, params, plan);
+    return undefined;
+  });
+  rows.push(
+    row(
+      CASE,
+      "strata (job: contract executor)",
+      n,
+      contract,
+      `${rounds.where}; ×${(contract.medianMs / strata.medianMs).toFixed(2)} of PCA.fit's time`,
     ),
   );
   const nested = toRows(x);

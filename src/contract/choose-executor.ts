@@ -11,14 +11,30 @@ import { ThreadsExecutor } from "./threads.js";
 /** Below this many input values (rows × features) a fit stays on the calling thread. */
 export const PARALLEL_MIN_VALUES = 1 << 20;
 
+/** The process's worker-thread executors by thread count, kept: starting a worker costs ~0.1 s. */
+const kept = new Map<number, ThreadsExecutor>();
+
 /**
  * The executor for a fit over `values` input values; `threads` as `resolveThreads` reads it (default: every
- * core, at most 8). Worker threads start at the first round, so an executor that runs none costs nothing.
+ * core, at most 8). Worker threads are started at the first round and kept for the next fit, as the pool
+ * keeps its own (they hold the process open only while a round runs); `close` on the executor returned here
+ * leaves them for the next caller.
  * @example
  * const rounds = localExecutor(x.rows * x.cols);
  * try { await fitRounds(rounds, PCA_STATS_REF, params, plan) } finally { await rounds.close() }
  */
 export function localExecutor(values: number, threads?: number): RoundExecutor {
   const n = values < PARALLEL_MIN_VALUES ? 1 : resolveThreads(threads);
-  return n === 1 ? new InlineExecutor() : new ThreadsExecutor({ threads: n });
+  if (n === 1) return new InlineExecutor();
+  let executor = kept.get(n);
+  if (executor === undefined) {
+    executor = new ThreadsExecutor({ threads: n });
+    kept.set(n, executor);
+  }
+  const shared = executor;
+  return {
+    where: shared.where,
+    round: (ref, state, shards) => shared.round(ref, state, shards),
+    close: async () => {},
+  };
 }

@@ -47,13 +47,18 @@ export class ThreadsExecutor implements RoundExecutor {
       });
       this.#workers.push(worker);
     }
-    return this.#workers[i]!;
+    const worker = this.#workers[i]!;
+    // Workers hold the process open only while a round waits on them, so a kept executor (see
+    // choose-executor.ts) never stops a CLI from exiting.
+    worker.ref();
+    return worker;
   }
 
   #settle(reply: ShardReply): void {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) for (const worker of this.#workers) worker.unref();
     if (reply.error === undefined) pending.resolve(reply.partial);
     else {
       const code = reply.error.code in ERROR_CODES ? (reply.error.code as ErrorCode) : "INTERNAL";
@@ -62,6 +67,7 @@ export class ThreadsExecutor implements RoundExecutor {
   }
 
   #failAll(error: Error): void {
+    for (const worker of this.#workers) worker.unref();
     for (const [id, pending] of this.#pending) {
       this.#pending.delete(id);
       pending.reject(
