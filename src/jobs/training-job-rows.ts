@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ownerFromRow, type ProcessOwner } from "../registry/owner.js";
+import { ownerFromRow } from "../registry/owner.js";
 import type { AlgorithmName } from "./algorithm.js";
 import type { JobState, SecondaryStatus, SecondaryStatusTransition, TrainingJobStatus } from "./lifecycle.js";
 import type { NormalizedTrainingJobRequest } from "./request.js";
@@ -96,14 +96,5 @@ export function stateColumns(state: JobState) {
     training_start_time: state.trainingStartTime?.getTime() ?? null,
     training_end_time: state.trainingEndTime?.getTime() ?? null,
     last_modified_time: state.lastModifiedTime.getTime(),
-  };
-}
-
-export function ownerColumns(owner: ProcessOwner | null) {
-  return {
-    owner_pid: owner?.pid ?? null,
-    owner_hostname: owner?.hostname ?? null,
-    owner_token: owner?.token ?? null,
-    owner_start: owner?.start ?? null,
   };
 }

@@ -7,11 +7,11 @@
  */
 import { StrataError } from "../errors.js";
 import type { RegistryDb } from "../registry/db.js";
-import type { ProcessOwner } from "../registry/owner.js";
+import { isDuplicateKey, ownerColumns, type ProcessOwner } from "../registry/owner.js";
 import type { AlgorithmName } from "./algorithm.js";
 import type { JobState, TrainingJobStatus } from "./lifecycle.js";
 import type { NormalizedTrainingJobRequest } from "./request.js";
-import { fromRow, ownerColumns, type Row, stateColumns } from "./training-job-rows.js";
+import { fromRow, type Row, stateColumns } from "./training-job-rows.js";
 
 /** Why a job was asked to stop. */
 export type StopReason = "user" | "max-runtime";
@@ -99,7 +99,7 @@ export class TrainingJobStore {
           ...ownerColumns(record.owner),
         });
     } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+      if (isDuplicateKey(error)) {
         throw new StrataError(
           "JOB_NAME_IN_USE",
           `Training job "${record.name}" already exists: choose another TrainingJobName (or omit it for a timestamped one).`,

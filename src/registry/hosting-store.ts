@@ -7,7 +7,7 @@
  */
 import { StrataError } from "../errors.js";
 import type { RegistryDb } from "./db.js";
-import { ownerFromRow, type ProcessOwner } from "./owner.js";
+import { isDuplicateKey, ownerFromRow, ownerParams, type ProcessOwner } from "./owner.js";
 
 /** A stored model or endpoint configuration: its request as given, validated. */
 export interface StoredResource<T> {
@@ -76,10 +76,6 @@ function exists(kind: string, arn: string): StrataError {
   });
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  return (e as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-}
-
 /** Changes {@link HostingStore.updateEndpoint} may make. */
 export type EndpointPatch = Partial<
   Pick<EndpointRecord, "configName" | "status" | "failureReason" | "extras" | "owner">
@@ -109,7 +105,7 @@ export class HostingStore {
           record.creationTime.getTime(),
         );
     } catch (e) {
-      if (isUniqueViolation(e)) throw exists("model", record.arn);
+      if (isDuplicateKey(e)) throw exists("model", record.arn);
       throw e;
     }
   }
@@ -136,7 +132,7 @@ export class HostingStore {
         )
         .run(record.name, record.arn, JSON.stringify(record.request), record.creationTime.getTime());
     } catch (e) {
-      if (isUniqueViolation(e)) throw exists("endpoint configuration", record.arn);
+      if (isDuplicateKey(e)) throw exists("endpoint configuration", record.arn);
       throw e;
     }
   }
@@ -171,13 +167,10 @@ export class HostingStore {
           JSON.stringify(record.extras),
           record.creationTime.getTime(),
           record.lastModifiedTime.getTime(),
-          record.owner?.pid ?? null,
-          record.owner?.hostname ?? null,
-          record.owner?.token ?? null,
-          record.owner?.start ?? null,
+          ...ownerParams(record.owner),
         );
     } catch (e) {
-      if (isUniqueViolation(e)) throw exists("endpoint", record.arn);
+      if (isDuplicateKey(e)) throw exists("endpoint", record.arn);
       throw e;
     }
   }
@@ -232,10 +225,7 @@ export class HostingStore {
           JSON.stringify(next.extras),
           // Strictly increasing, so servers polling last_modified_time never miss a change made in the same ms.
           Math.max(now.getTime(), current.lastModifiedTime.getTime() + 1),
-          next.owner?.pid ?? null,
-          next.owner?.hostname ?? null,
-          next.owner?.token ?? null,
-          next.owner?.start ?? null,
+          ...ownerParams(next.owner),
           name,
         );
       return this.getEndpoint(name);

@@ -42,6 +42,29 @@ export function ownerFromRow(row: OwnerColumns): ProcessOwner | null {
       };
 }
 
+/** The owner as its columns (all null for none): the inverse of {@link ownerFromRow}. */
+export function ownerColumns(owner: ProcessOwner | null | undefined): OwnerColumns {
+  return {
+    owner_pid: owner?.pid ?? null,
+    owner_hostname: owner?.hostname ?? null,
+    owner_token: owner?.token ?? null,
+    owner_start: owner?.start ?? null,
+  };
+}
+
+/** The same values in column order, for statements with positional parameters. */
+export function ownerParams(
+  owner: ProcessOwner | null | undefined,
+): [number | null, string | null, string | null, string | null] {
+  const c = ownerColumns(owner);
+  return [c.owner_pid, c.owner_hostname, c.owner_token, c.owner_start];
+}
+
+/** SQLite's answer to an insert of a primary key that exists (the caller names what exists). */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
 const liveTokens = new Set<string>();
 
 /** Reads a process's kernel start time from /proc, or null when unavailable. */

@@ -7,7 +7,7 @@
  */
 import { StrataError } from "../errors.js";
 import type { RegistryDb } from "./db.js";
-import { ownerFromRow, type ProcessOwner } from "./owner.js";
+import { isDuplicateKey, ownerFromRow, ownerParams, type ProcessOwner } from "./owner.js";
 
 export type TransformJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
 
@@ -90,13 +90,10 @@ export class TransformJobStore {
           JSON.stringify(record.progress),
           record.creationTime.getTime(),
           record.lastModifiedTime.getTime(),
-          record.owner?.pid ?? null,
-          record.owner?.hostname ?? null,
-          record.owner?.token ?? null,
-          record.owner?.start ?? null,
+          ...ownerParams(record.owner),
         );
     } catch (e) {
-      if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+      if (isDuplicateKey(e)) {
         throw new StrataError(
           "RESOURCE_IN_USE",
           `Transform job "${record.name}" already exists; pick another TransformJobName.`,
@@ -142,10 +139,7 @@ export class TransformJobStore {
           next.failureReason,
           JSON.stringify(next.progress),
           now.getTime(),
-          next.owner?.pid ?? null,
-          next.owner?.hostname ?? null,
-          next.owner?.token ?? null,
-          next.owner?.start ?? null,
+          ...ownerParams(next.owner),
           name,
         );
     });
