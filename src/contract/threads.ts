@@ -18,14 +18,18 @@ import type { ShardReply, ShardTask } from "./shard-worker.js";
 interface Pending {
   resolve(partial: unknown): void;
   reject(error: Error): void;
+  readonly slot: number;
+  readonly task: ShardTask;
 }
 
 /** Runs shards on `threads` worker threads. */
 export class ThreadsExecutor implements RoundExecutor {
   readonly #threads: number;
-  readonly #workers: Worker[] = [];
+  /** Worker by slot; a worker that exits leaves its slot empty, and the next shard for it starts another. */
+  readonly #workers = new Map<number, Worker>();
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
+  #closed = false;
 
   constructor(options: { threads: number }) {
     this.#threads = resolveThreads(options.threads);
@@ -36,18 +40,24 @@ export class ThreadsExecutor implements RoundExecutor {
   }
 
   #worker(i: number): Worker {
-    while (this.#workers.length <= i) {
-      const worker = startWorkerModule(new URL("./shard-worker", import.meta.url), {
-        name: `strata shard worker ${this.#workers.length}`,
+    let worker = this.#workers.get(i);
+    if (worker === undefined) {
+      const started = startWorkerModule(new URL("./shard-worker", import.meta.url), {
+        name: `strata shard worker ${i}`,
       });
-      worker.on("message", (reply: ShardReply) => this.#settle(reply));
-      worker.on("error", (error) => this.#failAll(error));
-      worker.on("exit", (code) => {
-        if (code !== 0) this.#failAll(new Error(`a shard worker exited with code ${code}`));
+      let failure: Error | undefined;
+      started.on("message", (reply: ShardReply) => this.#settle(reply));
+      started.on("error", (error) => {
+        failure = error;
       });
-      this.#workers.push(worker);
+      started.on("exit", (code) => {
+        if (this.#workers.get(i) === started) this.#workers.delete(i);
+        if (code !== 0 || failure !== undefined)
+          this.#workerDied(i, failure ?? new Error(`a shard worker exited with code ${code}`));
+      });
+      this.#workers.set(i, started);
+      worker = started;
     }
-    const worker = this.#workers[i]!;
     // Workers hold the process open only while a round waits on them, so a kept executor (see
     // choose-executor.ts) never stops a CLI from exiting.
     worker.ref();
@@ -58,7 +68,7 @@ export class ThreadsExecutor implements RoundExecutor {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) for (const worker of this.#workers) worker.unref();
+    if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
     if (reply.error === undefined) pending.resolve(reply.partial);
     else {
       const code = reply.error.code in ERROR_CODES ? (reply.error.code as ErrorCode) : "INTERNAL";
@@ -66,14 +76,22 @@ export class ThreadsExecutor implements RoundExecutor {
     }
   }
 
-  #failAll(error: Error): void {
-    for (const worker of this.#workers) worker.unref();
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
-      pending.reject(
-        new StrataError("INTERNAL", `A shard worker failed: ${error.message}`, { cause: error }),
-      );
+  /**
+   * A worker takes its tasks in order, so the oldest one sent to it is the one it died in: that task fails
+   * (naming why), and the tasks queued behind it go to a new worker in the slot — a shard is a pure function
+   * of its rows and the state, so running it again is safe. After `close`, they all fail.
+   */
+  #workerDied(slot: number, error: Error): void {
+    const mine = [...this.#pending].filter(([, p]) => p.slot === slot);
+    for (const [index, [id, pending]] of mine.entries()) {
+      if (index === 0 || this.#closed) {
+        this.#pending.delete(id);
+        pending.reject(
+          new StrataError("INTERNAL", `A shard worker failed: ${error.message}`, { cause: error }),
+        );
+      } else this.#worker(slot).postMessage(pending.task);
     }
+    if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
   }
 
   /** The shard with its rows in shared memory (toShared moves a matrix there once). */
@@ -87,16 +105,19 @@ export class ThreadsExecutor implements RoundExecutor {
         (shard, i) =>
           new Promise<P>((resolve, reject) => {
             const id = this.#nextId++;
-            this.#pending.set(id, { resolve: resolve as (p: unknown) => void, reject });
+            const slot = i % this.#threads;
             const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard) };
-            this.#worker(i % this.#threads).postMessage(task);
+            this.#pending.set(id, { resolve: resolve as (p: unknown) => void, reject, slot, task });
+            this.#worker(slot).postMessage(task);
           }),
       ),
     );
   }
 
   async close(): Promise<void> {
-    const workers = this.#workers.splice(0);
+    this.#closed = true;
+    const workers = [...this.#workers.values()];
+    this.#workers.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

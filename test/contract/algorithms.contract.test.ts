@@ -46,6 +46,7 @@ import {
 } from "../../src/preprocess/scaler-stats.js";
 import { StandardScaler } from "../../src/preprocess/standard-scaler.js";
 import { expectClose } from "../helpers/expect-close.js";
+import { DIES_REF } from "./fixtures/dying-algorithm.js";
 
 /** Seeded blobs: n rows around k centres in d dimensions. */
 function blobs(n: number, d: number, k: number, seed: number): Matrix {
@@ -212,6 +213,44 @@ const CASES: Case<unknown>[] = [
     },
   },
 ];
+
+describe("the worker-thread executor survives its workers", () => {
+  test("a worker that dies fails its round with a clear error, and the next round runs on a new worker", async () => {
+    const executor = new ThreadsExecutor({ threads: 2 });
+    try {
+      const x = blobs(200, 5, 2, 4);
+      const plan = rowShards(x, { shardRows: 100, chunkRows: 50 });
+      await assert.rejects(
+        executor.round(DIES_REF, null, plan),
+        (e: unknown) =>
+          isStrataError(e, "INTERNAL") &&
+          /A shard worker failed: a shard worker exited with code 3/.test(e.message),
+      );
+      const { model } = await fitRounds<null, MinMaxStats, MinMaxStats>(
+        executor,
+        MIN_MAX_STATS_REF,
+        null,
+        plan,
+      );
+      assert.deepEqual(model, (await fitModel(inline, CASES[0]!, x, plan)) as MinMaxStats);
+    } finally {
+      await executor.close();
+    }
+  });
+  test("the shards queued behind a dying one run on a new worker: only the shard it died in fails", async () => {
+    const single = new ThreadsExecutor({ threads: 1 });
+    try {
+      const x = blobs(200, 5, 2, 4);
+      const plan = rowShards(x, { shardRows: 100, chunkRows: 50 });
+      const dying = single.round(DIES_REF, null, plan.slice(0, 1));
+      const queued = single.round<null, MinMaxStats>(MIN_MAX_STATS_REF, null, plan);
+      await assert.rejects(dying, /exited with code 3/);
+      assert.deepEqual(await queued, await inline.round(MIN_MAX_STATS_REF, null, plan));
+    } finally {
+      await single.close();
+    }
+  });
+});
 
 describe("the fast paths are implementations of the contract", () => {
   test("PCA.fit (shared-memory pool, 2 threads) equals the contract's PCA over its shard plan on both executors, bit for bit", async () => {
