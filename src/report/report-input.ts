@@ -20,27 +20,47 @@ export interface CountyRow {
   readonly distance: number;
 }
 
-/** Splits one CSV line, honouring double quotes (as assignments.csv writes names with commas). */
-export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
+/**
+ * The records of CSV text as fields (RFC 4180: double quotes, `""` inside them, LF / CRLF / CR record ends,
+ * which inside quotes belong to the field); empty lines are skipped. assignments.csv quotes ids that hold a
+ * comma, a quote or a line break, so a name with any of them reads back as written.
+ */
+export function parseCsvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let fields: string[] = [];
   let field = "";
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
+  let started = false;
+  const endRecord = (): void => {
+    if (started) records.push([...fields, field]);
+    fields = [];
+    field = "";
+    started = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
+      if (ch === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
       } else if (ch === '"') quoted = false;
       else field += ch;
-    } else if (ch === '"') quoted = true;
+      continue;
+    }
+    if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      continue;
+    }
+    started = true;
+    if (ch === '"') quoted = true;
     else if (ch === ",") {
       fields.push(field);
       field = "";
     } else field += ch;
   }
-  fields.push(field);
-  return fields;
+  endRecord();
+  return records;
 }
 
 /**
@@ -49,15 +69,14 @@ export function splitCsvLine(line: string): string[] {
  * @example parseAssignments(readFileSync("out/assignments.csv", "utf8"))[0].label // "Alabama-Autauga"
  */
 export function parseAssignments(csv: string, path = "assignments.csv"): CountyRow[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.length > 0);
-  const header = splitCsvLine(lines[0] ?? "");
+  const [header = [], ...rows] = parseCsvRecords(csv);
   const firstComp = header.indexOf("comp_1");
   const clusterAt = header.indexOf("closest_cluster");
   const distanceAt = header.indexOf("distance_to_cluster");
   if (firstComp < 0 || clusterAt < firstComp || distanceAt < 0) {
     throw new StrataError(
       "FORMAT_ERROR",
-      `${path} has the header "${lines[0] ?? ""}"; expected id columns, comp_1..comp_n, closest_cluster, distance_to_cluster.`,
+      `${path} is not a Strata assignments.csv: its header lacks comp_1, closest_cluster or distance_to_cluster (expected id columns, comp_1..comp_n, closest_cluster, distance_to_cluster).`,
       { details: { path } },
     );
   }
@@ -68,8 +87,7 @@ export function parseAssignments(csv: string, path = "assignments.csv"): CountyR
       : idNames.length > 1
         ? idNames.slice(1)
         : idNames;
-  return lines.slice(1).map((line) => {
-    const f = splitCsvLine(line);
+  return rows.map((f) => {
     const ids = Object.fromEntries(idNames.map((n, j) => [n, f[j] ?? ""]));
     return {
       ids,

@@ -80,7 +80,7 @@ export async function ensureOutDir(outDir: string): Promise<string> {
 export function assignmentsCsv(result: SegmentationResult, idColumns: readonly string[]): string {
   const { identifiers: table, projections, closestCluster, distanceToCluster } = result;
   const header = [
-    ...idColumns,
+    ...idColumns.map(csvField),
     ...Array.from({ length: result.kept }, (_, i) => `comp_${i + 1}`),
     "closest_cluster",
     "distance_to_cluster",

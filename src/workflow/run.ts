@@ -29,7 +29,6 @@ import {
   applyReportOptions,
   buildSummary,
   checkHistFeatures,
-  DEFAULT_HIST_FEATURES,
   type ReportOptions,
   withTimings,
 } from "./summary.js";
@@ -84,8 +83,10 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     const result = await runSegmentation(options, {
       trainers,
       hooks,
-      checkFeatures: (features) =>
-        checkHistFeatures(reportOptions.histFeatures ?? DEFAULT_HIST_FEATURES, features),
+      // Only the user's own --hist can be wrong: the default adapts to the data (defaultHistFeatures).
+      checkFeatures: (features) => {
+        if (reportOptions.histFeatures !== undefined) checkHistFeatures(reportOptions.histFeatures, features);
+      },
     });
     hooks.onWriteStart?.();
     const started = performance.now();

@@ -65,7 +65,7 @@ export function buildSummary(result: SegmentationResult): Summary {
     nationalMedian: explained.nationalMedian,
     segments: explained.segments,
     histograms: explained.histograms,
-    report: { histFeatures: DEFAULT_HIST_FEATURES.filter((f) => result.features.includes(f)) },
+    report: { histFeatures: defaultHistFeatures(result.features) },
     kmeans: {
       k: kmeans.k,
       inertia: kmeans.inertia,
@@ -104,6 +104,15 @@ export function applyReportOptions<S extends Summary>(s: S, options: ReportOptio
     segments: s.segments.map((g, i) => ({ ...g, name: segmentNames[i]! })),
     report: { ...s.report, histFeatures: [...histFeatures] },
   };
+}
+
+/**
+ * The histograms drawn unless `--hist` says otherwise: the notebook's three where the data has them, else the
+ * data's first three features (a customer table has no "Professional").
+ */
+export function defaultHistFeatures(features: readonly string[]): string[] {
+  const notebook = DEFAULT_HIST_FEATURES.filter((f) => features.includes(f));
+  return notebook.length > 0 ? notebook : features.slice(0, 3);
 }
 
 /** Rejects `--hist` features that are not features of the data (before anything is written). */

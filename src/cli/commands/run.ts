@@ -66,7 +66,7 @@ export function addNameOptions(command: Command): Command {
   return command
     .option(
       "--hist <features>",
-      "features to draw histograms of (default: Professional,Service,Office)",
+      "features to draw histograms of (default: Professional,Service,Office where the data has them, else its first three)",
       parseList,
     )
     .option(
