@@ -4,8 +4,8 @@
  * sums (per-cluster coordinate sums, counts, inertia, and the shard's rows farthest from their centres);
  * {@link mergeLloydPartials} adds two partials; {@link updateCentres} divides. This is the per-chunk buffer
  * design of scikit-learn's `_k_means_lloyd.pyx`, so the same step runs on one core, on worker threads or on
- * cluster workers. Merge in shard-index order (as {@link mergeLloydPartialsInOrder} does), never arrival
- * order, so results repeat bit for bit.
+ * cluster workers. Merge in shard-index order (as {@link mergeLloydPartialsInOrder} does: the contract's
+ * balanced tree), never arrival order, so results repeat bit for bit.
  *
  * Distances are direct differences Σ(x − c)², not ‖x‖² − 2x·c + ‖c‖²: with d ≈ 5 the cost is the same and
  * the result is exact to rounding, with no cancellation for points close to a centre. Ties go to the lowest
@@ -19,6 +19,7 @@
  * any number of empty clusters, so merging shards gives the same relocations as one shard.
  * @module
  */
+import { mergeTree } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { matrix } from "../linalg/matrix.js";
 import { nearestCentre, nearestDist2 } from "./assign.js";
@@ -110,13 +111,16 @@ export function mergeLloydPartials(a: LloydPartial, b: LloydPartial): LloydParti
   };
 }
 
-/** Merges partials left to right in the given (shard-index) order. */
+/**
+ * Merges partials in shard-index order, as the contract's balanced tree (contract.ts `mergeTree`): the same
+ * bits as the Lloyd rounds on any executor.
+ */
 export function mergeLloydPartialsInOrder(
   parts: readonly LloydPartial[],
   k: number,
   d: number,
 ): LloydPartial {
-  return parts.reduce(mergeLloydPartials, emptyLloydPartial(k, d));
+  return parts.length === 0 ? emptyLloydPartial(k, d) : mergeTree(parts, mergeLloydPartials);
 }
 
 /** The result of the update half of a Lloyd step. */

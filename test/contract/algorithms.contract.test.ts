@@ -19,9 +19,10 @@ import { type AlgorithmRef, type RowShard, rowShards } from "../../src/contract/
 import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contract/executor.js";
 import { ThreadsExecutor } from "../../src/contract/threads.js";
 import { isStrataError } from "../../src/errors.js";
+import { KMEANS_SHARD_ROWS, runTrialFast } from "../../src/kmeans/engine.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import { LLOYD_ROUNDS_REF, type LloydModel } from "../../src/kmeans/lloyd-rounds.js";
+import { LLOYD_ROUNDS_REF, type LloydModel, type LloydRoundState } from "../../src/kmeans/lloyd-rounds.js";
 import { CLUSTER_METRICS_REF, type ClusterMetrics } from "../../src/kmeans/metric-rounds.js";
 import { daviesBouldinScore } from "../../src/kmeans/metrics.js";
 import { type Matrix, matrix } from "../../src/linalg/matrix.js";
@@ -253,6 +254,25 @@ describe("the worker-thread executor survives its workers", () => {
 });
 
 describe("the fast paths are implementations of the contract", () => {
+  for (const kernels of ["js", "wasm"] as const)
+    test(`K-Means' Hamerly engine (${kernels} kernels, 2 pool threads) equals the contract's Lloyd rounds over its shard plan, bit for bit`, async () => {
+      // 70,000 rows: three shards of KMEANS_SHARD_ROWS, so the merge order matters.
+      const x = blobs(70_000, 5, 4, 11);
+      const initial = initKMeansPlusPlus(x, 4, createRng(8)).centres;
+      const fast = runTrialFast(x, { initial, maxIterations: 40, tolerance: 0 }, { threads: 2, kernels });
+      const plan = rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
+      assert.equal(plan.length, 3);
+      const { model } = await fitRounds<LloydRoundState, unknown, LloydModel>(
+        threads,
+        LLOYD_ROUNDS_REF,
+        { centres: initial, iteration: 0, maxIterations: 40, tol: 0 },
+        plan,
+      );
+      assert.equal(model.iterations, fast.iterations);
+      assert.equal(model.converged, fast.converged);
+      assert.deepEqual(model.centres.data, fast.centres.data);
+    });
+
   test("PCA.fit (shared-memory pool, 2 threads) equals the contract's PCA over its shard plan on both executors, bit for bit", async () => {
     // 70,000 × 16 values is above PARALLEL_MIN_VALUES, so PCA.fit takes its threaded path.
     const x = blobs(70_000, 16, 5, 9);
