@@ -119,7 +119,8 @@ export function modelFromFile(json: unknown): FittedModel {
         `formatVersion ${JSON.stringify(j["formatVersion"])} is not supported (this Strata reads ${MODEL_FILE_VERSION})`,
       );
     const algorithm = j["algorithm"] as ModelAlgorithm;
-    const codec = CODECS[algorithm];
+    // Own keys only: "constructor" or "toString" must be refused like any other unknown name.
+    const codec = Object.hasOwn(CODECS, algorithm) ? CODECS[algorithm] : undefined;
     if (codec === undefined)
       throw invalid(
         `algorithm ${JSON.stringify(algorithm)}; expected one of ${Object.keys(CODECS).join(", ")}`,

@@ -71,6 +71,11 @@ test("anything else is ARTIFACT_INVALID, naming what it found", () => {
     [{ kind: "sklearn.pickle" }, /kind is "sklearn\.pickle", expected "strata\.model"/],
     [{ kind: MODEL_FILE_KIND, formatVersion: 3 }, /formatVersion 3 is not supported/],
     [{ kind: MODEL_FILE_KIND, formatVersion: 2, algorithm: "svm", state: {} }, /algorithm "svm"/],
+    [
+      { kind: MODEL_FILE_KIND, formatVersion: 2, algorithm: "constructor", state: {} },
+      /algorithm "constructor"/,
+    ],
+    [{ kind: MODEL_FILE_KIND, formatVersion: 2, algorithm: "toString", state: {} }, /algorithm "toString"/],
   ] as const)
     assert.throws(
       () => modelFromFile(json),
