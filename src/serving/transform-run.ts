@@ -51,13 +51,16 @@ export function outputUri(outputPath: string, relative: string): string {
 
 /**
  * SageMaker's FailureReason shape for an error. A payload error names the line and field of the bad value
- * but not the value: a FailureReason never carries an input file's contents.
+ * but not the value: a FailureReason never carries an input file's contents. The payload decoders quote a
+ * bad value in their messages (an endpoint's caller sees their own body's value, as SageMaker's containers
+ * show it) and put it in `details.value`; here it is left out.
  */
 export function transformFailureReason(error: unknown, objectUri?: string): string {
   let message = error instanceof Error ? error.message : String(error);
   const value = error instanceof StrataError ? error.details["value"] : undefined;
-  if (typeof value === "string" && value !== "")
-    message = message.split(JSON.stringify(value)).join("a value");
+  const quoted = value === undefined ? "" : JSON.stringify(value);
+  if (quoted !== undefined && quoted !== "" && quoted !== '""')
+    message = message.split(quoted).join("a value");
   const client = error instanceof StrataError && error.status < 500;
   const where = objectUri === undefined ? "" : `${objectUri}: `;
   return `${client ? "ClientError" : "InternalServerError"}: ${where}${message}`.slice(0, 1024);

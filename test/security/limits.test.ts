@@ -202,39 +202,68 @@ describe("request fields SageMaker validates", () => {
   });
 });
 
-test("a bad value in a transform's input fails it naming the object, line and field, never the value", async () => {
-  const models = await censusModels();
-  await t.sm.send(
-    new CreateModelCommand({
-      ModelName: "leaky",
-      ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
-      PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
-    }),
-  );
-  const input = join(dir, "leaky.csv");
-  const good = Array.from({ length: 34 }, () => "0.5").join(",");
-  writeFileSync(input, `${good}\n${good.replace(/^0\.5/, "AKIA-SECRET-IN-A-FILE")}\n`);
-  await t.sm.send(
-    new CreateTransformJobCommand({
-      TransformJobName: "leaky",
-      ModelName: "leaky",
-      TransformInput: {
-        DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: input } },
-        ContentType: "text/csv",
-        SplitType: "Line",
-      },
-      TransformOutput: { S3OutputPath: join(dir, "leaky-out") },
-      TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1 },
-    }),
-  );
-  const d = await pollUntil(async () => {
-    const r = await t.sm.send(new DescribeTransformJobCommand({ TransformJobName: "leaky" }));
-    return r.TransformJobStatus === "InProgress" ? undefined : r;
-  });
-  assert.equal(d.TransformJobStatus, "Failed");
-  assert.match(
-    d.FailureReason ?? "",
-    /^ClientError: .*leaky\.csv: .*line 2, field 1 is a value, not a number/,
-  );
-  assert.ok(!(d.FailureReason ?? "").includes("AKIA"), d.FailureReason);
+describe("a bad value in a transform's input fails it naming where, never the value", () => {
+  const good = Array.from({ length: 34 }, () => "0.5");
+  const secret = "AKIA-SECRET-IN-A-FILE";
+  const cases = [
+    {
+      name: "csv",
+      contentType: "text/csv",
+      body: `${good.join(",")}\n${[secret, ...good.slice(1)].join(",")}\n`,
+      where: /line 2, field 1 is a value, not a number/,
+    },
+    {
+      name: "json-value",
+      contentType: "application/json",
+      body: JSON.stringify({ instances: [{ features: [secret, ...good.slice(1).map(Number)] }] }),
+      where: /instance 0, value 0 is a value, not a number/,
+    },
+    {
+      name: "json-broken",
+      contentType: "application/json",
+      body: `{"instances": [[${secret}]]}`,
+      where: /the body is not valid JSON/,
+    },
+    {
+      name: "jsonlines-key",
+      contentType: "application/jsonlines",
+      body: `${JSON.stringify({ data: { features: { keys: [secret], values: [1], shape: [34] } } })}\n`,
+      where: /key a value is outside 0\.\.33/,
+    },
+  ];
+  for (const c of cases)
+    test(c.name, async () => {
+      const models = await censusModels();
+      const name = `leaky-${c.name}`;
+      await t.sm.send(
+        new CreateModelCommand({
+          ModelName: name,
+          ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
+          PrimaryContainer: { Image: PCA_IMAGE, ModelDataUrl: models.pcaUri },
+        }),
+      );
+      const input = join(dir, `${name}.txt`);
+      writeFileSync(input, c.body);
+      await t.sm.send(
+        new CreateTransformJobCommand({
+          TransformJobName: name,
+          ModelName: name,
+          TransformInput: {
+            DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: input } },
+            ContentType: c.contentType,
+            SplitType: "None",
+          },
+          TransformOutput: { S3OutputPath: join(dir, `${name}-out`) },
+          TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 1 },
+        }),
+      );
+      const d = await pollUntil(async () => {
+        const r = await t.sm.send(new DescribeTransformJobCommand({ TransformJobName: name }));
+        return r.TransformJobStatus === "InProgress" ? undefined : r;
+      });
+      assert.equal(d.TransformJobStatus, "Failed");
+      assert.match(d.FailureReason ?? "", new RegExp(`^ClientError: .*${name}\\.txt: `));
+      assert.match(d.FailureReason ?? "", c.where);
+      assert.ok(!(d.FailureReason ?? "").includes("AKIA"), d.FailureReason);
+    });
 });

@@ -17,13 +17,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * V8's own message quotes the text around the error, which in a batch transform is a file's contents: only
+ * the position it names (when it names one) is kept.
+ */
 function parse(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
+    const position = /at position (\d+)/.exec((cause as Error).message)?.[1];
     throw new StrataError(
       "INVALID_PAYLOAD",
-      `unable to evaluate payload provided: ${what} is not valid JSON (${(cause as Error).message}).`,
+      `unable to evaluate payload provided: ${what} is not valid JSON${position === undefined ? "" : ` (at character ${Number(position) + 1})`}.`,
       { cause },
     );
   }
@@ -75,7 +80,7 @@ function writeInstance(instance: unknown, row: number, width: number, out: RowBu
     const k = keys[j];
     const v = values[j];
     if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= width)
-      throw invalid(`${where}: key ${JSON.stringify(k)} is outside 0..${width - 1}.`);
+      throw invalid(`${where}: key ${JSON.stringify(k)} is outside 0..${width - 1}.`, { value: k });
     if (typeof v !== "number" || !Number.isFinite(v)) throw notFinite(where, j, v);
     data[base + k] = v;
   }
@@ -83,8 +88,10 @@ function writeInstance(instance: unknown, row: number, width: number, out: RowBu
 
 /** JSON has no NaN or Infinity, but 1e400 parses to Infinity: a value that is not finite is refused. */
 function notFinite(where: string, j: number, v: unknown): StrataError {
+  // The value goes in details too, so a batch transform's FailureReason can leave it out (transform-run.ts).
   return invalid(
     `${where}, value ${j} is ${typeof v === "number" ? "beyond the range of a double" : `${JSON.stringify(v)}, not a number`}.`,
+    typeof v === "number" ? {} : { value: v },
   );
 }
 
