@@ -1,10 +1,14 @@
 /**
- * The checks every algorithm of the contract makes on a chunk, with one message each: a chunk of another
- * width is WIDTH_MISMATCH, a NaN or infinite value is NON_NUMERIC_VALUE, whichever algorithm reads it.
+ * The checks of the contract, with one message each whichever algorithm reads the data: a chunk or a shard of
+ * another width is WIDTH_MISMATCH (checked by every `update` and `merge`: it costs nothing), and a NaN or
+ * infinite value is NON_NUMERIC_VALUE, checked once per plan by `fitRounds` ({@link checkPlan}) rather than
+ * by every `update` of every round over the same rows.
  * @module
  */
 import { StrataError } from "../errors.js";
-import type { Matrix } from "../linalg/matrix.js";
+import { checkFinite } from "../linalg/checks.js";
+import { type Matrix, matrix } from "../linalg/matrix.js";
+import type { RowShard } from "./contract.js";
 
 /**
  * Two partials of the same algorithm over data of different widths cannot merge.
@@ -18,26 +22,30 @@ export function checkSameWidth(a: number, b: number, algorithm: string): void {
 }
 
 /**
- * @throws StrataError WIDTH_MISMATCH, NON_NUMERIC_VALUE
- * @example checkChunk(chunk, 34, "PCA");
+ * @throws StrataError WIDTH_MISMATCH
+ * @example checkChunkWidth(chunk, 34, "PCA");
  */
-export function checkChunk(chunk: Matrix, width: number, algorithm: string): void {
+export function checkChunkWidth(chunk: Matrix, width: number, algorithm: string): void {
   if (chunk.cols !== width)
     throw new StrataError(
       "WIDTH_MISMATCH",
       `${algorithm}: a chunk has ${chunk.cols} columns; the data has ${width}.`,
       { details: { algorithm, expected: width, received: chunk.cols } },
     );
-  const data = chunk.data;
-  const n = chunk.rows * chunk.cols;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += data[i]! * 0;
-  if (sum === 0) return;
-  for (let i = 0; i < n; i++)
-    if (!Number.isFinite(data[i]!))
-      throw new StrataError(
-        "NON_NUMERIC_VALUE",
-        `${algorithm}: row ${Math.floor(i / width) + 1} of a chunk, column ${(i % width) + 1}, is not a finite number.`,
-        { details: { algorithm, column: (i % width) + 1 } },
-      );
+}
+
+/**
+ * Every value of a plan's rows is finite; the first one that is not is named by its row in the data and its
+ * column, as the estimators name it (linalg/checks.ts `checkFinite`).
+ * @throws StrataError NON_NUMERIC_VALUE
+ */
+export function checkPlan(shards: readonly RowShard[]): void {
+  for (const { data, start, end } of shards) {
+    const d = data.cols;
+    const values = data.data.subarray(start * d, end * d);
+    // x·0 is 0 for every finite x and NaN otherwise: one multiply-add per value, no branch, in the common case.
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i]! * 0;
+    if (sum !== 0) checkFinite(matrix(end - start, d, values), undefined, start);
+  }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { StrataError } from "../errors.js";
+import { checkPlan } from "./checks.js";
 import { type AlgorithmRef, loadAlgorithm, mergeInOrder, type RowShard, runShard } from "./contract.js";
 
 export interface RoundExecutor {
@@ -35,8 +36,9 @@ export interface FitResult<M> {
 }
 
 /**
- * Runs rounds until the algorithm finalizes a model.
- * @throws StrataError INTERNAL after `maxRounds` rounds without a model; the algorithms' own errors
+ * Runs rounds until the algorithm finalizes a model. The rows are checked for NaN and ±Infinity once, here.
+ * @throws StrataError NON_NUMERIC_VALUE, INTERNAL after `maxRounds` rounds without a model; the algorithms'
+ *   own errors
  * @example
  * const { model } = await fitRounds(new InlineExecutor(), MIN_MAX_STATS_REF, null, rowShards(x, plan));
  */
@@ -47,6 +49,7 @@ export async function fitRounds<S, P, M>(
   shards: readonly RowShard[],
   options: { maxRounds?: number } = {},
 ): Promise<FitResult<M>> {
+  checkPlan(shards);
   const algorithm = await loadAlgorithm<S, P, M>(ref);
   const maxRounds = options.maxRounds ?? 1_000_000;
   let state = initialState;

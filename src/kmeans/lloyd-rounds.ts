@@ -8,7 +8,7 @@
  * @module
  */
 
-import { checkChunk } from "../contract/checks.js";
+import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
 import {
@@ -43,7 +43,7 @@ export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydPartial, LloydMo
     return emptyLloydPartial(state.centres.rows, width);
   },
   update(partial, chunk, state) {
-    checkChunk(chunk, state.centres.cols, this.name);
+    checkChunkWidth(chunk, state.centres.cols, this.name);
     return mergeLloydPartials(partial, lloydStep(chunk, state.centres));
   },
   merge: (a, b) => mergeLloydPartials(a, b),

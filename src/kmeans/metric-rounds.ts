@@ -12,7 +12,7 @@
  * @module
  */
 
-import { checkChunk } from "../contract/checks.js";
+import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
 
@@ -91,7 +91,7 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
     const { centres, means } = state;
     const d = centres.cols;
     const k = centres.rows;
-    checkChunk(chunk, d, this.name);
+    checkChunkWidth(chunk, d, this.name);
     const counts = new Float64Array(p.counts);
     const sums = new Float64Array(p.sums);
     const total = new Float64Array(p.total);

@@ -24,11 +24,11 @@ export function checkWidth(
 }
 
 /** Throws NON_NUMERIC_VALUE at the first NaN or ±Infinity in x, naming its row and column. */
-export function checkFinite(x: Matrix, featureNames?: readonly string[]): void {
+export function checkFinite(x: Matrix, featureNames?: readonly string[], firstRow = 0): void {
   const { data, cols } = x;
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(data[k]!)) {
-      const r = Math.floor(k / cols);
+      const r = firstRow + Math.floor(k / cols);
       const c = k % cols;
       const name = featureNames?.[c] ?? `column ${c}`;
       throw new StrataError(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { checkChunk } from "../contract/checks.js";
+import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import type { PCAParams } from "./hyperparameters.js";
 import { emptyStats, finalize, mergeStats, type PCAStats, rowRangeStats } from "./partial-stats.js";
@@ -16,7 +16,7 @@ export const PCA_STATS: ShardAlgorithm<PCAParams, PCAStats, PCAModel> = {
   name: "PCA",
   empty: (_params, width) => emptyStats(width),
   update(stats, chunk) {
-    checkChunk(chunk, stats.numFeatures, this.name);
+    checkChunkWidth(chunk, stats.numFeatures, this.name);
     return mergeStats(stats, rowRangeStats(chunk.data, chunk.cols, 0, chunk.rows));
   },
   merge: (a, b) => mergeStats(a, b),

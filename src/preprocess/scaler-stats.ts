@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkChunk, checkSameWidth } from "../contract/checks.js";
+import { checkChunkWidth, checkSameWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 
 export interface MinMaxStats {
@@ -23,7 +23,7 @@ export const MIN_MAX_STATS: ShardAlgorithm<null, MinMaxStats, MinMaxStats> = {
   }),
   update(p, chunk) {
     const d = p.dataMin.length;
-    checkChunk(chunk, d, this.name);
+    checkChunkWidth(chunk, d, this.name);
     const dataMin = new Float64Array(p.dataMin);
     const dataMax = new Float64Array(p.dataMax);
     for (let i = 0; i < chunk.rows; i++)
@@ -74,7 +74,7 @@ export const MOMENT_STATS: ShardAlgorithm<null, MomentStats, MomentStats> = {
   empty: (_state, width) => ({ count: 0, mean: new Float64Array(width), m2: new Float64Array(width) }),
   update(p, chunk) {
     const d = p.mean.length;
-    checkChunk(chunk, d, this.name);
+    checkChunkWidth(chunk, d, this.name);
     if (chunk.rows === 0) return p;
     // Two passes over the chunk (mean, then squared deviations), then the pairwise merge.
     const mean = new Float64Array(d);

@@ -6,7 +6,8 @@
  *   1e-9 for eigenvectors and centres), and the same plan gives the same model bit for bit inline and on 2
  *   threads;
  * - the input is not modified;
- * - a shard of another width is WIDTH_MISMATCH, a NaN is NON_NUMERIC_VALUE, for every algorithm;
+ * - a shard of another width is WIDTH_MISMATCH, a NaN is NON_NUMERIC_VALUE naming its row in the data and its
+ *   column, for every algorithm;
  * - the estimator's model of a sharded fit round-trips through the one model file (src/models);
  * - the results equal independent references: the estimators' own fits (MinMaxScaler, StandardScaler, PCA)
  *   and brute-force metrics (Davies–Bouldin as metrics.ts computes it; Calinski–Harabasz written out here).
@@ -382,12 +383,13 @@ for (const c of CASES) {
         await assert.rejects(fitModel(executor, c, x, mixed), (e: unknown) =>
           isStrataError(e, "WIDTH_MISMATCH"),
         );
-        const withNaN = matrix(10, 5, Float64Array.from(x.data.subarray(0, 50)));
-        withNaN.data[17] = Number.NaN;
+        // Row 203 of the data, column 2: in the third shard of 100 rows, fourth row of its first chunk.
+        const withNaN = matrix(x.rows, 5, Float64Array.from(x.data));
+        withNaN.data[203 * 5 + 2] = Number.NaN;
         await assert.rejects(
-          executor.round(c.ref, c.state(x), [{ data: withNaN, start: 0, end: 10, chunkRows: 5 }]),
+          fitModel(executor, c, withNaN, rowShards(withNaN, { shardRows: 100, chunkRows: 30 })),
           (e: unknown) =>
-            isStrataError(e, "NON_NUMERIC_VALUE") && /row 4 of a chunk, column 3/.test(e.message),
+            isStrataError(e, "NON_NUMERIC_VALUE") && /^Row 203, "column 2" is NaN/.test(e.message),
         );
       }
     });

@@ -9,6 +9,7 @@
  * - `test:reconstruction_msd` (test channel only) — mean over test rows of ‖x − inverse(transform(x))‖².
  * @module
  */
+import { checkPlan } from "../../contract/checks.js";
 import { mergeInOrder, rowShards } from "../../contract/contract.js";
 import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
 import type { Matrix } from "../../linalg/matrix.js";
@@ -47,6 +48,8 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
     context.progress(0, `fitting PCA on ${train.matrix.rows} rows x ${train.matrix.cols} features`);
     // The contract's PCA on the runner's executor, over PCA.fit's own shard plan: the same bits as PCA.fit.
     const plan = rowShards(train.matrix, { shardRows: SHARD_ROWS, chunkRows: SHARD_ROWS });
+    // Rounds run by hand (not fitRounds) so that finalize gets the feature names and the job's logger.
+    checkPlan(plan);
     context.logger.log(
       "info",
       `PCA statistics of ${plan.length} shard${plan.length === 1 ? "" : "s"} on ${context.rounds.where}.`,
