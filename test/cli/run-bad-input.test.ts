@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
+import { executeRun } from "../../src/workflow/run.js";
 import { censusCsvPath } from "../helpers/census.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 
@@ -118,57 +120,43 @@ describe("issue 12: flags out of range are refused before anything is built from
 });
 
 describe("issue 12: a run that fails leaves --out as it was", () => {
-  test("a failed K-Means job after the PCA job: --out keeps the previous run's files, and no staging is left", async () => {
+  test("a run that fails at K-Means, after the PCA job wrote into the staging: --out keeps the previous run's files, and no staging is left", async () => {
     const dir = tempDir();
     const data = join(dir, "input.csv");
     writeFileSync(data, [HEADER, ...GOOD_ROWS, "1007,Alabama,Bibb,22604,38000,20.1"].join("\n"));
     const out = join(dir, "out");
-    const ok = await runCli([
-      "run",
-      "--data",
-      data,
-      "--out",
-      out,
-      "--components",
-      "2",
-      "--clusters",
-      "2",
-      "--no-report",
-      "--quiet",
-      "--hist",
-      "Income",
-    ]);
+    const ok = await runCli(["run", "--data", data, "--out", out, "--components", "2", "--clusters", "2"]);
     assert.equal(ok.code, 0, ok.stderr);
     writeFileSync(join(out, "mine.txt"), "the user's own file");
     const before = readdirSync(out).sort();
     const summary = readFileSync(join(out, "summary.json"), "utf8");
-    const failed = await runCli([
-      "run",
-      "--data",
-      data,
-      "--out",
-      out,
-      "--components",
-      "2",
-      "--clusters",
-      "9",
-      "--no-report",
-      "--quiet",
-      "--hist",
-      "Income",
-    ]);
-    assert.notEqual(failed.code, 0, failed.stdout);
-    assert.match(
-      failed.stderr,
-      /--clusters=9 is invalid: expected an integer from 2 to 4 \(the number of rows\)\./,
+    const staged = () => readdirSync(dir).filter((n) => n.includes("strata-staging"));
+    let stagedAtFailure: string[] = [];
+    const options = { ...DEFAULT_OPTIONS, source: data, components: 2, clusters: 2 };
+    await assert.rejects(
+      executeRun(
+        { ...options, outDir: out, home: tempDir("strata-home-"), report: false },
+        {
+          onStepStart(step) {
+            if (step !== "kmeans") return;
+            const [staging] = staged();
+            assert.ok(staging !== undefined, "the run stages its outputs");
+            stagedAtFailure = readdirSync(join(dir, staging), { recursive: true }).map(String);
+            throw new Error("K-Means failed");
+          },
+        },
+      ),
+      /K-Means failed/,
+    );
+    // The failure came after the PCA job had written into the staging directory.
+    assert.ok(
+      stagedAtFailure.some((f) => f.startsWith("data")),
+      stagedAtFailure.join(", "),
     );
     assert.deepEqual(readdirSync(out).sort(), before);
     assert.equal(readFileSync(join(out, "summary.json"), "utf8"), summary);
     assert.equal(readFileSync(join(out, "mine.txt"), "utf8"), "the user's own file");
-    assert.deepEqual(
-      readdirSync(dir).filter((n) => n.includes("strata-staging")),
-      [],
-    );
+    assert.deepEqual(staged(), []);
   });
 
   test("--out naming a file is refused naming it, and the file is untouched", async () => {
