@@ -6,17 +6,15 @@
  * Query protocol's XML shape, which is what the STS clients parse.
  * @module
  */
+
 import { randomUUID } from "node:crypto";
 import type { FastifyReply } from "fastify";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
+import { escapeMarkup } from "../util/escape-markup.js";
 import { toStrataError } from "./http-errors.js";
 
 const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** True for a request in the Query protocol (form-encoded, no X-Amz-Target): how STS clients call. */
 export function isQueryProtocol(contentType: string | undefined, target: unknown): boolean {
@@ -44,9 +42,9 @@ export function answerSts(reply: FastifyReply, body: Uint8Array, arn: ArnContext
     );
   const xml =
     `<GetCallerIdentityResponse xmlns="${XMLNS}"><GetCallerIdentityResult>` +
-    `<Arn>arn:aws:iam::${xmlEscape(arn.accountId)}:user/strata</Arn>` +
+    `<Arn>arn:aws:iam::${escapeMarkup(arn.accountId)}:user/strata</Arn>` +
     `<UserId>AIDASTRATALOCALUSER01</UserId>` +
-    `<Account>${xmlEscape(arn.accountId)}</Account>` +
+    `<Account>${escapeMarkup(arn.accountId)}</Account>` +
     `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
     `</GetCallerIdentityResponse>`;
   return reply.code(200).header("content-type", "text/xml").header("x-amzn-requestid", requestId).send(xml);
@@ -58,7 +56,7 @@ export function sendStsError(reply: FastifyReply, error: unknown, requestId = ra
   const code = e.code === "UNKNOWN_OPERATION" ? "InvalidAction" : e.awsType;
   const xml =
     `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.status >= 500 ? "Receiver" : "Sender"}</Type>` +
-    `<Code>${xmlEscape(code)}</Code><Message>${xmlEscape(e.message)}</Message></Error>` +
+    `<Code>${escapeMarkup(code)}</Code><Message>${escapeMarkup(e.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`;
   return reply
     .code(e.status)

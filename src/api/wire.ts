@@ -5,6 +5,7 @@
  * @module
  */
 import { StrataError } from "../errors.js";
+import { TRAINING_JOB_STATUSES } from "../jobs/lifecycle.js";
 
 /** A copy of `value` with every Date replaced by epoch seconds. */
 export function toWire(value: unknown): unknown {
@@ -39,7 +40,8 @@ export interface ListRules {
   readonly statuses?: readonly string[];
 }
 
-const JOB_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"];
+// Transform jobs have the same five statuses as training jobs.
+const JOB_STATUSES: readonly string[] = TRAINING_JOB_STATUSES;
 
 /** SageMaker's SortBy and StatusEquals values per List* action. */
 export const LIST_RULES = {

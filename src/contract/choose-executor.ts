@@ -11,6 +11,11 @@ import { ThreadsExecutor } from "./threads.js";
 /** Below this many input values (rows × features) a fit stays on the calling thread. */
 export const PARALLEL_MIN_VALUES = 1 << 20;
 
+/** Threads for a fit over `values` input values: 1 below {@link PARALLEL_MIN_VALUES}, else `resolveThreads`. */
+export function threadsFor(values: number, threads?: number): number {
+  return values < PARALLEL_MIN_VALUES ? 1 : resolveThreads(threads);
+}
+
 /** The process's worker-thread executors by thread count, kept: starting a worker costs ~0.1 s. */
 const kept = new Map<number, ThreadsExecutor>();
 
@@ -24,7 +29,7 @@ const kept = new Map<number, ThreadsExecutor>();
  * try { await fitRounds(rounds, PCA_STATS_REF, params, plan) } finally { await rounds.close() }
  */
 export function localExecutor(values: number, threads?: number): RoundExecutor {
-  const n = values < PARALLEL_MIN_VALUES ? 1 : resolveThreads(threads);
+  const n = threadsFor(values, threads);
   if (n === 1) return new InlineExecutor();
   let executor = kept.get(n);
   if (executor === undefined) {

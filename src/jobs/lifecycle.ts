@@ -16,7 +16,8 @@
  */
 import { StrataError } from "../errors.js";
 
-export type TrainingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+export const TRAINING_JOB_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"] as const;
+export type TrainingJobStatus = (typeof TRAINING_JOB_STATUSES)[number];
 
 export type SecondaryStatus =
   | "Starting"

@@ -143,10 +143,7 @@ export const KMEANS_TABLE: HyperparameterTable = {
   codeAliases: { restarts: "numTrials" },
 };
 
-/** The rows, for callers that look one up. */
-export const TABLE = ENTRIES;
-
 /** The table as plain data (name, key, aliases, default, required), for docs and `--help`. */
-export const KMEANS_HYPERPARAMETERS = TABLE.map(({ name, key, aliases, defaultValue, required }) =>
+export const KMEANS_HYPERPARAMETERS = ENTRIES.map(({ name, key, aliases, defaultValue, required }) =>
   Object.freeze({ name, key, aliases, defaultValue, required }),
 );

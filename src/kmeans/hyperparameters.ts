@@ -17,7 +17,7 @@
 import { StrataError } from "../errors.js";
 import { checkCodeOptions, parseWireMap, withDefaults } from "../util/hyperparameter-engine.js";
 import type { Logger } from "../util/logger.js";
-import { type Context, KMEANS_TABLE, type KMeansParams, TABLE } from "./hyperparameter-table.js";
+import { type Context, KMEANS_TABLE, type KMeansParams } from "./hyperparameter-table.js";
 
 export type { EvalMetric, InitMethod, KMeansParams } from "./hyperparameter-table.js";
 export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
@@ -102,6 +102,6 @@ export function checkParamsAgainstData(params: KMeansParams, numRows: number, nu
       { details: { expected: params.featureDim, received: numFeatures } },
     );
   }
-  const k = TABLE.find((e) => e.key === "k")!;
+  const k = KMEANS_TABLE.entries.find((e) => e.key === "k")!;
   k.check("k", params.k, { numRows, featureDim: numFeatures });
 }

@@ -6,10 +6,9 @@
  * thread count.
  * @module
  */
-import { PARALLEL_MIN_VALUES } from "../contract/choose-executor.js";
+import { threadsFor } from "../contract/choose-executor.js";
 import { checkFinite, checkRows } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { type PCAOptions, type PCAParams, validatePCAOptions } from "./hyperparameters.js";
 import { finalize } from "./partial-stats.js";
@@ -57,7 +56,7 @@ export class PCA {
   fit(x: Matrix, options: PCAFitOptions = {}): PCAModel {
     checkRows(x, 2, "PCA.fit");
     const logger = options.logger ?? silentLogger;
-    const threads = x.rows * x.cols < PARALLEL_MIN_VALUES ? 1 : resolveThreads(options.threads);
+    const threads = threadsFor(x.rows * x.cols, options.threads);
     const stats = shardedStats(x, { threads });
     // A NaN or ±Infinity anywhere makes the sums non-finite; only then scan for it, to name its row and column.
     if (!stats.mean.every(Number.isFinite) || !stats.scatter.every(Number.isFinite)) checkFinite(x);

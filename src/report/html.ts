@@ -4,11 +4,7 @@
  * marked "num", using each cell's data-value when it has one).
  * @module
  */
-
-/** Escapes text for element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeMarkup } from "../util/escape-markup.js";
 
 /**
  * JSON safe inside `<script type="application/json">`: `<` is written as \u003c, so no "</script" can occur.
@@ -38,7 +34,7 @@ export function htmlTable<T>(
 ): string {
   const classes = [options.sortable ? "sortable" : "", options.className ?? ""].filter(Boolean).join(" ");
   const head = columns
-    .map((c) => `<th${c.value ? ' class="num"' : ""} scope="col">${escapeHtml(c.header)}</th>`)
+    .map((c) => `<th${c.value ? ' class="num"' : ""} scope="col">${escapeMarkup(c.header)}</th>`)
     .join("");
   const body = rows
     .map(
@@ -46,8 +42,8 @@ export function htmlTable<T>(
         `<tr>${columns
           .map((c) =>
             c.value
-              ? `<td class="num" data-value="${c.value(r)}">${escapeHtml(c.text(r))}</td>`
-              : `<td>${escapeHtml(c.text(r))}</td>`,
+              ? `<td class="num" data-value="${c.value(r)}">${escapeMarkup(c.text(r))}</td>`
+              : `<td>${escapeMarkup(c.text(r))}</td>`,
           )
           .join("")}</tr>`,
     )
@@ -58,7 +54,7 @@ export function htmlTable<T>(
 /** A figure holding an inline SVG chart. */
 export function chartFigure(svg: string | undefined, name: string, caption?: string): string {
   if (!svg) return "";
-  const cap = caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : "";
+  const cap = caption ? `<figcaption>${escapeMarkup(caption)}</figcaption>` : "";
   return `<figure class="chart" id="chart-${name}">${svg}${cap}</figure>`;
 }
 

@@ -5,9 +5,12 @@
  * vega-embed view with tooltips, the county tables sort, and the search box finds counties.
  * @module
  */
+
 import type { TopLevelSpec } from "vega-lite";
+import { escapeMarkup } from "../util/escape-markup.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
-import { escapeHtml, int, jsonForScript, pct } from "./html.js";
+import { int, jsonForScript, pct } from "./html.js";
+
 import type { ReportModel } from "./report-model.js";
 import { type ChartSvgs, renderSections, SECTIONS } from "./report-sections.js";
 import { REPORT_CSS } from "./report-styles.js";
@@ -43,10 +46,10 @@ export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): u
 function header(m: ReportModel): string {
   const s = m.summary;
   const figure = (value: string, label: string) =>
-    `<div class="figure"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`;
+    `<div class="figure"><b>${escapeMarkup(value)}</b><span>${escapeMarkup(label)}</span></div>`;
   return `<header class="top"><div class="wrap">
 <h1>Population segmentation report</h1>
-<p>${escapeHtml(s.source)} · the SageMaker census workflow (min-max scaling, PCA, K-Means), run by Strata</p>
+<p>${escapeMarkup(s.source)} · the SageMaker census workflow (min-max scaling, PCA, K-Means), run by Strata</p>
 <div class="figures">
 ${figure(int(s.rows.used), "counties segmented")}
 ${figure(String(s.features.length), "features")}
@@ -55,7 +58,7 @@ ${figure(String(s.kmeans.k), "segments (K-Means)")}
 ${figure(s.kmeans.silhouette.toFixed(3), "silhouette")}
 </div>
 </div></header>
-<nav class="sections" aria-label="Sections"><div class="wrap">${SECTIONS.map((d) => `<a href="#${d.id}">${escapeHtml(d.title)}</a>`).join("")}</div></nav>`;
+<nav class="sections" aria-label="Sections"><div class="wrap">${SECTIONS.map((d) => `<a href="#${d.id}">${escapeMarkup(d.title)}</a>`).join("")}</div></nav>`;
 }
 
 /**
@@ -79,7 +82,7 @@ ${header(m)}
 <main>
 ${renderSections(m, inputs.svgs)}
 </main>
-<footer><div class="wrap">Made by Strata ${escapeHtml(m.summary.strataVersion)} from summary.json and assignments.csv; rebuild with <code>strata report &lt;out-dir&gt;</code>. Charts: Vega-Lite. Map: us-atlas (U.S. Census Bureau cartographic boundaries).</div></footer>
+<footer><div class="wrap">Made by Strata ${escapeMarkup(m.summary.strataVersion)} from summary.json and assignments.csv; rebuild with <code>strata report &lt;out-dir&gt;</code>. Charts: Vega-Lite. Map: us-atlas (U.S. Census Bureau cartographic boundaries).</div></footer>
 <script type="application/json" id="report-data">${jsonForScript(clientData(m, inputs.mapSpec))}</script>
 ${scripts}
 <script>${CLIENT_SCRIPT}</script>

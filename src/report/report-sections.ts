@@ -4,8 +4,11 @@
  * rendered charts (inline SVG), so the page reads without scripts.
  * @module
  */
+
 import { formatFeatureValue } from "../explain/feature-info.js";
-import { chartFigure, escapeHtml, htmlTable, int, pct } from "./html.js";
+import { escapeMarkup } from "../util/escape-markup.js";
+import { chartFigure, htmlTable, int, pct } from "./html.js";
+
 import type { ReportCounty, ReportModel } from "./report-model.js";
 
 /** Rendered SVGs by chart name. */
@@ -19,18 +22,18 @@ export interface SectionDef {
 }
 
 const section = (id: string, title: string, body: string) =>
-  `<section id="${id}"><div class="wrap"><h2>${escapeHtml(title)}</h2>\n${body}\n</div></section>`;
+  `<section id="${id}"><div class="wrap"><h2>${escapeMarkup(title)}</h2>\n${body}\n</div></section>`;
 
 function data(m: ReportModel, svg: ChartSvgs): string {
   const s = m.summary;
-  return `<p class="lead">${int(s.rows.loaded)} rows of ${s.features.length} numeric features from <code>${escapeHtml(s.source)}</code>: ${escapeHtml(s.features.join(", "))}.</p>
+  return `<p class="lead">${int(s.rows.loaded)} rows of ${s.features.length} numeric features from <code>${escapeMarkup(s.source)}</code>: ${escapeMarkup(s.features.join(", "))}.</p>
 ${chartFigure(svg["histograms"], "histograms")}
 ${chartFigure(svg["describe-raw"], "describe-raw")}`;
 }
 
 function cleaning(m: ReportModel): string {
   const s = m.summary;
-  const dropped = s.droppedRows.length ? ` (${escapeHtml(s.droppedRows.join(", "))})` : "";
+  const dropped = s.droppedRows.length ? ` (${escapeMarkup(s.droppedRows.join(", "))})` : "";
   return `<p class="lead">Rows with a missing value are dropped, as the notebook's <code>dropna()</code>: ${s.rows.dropped} dropped${dropped}, ${int(s.rows.used)} used. Each row is indexed "State-County"; the id columns are kept in assignments.csv but are not features.</p>`;
 }
 
@@ -94,14 +97,14 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
   const cards = s.segments
     .map(
       (g, i) => `<div class="segment" style="border-left-color:${m.segmentColours[i]}" data-segment="${g.id}">
-<h3><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeHtml(m.segmentLabels[i]!)}</h3>
-<p>${escapeHtml(g.description)}</p></div>`,
+<h3><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}</h3>
+<p>${escapeMarkup(g.description)}</p></div>`,
     )
     .join("\n");
   const tables = s.segments
     .map((g, i) => {
       const members = m.counties.filter((c) => c.cluster === g.id).sort((a, b) => a.distance - b.distance);
-      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeHtml(m.segmentLabels[i]!)}: ${int(members.length)} counties</summary>
+      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${int(members.length)} counties</summary>
 <div class="scroll">${htmlTable(members, countyColumns(s.pca.kept), { sortable: true })}</div></details>`;
     })
     .join("\n");
@@ -114,7 +117,7 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
     richest >= 0
       ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of about ${formatFeatureValue("Income", m.centres[richest]![income])} against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median county.`
       : "";
-  return `<p class="lead">Each segment is named from where its centre, mapped back to the original units, lies furthest from the national median; its description lists those values and the counties closest to the centre.${escapeHtml(note)}</p>
+  return `<p class="lead">Each segment is named from where its centre, mapped back to the original units, lies furthest from the national median; its description lists those values and the counties closest to the centre.${escapeMarkup(note)}</p>
 <div class="segments">${cards}</div>
 ${chartFigure(svg["segment-centres"], "segment-centres")}
 <h3>Counties by segment</h3>
@@ -146,7 +149,7 @@ function method(m: ReportModel): string {
       { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
     ],
   );
-  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment centres are mapped back with the kept loadings (inverse PCA), then the scaler (inverse scaling). Strata ${escapeHtml(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment centres are mapped back with the kept loadings (inverse PCA), then the scaler (inverse scaling). Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
 <p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
 <h3>Timings</h3>
 ${table}`;

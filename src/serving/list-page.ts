@@ -21,7 +21,7 @@ export interface ListRequest {
 
 /**
  * One page of `items`.
- * @throws StrataError INVALID_HOSTING_REQUEST for a NextToken Strata did not issue or MaxResults out of range
+ * @throws StrataError INVALID_HOSTING_REQUEST for a NextToken Strata did not issue
  */
 export function listPage<T extends { name: string; creationTime: Date; status?: string }>(
   items: readonly T[],
@@ -49,12 +49,8 @@ export function listPage<T extends { name: string; creationTime: Date; status?: 
           ? String(a.status ?? "").localeCompare(String(b.status ?? "")) || byTime(a, b)
           : byTime(a, b)),
   );
+  // MaxResults is checked where requests arrive (api/wire.ts listRequest).
   const max = request.MaxResults ?? 100;
-  if (!Number.isInteger(max) || max < 1 || max > 100)
-    throw new StrataError(
-      "INVALID_HOSTING_REQUEST",
-      `MaxResults=${max} is invalid: expected an integer from 1 to 100.`,
-    );
   let offset = 0;
   if (request.NextToken !== undefined) {
     offset = Number(Buffer.from(request.NextToken, "base64").toString("utf8"));

@@ -308,6 +308,8 @@ export interface FlagRule {
   parse(text: string, context?: HyperContext): unknown;
   /** Checks a value already parsed (from code, or against the data once it is read). */
   check(value: unknown, context: HyperContext): unknown;
+  /** Refuses a value by a rule across flags, in the same words (`expected` as the rows word it). */
+  refuse(value: number, expected: string): never;
 }
 
 /**
@@ -319,14 +321,13 @@ export interface FlagRule {
 export function flagRule(flag: string, table: HyperparameterTable, name: string): FlagRule {
   const entry = table.entries.find((e) => e.name === name);
   if (entry === undefined) throw new Error(`${table.algorithm} has no hyperparameter ${name}`);
+  const toFlagError = (error: StrataError): StrataError =>
+    new StrataError("INVALID_ARGUMENT", error.message, { details: { ...error.details, option: flag } });
   const asFlagError = (run: () => unknown): unknown => {
     try {
       return run();
     } catch (error) {
-      if (error instanceof StrataError && error.code === "INVALID_HYPERPARAMETER")
-        throw new StrataError("INVALID_ARGUMENT", error.message, {
-          details: { ...error.details, option: flag },
-        });
+      if (error instanceof StrataError && error.code === "INVALID_HYPERPARAMETER") throw toFlagError(error);
       throw error;
     }
   };
@@ -334,5 +335,8 @@ export function flagRule(flag: string, table: HyperparameterTable, name: string)
     flag,
     parse: (text, context = {}) => asFlagError(() => entry.parse(flag, text, context)),
     check: (value, context) => asFlagError(() => entry.check(flag, value, context)),
+    refuse: (value, expected) => {
+      throw toFlagError(invalid(flag, String(value), expected, value));
+    },
   };
 }

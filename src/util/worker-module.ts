@@ -13,7 +13,7 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 const found = new Map<string, URL>();
 
 /** `<base>.js` when it exists (compiled), else `<base>.ts` (sources under tsx). */
-export function workerModuleUrl(base: URL): URL {
+function workerModuleUrl(base: URL): URL {
   const cached = found.get(base.href);
   if (cached !== undefined) return cached;
   for (const ext of [".js", ".ts"]) {

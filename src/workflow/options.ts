@@ -10,10 +10,9 @@ import {
   CENSUS_INDEX_COLUMNS,
   CENSUS_SOURCE_URI,
 } from "../data/census.js";
-import { StrataError } from "../errors.js";
 import { KMEANS_TABLE } from "../kmeans/hyperparameter-table.js";
 import { PCA_TABLE } from "../pca/hyperparameters.js";
-import { flagRule, invalid } from "../util/hyperparameter-engine.js";
+import { flagRule } from "../util/hyperparameter-engine.js";
 
 export interface SegmentationOptions {
   /** Where the table comes from: a path, file://, https:// or s3:// URI. */
@@ -82,17 +81,11 @@ export function checkDataOptions(o: SegmentationOptions, shape: { rows: number; 
   const pcaComponents =
     o.pcaComponents ?? Math.max(o.components, Math.min(shape.features - 1, shape.rows - 1));
   RUN_FLAG_RULES.pcaComponents.check(pcaComponents, data);
-  if (pcaComponents < o.components) {
-    // The one cross-flag rule: the PCA must compute at least the components kept.
-    const error = invalid(
-      "--pca-components",
-      String(pcaComponents),
-      `an integer from ${o.components} (--components) to ${shape.features} (the number of features)`,
+  // The one cross-flag rule: the PCA must compute at least the components kept.
+  if (pcaComponents < o.components)
+    RUN_FLAG_RULES.pcaComponents.refuse(
       pcaComponents,
+      `an integer from ${o.components} (--components) to ${shape.features} (the number of features)`,
     );
-    throw new StrataError("INVALID_ARGUMENT", error.message, {
-      details: { ...error.details, option: "--pca-components" },
-    });
-  }
   return pcaComponents;
 }

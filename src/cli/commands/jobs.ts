@@ -9,11 +9,11 @@
 import type { Command } from "commander";
 import { StrataError } from "../../errors.js";
 import { followLogs, formatJobSummary, formatLogLine, jsonDescription } from "../../jobs/job-report.js";
-import type { TrainingJobStatus } from "../../jobs/lifecycle.js";
+import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../jobs/lifecycle.js";
 import { TrainingService } from "../../jobs/training-service.js";
 import { formatTable, printJson, printLines } from "../output.js";
 
-const STATUSES: readonly TrainingJobStatus[] = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"];
+const STATUSES: readonly TrainingJobStatus[] = TRAINING_JOB_STATUSES;
 
 async function withService<T>(work: (service: TrainingService) => Promise<T> | T): Promise<T> {
   const service = await TrainingService.open();
