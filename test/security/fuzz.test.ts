@@ -81,6 +81,15 @@ before(async () => {
     credentials: t.server.credentials!,
     sha256: Sha256,
   });
+  // A model the fuzzed transforms name, so that they reach the checks of their input and output.
+  const model = await send(
+    "SageMaker.CreateModel",
+    JSON.stringify({
+      ModelName: "fuzz-model",
+      PrimaryContainer: { Image: "pca", ModelDataUrl: "s3://fuzz/model.tar.gz" },
+    }),
+  );
+  assert.equal(model.status, 200, model.text);
 });
 after(() => t?.close());
 
@@ -144,7 +153,7 @@ test("4,000 arbitrary bodies to every action: 2xx or an AWS-shaped 4xx, never 5x
           },
           CreateTransformJob: {
             TransformJobName: `fz-${name}`,
-            ModelName: "none",
+            ModelName: "fuzz-model",
             TransformInput: { DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: input } } },
             TransformOutput: { S3OutputPath: output },
           },
@@ -159,8 +168,9 @@ test("4,000 arbitrary bodies to every action: 2xx or an AWS-shaped 4xx, never 5x
           `${action} ${JSON.stringify(input).slice(0, 80)} -> ${JSON.stringify(output).slice(0, 80)}`,
         );
         // A local path outside $STRATA_HOME is never accepted for reading or writing.
-        if (r.status === 200 && !/^s3:\/\//.test(input) && action !== "CreateTransformJob")
-          assert.fail(`${action} accepted ${JSON.stringify(input)}`);
+        const s3 = (uri: string) => /^s3:\/\//.test(uri);
+        if (r.status === 200 && (!s3(input) || (action !== "CreateModel" && !s3(output))))
+          assert.fail(`${action} accepted ${JSON.stringify(input)} -> ${JSON.stringify(output)}`);
       },
     ),
     { numRuns: 1000, seed: 13 },
