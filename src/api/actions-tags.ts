@@ -1,11 +1,12 @@
 /**
  * ListTags: the tags a Create* request recorded, for the resource an ARN names (training job, model, endpoint
  * config, endpoint, transform job). The SageMaker SDK's `Estimator.attach` calls it on the training job's ARN
- * and reads `Tags`. Names are looked up as the ARN spells them (SageMaker lower-cases names in ARNs, and the
- * SDK's generated names are lower-case).
+ * and reads `Tags`. The resource is found by its ARN (`registry/db.ts` nameOfArn), which spells the name in
+ * lower case whatever case it was created in.
  * @module
  */
 import { StrataError } from "../errors.js";
+import { type ArnTable, nameOfArn } from "../registry/db.js";
 import type { ActionHandler, ApiContext } from "./context.js";
 import { nameField } from "./context.js";
 
@@ -13,13 +14,22 @@ type Tags = readonly { readonly Key: string; readonly Value: string }[];
 
 const ARN = /^arn:aws[\w-]*:sagemaker:[^:]*:[^:]*:([a-z-]+)\/(.+)$/;
 
-function tagsOf(type: string, name: string, arn: string, context: ApiContext): Tags {
+const TABLES: Readonly<Record<string, ArnTable>> = {
+  "training-job": "training_jobs",
+  model: "models",
+  "endpoint-config": "endpoint_configs",
+  endpoint: "endpoints",
+  "transform-job": "transform_jobs",
+};
+
+function tagsOf(type: string, arnName: string, arn: string, context: ApiContext): Tags {
   const { training, hosting } = context;
+  const table = Object.hasOwn(TABLES, type) ? TABLES[type] : undefined;
+  // Unknown ARNs fall through to the lookups by name, which answer "not found" in each kind's words.
+  const name = (table && nameOfArn(training.store.db, table, arn)) ?? arnName;
   switch (type) {
-    case "training-job": {
-      const record = training.store.list().find((r) => r.arn === arn) ?? training.store.get(name);
-      return record.request.Tags ?? [];
-    }
+    case "training-job":
+      return training.store.get(name).request.Tags ?? [];
     case "model":
       return hosting.models.getModel(name).request.Tags ?? [];
     case "endpoint-config":

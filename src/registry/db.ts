@@ -101,3 +101,15 @@ function migrate(db: RegistryDb, path: string): void {
   });
   apply.immediate();
 }
+
+/** The tables whose rows a SageMaker ARN names. */
+export type ArnTable = "training_jobs" | "models" | "endpoint_configs" | "endpoints" | "transform_jobs";
+
+/**
+ * The name of the resource an ARN names, as it was created: ARNs spell names in lower case, and a name may
+ * not be (`Census-PCA` has the ARN `…:model/census-pca`). Undefined when no row has that ARN.
+ */
+export function nameOfArn(db: RegistryDb, table: ArnTable, arn: string): string | undefined {
+  const row = db.prepare(`SELECT name FROM ${table} WHERE arn = ?`).get(arn) as { name: string } | undefined;
+  return row?.name;
+}
