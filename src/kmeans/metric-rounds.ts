@@ -15,6 +15,7 @@
 import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { nearestCentre, nearestDist2 } from "./assign.js";
 
 export interface MetricRoundState {
   readonly centres: Matrix;
@@ -44,29 +45,6 @@ export interface ClusterMetrics {
   readonly ssd: number;
   readonly calinskiHarabasz: number;
   readonly daviesBouldin: number;
-}
-
-function nearest(
-  x: Float64Array,
-  off: number,
-  c: Float64Array,
-  k: number,
-  d: number,
-): { label: number; dist2: number } {
-  let label = 0;
-  let best = Number.POSITIVE_INFINITY;
-  for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const diff = x[off + t]! - c[j * d + t]!;
-      s += diff * diff;
-    }
-    if (s < best) {
-      best = s;
-      label = j;
-    }
-  }
-  return { label, dist2: best };
 }
 
 function add(a: Float64Array, b: Float64Array): Float64Array {
@@ -101,7 +79,8 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
     const X = chunk.data;
     for (let i = 0; i < chunk.rows; i++) {
       const off = i * d;
-      const { label, dist2: nearest2 } = nearest(X, off, centres.data, k, d);
+      const label = nearestCentre(X, off, centres.data, k, d);
+      const nearest2 = nearestDist2;
       counts[label]!++;
       ssd += nearest2;
       if (means === undefined) {
@@ -163,7 +142,9 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
         if (o === c) continue;
         let sep = 0;
         for (let t = 0; t < d; t++) sep += (clusters[c * d + t]! - clusters[o * d + t]!) ** 2;
-        const ratio = (merged.dist[c]! / counts[c]! + merged.dist[o]! / counts[o]!) / Math.sqrt(sep);
+        // Two clusters with the same centre: 0, as scikit-learn and metrics.ts daviesBouldinScore take it.
+        const ratio =
+          sep === 0 ? 0 : (merged.dist[c]! / counts[c]! + merged.dist[o]! / counts[o]!) / Math.sqrt(sep);
         if (ratio > worst) worst = ratio;
       }
       db += worst;
