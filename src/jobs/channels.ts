@@ -11,8 +11,8 @@
  * @module
  */
 import { fetchToCache } from "../data/cache.js";
-import { type AccessRules, UNRESTRICTED } from "../data/sources/access.js";
-import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
+import { type AccessRules, checkObjectRead, UNRESTRICTED } from "../data/sources/access.js";
+import { listInputObjects, readInputObject } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
 import { decodeDenseRows } from "../formats/dense-rows.js";
 import { matrix } from "../linalg/matrix.js";
@@ -46,11 +46,14 @@ export async function readChannel(
   const { format, labelSize } = channel.contentType;
   if (format === "parquet") {
     const parts: ChannelData[] = [];
-    for (const uri of uris) parts.push(await readParquet(uri, options));
+    for (const uri of uris) {
+      await checkObjectRead(uri, access);
+      parts.push(await readParquet(uri, options));
+    }
     return stackParts(parts, uris);
   }
   const bytes: Uint8Array[] = [];
-  for (const uri of uris) bytes.push(await storeFor(uri, access).getBytes(uri));
+  for (const uri of uris) bytes.push(await readInputObject(uri, access));
   checkRecordFormats(uris, bytes, format);
   return stackParts(
     bytes.map((b, i) => decodeObject(b, uris[i]!, labelSize, format)),

@@ -14,7 +14,7 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import type { AccessRules } from "../data/sources/access.js";
-import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
+import { listInputObjects, readInputObject } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import { splitRequests } from "./batch-split.js";
@@ -114,7 +114,7 @@ export async function runTransform(
     for (const object of found) {
       current = object.uri;
       const recordsBefore = records;
-      let bytes = await storeFor(object.uri, access).getBytes(object.uri);
+      let bytes = await readInputObject(object.uri, access);
       if (CompressionType === "Gzip") bytes = await gunzipBounded(bytes, object.uri);
       const parts: Uint8Array[] = [];
       for (const body of splitRequests(bytes, {

@@ -64,10 +64,19 @@ export async function listInputObjects(
   rules: AccessRules = UNRESTRICTED,
 ): Promise<InputObject[]> {
   const store = storeFor(uri, rules);
-  const objects =
-    dataType === "ManifestFile" ? await manifestObjects(store, uri, rules) : await prefixObjects(store, uri);
-  for (const o of objects) await checkObjectRead(o.uri, rules);
-  return objects;
+  // A manifest's entries are checked before each is stat'ed (no probing outside the roots); every object is
+  // checked again when it is read (readInputObject).
+  return dataType === "ManifestFile" ? manifestObjects(store, uri, rules) : prefixObjects(store, uri);
+}
+
+/**
+ * An input object's bytes, checked against the rules just before it is opened: a symlink or a file that
+ * changed since the objects were listed cannot lead out of the roots.
+ * @throws StrataError LOCATION_NOT_ALLOWED, and the store's errors
+ */
+export async function readInputObject(uri: string, rules: AccessRules = UNRESTRICTED): Promise<Uint8Array> {
+  await checkObjectRead(uri, rules);
+  return storeFor(uri, rules).getBytes(uri);
 }
 
 /**
