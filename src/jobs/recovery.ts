@@ -7,14 +7,9 @@
  * @module
  */
 
-import { isOwnerGone } from "../registry/owner.js";
+import { isOwnerGone, orphanReason } from "../registry/owner.js";
 import { advance } from "./lifecycle.js";
 import type { TrainingJobRecord, TrainingJobStore } from "./training-job-store.js";
-
-/** The FailureReason of a job whose process died. */
-export function orphanReason(pid: number | undefined): string {
-  return `The Strata process running this job${pid === undefined ? "" : ` (pid ${pid})`} exited before the job finished.`;
-}
 
 /**
  * Marks orphaned jobs Failed.

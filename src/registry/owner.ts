@@ -65,6 +65,11 @@ export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/** Why a job whose process died is Failed (training and transform jobs alike). */
+export function orphanReason(pid: number | undefined): string {
+  return `The Strata process running this job${pid === undefined ? "" : ` (pid ${pid})`} exited before the job finished.`;
+}
+
 const liveTokens = new Set<string>();
 
 /** Reads a process's kernel start time from /proc, or null when unavailable. */

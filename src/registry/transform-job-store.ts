@@ -117,6 +117,15 @@ export class TransformJobStore {
     ).map((r) => fromRow<T>(r));
   }
 
+  /** Jobs still InProgress or Stopping (the status index answers it). */
+  listUnfinished<T>(): TransformJobRecord<T>[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM transform_jobs WHERE status IN ('InProgress', 'Stopping') ORDER BY name")
+        .all() as Row[]
+    ).map((r) => fromRow<T>(r));
+  }
+
   /** Applies a patch in an IMMEDIATE transaction; `change` returns null to leave the row alone. */
   update<T>(
     name: string,

@@ -18,7 +18,7 @@ import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import { createStopFlag, raiseStopFlag } from "../jobs/executors/stop-signal.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
-import { isOwnerGone, type ProcessOwner } from "../registry/owner.js";
+import { isOwnerGone, orphanReason, type ProcessOwner } from "../registry/owner.js";
 import type { TransformJobRecord, TransformJobStore } from "../registry/transform-job-store.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import { type ListRequest, listPage } from "./list-page.js";
@@ -176,17 +176,22 @@ export class TransformService {
     }
   }
 
-  /** Marks jobs of processes that died Failed. */
+  /**
+   * Marks jobs of processes that died Failed. The check is made again inside the update's transaction, so
+   * of two processes recovering at once only one marks (and logs) each job.
+   */
   recover(): void {
-    for (const r of this.store.list<TransformJobRequest>()) {
-      if (
-        (r.status === "InProgress" || r.status === "Stopping") &&
-        (r.owner === null || isOwnerGone(r.owner))
-      ) {
-        const failureReason = `InternalServerError: The Strata process running this job${r.owner ? ` (pid ${r.owner.pid})` : ""} exited before the job finished.`;
-        this.store.update(r.name, () => ({ status: "Failed", failureReason, owner: null }));
-        this.#log(r.name, "error", `Transform job Failed: ${failureReason}`);
-      }
+    for (const candidate of this.store.listUnfinished<TransformJobRequest>()) {
+      if (candidate.owner !== null && !isOwnerGone(candidate.owner)) continue;
+      const failureReason = `InternalServerError: ${orphanReason(candidate.owner?.pid)}`;
+      let marked = false;
+      this.store.update<TransformJobRequest>(candidate.name, (current) => {
+        const unfinished = current.status === "InProgress" || current.status === "Stopping";
+        if (!unfinished || (current.owner !== null && !isOwnerGone(current.owner))) return null;
+        marked = true;
+        return { status: "Failed", failureReason, owner: null };
+      });
+      if (marked) this.#log(candidate.name, "error", `Transform job Failed: ${failureReason}`);
     }
   }
 
