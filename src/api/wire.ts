@@ -4,8 +4,10 @@
  * request timestamp (seconds, or an ISO string some clients send) into a `Date`.
  * @module
  */
+
 import { StrataError } from "../errors.js";
 import { TRAINING_JOB_STATUSES } from "../jobs/lifecycle.js";
+import { integerField } from "../util/integer-field.js";
 
 /** A copy of `value` with every Date replaced by epoch seconds. */
 export function toWire(value: unknown): unknown {
@@ -94,13 +96,7 @@ export function listRequest(input: Record<string, unknown>, rules: ListRules): R
   oneOfField(input, "SortBy", rules.sortBy);
   oneOfField(input, "SortOrder", ["Ascending", "Descending"]);
   oneOfField(input, "StatusEquals", rules.statuses);
-  const max = input["MaxResults"];
-  if (
-    max !== undefined &&
-    max !== null &&
-    (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 100)
-  )
-    throw listInvalid("MaxResults", max, "an integer from 1 to 100");
+  integerField(input["MaxResults"], "MaxResults", { min: 1, max: 100 }, "INVALID_HOSTING_REQUEST", undefined);
   const contains = input["NameContains"];
   if (contains !== undefined && contains !== null && (typeof contains !== "string" || contains.length > 63))
     throw listInvalid("NameContains", contains, "a string of at most 63 characters");

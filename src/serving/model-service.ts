@@ -6,10 +6,12 @@
  * it loaded.
  * @module
  */
+
 import { type AccessRules, checkReadLocation, UNRESTRICTED } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import type { HostingStore, StoredResource } from "../registry/hosting-store.js";
+import { integerField } from "../util/integer-field.js";
 import { type ListRequest, listPage } from "./list-page.js";
 import { type ModelRequest, modelContainers, validateCreateModel } from "./model-spec.js";
 import { checkResourceName, resourceArn } from "./names.js";
@@ -126,13 +128,13 @@ export class ModelService {
       seen.add(variantName);
       const modelName = checkResourceName(`ProductionVariants[${i}].ModelName`, v["ModelName"]);
       this.getModel(modelName);
-      const count = v["InitialInstanceCount"] ?? 1;
-      if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_INSTANCES)
-        throw new StrataError(
-          "INVALID_HOSTING_REQUEST",
-          `ProductionVariants[${i}].InitialInstanceCount=${JSON.stringify(count)} is invalid: expected an integer from 1 to ${MAX_INSTANCES}.`,
-          { details: { field: `ProductionVariants[${i}].InitialInstanceCount` } },
-        );
+      const count = integerField(
+        v["InitialInstanceCount"],
+        `ProductionVariants[${i}].InitialInstanceCount`,
+        { min: 1, max: MAX_INSTANCES },
+        "INVALID_HOSTING_REQUEST",
+        1,
+      );
       const weight = v["InitialVariantWeight"] ?? 1;
       if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0 || weight > 1000)
         throw new StrataError(

@@ -4,8 +4,10 @@
  * `application/json` and Accept `application/json` when not given (the containers' own defaults).
  * @module
  */
+
 import { parseS3DataType, type S3DataType } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
+import { integerField } from "../util/integer-field.js";
 import { checkResourceName } from "./names.js";
 
 export type SplitType = "None" | "Line" | "RecordIO";
@@ -40,19 +42,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function bad(field: string, message: string): StrataError {
-  return new StrataError(
-    "INVALID_HOSTING_REQUEST",
-    `${field}${message.startsWith("=") ? "" : " "}${message}`,
-    {
-      details: { field },
-    },
-  );
+  return new StrataError("INVALID_HOSTING_REQUEST", `${field} ${message}`, {
+    details: { field },
+  });
 }
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw bad(field, `=${JSON.stringify(value)} is not supported: expected one of ${allowed.join(", ")}.`);
+  throw new StrataError(
+    "INVALID_HOSTING_REQUEST",
+    `${field}=${JSON.stringify(value)} is not supported: expected one of ${allowed.join(", ")}.`,
+    { details: { field } },
+  );
 }
 
 /**
@@ -85,28 +87,31 @@ export function validateCreateTransformJob(input: unknown): TransformJobRequest 
   const to = input["TransformOutput"];
   if (!isRecord(to) || typeof to["S3OutputPath"] !== "string" || to["S3OutputPath"] === "")
     throw bad("TransformOutput.S3OutputPath", "is required.");
-  const payload = input["MaxPayloadInMB"] ?? 6;
-  if (typeof payload !== "number" || !Number.isInteger(payload) || payload < 1 || payload > 100)
-    throw bad(
-      "MaxPayloadInMB",
-      `=${JSON.stringify(payload)} is invalid: expected an integer from 1 to 100 (0, chunked encoding, is not supported by the built-in algorithms).`,
-    );
-  const concurrent = input["MaxConcurrentTransforms"] ?? 1;
-  if (typeof concurrent !== "number" || !Number.isInteger(concurrent) || concurrent < 0 || concurrent > 64)
-    throw bad(
-      "MaxConcurrentTransforms",
-      `=${JSON.stringify(concurrent)} is invalid: expected an integer from 0 to 64 (0: the default, 1).`,
-    );
+  const payload = integerField(
+    input["MaxPayloadInMB"],
+    "MaxPayloadInMB",
+    { min: 1, max: 100, note: "0, chunked encoding, is not supported by the built-in algorithms" },
+    "INVALID_HOSTING_REQUEST",
+    6,
+  );
+  const concurrent = integerField(
+    input["MaxConcurrentTransforms"],
+    "MaxConcurrentTransforms",
+    { min: 0, max: 64, note: "0: the default, 1" },
+    "INVALID_HOSTING_REQUEST",
+    1,
+  );
   const env = input["Environment"] ?? {};
   if (!isRecord(env) || Object.values(env).some((v) => typeof v !== "string"))
     throw bad("Environment", "must map names to strings.");
   const resources = isRecord(input["TransformResources"]) ? input["TransformResources"] : {};
-  const instances = resources["InstanceCount"] ?? 1;
-  if (typeof instances !== "number" || !Number.isInteger(instances) || instances < 1 || instances > 64)
-    throw bad(
-      "TransformResources.InstanceCount",
-      `=${JSON.stringify(instances)} is invalid: expected an integer from 1 to 64.`,
-    );
+  const instances = integerField(
+    resources["InstanceCount"],
+    "TransformResources.InstanceCount",
+    { min: 1, max: 64 },
+    "INVALID_HOSTING_REQUEST",
+    1,
+  );
   const splitType = oneOf(
     "TransformInput.SplitType",
     ti["SplitType"],

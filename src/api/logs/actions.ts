@@ -12,9 +12,11 @@
  *   which the SageMaker SDK's `logs_for_job` reads as "no streams yet".
  * @module
  */
+
 import { StrataError } from "../../errors.js";
 import type { ArnContext } from "../../jobs/describe.js";
 import type { LogEventStore, LogPosition } from "../../registry/log-event-store.js";
+import { integerField } from "../../util/integer-field.js";
 import { compileFilterPattern } from "./filter-pattern.js";
 import {
   eventMessage,
@@ -51,14 +53,7 @@ function optionalInteger(
   min: number,
   max: number,
 ): number | undefined {
-  const v = input[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
-    throw invalid(
-      `${field}=${JSON.stringify(v)} is invalid: expected an integer from ${min} to ${max}.`,
-      field,
-    );
-  return v;
+  return integerField(input[field], field, { min, max }, "INVALID_LOGS_PARAMETER", undefined);
 }
 
 function optionalBoolean(input: Record<string, unknown>, field: string): boolean | undefined {
