@@ -8,13 +8,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isStrataError } from "../../src/errors.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
-import type { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import { kmeansModelToJSON } from "../../src/kmeans/kmeans-model-json.js";
+import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
 import { fromRows } from "../../src/linalg/matrix.js";
 import { MODEL_FILE_KIND, modelFromFile, modelToFile } from "../../src/models/model-file.js";
 import { PCA } from "../../src/pca/pca.js";
-import type { PCAModel } from "../../src/pca/pca-model.js";
-import { pcaModelToJSON } from "../../src/pca/pca-model-json.js";
+import { PCAModel } from "../../src/pca/pca-model.js";
 import { MinMaxScaler, type MinMaxScalerModel } from "../../src/preprocess/min-max-scaler.js";
 import { StandardScaler, type StandardScalerModel } from "../../src/preprocess/standard-scaler.js";
 
@@ -55,14 +53,77 @@ test("every estimator's model round-trips through the one file format, with its 
   assert.deepEqual((roundTrip(standard) as StandardScalerModel).variance, standard.variance);
 });
 
+/** Files as Strata 15b94d1 wrote them (its pcaModelToJSON, kmeansModelToJSON and MinMaxScalerModel.toJSON). */
+const V1 = {
+  pca: {
+    kind: "strata.pca-model",
+    formatVersion: 1,
+    featureNames: ["income", "age", "visits"],
+    subtractMean: true,
+    mean: [5.5, 35.6, 1.475],
+    components: [
+      [0.11694906235962732, 0.9918737501334902, 0.05009371826217902],
+      [0.9901668616789769, -0.12034942894012875, 0.07131339976883815],
+    ],
+    singularValues: [33.32541176468792, 6.370688146395974],
+    explainedVariance: [277.6457673215, 10.146416864657542],
+    explainedVarianceRatio: [0.9620435458125431, 0.035157369593407976],
+    nSamplesSeen: 5,
+    totalVariance: 288.6,
+    varianceRatioBasis: "all-features",
+  },
+  kmeans: {
+    kind: "strata.kmeans-model",
+    formatVersion: 1,
+    centroids: [
+      [4.875, 29.25, 1.34375],
+      [8, 61, 2],
+    ],
+    training: {
+      inertia: 339.79296875,
+      msd: 67.95859375,
+      iterations: 2,
+      converged: true,
+      numRows: 5,
+      bestTrial: 1,
+      trialInertias: [
+        379.9583333333333, 339.79296875, 379.9583333333333, 339.79296875, 339.79296875, 379.9583333333333,
+        379.9583333333333, 379.9583333333333, 379.9583333333333, 339.79296875,
+      ],
+      sizes: [4, 1],
+    },
+  },
+  minmax: {
+    kind: "strata.MinMaxScalerModel",
+    formatVersion: 1,
+    featureNames: ["x0", "x1", "x2"],
+    featureRange: [0, 1],
+    dataMin: [1, 20, 0.125],
+    dataMax: [9, 61, 3.25],
+    scale: [0.125, 0.024390243902439025, 0.32],
+    min: [-0.125, -0.4878048780487805, -0.04],
+    nSamplesSeen: 5,
+  },
+};
+
 test("version-1 files of earlier Strata versions still read (a K-Means file without names gets x0..x2)", () => {
-  const pca = new PCA({ numComponents: 2 }).fit(x, { featureNames: names });
-  assert.deepEqual((modelFromFile(pcaModelToJSON(pca)) as PCAModel).components.data, pca.components.data);
-  const kmeans = new KMeans({ k: 2, seed: 3 }).fit(x);
-  const { featureNames: _dropped, ...oldKMeans } = kmeansModelToJSON(kmeans);
-  assert.deepEqual((modelFromFile(oldKMeans) as KMeansModel).featureNames, ["x0", "x1", "x2"]);
-  const minmax = new MinMaxScaler().fit(x);
-  assert.deepEqual((modelFromFile(minmax.toJSON()) as MinMaxScalerModel).dataMin, minmax.dataMin);
+  const pca = modelFromFile(V1.pca) as PCAModel;
+  assert.ok(pca instanceof PCAModel);
+  assert.deepEqual(pca.featureNames, names);
+  assert.deepEqual(Array.from(pca.components.data), V1.pca.components.flat());
+  assert.deepEqual(Array.from(pca.singularValues), V1.pca.singularValues);
+  const kmeans = modelFromFile(V1.kmeans) as KMeansModel;
+  assert.ok(kmeans instanceof KMeansModel);
+  assert.deepEqual(kmeans.featureNames, ["x0", "x1", "x2"]);
+  assert.deepEqual(Array.from(kmeans.centroids.data), V1.kmeans.centroids.flat());
+  assert.equal(kmeans.inertia, V1.kmeans.training.inertia);
+  const minmax = modelFromFile(V1.minmax) as MinMaxScalerModel;
+  assert.deepEqual(Array.from(minmax.dataMin), V1.minmax.dataMin);
+  // And today's fit of the same rows reads the same as that file.
+  assert.deepEqual(
+    new PCA({ numComponents: 2 }).fit(x, { featureNames: names }).components.data,
+    pca.components.data,
+  );
 });
 
 test("anything else is ARTIFACT_INVALID, naming what it found", () => {
