@@ -78,6 +78,22 @@ export const PCA_TABLE: HyperparameterTable = {
   ignored: ["force_dense", "epochs"],
 };
 
+const FEATURE_DIM_ROW = PCA_TABLE.entries.find((e) => e.name === "feature_dim")!;
+
+/**
+ * Regular PCA holds a features × features scatter in memory: data wider than {@link MAX_PCA_FEATURES} is
+ * refused before anything is allocated.
+ * @throws StrataError INPUT_TOO_LARGE
+ */
+export function checkPCAWidth(features: number): void {
+  if (features > MAX_PCA_FEATURES)
+    throw new StrataError(
+      "INPUT_TOO_LARGE",
+      `The data has ${features} features; regular PCA holds a features × features scatter in memory (${((features ** 2 * 8) / 2 ** 30).toFixed(1)} GiB), and Strata's limit is ${MAX_PCA_FEATURES} features.`,
+      { details: { features, limit: MAX_PCA_FEATURES } },
+    );
+}
+
 function contextFor(dataWidth: number | undefined, featureDim: number | undefined): HyperContext {
   return { dataWidth, featureDim: dataWidth ?? featureDim };
 }
@@ -112,14 +128,14 @@ export function parsePCAHyperparameters(
   map: Readonly<Record<string, string>>,
   options: PCAParseOptions = {},
 ): PCAParams {
-  if (options.featureDim !== undefined && options.featureDim > MAX_PCA_FEATURES)
-    throw new StrataError(
-      "INPUT_TOO_LARGE",
-      `The data has ${options.featureDim} features; regular PCA holds a features × features scatter in memory (${((options.featureDim ** 2 * 8) / 2 ** 30).toFixed(1)} GiB), and Strata's limit is ${MAX_PCA_FEATURES} features.`,
-      { details: { features: options.featureDim, limit: MAX_PCA_FEATURES } },
-    );
+  if (options.featureDim !== undefined) checkPCAWidth(options.featureDim);
+  // feature_dim bounds num_components before the data is read: parsed by its own row, so its rules and
+  // message are the table's (the map's parse meets the same row again).
   const raw = map["feature_dim"];
-  const declared = raw !== undefined && /^\s*\d+\s*$/.test(raw) ? Number(raw) : undefined;
+  const declared =
+    raw === undefined
+      ? undefined
+      : (FEATURE_DIM_ROW.parse("feature_dim", raw, { dataWidth: options.featureDim }) as number);
   return finish(parseWireMap(PCA_TABLE, map, contextFor(options.featureDim, declared), options.logger));
 }
 

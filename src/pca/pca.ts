@@ -10,7 +10,7 @@ import { threadsFor } from "../contract/choose-executor.js";
 import { checkFinite, checkRows } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { type PCAOptions, type PCAParams, validatePCAOptions } from "./hyperparameters.js";
+import { checkPCAWidth, type PCAOptions, type PCAParams, validatePCAOptions } from "./hyperparameters.js";
 import { finalize } from "./partial-stats.js";
 import type { PCAModel } from "./pca-model.js";
 import { shardedStats } from "./scatter-shards.js";
@@ -55,6 +55,7 @@ export class PCA {
    */
   fit(x: Matrix, options: PCAFitOptions = {}): PCAModel {
     checkRows(x, 2, "PCA.fit");
+    checkPCAWidth(x.cols);
     const logger = options.logger ?? silentLogger;
     const threads = threadsFor(x.rows * x.cols, options.threads);
     const stats = shardedStats(x, { threads });

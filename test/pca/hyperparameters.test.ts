@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isStrataError } from "../../src/errors.js";
+import { matrix } from "../../src/linalg/matrix.js";
 import {
   MAX_PCA_FEATURES,
   parsePCAHyperparameters,
@@ -205,4 +206,18 @@ describe("issue 12: widths against what memory allows", () => {
       (e: unknown) => isStrataError(e, "INPUT_TOO_LARGE") && /features × features scatter/.test(e.message),
     );
   });
+});
+
+test("feature_dim bounds num_components by its own row's rule, written as the row accepts it (+5)", () => {
+  assert.throws(
+    () => parsePCAHyperparameters({ feature_dim: "+5", num_components: "9" }),
+    /num_components=9 is invalid: expected an integer from 1 to 5 \(the number of features\)\./,
+  );
+});
+
+test("PCA.fit refuses data wider than regular PCA's limit before allocating its scatter", () => {
+  assert.throws(
+    () => new PCA({ numComponents: 1 }).fit(matrix(2, MAX_PCA_FEATURES + 1)),
+    (e: unknown) => isStrataError(e, "INPUT_TOO_LARGE") && /16385 features/.test(e.message),
+  );
 });
