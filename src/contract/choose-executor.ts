@@ -39,7 +39,8 @@ export function localExecutor(values: number, threads?: number): RoundExecutor {
   const shared = executor;
   return {
     where: shared.where,
-    round: (ref, state, shards) => shared.round(ref, state, shards),
+    round: (ref, state, shards, memo) => shared.round(ref, state, shards, memo),
+    forget: (memo) => shared.forget(memo),
     close: async () => {},
   };
 }

@@ -29,11 +29,29 @@ export interface ShardAlgorithm<S, P, M> {
   readonly name: string;
   /** The partial of no rows, for data `width` columns wide. */
   empty(state: S, width: number): P;
-  /** The partial with the rows of `chunk` (rows × width) folded in. @throws WIDTH_MISMATCH, NON_NUMERIC_VALUE */
-  update(partial: P, chunk: Matrix, state: S): P;
+  /**
+   * The partial with the rows of `chunk` (rows × width) folded in; `firstRow` is the data's index of the
+   * chunk's first row (for algorithms that name rows, e.g. Lloyd's farthest rows). @throws WIDTH_MISMATCH
+   */
+  update(partial: P, chunk: Matrix, state: S, firstRow: number): P;
   /** The partial of two disjoint row sets, `a`'s shard before `b`'s. */
   merge(a: P, b: P, state: S): P;
   finalize(merged: P, state: S): RoundOutcome<S, M>;
+  /**
+   * A faster way to a whole shard's partial, given the shard's {@link ShardMemo}: e.g. Lloyd keeps each row's
+   * label and Hamerly bounds there between rounds, and skips the rows that cannot move. The partial must
+   * equal the chunk-by-chunk one in everything `merge` and `finalize` read, with or without a memo.
+   */
+  shardPartial?(shard: RowShard, state: S, memo: ShardMemo): P;
+}
+
+/**
+ * What an executor keeps for one shard between the rounds of one fit, where the shard last ran (a worker
+ * thread, a cluster worker): an algorithm's cache, never its result. An executor may lose it at any time (a
+ * worker restarted, a shard moved), and the algorithm then starts it afresh.
+ */
+export interface ShardMemo {
+  value: unknown;
 }
 
 /** Where an algorithm lives: its module (as `import.meta.url` gives it there) and its export's name. */
@@ -68,20 +86,33 @@ export function wholeShard(data: Matrix): RowShard {
   return { data, start: 0, end: data.rows, chunkRows: Math.max(1, data.rows) };
 }
 
-/** The chunks of a shard, as views of its rows (no copy). */
-export function* chunksOf(shard: RowShard): Generator<Matrix> {
-  const { data, start, end, chunkRows } = shard;
+/** The rows [start, end) of a matrix as a view (no copy). */
+export function rowView(data: Matrix, start: number, end: number): Matrix {
   const d = data.cols;
-  for (let at = start; at < end; at += chunkRows) {
-    const rows = Math.min(chunkRows, end - at);
-    yield matrix(rows, d, data.data.subarray(at * d, (at + rows) * d));
-  }
+  return matrix(end - start, d, data.data.subarray(start * d, end * d));
 }
 
-/** A shard's partial: its chunks folded into the empty partial, in order. */
-export function runShard<S, P>(algorithm: ShardAlgorithm<S, P, unknown>, state: S, shard: RowShard): P {
+/** The chunks of a shard, as views of its rows (no copy), each with the data's index of its first row. */
+export function* chunksOf(shard: RowShard): Generator<{ chunk: Matrix; firstRow: number }> {
+  const { data, start, end, chunkRows } = shard;
+  for (let at = start; at < end; at += chunkRows)
+    yield { chunk: rowView(data, at, Math.min(end, at + chunkRows)), firstRow: at };
+}
+
+/**
+ * A shard's partial: the algorithm's `shardPartial` with the shard's memo when it has one (a fresh memo when
+ * the executor keeps none), else its chunks folded into the empty partial, in order.
+ */
+export function runShard<S, P>(
+  algorithm: ShardAlgorithm<S, P, unknown>,
+  state: S,
+  shard: RowShard,
+  memo: ShardMemo = { value: undefined },
+): P {
+  if (algorithm.shardPartial !== undefined) return algorithm.shardPartial(shard, state, memo);
   let partial = algorithm.empty(state, shard.data.cols);
-  for (const chunk of chunksOf(shard)) partial = algorithm.update(partial, chunk, state);
+  for (const { chunk, firstRow } of chunksOf(shard))
+    partial = algorithm.update(partial, chunk, state, firstRow);
   return partial;
 }
 

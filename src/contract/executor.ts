@@ -8,23 +8,73 @@
  */
 import { StrataError } from "../errors.js";
 import { checkPlan } from "./checks.js";
-import { type AlgorithmRef, loadAlgorithm, mergeInOrder, type RowShard, runShard } from "./contract.js";
+import {
+  type AlgorithmRef,
+  loadAlgorithm,
+  mergeInOrder,
+  type RowShard,
+  runShard,
+  type ShardMemo,
+} from "./contract.js";
 
 export interface RoundExecutor {
   /** Where the shards run, for logs: "the caller's thread", "2 worker threads". */
   readonly where: string;
-  /** Every shard's partial for one round's state, in shard order. */
-  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]>;
+  /**
+   * Every shard's partial for one round's state, in shard order. Rounds given the same `memo` key (from
+   * {@link memoKey}) hand shard i the {@link ShardMemo} it had in the last of them, where the executor still
+   * has it, until `forget(memo)`.
+   */
+  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]>;
+  /** Drops the shard memos of `memo`'s rounds. */
+  forget(memo: string): void;
   close(): Promise<void>;
+}
+
+let memoCount = 0;
+
+/** A key for the rounds of one fit, unique in this process. */
+export function memoKey(): string {
+  return `${process.pid}.${++memoCount}`;
+}
+
+/** Shard memos by key, then by shard index: what an executor keeps where the shards run. */
+export class ShardMemos {
+  readonly #byKey = new Map<string, Map<number, ShardMemo>>();
+
+  /** Shard `index`'s memo of `key`'s rounds (a fresh, unkept one without a key). */
+  get(key: string | undefined, index: number): ShardMemo {
+    if (key === undefined) return { value: undefined };
+    let shards = this.#byKey.get(key);
+    if (shards === undefined) {
+      shards = new Map();
+      this.#byKey.set(key, shards);
+    }
+    let memo = shards.get(index);
+    if (memo === undefined) {
+      memo = { value: undefined };
+      shards.set(index, memo);
+    }
+    return memo;
+  }
+
+  forget(key: string): void {
+    this.#byKey.delete(key);
+  }
 }
 
 /** Runs every shard on the caller's thread, one after the other. */
 export class InlineExecutor implements RoundExecutor {
   readonly where = "the caller's thread";
+  readonly #memos = new ShardMemos();
 
-  async round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]> {
+  async round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]> {
     const algorithm = await loadAlgorithm<S, P, unknown>(ref);
-    return shards.map((shard) => runShard(algorithm, state, shard));
+    return shards.map((shard, i) => runShard(algorithm, state, shard, this.#memos.get(memo, i)));
+  }
+
+  forget(memo: string): void {
+    this.#memos.forget(memo);
   }
 
   async close(): Promise<void> {}
@@ -47,17 +97,33 @@ export async function fitRounds<S, P, M>(
   ref: AlgorithmRef,
   initialState: S,
   shards: readonly RowShard[],
-  options: { maxRounds?: number } = {},
+  options: FitRoundsOptions<S, P> = {},
 ): Promise<FitResult<M>> {
   checkPlan(shards);
   const algorithm = await loadAlgorithm<S, P, M>(ref);
   const maxRounds = options.maxRounds ?? 1_000_000;
-  let state = initialState;
-  for (let round = 1; round <= maxRounds; round++) {
-    const partials = await executor.round<S, P>(ref, state, shards);
-    const outcome = algorithm.finalize(mergeInOrder(algorithm, partials, state), state);
-    if (outcome.done) return { model: outcome.model, rounds: round };
-    state = outcome.state;
+  const memo = memoKey();
+  try {
+    let state = initialState;
+    for (let round = 1; round <= maxRounds; round++) {
+      options.signal?.throwIfAborted();
+      const partials = await executor.round<S, P>(ref, state, shards, memo);
+      const merged = mergeInOrder(algorithm, partials, state);
+      const outcome = algorithm.finalize(merged, state);
+      options.onRound?.({ round, state, merged, next: outcome.done ? undefined : outcome.state });
+      if (outcome.done) return { model: outcome.model, rounds: round };
+      state = outcome.state;
+    }
+  } finally {
+    executor.forget(memo);
   }
   throw new StrataError("INTERNAL", `${algorithm.name} gave no model after ${maxRounds} rounds.`);
+}
+
+export interface FitRoundsOptions<S, P> {
+  readonly maxRounds?: number;
+  /** Checked before every round; aborting throws the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Called after every round with its state, its merged partial and the next round's state (if any). */
+  readonly onRound?: (event: { round: number; state: S; merged: P; next: S | undefined }) => void;
 }

@@ -1,7 +1,8 @@
 /**
  * A worker thread of the contract's ThreadsExecutor: for each task, import the algorithm its ref names (once),
  * fold the shard's chunks into a partial, and send it back; an error goes back with its code and message.
- * Tasks are taken one at a time, in the order they came.
+ * Tasks are taken one at a time, in the order they came. The worker keeps the shard memos of the fits whose
+ * shards it ran (contract.ts `ShardMemo`) until the executor says to forget them.
  * @module
  */
 import { parentPort } from "node:worker_threads";
@@ -13,6 +14,7 @@ import {
   runShard,
   type ShardAlgorithm,
 } from "./contract.js";
+import { ShardMemos } from "./executor.js";
 
 /** What the executor sends. */
 export interface ShardTask {
@@ -20,6 +22,14 @@ export interface ShardTask {
   readonly ref: AlgorithmRef;
   readonly state: unknown;
   readonly shard: RowShard;
+  /** The shard's index in the round, and the key of its fit's memos (none: no memo is kept). */
+  readonly index: number;
+  readonly memo: string | undefined;
+}
+
+/** Drops the memos of one fit. */
+export interface ForgetMemo {
+  readonly forget: string;
 }
 
 /** What the worker answers. */
@@ -34,6 +44,7 @@ export interface ShardReply {
 }
 
 const algorithms = new Map<string, ShardAlgorithm<unknown, unknown, unknown>>();
+const memos = new ShardMemos();
 let queue: Promise<void> = Promise.resolve();
 
 async function run(task: ShardTask): Promise<void> {
@@ -44,7 +55,10 @@ async function run(task: ShardTask): Promise<void> {
       algorithm = await loadAlgorithm(task.ref);
       algorithms.set(key, algorithm);
     }
-    const reply: ShardReply = { id: task.id, partial: runShard(algorithm, task.state, task.shard) };
+    const reply: ShardReply = {
+      id: task.id,
+      partial: runShard(algorithm, task.state, task.shard, memos.get(task.memo, task.index)),
+    };
     parentPort!.postMessage(reply);
   } catch (error) {
     const reply: ShardReply = {
@@ -57,6 +71,6 @@ async function run(task: ShardTask): Promise<void> {
   }
 }
 
-parentPort!.on("message", (task: ShardTask) => {
-  queue = queue.then(() => run(task));
+parentPort!.on("message", (message: ShardTask | ForgetMemo) => {
+  queue = queue.then(() => ("forget" in message ? memos.forget(message.forget) : run(message)));
 });

@@ -3,7 +3,9 @@
  * worker i mod n, each worker taking its shards in order), every worker imports the algorithm by its ref and
  * folds its shards' chunks, and the partials come back to be merged in shard order by `fitRounds`. Rows are
  * never copied to the workers: the matrix is moved into a SharedArrayBuffer once and every shard is a view of
- * it. Asynchronous, message-based and by reference, so a cluster executor can do the same over a queue.
+ * it. Asynchronous, message-based and by reference, so a cluster executor can do the same over a queue. Shard i
+ * always goes to the same worker, which keeps the shard's memo between the rounds of a fit (contract.ts
+ * `ShardMemo`); a worker that dies takes its memos with it, and its successor starts them afresh.
  * @module
  */
 import type { Worker } from "node:worker_threads";
@@ -13,7 +15,7 @@ import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import type { AlgorithmRef, RowShard } from "./contract.js";
 import type { RoundExecutor } from "./executor.js";
-import type { ShardReply, ShardTask } from "./shard-worker.js";
+import type { ForgetMemo, ShardReply, ShardTask } from "./shard-worker.js";
 
 interface Pending {
   resolve(partial: unknown): void;
@@ -99,19 +101,24 @@ export class ThreadsExecutor implements RoundExecutor {
     return { ...shard, data: toShared(shard.data) };
   }
 
-  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[]): Promise<P[]> {
+  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]> {
     return Promise.all(
       shards.map(
         (shard, i) =>
           new Promise<P>((resolve, reject) => {
             const id = this.#nextId++;
             const slot = i % this.#threads;
-            const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard) };
+            const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard), index: i, memo };
             this.#pending.set(id, { resolve: resolve as (p: unknown) => void, reject, slot, task });
             this.#worker(slot).postMessage(task);
           }),
       ),
     );
+  }
+
+  forget(memo: string): void {
+    const message: ForgetMemo = { forget: memo };
+    for (const worker of this.#workers.values()) worker.postMessage(message);
   }
 
   async close(): Promise<void> {

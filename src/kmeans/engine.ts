@@ -13,6 +13,7 @@ import { type Matrix, matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
 import { sharedFloat32, sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
 import { boundsFit } from "./bounds.js";
+import { boxDiagonal, centreMoves } from "./centre-moves.js";
 import {
   cacheStride,
   farthestShard,
@@ -24,7 +25,7 @@ import {
 import { type LloydPartial, mergeLloydPartialsInOrder, updateCentres } from "./lloyd-step.js";
 import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 import type { TrialOptions, TrialResult } from "./trial.js";
-import { WasmWorkspace } from "./wasm-workspace.js";
+import { WASM_MIN_ROWS, WasmWorkspace } from "./wasm-workspace.js";
 
 export { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 
@@ -33,13 +34,6 @@ export type LloydAlgorithm = "hamerly" | "lloyd";
 
 /** Which row loops run the passes: the same results either way (the tests compare them bit for bit). */
 export type KernelLanguage = "wasm" | "js";
-
-/**
- * Inputs from this many rows on run the WebAssembly kernels by default (when their shape is supported):
- * below it, compiling them (a few milliseconds, once per process and shape) and copying the rows costs more
- * than the passes save.
- */
-export const WASM_MIN_ROWS = 16_384;
 
 const workspaces = new WeakMap<Float64Array, WasmWorkspace>();
 
@@ -50,30 +44,6 @@ function workspaceFor(x: Matrix, k: number, numShards: number): WasmWorkspace | 
   const ws = WasmWorkspace.create(x, k, numShards);
   if (ws !== undefined) workspaces.set(x.data, ws);
   return ws;
-}
-
-const largest = new WeakMap<Float64Array, number>();
-
-/** max |v| over `a` (cached per array: inputs are never mutated). */
-function largestMagnitude(a: Float64Array): number {
-  let max = largest.get(a);
-  if (max === undefined) {
-    max = 0;
-    for (let i = 0; i < a.length; i++) {
-      const v = Math.abs(a[i]!);
-      if (v > max) max = v;
-    }
-    largest.set(a, max);
-  }
-  return max;
-}
-
-/**
- * An upper bound on every distance a restart's bounds can hold: the diagonal of the box around 0, every row
- * and every starting centre (later centres are means of rows, or rows, so they stay inside it).
- */
-function boxDiagonal(x: Matrix, initial: Matrix): number {
-  return 2 * Math.max(largestMagnitude(x.data), largestMagnitude(initial.data)) * Math.sqrt(x.cols);
 }
 
 /** How the restart runs: it never changes the answer. */
@@ -156,18 +126,8 @@ class StepRunner {
   step(centres: Matrix, exact: boolean): { partial: LloydPartial; changed: number } {
     const { k } = this;
     const d = centres.cols;
-    const half = halfSeparations(centres);
-    const drift = new Float64Array(k);
-    const move = new Float64Array(k);
     const prev = this.previous;
-    if (prev !== undefined && this.bounds) {
-      for (let j = 0; j < k; j++) move[j] = distance(prev.data, j, centres.data, j, d);
-      for (let j = 0; j < k; j++) {
-        let m = 0;
-        for (let q = 0; q < k; q++) if (q !== j && move[q]! > m) m = move[q]!;
-        drift[j] = m;
-      }
-    }
+    const { half, drift, move } = centreMoves(this.bounds ? prev : undefined, centres);
     const pass = !this.bounds || prev === undefined ? "full" : exact ? "exact" : "bounded";
     const args: StepShardArgs = { ...this.args, centres: centres.data, half, drift, move, pass };
     const views = this.workspace?.views;
@@ -207,29 +167,6 @@ class StepRunner {
     }
     return { partial: mergeLloydPartialsInOrder(parts, k, d), changed };
   }
-}
-
-function distance(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = a[i * d + t]! - b[j * d + t]!;
-    s += diff * diff;
-  }
-  return Math.sqrt(s);
-}
-
-/** k: half the distance from each centre to its nearest other centre (Hamerly's s(j)/2). */
-function halfSeparations(centres: Matrix): Float64Array {
-  const { rows: k, cols: d, data } = centres;
-  const half = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
-  for (let j = 0; j < k; j++) {
-    for (let q = j + 1; q < k; q++) {
-      const h = distance(data, j, data, q, d) / 2;
-      if (h < half[j]!) half[j] = h;
-      if (h < half[q]!) half[q] = h;
-    }
-  }
-  return half;
 }
 
 /**

@@ -26,7 +26,7 @@
  * the row loop, as the full pass does. Once the centres settle, most shards are unchanged and never re-summed.
  *
  * Each pass runs either these JavaScript row loops or the WebAssembly ones of wasm-kernels.ts (from
- * engine.ts's `WASM_MIN_ROWS` rows, for small enough k·d), which compute the same bits; the WebAssembly
+ * wasm-workspace.ts's `WASM_MIN_ROWS` rows, for small enough k·d), which compute the same bits; the WebAssembly
  * passes also choose per shard between the bounded and the full kernel by what the last pass cost
  * (`wasmPass`).
  * @module

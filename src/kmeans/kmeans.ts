@@ -15,7 +15,10 @@
  * shards on worker threads for large inputs, merged in shard order so every thread count gives the same bits.
  * @module
  */
+import { rowShards } from "../contract/contract.js";
+import type { RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
+import { checkFinite } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
@@ -30,7 +33,9 @@ import {
 import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
 import { initRandom } from "./init/random.js";
 import { KMeansModel } from "./kmeans-model.js";
-import type { LloydIterationEvent, TrialResult } from "./trial.js";
+import { runTrialRounds } from "./lloyd-rounds.js";
+import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
+import type { LloydIterationEvent, TrialOptions, TrialResult } from "./trial.js";
 
 /** Progress of one Lloyd iteration, reported to `onIteration` (trial.ts's event plus the restart). */
 export interface KMeansIterationEvent extends LloydIterationEvent {
@@ -87,69 +92,102 @@ export class KMeans {
    * Fits k centroids to the rows of `x` (n × d; not mutated).
    *
    * @throws StrataError WIDTH_MISMATCH (d ≠ featureDim), INVALID_HYPERPARAMETER (k > n), INVALID_ARGUMENT
-   *   (fewer than 2 rows, or a value that is not finite); the signal's reason when aborted
+   *   (fewer than 2 rows), NON_NUMERIC_VALUE (a value that is not finite); the signal's reason when aborted
    */
   fit(x: Matrix, options: KMeansFitOptions = {}): KMeansModel {
-    const { logger = silentLogger, signal, onIteration, initialCentres } = options;
-    const p = this.params;
-    if (x.rows < 2) {
-      throw new StrataError("INVALID_ARGUMENT", `K-Means needs at least 2 rows; the data has ${x.rows}.`, {
-        details: { rows: x.rows },
-      });
-    }
-    checkParamsAgainstData(p, x.rows, x.cols);
-    checkFinite(x);
-    // tol = 0 (fixed iterations) needs no pass over the data for the variance.
-    const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
-    if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
     const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
     const engine = {
       threads,
       algorithm: options.algorithm ?? "hamerly",
       ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
     } as const;
-    const seeder = createRng(p.seed);
-    const trials: EngineTrialResult[] = [];
-    let best = 0;
-    const numTrials = initialCentres === undefined ? p.numTrials : 1;
-    for (let trial = 0; trial < numTrials; trial++) {
-      const rng = seeder.fork();
-      const initial = initialCentres ?? seed(x, p, rng, threads);
-      const result = runTrialFast(
-        x,
-        {
-          initial,
-          maxIterations: p.maxIterations,
-          tolerance,
-          signal,
-          onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
-        },
-        engine,
-      );
-      trials.push(result);
-      if (result.inertia < trials[best]!.inertia) best = trial;
-    }
-    const winner = trials[best]!;
-    // The restart's final pass already assigned every row against the winning centres: its inertia and
-    // counts are those of the model (equal to assignNearest's, summed in shard order).
-    const inertia = winner.inertia;
-    const sizes = [...winner.sizes];
-    report(logger, trials, best, p, sizes);
-    return new KMeansModel(
-      winner.centres,
-      {
-        inertia,
-        msd: inertia / x.rows,
-        iterations: winner.iterations,
-        converged: winner.converged,
-        numRows: x.rows,
-        bestTrial: best,
-        trialInertias: Object.freeze(trials.map((t) => t.inertia)),
-        sizes: Object.freeze(sizes),
-      },
-      options.featureNames,
-    );
+    const run = restarts(x, this.params, options, threads);
+    let step = run.next();
+    while (!step.done) step = run.next(runTrialFast(x, step.value, engine));
+    return step.value;
   }
+
+  /**
+   * The same fit with its Lloyd iterations as rounds of the algorithm contract on `executor` (inline, worker
+   * threads, or a cluster's), over the engine's shard plan: the same model, bit for bit, as {@link fit}.
+   * Seeding runs here, on the caller's data. Training jobs fit this way.
+   * @throws as {@link fit}
+   * @example
+   * const model = await new KMeans({ k: 7 }).fitOn(new InlineExecutor(), x);
+   */
+  async fitOn(
+    executor: RoundExecutor,
+    x: Matrix,
+    options: Omit<KMeansFitOptions, "algorithm" | "kernels"> = {},
+  ): Promise<KMeansModel> {
+    const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
+    const run = restarts(x, this.params, options, threads);
+    const plan = rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
+    let step = run.next();
+    while (!step.done) step = run.next(await runTrialRounds(executor, x, plan, step.value));
+    return step.value;
+  }
+}
+
+/**
+ * The restarts of a fit, whichever way their iterations run: checks the data, seeds each restart and yields
+ * its settings, receives its result, and returns the model of the best. `fit` runs the restarts on the
+ * in-memory engine, `fitOn` as contract rounds; both drive this one generator.
+ */
+function* restarts(
+  x: Matrix,
+  p: KMeansParams,
+  options: KMeansFitOptions,
+  threads: number,
+): Generator<TrialOptions, KMeansModel, EngineTrialResult> {
+  const { logger = silentLogger, signal, onIteration, initialCentres } = options;
+  if (x.rows < 2) {
+    throw new StrataError("INVALID_ARGUMENT", `K-Means needs at least 2 rows; the data has ${x.rows}.`, {
+      details: { rows: x.rows },
+    });
+  }
+  checkParamsAgainstData(p, x.rows, x.cols);
+  checkFinite(x, options.featureNames);
+  // tol = 0 (fixed iterations) needs no pass over the data for the variance.
+  const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
+  if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
+  const seeder = createRng(p.seed);
+  const trials: EngineTrialResult[] = [];
+  let best = 0;
+  const numTrials = initialCentres === undefined ? p.numTrials : 1;
+  for (let trial = 0; trial < numTrials; trial++) {
+    const rng = seeder.fork();
+    const initial = initialCentres ?? seed(x, p, rng, threads);
+    const result = yield {
+      initial,
+      maxIterations: p.maxIterations,
+      tolerance,
+      signal,
+      onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
+    };
+    trials.push(result);
+    if (result.inertia < trials[best]!.inertia) best = trial;
+  }
+  const winner = trials[best]!;
+  // The restart's final pass already assigned every row against the winning centres: its inertia and
+  // counts are those of the model (equal to assignNearest's, summed in shard order).
+  const inertia = winner.inertia;
+  const sizes = [...winner.sizes];
+  report(logger, trials, best, p, sizes);
+  return new KMeansModel(
+    winner.centres,
+    {
+      inertia,
+      msd: inertia / x.rows,
+      iterations: winner.iterations,
+      converged: winner.converged,
+      numRows: x.rows,
+      bestTrial: best,
+      trialInertias: Object.freeze(trials.map((t) => t.inertia)),
+      sizes: Object.freeze(sizes),
+    },
+    options.featureNames,
+  );
 }
 
 function seed(x: Matrix, p: KMeansParams, rng: Rng, threads: number): Matrix {
@@ -217,28 +255,4 @@ export function meanVariance(x: Matrix): number {
     }
   }
   return total / n / d;
-}
-
-/** Index of the first NaN or ±Infinity in `a`, or -1: a plain loop (findIndex's callback costs ~10×). */
-function firstNonFinite(a: Float64Array): number {
-  const n = a.length;
-  for (let i = 0; i < n; i++) {
-    const v = a[i]!;
-    // v − v is 0 for every finite v and NaN for NaN and ±Infinity.
-    if (v - v !== 0) return i;
-  }
-  return -1;
-}
-
-function checkFinite(x: Matrix): void {
-  const bad = firstNonFinite(x.data);
-  if (bad >= 0) {
-    const r = Math.floor(bad / x.cols);
-    const c = bad % x.cols;
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `Row ${r}, column ${c} is ${x.data[bad]}; K-Means needs finite values (clean or impute the data first).`,
-      { details: { row: r, column: c } },
-    );
-  }
 }

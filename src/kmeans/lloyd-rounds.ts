@@ -1,16 +1,29 @@
 /**
  * Full-batch Lloyd as an algorithm of the contract (src/contract): a round broadcasts the centres, every shard
- * assigns its rows to the nearest centre and sums them (lloyd-step.ts), the partials add up in shard order,
- * and `updateCentres` moves each centre to its cluster's mean (an empty cluster takes a far row, as
- * lloyd-step.ts writes down). Rounds continue until the squared centre shift is at most `tol` or
- * `maxIterations` rounds have run. This is Lloyd's algorithm exactly; the in-memory engine's Hamerly bounds
- * skip distance computations but assign the same rows.
+ * assigns its rows to the nearest centre and sums them, the partials add up in shard order, and
+ * `updateCentres` moves each centre to its cluster's mean (an empty cluster takes a far row, as lloyd-step.ts
+ * writes down). Iterations end once the squared centre shift is at most `tol` or `maxIterations` have run;
+ * one more round then measures the final centres (the inertia and cluster sizes of the model), as the
+ * in-memory engine's last pass does.
+ *
+ * A shard that keeps its memo between rounds runs the engine's Hamerly kernels over it (lloyd-shard-pass.ts):
+ * rows that cannot move are skipped, and the partial has the same sums and counts as the plain step. So that
+ * nothing depends on whether a memo was kept, an iteration's partial carries no inertia (a bounded pass does
+ * not know it); the measuring round's partial does.
+ *
+ * Convergence equals the engine's rule (kmeans.ts: no row moved, or the shift within tolerance): when no row
+ * moves, the sums are the same rows added in the same order as the round before, so the new centres have
+ * the same bits as the old ones and the shift is 0.
  * @module
  */
 
 import { checkChunkWidth } from "../contract/checks.js";
-import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
+import type { AlgorithmRef, RowShard, ShardAlgorithm } from "../contract/contract.js";
+import { fitRounds, type RoundExecutor } from "../contract/executor.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { boxDiagonal } from "./centre-moves.js";
+import type { EngineTrialResult } from "./engine.js";
+import { lloydShardPass } from "./lloyd-shard-pass.js";
 import {
   emptyLloydPartial,
   type LloydPartial,
@@ -18,46 +31,127 @@ import {
   mergeLloydPartials,
   updateCentres,
 } from "./lloyd-step.js";
+import type { TrialOptions } from "./trial.js";
 
 export interface LloydRoundState {
   /** k × d centres the round assigns rows to. */
   readonly centres: Matrix;
-  /** Rounds already run. */
+  /** Iterations already run. */
   readonly iteration: number;
   readonly maxIterations: number;
   /** Stop once Σ‖new − old‖² over the centres is at most this. */
   readonly tol: number;
+  /**
+   * A bound on every distance of the fit (centre-moves.ts `boxDiagonal`), under which shards may keep
+   * Hamerly's float32 bounds; without it they search every centre each round.
+   */
+  readonly boxDiagonal?: number | undefined;
+  /** The last iteration's update, for progress reports. */
+  readonly last?: { readonly centreShift: number; readonly relocated: number } | undefined;
+  /** Set once the iterations have ended: this round measures the final centres. */
+  readonly ended?: { readonly converged: boolean } | undefined;
+}
+
+/** A shard's partial, plus how many of its rows changed cluster (NaN when unknown: a chunked pass). */
+export interface LloydRoundPartial extends LloydPartial {
+  readonly moved: number;
 }
 
 export interface LloydModel {
   readonly centres: Matrix;
-  /** Sum of squared distances to the centres of the last round's assignment. */
+  /** Sum of squared distances of the rows to the final centres. */
   readonly inertia: number;
+  /** Rows nearest to each final centre. */
+  readonly sizes: readonly number[];
   readonly iterations: number;
   readonly converged: boolean;
 }
 
-export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydPartial, LloydModel> = {
+export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, LloydModel> = {
   name: "K-Means (Lloyd)",
-  empty: (state, width) => {
-    return emptyLloydPartial(state.centres.rows, width);
-  },
-  update(partial, chunk, state) {
+  empty: (state, width) => ({ ...emptyLloydPartial(state.centres.rows, width), moved: 0 }),
+  update(partial, chunk, state, firstRow) {
     checkChunkWidth(chunk, state.centres.cols, this.name);
-    return mergeLloydPartials(partial, lloydStep(chunk, state.centres));
+    const step = lloydStep(chunk, state.centres);
+    // lloydStep numbers the chunk's rows from 0.
+    for (let e = 0; e < step.farthest.count; e++) step.farthest.rows[e]! += firstRow;
+    const inertia = state.ended === undefined ? Number.NaN : step.inertia;
+    return { ...mergeLloydPartials(partial, { ...step, inertia }), moved: Number.NaN };
   },
-  merge: (a, b) => mergeLloydPartials(a, b),
+  shardPartial(shard, state, memo) {
+    checkChunkWidth(shard.data, state.centres.cols, this.name);
+    const exact = state.ended !== undefined;
+    const { partial, moved } = lloydShardPass(shard, state.centres, exact, memo, state.boxDiagonal);
+    return { ...partial, moved };
+  },
+  merge: (a, b) => ({ ...mergeLloydPartials(a, b), moved: a.moved + b.moved }),
   finalize(merged, state) {
+    if (state.ended !== undefined)
+      return {
+        done: true,
+        model: {
+          centres: state.centres,
+          inertia: merged.inertia,
+          sizes: Array.from(merged.counts),
+          iterations: state.iteration,
+          converged: state.ended.converged,
+        },
+      };
     const update = updateCentres(merged, state.centres);
     const iteration = state.iteration + 1;
     const converged = update.centreShift <= state.tol;
-    if (converged || iteration >= state.maxIterations)
-      return {
-        done: true,
-        model: { centres: update.centres, inertia: merged.inertia, iterations: iteration, converged },
-      };
-    return { done: false, state: { ...state, centres: update.centres, iteration } };
+    const last = { centreShift: update.centreShift, relocated: update.relocated.length };
+    const ended = converged || iteration >= state.maxIterations ? { converged } : undefined;
+    return { done: false, state: { ...state, centres: update.centres, iteration, last, ended } };
   },
 };
 
 export const LLOYD_ROUNDS_REF: AlgorithmRef = { module: import.meta.url, name: "LLOYD_ROUNDS" };
+
+/** The first state of a restart from `initial` over `x`. */
+export function lloydStart(
+  x: Matrix,
+  options: Pick<TrialOptions, "initial" | "maxIterations" | "tolerance">,
+): LloydRoundState {
+  return {
+    centres: options.initial,
+    iteration: 0,
+    maxIterations: options.maxIterations,
+    tol: options.tolerance,
+    boxDiagonal: boxDiagonal(x, options.initial),
+  };
+}
+
+/**
+ * One K-Means restart as rounds of the contract on `executor`: the engine's `runTrialFast` (same iterations,
+ * centres, inertia and sizes, bit for bit, for the same shard plan), on any executor.
+ * @param shards `x` cut into the plan the result's bits follow (the engine's is KMEANS_SHARD_ROWS)
+ */
+export async function runTrialRounds(
+  executor: RoundExecutor,
+  x: Matrix,
+  shards: readonly RowShard[],
+  options: TrialOptions,
+): Promise<EngineTrialResult> {
+  const { onIteration } = options;
+  const { model } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
+    executor,
+    LLOYD_ROUNDS_REF,
+    lloydStart(x, options),
+    shards,
+    {
+      signal: options.signal,
+      onRound: ({ state, merged, next }) => {
+        if (onIteration === undefined || state.ended !== undefined || next?.last === undefined) return;
+        onIteration({
+          iteration: next.iteration,
+          inertia: undefined,
+          moved: merged.moved,
+          centreShift: next.last.centreShift,
+          relocated: next.last.relocated,
+        });
+      },
+    },
+  );
+  return model;
+}

@@ -48,6 +48,13 @@ export interface WasmViews {
   readonly upper: Float32Array;
 }
 
+/**
+ * Inputs from this many rows on run the WebAssembly kernels by default (when their shape is supported):
+ * below it, compiling them (a few milliseconds, once per process and shape) and copying the rows costs more
+ * than the passes save.
+ */
+export const WASM_MIN_ROWS = 16_384;
+
 /** f64 slots of one shard's scratch: k·d sums, k counts, inertia, changed, rows searched, rows tested. */
 export function scratchStride(k: number, d: number): number {
   return k * d + k + 4;
@@ -173,16 +180,22 @@ export interface WasmKernels {
 
 let instanceToken = 0;
 let instance: WasmKernels | undefined;
+/** Instances by memory, for threads that keep several workspaces at once (lloyd-shard-pass.ts's memos). */
+const byMemory = new WeakMap<WebAssembly.Memory, WasmKernels>();
 
 /**
- * This thread's instance of the kernels on `args.memory`. A thread runs one fit at a time, so one cached
- * instance (the last memory seen) is enough; a new token means a new memory.
+ * This thread's instance of the kernels on `args.memory`. A pool worker receives a new Memory object with
+ * every task, so its instance is found by the workspace's token (one fit at a time: the last memory seen);
+ * a thread that holds its workspaces finds theirs by the Memory object itself.
  */
 export function wasmKernels(args: WasmStepArgs): WasmKernels {
+  const kept = byMemory.get(args.memory);
+  if (kept !== undefined) return kept;
   if (instance === undefined || instanceToken !== args.token) {
     const inst = new WebAssembly.Instance(args.module, { env: { memory: args.memory } });
     instance = inst.exports as unknown as WasmKernels;
     instanceToken = args.token;
   }
+  byMemory.set(args.memory, instance);
   return instance;
 }

@@ -23,8 +23,14 @@ import { ThreadsExecutor } from "../../src/contract/threads.js";
 import { isStrataError } from "../../src/errors.js";
 import { KMEANS_SHARD_ROWS, runTrialFast } from "../../src/kmeans/engine.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
+import { KMeans } from "../../src/kmeans/kmeans.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import { LLOYD_ROUNDS_REF, type LloydModel, type LloydRoundState } from "../../src/kmeans/lloyd-rounds.js";
+import {
+  LLOYD_ROUNDS_REF,
+  type LloydModel,
+  type LloydRoundState,
+  lloydStart,
+} from "../../src/kmeans/lloyd-rounds.js";
 import { CLUSTER_METRICS_REF, type ClusterMetrics } from "../../src/kmeans/metric-rounds.js";
 import { daviesBouldinScore } from "../../src/kmeans/metrics.js";
 import { type Matrix, matrix, toRows } from "../../src/linalg/matrix.js";
@@ -173,12 +179,13 @@ const CASES: Case<unknown>[] = [
   {
     name: "Lloyd rounds",
     ref: LLOYD_ROUNDS_REF,
-    state: (x) => ({
-      centres: initKMeansPlusPlus(x, 4, createRng(5)).centres,
-      iteration: 0,
-      maxIterations: 50,
-      tol: 0,
-    }),
+    // With the fit's box diagonal: shards keep Hamerly's bounds in their memos on both executors.
+    state: (x) =>
+      lloydStart(x, {
+        initial: initKMeansPlusPlus(x, 4, createRng(5)).centres,
+        maxIterations: 50,
+        tolerance: 0,
+      }),
     close(a, b) {
       const [p, q] = [a as LloydModel, b as LloydModel];
       assert.equal(p.iterations, q.iterations);
@@ -212,6 +219,18 @@ const CASES: Case<unknown>[] = [
         within(1e-9),
         "centres are their clusters' means",
       );
+      assert.deepEqual(m.sizes, Array.from(counts), "sizes are the final centres' cluster sizes");
+      let inertia = 0;
+      for (let i = 0; i < x.rows; i++) {
+        let bestDist = Number.POSITIVE_INFINITY;
+        for (let c = 0; c < k; c++) {
+          let s = 0;
+          for (let t = 0; t < d; t++) s += (x.data[i * d + t]! - centres.data[c * d + t]!) ** 2;
+          bestDist = Math.min(bestDist, s);
+        }
+        inertia += bestDist;
+      }
+      expectClose([m.inertia], [inertia], within(1e-12), "inertia against the final centres");
     },
   },
   {
@@ -299,12 +318,36 @@ describe("the fast paths are implementations of the contract", () => {
       const { model } = await fitRounds<LloydRoundState, unknown, LloydModel>(
         threads,
         LLOYD_ROUNDS_REF,
-        { centres: initial, iteration: 0, maxIterations: 40, tol: 0 },
+        lloydStart(x, { initial, maxIterations: 40, tolerance: 0 }),
         plan,
       );
       assert.equal(model.iterations, fast.iterations);
       assert.equal(model.converged, fast.converged);
       assert.deepEqual(model.centres.data, fast.centres.data);
+      assert.equal(model.inertia, fast.inertia);
+      assert.deepEqual(model.sizes, fast.sizes);
+    });
+
+  /** An executor that keeps no shard memo: every round of a fit starts its shards afresh. */
+  const forgetful = (executor: RoundExecutor): RoundExecutor => ({
+    where: executor.where,
+    round: (ref, state, shards) => executor.round(ref, state, shards),
+    forget: () => {},
+    close: async () => {},
+  });
+
+  for (const rows of [3_000, 70_000])
+    test(`KMeans.fitOn (rounds on each executor, with and without shard memos) equals KMeans.fit bit for bit: ${rows} rows, 3 restarts`, async () => {
+      // 70,000 rows: three shards, WebAssembly kernels; 3,000: one shard, JavaScript kernels.
+      const x = blobs(rows, 5, 4, 21);
+      const estimator = new KMeans({ k: 4, numTrials: 3, seed: 7, featureDim: 5 });
+      const fast = estimator.fit(x, { threads: 2, featureNames: NAMES });
+      for (const [name, executor] of [...EXECUTORS, ["forgetful threads", forgetful(threads)] as const]) {
+        const model = await estimator.fitOn(executor, x, { featureNames: NAMES });
+        assert.deepEqual(model.centroids.data, fast.centroids.data, name);
+        assert.deepEqual(model.training, fast.training, name);
+        assert.deepEqual(modelToFile(model), modelToFile(fast), name);
+      }
     });
 
   test("PCA.fit (shared-memory pool, 2 threads) equals the contract's PCA over its shard plan on both executors, bit for bit", async () => {

@@ -11,7 +11,7 @@ import { encodeDenseRows } from "../../src/formats/dense-rows.js";
 import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../../src/formats/ndarray-models.js";
 import { readModelAlgoFile, unpackTarGz } from "../../src/formats/tarball.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
-import { KMeans, parseKMeansHyperparameters } from "../../src/kmeans/index.js";
+import { KMeans, type KMeansModel, parseKMeansHyperparameters } from "../../src/kmeans/index.js";
 import { type Matrix, matrix } from "../../src/linalg/matrix.js";
 import { modelFromFile } from "../../src/models/model-file.js";
 import { defaultThreads } from "../../src/parallel/pool.js";
@@ -163,32 +163,37 @@ describe("training jobs", () => {
     assert.deepEqual(service.logs(name, { sinceId: service.logs(name).at(-1)!.id }), []);
   });
 
-  it("trains K-Means on 70,000 rows in its worker thread with WebAssembly kernels on 2 pool threads: the in-process JavaScript model", async () => {
+  it("trains K-Means on 70,000 x 16 as contract rounds on worker threads (WebAssembly kernels, shard memos): KMeans.fit's model, bit for bit", async () => {
     const centres = Array.from({ length: 7 }, (_, i) =>
-      Array.from({ length: 5 }, (_, j) => ((i * 3 + j) % 7) * 0.6),
+      Array.from({ length: 16 }, (_, j) => ((i * 3 + j) % 7) * 0.6),
     );
+    // 1,120,000 values: above PARALLEL_MIN_VALUES, so the runner gives the job the worker-thread executor.
     const x = blobs(70_000, centres, 5, 0.8);
     const hp = { k: "7", seed: "2", local_lloyd_num_trials: "2" };
+    const output = join(env.home, "big");
     const { TrainingJobArn } = await service.createTrainingJob(
-      {
-        ...csvRequest({
-          image: "kmeans",
-          train: trainCsv,
-          hyperParameters: hp,
-          output: join(env.home, "big"),
-        }),
-      },
+      csvRequest({ image: "kmeans", train: trainCsv, hyperParameters: hp, output }),
       { channels: { train: { matrix: x, featureNames: null } } },
     );
-    const job = await service.waitForCompletion(nameOf(TrainingJobArn), { timeoutMs: 60_000 });
+    const name = nameOf(TrainingJobArn);
+    const job = await service.waitForCompletion(name, { timeoutMs: 60_000 });
     assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const threads = defaultThreads();
+    const where = threads > 1 ? `${threads} worker threads` : "the caller's thread";
+    const logs = service.logs(name).map((l) => l.message);
+    assert.ok(logs.includes(`K-Means Lloyd rounds over 3 shards on ${where}.`), logs.join("\n"));
     const metrics = Object.fromEntries(job.FinalMetricDataList!.map((m) => [m.MetricName, m.Value]));
     const params = parseKMeansHyperparameters(
-      { ...hp, feature_dim: "5" },
-      { featureDim: 5, numRows: x.rows },
+      { ...hp, feature_dim: "16" },
+      { featureDim: 16, numRows: x.rows },
     );
+    // The in-memory engine with JavaScript kernels on one thread: another path to the same bits.
     const plain = new KMeans(params).fit(x, { threads: 1, kernels: "js" });
     assert.equal(metrics["train:msd"], plain.inertia / x.rows);
+    const metadata = JSON.parse(readFileSync(join(output, name, "output", "strata-model.json"), "utf8"));
+    const trained = modelFromFile(metadata.model.state) as KMeansModel;
+    assert.deepEqual(trained.centroids.data, plain.centroids.data);
+    assert.deepEqual(trained.training, plain.training);
   });
 
   it("trains PCA on 70,000 x 16 through the contract on worker threads in its worker thread: PCA.fit's float64 model, bit for bit", async () => {

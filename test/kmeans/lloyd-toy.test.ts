@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { isStrataError } from "../../src/errors.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import {
   emptyLloydPartial,
@@ -155,12 +156,12 @@ describe("logging and stopping", () => {
     assert.throws(() => new KMeans({ k: 2 }).fit(x, { signal: controller.signal }), /stop/);
   });
 
-  test("non-finite values and fewer than 2 rows are rejected", () => {
+  test("non-finite values are NON_NUMERIC_VALUE, as in every estimator; fewer than 2 rows are refused", () => {
     assert.throws(
-      () => new KMeans({ k: 2 }).fit(fromRows([[0], [Number.NaN], [1]])),
-      /Row 1, column 0 is NaN/,
+      () => new KMeans({ k: 2 }).fit(fromRows([[0], [Number.NaN], [1]]), { featureNames: ["income"] }),
+      (e) => isStrataError(e, "NON_NUMERIC_VALUE") && /^Row 1, "income" is NaN/.test(e.message),
     );
-    // The plain-loop check finds ±Infinity too, and names the first bad cell.
+    // ±Infinity too, naming the first bad cell.
     for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       assert.throws(
         () =>
@@ -172,7 +173,7 @@ describe("logging and stopping", () => {
               [Number.NaN, 0],
             ]),
           ),
-        new RegExp(`Row 2, column 1 is ${bad}`),
+        new RegExp(`Row 2, "column 1" is ${bad}`),
       );
     }
     assert.throws(() => new KMeans({ k: 2 }).fit(fromRows([[0]])), /at least 2 rows; the data has 1/);

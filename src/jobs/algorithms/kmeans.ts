@@ -1,16 +1,19 @@
 /**
  * K-Means as a training-job algorithm: SageMaker's `kmeans:1` hyperparameters (src/kmeans), Lloyd with
- * restarts, and `model_algo-1` as an NDArray list of one float32 array [k, D] of centroids (spec §5.1).
+ * restarts — each restart's iterations as rounds of the algorithm contract on the runner's executor
+ * (`KMeans.fitOn`: the same model, bit for bit, as `KMeans.fit`) — and `model_algo-1` as an NDArray list of
+ * one float32 array [k, D] of centroids (spec §5.1).
  *
  * Metrics as SageMaker documents them (spec §2.3): `train:msd` always; with a test channel, `test:msd` and
  * `test:ssd` for each of them that `eval_metrics` lists (default `["msd"]`). The training sum of squares is
  * in strata-model.json (`inertia`), not a SageMaker metric.
- * The fit checks the abort signal before every Lloyd iteration, so StopTrainingJob and MaxRuntimeInSeconds
+ * The fit checks the abort signal before every Lloyd round, so StopTrainingJob and MaxRuntimeInSeconds
  * take effect within one iteration.
  * @module
  */
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
+import { KMEANS_SHARD_ROWS } from "../../kmeans/shard-kernels.js";
 import { modelToFile } from "../../models/model-file.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
 
@@ -36,8 +39,13 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
   async train(train: ChannelData, test: ChannelData | null, params, context) {
     const x = train.matrix;
     context.progress(0, `fitting K-Means k=${params.k} on ${x.rows} rows x ${x.cols} features`);
+    const shards = Math.max(1, Math.ceil(x.rows / KMEANS_SHARD_ROWS));
+    context.logger.log(
+      "info",
+      `K-Means Lloyd rounds over ${shards} shard${shards === 1 ? "" : "s"} on ${context.rounds.where}.`,
+    );
     let lastReport = 0;
-    const model = new KMeans(params).fit(x, {
+    const model = await new KMeans(params).fitOn(context.rounds, x, {
       ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
       logger: context.logger,
       signal: context.signal,
@@ -48,8 +56,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         const fraction = (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials;
         context.progress(
           fraction,
-          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}, ${e.moved} rows moved` +
-            (e.inertia === undefined ? "" : `, inertia ${e.inertia}`),
+          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}` +
+            (Number.isNaN(e.moved) ? "" : `, ${e.moved} rows moved`),
         );
       },
     });

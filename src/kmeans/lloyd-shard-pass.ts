@@ -1,0 +1,145 @@
+/**
+ * One shard's part of a Lloyd round when the executor keeps the shard's memo between rounds (contract.ts
+ * `ShardMemo`): the engine's own shard kernels (hamerly.ts, and the WebAssembly ones from engine.ts's
+ * `WASM_MIN_ROWS` rows) over arrays the memo holds for the shard's rows — labels, Hamerly's bounds, the cached
+ * sums, and for WebAssembly a copy of the rows in the kernels' memory. A round whose shard lost its memo (a
+ * worker restarted) starts with a full pass; the labels and sums are the same either way, so only the time
+ * differs. This is how the contract's rounds keep the in-memory engine's speed, on any executor.
+ * @module
+ */
+import { type RowShard, rowView, type ShardMemo } from "../contract/contract.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { boundsFit } from "./bounds.js";
+import { centreMoves } from "./centre-moves.js";
+import {
+  cacheStride,
+  farthestShard,
+  readStepSlot,
+  type StepShardArgs,
+  stepShard,
+  stepStride,
+} from "./hamerly.js";
+import type { LloydPartial } from "./lloyd-step.js";
+import { WASM_MIN_ROWS, WasmWorkspace } from "./wasm-workspace.js";
+
+/** What a shard keeps between rounds. */
+interface LloydShardMemo {
+  readonly k: number;
+  readonly d: number;
+  readonly start: number;
+  readonly end: number;
+  readonly bounds: boolean;
+  readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+  readonly workspace: WasmWorkspace | undefined;
+  /** The centres of the shard's last pass. */
+  previous: Matrix | undefined;
+}
+
+function newMemo(shard: RowShard, k: number, boxDiagonal: number | undefined): LloydShardMemo {
+  const rows = rowView(shard.data, shard.start, shard.end);
+  const d = rows.cols;
+  const n = rows.rows;
+  const workspace = shard.data.rows >= WASM_MIN_ROWS ? WasmWorkspace.create(rows, k, 1) : undefined;
+  const arrays = workspace?.views ?? {
+    data: rows.data,
+    labels: new Int32Array(n),
+    lower: new Float32Array(n),
+    upper: new Float32Array(n),
+  };
+  arrays.labels.fill(-1);
+  return {
+    k,
+    d,
+    start: shard.start,
+    end: shard.end,
+    bounds: boxDiagonal !== undefined && boundsFit(boxDiagonal),
+    args: {
+      data: arrays.data,
+      rows: n,
+      cols: d,
+      k,
+      shardRows: n,
+      labels: arrays.labels,
+      lower: arrays.lower,
+      upper: arrays.upper,
+      out: new Float64Array(stepStride(k, d)),
+      cache: new Float64Array(cacheStride(k, d)),
+      wasm: workspace?.args,
+    },
+    workspace,
+    previous: undefined,
+  };
+}
+
+/** The shard's memo for these centres, made afresh when it has none or it was made for another shape. */
+function memoFor(memo: ShardMemo, shard: RowShard, k: number, boxDiagonal: number | undefined) {
+  const m = memo.value as LloydShardMemo | undefined;
+  if (
+    m !== undefined &&
+    m.k === k &&
+    m.d === shard.data.cols &&
+    m.start === shard.start &&
+    m.end === shard.end
+  )
+    return m;
+  const made = newMemo(shard, k, boxDiagonal);
+  memo.value = made;
+  return made;
+}
+
+/** A shard's Lloyd partial, and how many of its rows changed cluster since its last pass (all, on the first). */
+export interface ShardPassResult {
+  readonly partial: LloydPartial;
+  readonly moved: number;
+}
+
+/**
+ * Assigns the shard's rows to `centres` and sums them, skipping by Hamerly's bounds the rows that cannot move.
+ * `exact`: every row's distance is computed, so the partial's inertia is exact (a bounded pass leaves it NaN).
+ * The farthest rows (for relocating an empty cluster) are gathered only when one of the shard's clusters is
+ * empty: a cluster empty in the merged partial is empty in every shard, so every shard then has them.
+ * @param boxDiagonal the bound on every distance (centre-moves.ts `boxDiagonal`); undefined: keep no bounds
+ */
+export function lloydShardPass(
+  shard: RowShard,
+  centres: Matrix,
+  exact: boolean,
+  memo: ShardMemo,
+  boxDiagonal: number | undefined,
+): ShardPassResult {
+  const k = centres.rows;
+  const d = centres.cols;
+  const m = memoFor(memo, shard, k, boxDiagonal);
+  const previous = m.bounds ? m.previous : undefined;
+  const { half, drift, move } = centreMoves(previous, centres);
+  const pass = previous === undefined ? "full" : exact ? "exact" : "bounded";
+  const args: StepShardArgs = { ...m.args, centres: centres.data, half, drift, move, pass };
+  const views = m.workspace?.views;
+  if (views !== undefined) {
+    // The kernels read these from the workspace's memory.
+    views.centres.set(centres.data);
+    views.half.set(half);
+    views.drift.set(drift);
+    views.move.set(move);
+    Object.assign(args, { centres: views.centres, half: views.half, drift: views.drift, move: views.move });
+  }
+  stepShard(args, 0);
+  m.previous = centres;
+  let slot = readStepSlot(args.out, 0, k, d);
+  if (slot.counts.some((c) => c === 0)) {
+    farthestShard(args, 0);
+    slot = readStepSlot(args.out, 0, k, d);
+  }
+  // The kernels number the shard's rows from 0; the data numbers them from the shard's start.
+  const rows = slot.farthest.rows;
+  for (let e = 0; e < slot.farthest.count; e++) rows[e]! += shard.start;
+  const partial: LloydPartial = {
+    k,
+    d,
+    sums: slot.sums,
+    counts: slot.counts,
+    inertia: exact ? slot.inertia : Number.NaN,
+    farthest: slot.farthest,
+  };
+  return { partial, moved: slot.changed };
+}
