@@ -7,6 +7,7 @@
  * @module
  */
 import { kmeans as mlKmeans } from "ml-kmeans";
+import { localExecutor } from "../../src/contract/choose-executor.js";
 import { assignNearest } from "../../src/kmeans/assign.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import { type Matrix, matrix, toRows } from "../../src/linalg/matrix.js";
@@ -68,6 +69,27 @@ export async function kmeansCase(sizes: readonly number[], threads: number): Pro
         n,
         single,
         `speed-up ×${(single.medianMs / strata.medianMs).toFixed(2)} with ${threads}; ${agree(ref, ref)}`,
+      ),
+    );
+    // The training job's path: Lloyd rounds of the contract on the executor a job gets (localExecutor: kept
+    // worker threads, started by the warm-up run; shards keep their bounds in the workers' memos).
+    const rounds = localExecutor(x.rows * x.cols, threads);
+    let jobInertia = 0;
+    const job = await measure(async () => {
+      const t0 = performance.now();
+      const m = await new KMeans({ k: 7, maxIterations: ITERATIONS, tol: 0 }).fitOn(rounds, x, {
+        initialCentres: initial,
+      });
+      jobInertia = m.training!.inertia;
+      return (performance.now() - t0) / m.training!.iterations;
+    });
+    out.push(
+      row(
+        CASE,
+        "strata (job: contract executor)",
+        n,
+        job,
+        `${rounds.where}; ×${(job.medianMs / strata.medianMs).toFixed(2)} of KMeans.fit's time; ${agree(jobInertia, ref)}`,
       ),
     );
     const plain = await measure(fit(threads, "lloyd"));

@@ -99,10 +99,10 @@ export async function fitRounds<S, P, M>(
   shards: readonly RowShard[],
   options: FitRoundsOptions<S, P> = {},
 ): Promise<FitResult<M>> {
-  checkPlan(shards);
+  if (options.checked !== true) checkPlan(shards);
   const algorithm = await loadAlgorithm<S, P, M>(ref);
   const maxRounds = options.maxRounds ?? 1_000_000;
-  const memo = memoKey();
+  const memo = options.memo ?? memoKey();
   try {
     let state = initialState;
     for (let round = 1; round <= maxRounds; round++) {
@@ -115,13 +115,20 @@ export async function fitRounds<S, P, M>(
       state = outcome.state;
     }
   } finally {
-    executor.forget(memo);
+    if (options.memo === undefined) executor.forget(memo);
   }
   throw new StrataError("INTERNAL", `${algorithm.name} gave no model after ${maxRounds} rounds.`);
 }
 
 export interface FitRoundsOptions<S, P> {
   readonly maxRounds?: number;
+  /** The rows were already checked for NaN and ±Infinity (an estimator's own check): skip `checkPlan`. */
+  readonly checked?: boolean;
+  /**
+   * The key of the shard memos, for fits over the same shards that share them (K-Means' restarts keep the
+   * rows' copies); the caller then forgets it. Default: a key of this fit's own, forgotten at its end.
+   */
+  readonly memo?: string;
   /** Checked before every round; aborting throws the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /** Called after every round with its state, its merged partial and the next round's state (if any). */

@@ -16,7 +16,7 @@
  * @module
  */
 import { rowShards } from "../contract/contract.js";
-import type { RoundExecutor } from "../contract/executor.js";
+import { memoKey, type RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
 import { checkFinite } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
@@ -123,9 +123,15 @@ export class KMeans {
     const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
     const run = restarts(x, this.params, options, threads);
     const plan = rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
-    let step = run.next();
-    while (!step.done) step = run.next(await runTrialRounds(executor, x, plan, step.value));
-    return step.value;
+    // The restarts share the shards' memos (their copies of the rows); restarts() has checked the rows.
+    const fit = { memo: memoKey(), checked: true };
+    try {
+      let step = run.next();
+      while (!step.done) step = run.next(await runTrialRounds(executor, x, plan, step.value, fit));
+      return step.value;
+    } finally {
+      executor.forget(fit.memo);
+    }
   }
 }
 

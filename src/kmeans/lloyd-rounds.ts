@@ -80,8 +80,8 @@ export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, Ll
   },
   shardPartial(shard, state, memo) {
     checkChunkWidth(shard.data, state.centres.cols, this.name);
-    const exact = state.ended !== undefined;
-    const { partial, moved } = lloydShardPass(shard, state.centres, exact, memo, state.boxDiagonal);
+    const pass = { exact: state.ended !== undefined, restart: state.iteration === 0 };
+    const { partial, moved } = lloydShardPass(shard, state.centres, pass, memo, state.boxDiagonal);
     return { ...partial, moved };
   },
   merge: (a, b) => ({ ...mergeLloydPartials(a, b), moved: a.moved + b.moved }),
@@ -126,12 +126,15 @@ export function lloydStart(
  * One K-Means restart as rounds of the contract on `executor`: the engine's `runTrialFast` (same iterations,
  * centres, inertia and sizes, bit for bit, for the same shard plan), on any executor.
  * @param shards `x` cut into the plan the result's bits follow (the engine's is KMEANS_SHARD_ROWS)
+ * @param fit `memo`: the key the restarts of one fit share (the shards keep their rows' copies; each restart
+ *   starts its labels and bounds afresh); `checked`: the rows were checked already
  */
 export async function runTrialRounds(
   executor: RoundExecutor,
   x: Matrix,
   shards: readonly RowShard[],
   options: TrialOptions,
+  fit: { readonly memo?: string; readonly checked?: boolean } = {},
 ): Promise<EngineTrialResult> {
   const { onIteration } = options;
   const { model } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
@@ -140,6 +143,7 @@ export async function runTrialRounds(
     lloydStart(x, options),
     shards,
     {
+      ...fit,
       signal: options.signal,
       onRound: ({ state, merged, next }) => {
         if (onIteration === undefined || state.ended !== undefined || next?.last === undefined) return;

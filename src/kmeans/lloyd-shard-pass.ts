@@ -71,20 +71,37 @@ function newMemo(shard: RowShard, k: number, boxDiagonal: number | undefined): L
   };
 }
 
-/** The shard's memo for these centres, made afresh when it has none or it was made for another shape. */
-function memoFor(memo: ShardMemo, shard: RowShard, k: number, boxDiagonal: number | undefined) {
+/**
+ * The shard's memo for these centres, made afresh when it has none or it was made for another shape. A
+ * restart's first pass (`restart`) keeps the memo's arrays — the rows' copy is the costly part — and forgets
+ * the last restart's labels, bounds and sums.
+ */
+function memoFor(
+  memo: ShardMemo,
+  shard: RowShard,
+  k: number,
+  boxDiagonal: number | undefined,
+  restart: boolean,
+): LloydShardMemo {
   const m = memo.value as LloydShardMemo | undefined;
-  if (
+  const same =
     m !== undefined &&
     m.k === k &&
     m.d === shard.data.cols &&
     m.start === shard.start &&
-    m.end === shard.end
-  )
-    return m;
-  const made = newMemo(shard, k, boxDiagonal);
-  memo.value = made;
-  return made;
+    m.end === shard.end &&
+    m.bounds === (boxDiagonal !== undefined && boundsFit(boxDiagonal));
+  if (!same) {
+    const made = newMemo(shard, k, boxDiagonal);
+    memo.value = made;
+    return made;
+  }
+  if (restart) {
+    m.args.labels.fill(-1);
+    m.args.cache.fill(0);
+    m.previous = undefined;
+  }
+  return m;
 }
 
 /** A shard's Lloyd partial, and how many of its rows changed cluster since its last pass (all, on the first). */
@@ -95,7 +112,8 @@ export interface ShardPassResult {
 
 /**
  * Assigns the shard's rows to `centres` and sums them, skipping by Hamerly's bounds the rows that cannot move.
- * `exact`: every row's distance is computed, so the partial's inertia is exact (a bounded pass leaves it NaN).
+ * `exact`: every row's distance is computed, so the partial's inertia is exact (a bounded pass leaves it NaN);
+ * `restart`: the first pass of a restart (the memo's labels and bounds are of another one).
  * The farthest rows (for relocating an empty cluster) are gathered only when one of the shard's clusters is
  * empty: a cluster empty in the merged partial is empty in every shard, so every shard then has them.
  * @param boxDiagonal the bound on every distance (centre-moves.ts `boxDiagonal`); undefined: keep no bounds
@@ -103,17 +121,18 @@ export interface ShardPassResult {
 export function lloydShardPass(
   shard: RowShard,
   centres: Matrix,
-  exact: boolean,
+  pass: { readonly exact: boolean; readonly restart: boolean },
   memo: ShardMemo,
   boxDiagonal: number | undefined,
 ): ShardPassResult {
+  const { exact } = pass;
   const k = centres.rows;
   const d = centres.cols;
-  const m = memoFor(memo, shard, k, boxDiagonal);
+  const m = memoFor(memo, shard, k, boxDiagonal, pass.restart);
   const previous = m.bounds ? m.previous : undefined;
   const { half, drift, move } = centreMoves(previous, centres);
-  const pass = previous === undefined ? "full" : exact ? "exact" : "bounded";
-  const args: StepShardArgs = { ...m.args, centres: centres.data, half, drift, move, pass };
+  const kind = previous === undefined ? "full" : exact ? "exact" : "bounded";
+  const args: StepShardArgs = { ...m.args, centres: centres.data, half, drift, move, pass: kind };
   const views = m.workspace?.views;
   if (views !== undefined) {
     // The kernels read these from the workspace's memory.
