@@ -30,7 +30,15 @@ const kept = new Map<number, ThreadsExecutor>();
  */
 export function localExecutor(values: number, threads?: number): RoundExecutor {
   const n = threadsFor(values, threads);
-  if (n === 1) return new InlineExecutor();
+  return n === 1 ? new InlineExecutor() : threadsExecutor(n);
+}
+
+/**
+ * The process's kept executor of `threads` worker threads (never the caller's thread: for work that must not
+ * block it, such as a server's batch transforms); `close` leaves it for the next caller.
+ */
+export function threadsExecutor(threads: number): RoundExecutor {
+  const n = resolveThreads(threads);
   let executor = kept.get(n);
   if (executor === undefined) {
     executor = new ThreadsExecutor({ threads: n });
@@ -39,7 +47,7 @@ export function localExecutor(values: number, threads?: number): RoundExecutor {
   const shared = executor;
   return {
     where: shared.where,
-    round: (ref, state, shards, memo) => shared.round(ref, state, shards, memo),
+    round: (ref, state, shards, options) => shared.round(ref, state, shards, options),
     forget: (memo) => shared.forget(memo),
     close: async () => {},
   };

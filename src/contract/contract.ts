@@ -43,6 +43,31 @@ export interface ShardAlgorithm<S, P, M> {
    * equal the chunk-by-chunk one in everything `merge` and `finalize` read, with or without a memo.
    */
   shardPartial?(shard: RowShard, state: S, memo: ShardMemo): P;
+  /**
+   * The partial of an {@link ObjectShard}: the algorithm reads (and may write) the object itself, where the
+   * shard runs. Algorithms over objects (a batch transform) implement this instead of `update`.
+   */
+  objectPartial?(shard: ObjectShard, state: S): Promise<P>;
+}
+
+/**
+ * A shard that is one object of a dataset (a file, an S3 object), named by reference: the executor moves the
+ * reference, and whoever runs the shard reads the object (DESIGN.md: data never travels through the queue).
+ */
+export interface ObjectShard {
+  readonly object: {
+    readonly uri: string;
+    /** Its key under the input prefix, as outputs are named after it. */
+    readonly relativeKey: string;
+  };
+}
+
+/** What a round runs: rows of a matrix in memory, or an object by reference. */
+export type Shard = RowShard | ObjectShard;
+
+/** Whether a shard is an object by reference. */
+export function isObjectShard(shard: Shard): shard is ObjectShard {
+  return "object" in shard;
 }
 
 /**
@@ -114,6 +139,22 @@ export function runShard<S, P>(
   for (const { chunk, firstRow } of chunksOf(shard))
     partial = algorithm.update(partial, chunk, state, firstRow);
   return partial;
+}
+
+/**
+ * Any shard's partial, as executors compute it: an object shard by the algorithm's `objectPartial`, a row
+ * shard by {@link runShard}.
+ */
+export async function shardPartial<S, P>(
+  algorithm: ShardAlgorithm<S, P, unknown>,
+  state: S,
+  shard: Shard,
+  memo?: ShardMemo,
+): Promise<P> {
+  if (!isObjectShard(shard)) return runShard(algorithm, state, shard, memo);
+  if (algorithm.objectPartial === undefined)
+    throw new Error(`${algorithm.name} reads rows, not objects: it has no objectPartial`);
+  return algorithm.objectPartial(shard, state);
 }
 
 /**

@@ -13,22 +13,29 @@ import {
   loadAlgorithm,
   mergeInOrder,
   type RowShard,
-  runShard,
+  type Shard,
   type ShardMemo,
+  shardPartial,
 } from "./contract.js";
 
 export interface RoundExecutor {
   /** Where the shards run, for logs: "the caller's thread", "2 worker threads". */
   readonly where: string;
-  /**
-   * Every shard's partial for one round's state, in shard order. Rounds given the same `memo` key (from
-   * {@link memoKey}) hand shard i the {@link ShardMemo} it had in the last of them, where the executor still
-   * has it, until `forget(memo)`.
-   */
-  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]>;
+  /** Every shard's partial for one round's state, in shard order; rejects with the first shard's failure. */
+  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly Shard[], options?: RoundOptions<P>): Promise<P[]>;
   /** Drops the shard memos of `memo`'s rounds. */
   forget(memo: string): void;
   close(): Promise<void>;
+}
+
+export interface RoundOptions<P> {
+  /**
+   * Rounds given the same key (from {@link memoKey}) hand shard i the {@link ShardMemo} it had in the last of
+   * them, where the executor still has it, until `forget(memo)`.
+   */
+  readonly memo?: string | undefined;
+  /** Called as each shard's partial arrives (in any order): progress, before the round ends. */
+  readonly onPartial?: ((index: number, partial: P) => void) | undefined;
 }
 
 let memoCount = 0;
@@ -68,9 +75,20 @@ export class InlineExecutor implements RoundExecutor {
   readonly where = "the caller's thread";
   readonly #memos = new ShardMemos();
 
-  async round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]> {
+  async round<S, P>(
+    ref: AlgorithmRef,
+    state: S,
+    shards: readonly Shard[],
+    options: RoundOptions<P> = {},
+  ): Promise<P[]> {
     const algorithm = await loadAlgorithm<S, P, unknown>(ref);
-    return shards.map((shard, i) => runShard(algorithm, state, shard, this.#memos.get(memo, i)));
+    const partials: P[] = [];
+    for (const [i, shard] of shards.entries()) {
+      const partial = await shardPartial(algorithm, state, shard, this.#memos.get(options.memo, i));
+      options.onPartial?.(i, partial);
+      partials.push(partial);
+    }
+    return partials;
   }
 
   forget(memo: string): void {
@@ -107,7 +125,7 @@ export async function fitRounds<S, P, M>(
     let state = initialState;
     for (let round = 1; round <= maxRounds; round++) {
       options.signal?.throwIfAborted();
-      const partials = await executor.round<S, P>(ref, state, shards, memo);
+      const partials = await executor.round<S, P>(ref, state, shards, { memo });
       const merged = mergeInOrder(algorithm, partials, state);
       const outcome = algorithm.finalize(merged, state);
       options.onRound?.({ round, state, merged, next: outcome.done ? undefined : outcome.state });

@@ -10,9 +10,9 @@ import { isStrataError } from "../errors.js";
 import {
   type AlgorithmRef,
   loadAlgorithm,
-  type RowShard,
-  runShard,
+  type Shard,
   type ShardAlgorithm,
+  shardPartial,
 } from "./contract.js";
 import { ShardMemos } from "./executor.js";
 
@@ -21,7 +21,7 @@ export interface ShardTask {
   readonly id: number;
   readonly ref: AlgorithmRef;
   readonly state: unknown;
-  readonly shard: RowShard;
+  readonly shard: Shard;
   /** The shard's index in the round, and the key of its fit's memos (none: no memo is kept). */
   readonly index: number;
   readonly memo: string | undefined;
@@ -57,7 +57,7 @@ async function run(task: ShardTask): Promise<void> {
     }
     const reply: ShardReply = {
       id: task.id,
-      partial: runShard(algorithm, task.state, task.shard, memos.get(task.memo, task.index)),
+      partial: await shardPartial(algorithm, task.state, task.shard, memos.get(task.memo, task.index)),
     };
     parentPort!.postMessage(reply);
   } catch (error) {

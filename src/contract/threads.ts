@@ -13,8 +13,8 @@ import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
-import type { AlgorithmRef, RowShard } from "./contract.js";
-import type { RoundExecutor } from "./executor.js";
+import { type AlgorithmRef, isObjectShard, type Shard } from "./contract.js";
+import type { RoundExecutor, RoundOptions } from "./executor.js";
 import type { ForgetMemo, ShardReply, ShardTask } from "./shard-worker.js";
 
 interface Pending {
@@ -96,12 +96,18 @@ export class ThreadsExecutor implements RoundExecutor {
     if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
   }
 
-  /** The shard with its rows in shared memory (toShared moves a matrix there once). */
-  #sharedShard(shard: RowShard): RowShard {
-    return { ...shard, data: toShared(shard.data) };
+  /** A row shard with its rows in shared memory (toShared moves a matrix there once). */
+  #sharedShard(shard: Shard): Shard {
+    return isObjectShard(shard) ? shard : { ...shard, data: toShared(shard.data) };
   }
 
-  round<S, P>(ref: AlgorithmRef, state: S, shards: readonly RowShard[], memo?: string): Promise<P[]> {
+  round<S, P>(
+    ref: AlgorithmRef,
+    state: S,
+    shards: readonly Shard[],
+    options: RoundOptions<P> = {},
+  ): Promise<P[]> {
+    const { memo, onPartial } = options;
     return Promise.all(
       shards.map(
         (shard, i) =>
@@ -109,7 +115,11 @@ export class ThreadsExecutor implements RoundExecutor {
             const id = this.#nextId++;
             const slot = i % this.#threads;
             const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard), index: i, memo };
-            this.#pending.set(id, { resolve: resolve as (p: unknown) => void, reject, slot, task });
+            const arrived = (partial: unknown) => {
+              onPartial?.(i, partial as P);
+              resolve(partial as P);
+            };
+            this.#pending.set(id, { resolve: arrived, reject, slot, task });
             this.#worker(slot).postMessage(task);
           }),
       ),

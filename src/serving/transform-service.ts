@@ -1,32 +1,43 @@
 /**
  * Batch transform: CreateTransformJob, DescribeTransformJob, ListTransformJobs, StopTransformJob (spec §4.6).
- * A job runs right after it is recorded, in a worker thread of this process (transform-run.ts says what it
- * does), so the server's event loop keeps answering InvokeEndpoint while a large input is transformed. The
- * worker reports each object written (a log line and the job's progress) and the outcome.
+ * A job runs right after it is recorded, as one round of the algorithm contract whose shards are its input
+ * objects (transform-objects.ts), on worker threads of the contract's executor — up to MaxConcurrentTransforms
+ * objects side by side — so the server's event loop keeps answering InvokeEndpoint while a large input is
+ * transformed. Each object written is reported as it arrives (a log line and the job's progress).
  *
  * Status InProgress → Completed | Failed (FailureReason `ClientError: …`) | Stopping → Stopped. A job whose
  * process died is marked Failed at the next Describe or List, or by the server's periodic check.
  * @module
  */
+
+import { threadsExecutor } from "../contract/choose-executor.js";
+import { mergeInOrder } from "../contract/contract.js";
 import {
   type AccessRules,
   checkReadLocation,
   checkWriteLocation,
   UNRESTRICTED,
 } from "../data/sources/access.js";
+import { listInputObjects } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import { createStopFlag, raiseStopFlag } from "../jobs/executors/stop-signal.js";
+import { defaultThreads } from "../parallel/pool.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, orphanReason, type ProcessOwner } from "../registry/owner.js";
 import type { TransformJobRecord, TransformJobStore } from "../registry/transform-job-store.js";
-import { startWorkerModule } from "../util/worker-module.js";
 import { type ListRequest, listPage } from "./list-page.js";
 import type { ModelService } from "./model-service.js";
 import { resourceArn } from "./names.js";
+import { transformFailureReason } from "./transform-object.js";
+import {
+  NO_OBJECTS,
+  TRANSFORM_OBJECTS,
+  TRANSFORM_OBJECTS_REF,
+  type TransformPartial,
+  type TransformState,
+} from "./transform-objects.js";
 import { type TransformJobRequest, validateCreateTransformJob } from "./transform-request.js";
-import { type TransformOutcome, transformFailureReason } from "./transform-run.js";
-import type { TransformWorkerData, TransformWorkerMessage } from "./transform-worker.js";
 
 type Record_ = TransformJobRecord<TransformJobRequest>;
 
@@ -209,39 +220,41 @@ export class TransformService {
     let objects = 0;
     try {
       const model = this.models.getModel(request.ModelName).request;
-      const data: TransformWorkerData = { input: { request, model, access: this.access }, stopFlag };
-      const outcome = await new Promise<TransformOutcome>((resolve) => {
-        const worker = startWorkerModule(new URL("./transform-worker", import.meta.url), {
-          workerData: data,
-          name: `transform ${name}`,
-        });
-        let ended: TransformOutcome | undefined;
-        worker.on("message", (message: TransformWorkerMessage) => {
-          if (message.type === "outcome") {
-            ended = message.outcome;
-            return;
-          }
-          records += message.records;
-          objects++;
-          this.#safely(() => {
-            this.store.update(name, (c) => ({ progress: { ...c.progress, records, objects } }));
-            this.#log(name, "info", `${message.uri}: ${message.records} records -> ${message.target}.`);
-          });
-        });
-        worker.on("error", (error) => {
-          ended ??= { status: "Failed", failureReason: transformFailureReason(error), records, objects };
-        });
-        worker.on("exit", (code) =>
-          resolve(
-            ended ?? {
-              status: "Failed",
-              failureReason: `InternalServerError: the transform's worker exited (code ${code}) without an outcome.`,
-              records,
-              objects,
-            },
-          ),
-        );
-      });
+      const source = request.TransformInput.DataSource.S3DataSource;
+      const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
+      const shards = found.map(({ uri, relativeKey }) => ({ object: { uri, relativeKey } }));
+      // Objects side by side up to MaxConcurrentTransforms (0: the default, 1), never on this thread.
+      const executor = threadsExecutor(
+        Math.min(Math.max(1, request.MaxConcurrentTransforms), defaultThreads()),
+      );
+      const state: TransformState = { input: { request, model, access: this.access }, stopFlag };
+      this.#log(
+        name,
+        "info",
+        `Transforming ${shards.length} object${shards.length === 1 ? "" : "s"} on ${executor.where}.`,
+      );
+      const partials = await executor.round<TransformState, TransformPartial>(
+        TRANSFORM_OBJECTS_REF,
+        state,
+        shards,
+        {
+          onPartial: (_, partial) => {
+            for (const done of partial.written) {
+              records += done.records;
+              objects++;
+              this.#safely(() => {
+                this.store.update(name, (c) => ({ progress: { ...c.progress, records, objects } }));
+                this.#log(name, "info", `${done.uri}: ${done.records} records -> ${done.target}.`);
+              });
+            }
+          },
+        },
+      );
+      // A manifest may list no objects: the job then has nothing to write.
+      const merged = partials.length === 0 ? NO_OBJECTS : mergeInOrder(TRANSFORM_OBJECTS, partials, state);
+      const ended = TRANSFORM_OBJECTS.finalize(merged, state);
+      if (!ended.done) throw new StrataError("INTERNAL", "A batch transform is one round.");
+      const outcome = ended.model;
       this.#finish(
         name,
         { status: outcome.status, failureReason: outcome.failureReason },

@@ -331,7 +331,8 @@ describe("the fast paths are implementations of the contract", () => {
   /** An executor that keeps no shard memo: every round of a fit starts its shards afresh. */
   const forgetful = (executor: RoundExecutor): RoundExecutor => ({
     where: executor.where,
-    round: (ref, state, shards) => executor.round(ref, state, shards),
+    round: (ref, state, shards, options) =>
+      executor.round(ref, state, shards, { ...options, memo: undefined }),
     forget: () => {},
     close: async () => {},
   });

@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { encodeRecord } from "../../src/formats/record-protobuf.js";
 import { encodeRecordIO } from "../../src/formats/recordio.js";
-import { MAX_DECOMPRESSED_BYTES } from "../../src/serving/transform-run.js";
+import { MAX_DECOMPRESSED_BYTES } from "../../src/serving/transform-object.js";
 import { censusModels, PCA_IMAGE, pollUntil, startTestServer, type TestServer } from "../api/helpers.js";
 import { tempDir } from "../helpers/cli.js";
 

@@ -88,7 +88,7 @@ function writeInstance(instance: unknown, row: number, width: number, out: RowBu
 
 /** JSON has no NaN or Infinity, but 1e400 parses to Infinity: a value that is not finite is refused. */
 function notFinite(where: string, j: number, v: unknown): StrataError {
-  // The value goes in details too, so a batch transform's FailureReason can leave it out (transform-run.ts).
+  // The value goes in details too, so a batch transform's FailureReason can leave it out (transform-object.ts).
   return invalid(
     `${where}, value ${j} is ${typeof v === "number" ? "beyond the range of a double" : `${JSON.stringify(v)}, not a number`}.`,
     typeof v === "number" ? {} : { value: v },
