@@ -18,6 +18,7 @@
  * @module
  */
 import { type Matrix, matrix } from "../linalg/matrix.js";
+import { importExport, type ModuleRef } from "../util/module-ref.js";
 
 /** What a round ends with: the model, or the state of the next round. */
 export type RoundOutcome<S, M> =
@@ -80,10 +81,7 @@ export interface ShardMemo {
 }
 
 /** Where an algorithm lives: its module (as `import.meta.url` gives it there) and its export's name. */
-export interface AlgorithmRef {
-  readonly module: string;
-  readonly name: string;
-}
+export type AlgorithmRef = ModuleRef;
 
 /** A shard: rows [start, end) of an in-memory matrix, read in chunks of `chunkRows`. */
 export interface RowShard {
@@ -182,11 +180,7 @@ export function mergeInOrder<S, P>(
   return mergeTree(partials, (a, b) => algorithm.merge(a, b, state));
 }
 
-/** The algorithm a ref names (its module imported once). */
-export async function loadAlgorithm<S, P, M>(ref: AlgorithmRef): Promise<ShardAlgorithm<S, P, M>> {
-  const module = (await import(ref.module)) as Record<string, unknown>;
-  const algorithm = module[ref.name] as ShardAlgorithm<S, P, M> | undefined;
-  if (algorithm === undefined || typeof algorithm.update !== "function")
-    throw new Error(`${ref.module} exports no algorithm named ${ref.name}`);
-  return algorithm;
+/** The algorithm a ref names (its module imported once per thread). */
+export function loadAlgorithm<S, P, M>(ref: AlgorithmRef): Promise<ShardAlgorithm<S, P, M>> {
+  return importExport(ref, (v) => typeof (v as ShardAlgorithm<S, P, M>).merge === "function", "algorithm");
 }

@@ -7,13 +7,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { isStrataError } from "../errors.js";
-import {
-  type AlgorithmRef,
-  loadAlgorithm,
-  type Shard,
-  type ShardAlgorithm,
-  shardPartial,
-} from "./contract.js";
+import { type AlgorithmRef, loadAlgorithm, type Shard, shardPartial } from "./contract.js";
 import { ShardMemos } from "./executor.js";
 
 /** What the executor sends. */
@@ -43,18 +37,12 @@ export interface ShardReply {
   };
 }
 
-const algorithms = new Map<string, ShardAlgorithm<unknown, unknown, unknown>>();
 const memos = new ShardMemos();
 let queue: Promise<void> = Promise.resolve();
 
 async function run(task: ShardTask): Promise<void> {
   try {
-    const key = `${task.ref.module}#${task.ref.name}`;
-    let algorithm = algorithms.get(key);
-    if (algorithm === undefined) {
-      algorithm = await loadAlgorithm(task.ref);
-      algorithms.set(key, algorithm);
-    }
+    const algorithm = await loadAlgorithm(task.ref);
     const reply: ShardReply = {
       id: task.id,
       partial: await shardPartial(algorithm, task.state, task.shard, memos.get(task.memo, task.index)),

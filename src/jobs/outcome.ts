@@ -15,8 +15,8 @@
  * @module
  */
 
-import type { RunOutcome } from "./executors/executor.js";
 import { advance, isTerminal } from "./lifecycle.js";
+import type { RunOutcome } from "./runners/runner.js";
 import type { RecordPatch, TrainingJobRecord } from "./training-job-store.js";
 
 /** The registry change that ends a job, or null when it already ended. */

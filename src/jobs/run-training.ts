@@ -1,5 +1,5 @@
 /**
- * The training-job orchestrator: what one job does, wherever an executor runs it (a worker thread by
+ * The training-job orchestrator: what one job does, wherever a job runner runs it (a worker thread by
  * default). Phases, with the SecondaryStatus each one reports:
  *
  * ```
@@ -24,7 +24,7 @@ import type { ChannelData, TrainingResult } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { buildMetadata, writeArtifacts } from "./artifact.js";
 import { readChannel } from "./channels.js";
-import type { JobRun, RunEvents, RunOutcome } from "./executors/executor.js";
+import type { JobRun, RunEvents, RunOutcome } from "./runners/runner.js";
 
 export interface RunTrainingOptions {
   readonly events: RunEvents;

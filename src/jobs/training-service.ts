@@ -1,7 +1,7 @@
 /**
  * The in-process training-job API that `strata train`, `strata run` and the HTTP server share:
  * CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob (SageMaker's shapes), plus log
- * lines and waiting. It owns the jobs it starts: runs them through an Executor (worker threads by default),
+ * lines and waiting. It owns the jobs it starts: runs them through an JobRunner (worker threads by default),
  * turns their events into lifecycle transitions in the registry, enforces MaxRuntimeInSeconds, and watches
  * the registry for stop requests made by other processes (`strata jobs stop` in another shell).
  *
@@ -33,12 +33,12 @@ import {
   summarizeRecord,
   trainingJobArn,
 } from "./describe.js";
-import type { Executor, RunHandle, RunOutcome, RunPhase } from "./executors/executor.js";
-import { ThreadsExecutor } from "./executors/threads.js";
 import { advance, initialState, isTerminal } from "./lifecycle.js";
 import { outcomeLogLine, outcomePatch } from "./outcome.js";
 import { recoverOrphanedJobs } from "./recovery.js";
 import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
+import type { JobRunner, RunHandle, RunOutcome, RunPhase } from "./runners/runner.js";
+import { ThreadJobRunner } from "./runners/threads.js";
 import { validateTrainingJobRequest } from "./spec.js";
 import { type LogLine, type TrainingJobRecord, TrainingJobStore } from "./training-job-store.js";
 
@@ -59,9 +59,9 @@ export interface TrainingServiceOptions {
   readonly home?: string;
   /** Region and account of ARNs (default us-east-1 / 000000000000, or $STRATA_REGION / $STRATA_ACCOUNT_ID). */
   readonly arn?: Partial<ArnContext>;
-  /** Where jobs run (default: a ThreadsExecutor). */
-  readonly executor?: Executor;
-  /** Milliseconds a stopped worker gets before it is terminated (default 2000; threads executor only). */
+  /** Where jobs run (default: a ThreadJobRunner). */
+  readonly runner?: JobRunner;
+  /** Milliseconds a stopped worker gets before it is terminated (default 2000; thread runner only). */
   readonly stopGraceMs?: number;
   /** How often running jobs are checked for stop requests from other processes (default 250 ms). */
   readonly pollIntervalMs?: number;
@@ -98,7 +98,7 @@ export class TrainingService {
   readonly store: TrainingJobStore;
   readonly #db: RegistryDb;
   readonly #owner: ProcessOwner;
-  readonly #executor: Executor;
+  readonly #runner: JobRunner;
   readonly #arn: ArnContext;
   readonly #running = new Map<string, RunningJob>();
   readonly #changes = new EventEmitter();
@@ -115,9 +115,9 @@ export class TrainingService {
     const home = options.home;
     this.#home = home;
     this.#access = options.access ?? UNRESTRICTED;
-    this.#executor =
-      options.executor ??
-      new ThreadsExecutor({
+    this.#runner =
+      options.runner ??
+      new ThreadJobRunner({
         ...(options.stopGraceMs === undefined ? {} : { graceMs: options.stopGraceMs }),
         ...(home ? { home } : {}),
       });
@@ -222,7 +222,7 @@ export class TrainingService {
       options.channels === undefined
         ? undefined
         : { train: options.channels.train, test: options.channels.test ?? null };
-    const handle = this.#executor.start(
+    const handle = this.#runner.start(
       {
         spec,
         ...(channels === undefined ? {} : { channels }),
@@ -354,7 +354,7 @@ export class TrainingService {
     this.#closed = true;
     clearInterval(this.#pollTimer);
     clearInterval(this.#recoveryTimer);
-    await this.#executor.close?.();
+    await this.#runner.close?.();
     releaseOwner(this.#owner);
     this.#db.close();
   }

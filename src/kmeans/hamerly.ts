@@ -36,6 +36,9 @@ import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows
 import { rowLoop, sumLoop } from "./js-row-loops.js";
 import { scratchStride, type WasmStepArgs, wasmKernels } from "./wasm-workspace.js";
 
+/** This module's URL: the pool's workers import its kernels from it (shard-kernels.ts). */
+export const HAMERLY_MODULE = import.meta.url;
+
 /** Arguments of the "kmeans.step" kernel; `labels`, `lower` and `out` are shared across threads. */
 export interface StepShardArgs {
   /** n × d row-major data. */

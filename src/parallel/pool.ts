@@ -133,8 +133,8 @@ export class WorkerPool {
   /**
    * Runs `kernel` over shards 0..numShards-1 on the caller and up to `participants - 1` workers (with
    * `callerWaits`: on up to `participants` workers while the caller waits), and returns when every shard is
-   * done. `fn` is the caller's copy of the kernel `kernel` names (its module's `SHARD_KERNELS[name]`, which the
-   * workers import). `args` is structured-cloned to the workers: outputs must live in SharedArrayBuffers.
+   * done. `fn` is the caller's copy of the kernel `kernel` names (the export the workers
+   * import). `args` is structured-cloned to the workers: outputs must live in SharedArrayBuffers.
    * @throws INTERNAL when a shard's kernel threw (on any thread) or a worker stopped mid-shard.
    */
   run<A>(

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ModuleRef } from "../util/module-ref.js";
+
 /** Index of the epoch word in the pool's control Int32Array. */
 export const CONTROL_EPOCH = 0;
 /** Index of the count of workers that finished loading and wait for tasks. */
@@ -17,14 +19,10 @@ export const COUNTER_DONE = 1;
 export const COUNTER_FAILED = 2;
 
 /**
- * Which kernel a task runs: the module that defines it (its URL, as `import.meta.url` gives it there) and
- * its name in that module's `SHARD_KERNELS` table. A worker imports the module on first use, so the pool
- * knows no algorithm: kernels live with their algorithms.
+ * Which kernel a task runs: an export of the module that defines it (util/module-ref.ts). A worker imports
+ * the module on first use, so the pool knows no algorithm: kernels live with their algorithms.
  */
-export interface KernelRef {
-  readonly module: string;
-  readonly name: string;
-}
+export type KernelRef = ModuleRef;
 
 /** What the caller posts to each worker for one task. */
 export interface TaskMessage {

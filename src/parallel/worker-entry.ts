@@ -1,31 +1,18 @@
 /**
  * The body of every pool worker (see pool.ts): wait on the epoch word, take the newest task from the port,
  * claim and run its shards, repeat; exit when the epoch becomes -1. A task names its kernel by module and
- * name (protocol.ts KernelRef); the module is imported on first use and its `SHARD_KERNELS[name]` is the same
- * function the caller runs on its own thread, so a shard gives the same bits wherever it runs. The pool lists
+ * export (protocol.ts KernelRef); the module is imported on first use and the export is the same function the
+ * caller runs on its own thread, so a shard gives the same bits wherever it runs. The pool lists
  * no kernel: it sits below the algorithms that bring them.
  * @module
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { CONTROL_EPOCH, CONTROL_READY, drainShards, type KernelRef, type TaskMessage } from "./protocol.js";
+import { importExport, importedExport } from "../util/module-ref.js";
+import { CONTROL_EPOCH, CONTROL_READY, drainShards, type TaskMessage } from "./protocol.js";
 
 type Kernel = (args: unknown, shard: number) => void;
 
 const { control, port } = workerData as { control: Int32Array; port: MessagePort };
-
-/** Kernel tables by module URL, imported once each. */
-const modules = new Map<string, Readonly<Record<string, Kernel>>>();
-
-async function kernelFor(ref: KernelRef): Promise<Kernel> {
-  let table = modules.get(ref.module);
-  if (table === undefined) {
-    table = ((await import(ref.module)) as { SHARD_KERNELS?: Record<string, Kernel> }).SHARD_KERNELS ?? {};
-    modules.set(ref.module, table);
-  }
-  const fn = table[ref.name];
-  if (fn === undefined) throw new Error(`unknown kernel "${ref.name}" in ${ref.module}`);
-  return fn;
-}
 
 async function serve(): Promise<void> {
   Atomics.add(control, CONTROL_READY, 1);
@@ -42,7 +29,9 @@ async function serve(): Promise<void> {
     if (task === undefined) continue;
     try {
       // Only a kernel's first task waits for its import; the caller and other workers take its shards meanwhile.
-      const fn = modules.get(task.kernel.module)?.[task.kernel.name] ?? (await kernelFor(task.kernel));
+      const fn =
+        (importedExport(task.kernel) as Kernel | undefined) ??
+        (await importExport<Kernel>(task.kernel, (v) => typeof v === "function", "kernel"));
       drainShards(fn, task.args, task.counter, task.numShards);
     } catch (e) {
       Atomics.store(task.counter, 2, 1);

@@ -13,6 +13,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
 import type { KernelRef } from "../parallel/protocol.js";
 import { sharedFloat64, toShared } from "../parallel/shared.js";
+import { moduleRef } from "../util/module-ref.js";
 import { mergeStats, type PCAStats, rowRangeStats } from "./partial-stats.js";
 
 /** Rows per shard: small enough to balance two busy cores, large enough that a shard costs ~10 ms at d=34. */
@@ -41,10 +42,8 @@ export function scatterShard(args: ScatterShardArgs, s: number): void {
   out.set(scatter, slot + 1 + d);
 }
 
-/** The kernels of this module, by name: what a pool worker imports (src/parallel/protocol.ts KernelRef). */
-export const SHARD_KERNELS = { "pca.scatter": scatterShard } as const;
-
-const SCATTER: KernelRef = { module: import.meta.url, name: "pca.scatter" };
+/** What a pool worker imports to run {@link scatterShard}. */
+const SCATTER: KernelRef = moduleRef(import.meta.url, "scatterShard");
 
 /** Options of {@link shardedStats}. */
 export interface ShardedStatsOptions {

@@ -5,7 +5,7 @@
  * MaxConcurrentTransforms. One round; the partials are the objects written, merged in object order, and
  * `finalize` gives the job's outcome.
  *
- * The stop flag (jobs/executors/stop-signal.ts) is shared by every shard of the job: StopTransformJob raises
+ * The stop flag (util/stop-flag.ts) is shared by every shard of the job: StopTransformJob raises
  * it, and so does the first object that fails, so the others stop between batches instead of running on for
  * a job that has failed. A failure wins over a stop in the outcome; the first failure in object order names
  * the FailureReason.
@@ -13,7 +13,7 @@
  */
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import { StrataError } from "../errors.js";
-import { raiseStopFlag, signalFromStopFlag } from "../jobs/executors/stop-signal.js";
+import { raiseStopFlag, signalFromStopFlag } from "../util/stop-flag.js";
 import { loadPipeline } from "./model-loader.js";
 import { modelContainers } from "./model-spec.js";
 import type { CompiledPipeline } from "./pipeline.js";

@@ -21,11 +21,11 @@ import {
 import { listInputObjects } from "../data/sources/input-objects.js";
 import { StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
-import { createStopFlag, raiseStopFlag } from "../jobs/executors/stop-signal.js";
 import { defaultThreads } from "../parallel/pool.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, orphanReason, type ProcessOwner } from "../registry/owner.js";
 import type { TransformJobRecord, TransformJobStore } from "../registry/transform-job-store.js";
+import { createStopFlag, raiseStopFlag } from "../util/stop-flag.js";
 import { type ListRequest, listPage } from "./list-page.js";
 import type { ModelService } from "./model-service.js";
 import { resourceArn } from "./names.js";

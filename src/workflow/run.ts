@@ -17,8 +17,8 @@ import { join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import type { Summary } from "../explain/summary-document.js";
-import { ThreadsExecutor } from "../jobs/executors/threads.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
+import { ThreadJobRunner } from "../jobs/runners/threads.js";
 import { TrainingService } from "../jobs/training-service.js";
 import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
@@ -72,8 +72,8 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
   let service: TrainingService | undefined;
   try {
     // Two jobs are coming (PCA, then K-Means): their workers start now, while the data loads.
-    const executor = new ThreadsExecutor({ ...home, warmWorkers: 2 });
-    service = await TrainingService.open({ ...home, executor });
+    const runner = new ThreadJobRunner({ ...home, warmWorkers: 2 });
+    service = await TrainingService.open({ ...home, runner });
     const reportOptions = options.reportOptions ?? {};
     const trainers = jobTrainers({
       service,

@@ -5,11 +5,11 @@ import { describe, it } from "node:test";
 import { isStrataError } from "../../src/errors.js";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
 import { MAX_CSV_FIELDS, MAX_CSV_LINE_CHARS, parseNumericCsv, readChannel } from "../../src/jobs/channels.js";
-import { InlineExecutor } from "../../src/jobs/executors/inline.js";
-import { createStopFlag, raiseStopFlag, signalFromStopFlag } from "../../src/jobs/executors/stop-signal.js";
+import { InlineJobRunner } from "../../src/jobs/runners/inline.js";
 import type { ChannelSpec } from "../../src/jobs/spec.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { matrix, toRows } from "../../src/linalg/matrix.js";
+import { createStopFlag, raiseStopFlag, signalFromStopFlag } from "../../src/util/stop-flag.js";
 import { tempDir } from "../helpers/cli.js";
 import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
 
@@ -68,7 +68,7 @@ describe("CSV channels", () => {
   });
 });
 
-describe("executors", () => {
+describe("job runners", () => {
   it("a raised stop flag aborts the signal when it is next read, without an event-loop turn", () => {
     const flag = createStopFlag();
     const { signal } = signalFromStopFlag(flag);
@@ -81,7 +81,7 @@ describe("executors", () => {
     );
   });
 
-  it("inline and threads executors write byte-identical artifacts", async () => {
+  it("the inline and thread job runners write byte-identical artifacts", async () => {
     const env = tempHome();
     try {
       const csv = writeCsv(
@@ -97,9 +97,9 @@ describe("executors", () => {
         ),
       );
       const artifacts: Buffer[] = [];
-      for (const executor of [new InlineExecutor(), undefined]) {
-        const home = join(env.home, executor ? "inline" : "threads");
-        const service = await TrainingService.open({ home, ...(executor ? { executor } : {}) });
+      for (const runner of [new InlineJobRunner(), undefined]) {
+        const home = join(env.home, runner ? "inline" : "threads");
+        const service = await TrainingService.open({ home, ...(runner ? { runner } : {}) });
         await service.createTrainingJob(
           csvRequest({ image: "kmeans", train: csv, hyperParameters: { k: "3" }, name: "same" }),
         );

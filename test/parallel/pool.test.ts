@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from "../helpers/census.js";
 /** The kernel as its module names it: the workers import that module and look the name up. */
 const SCATTER = {
   module: new URL("../../src/pca/scatter-shards.ts", import.meta.url).href,
-  name: "pca.scatter",
+  name: "scatterShard",
 };
 
 function args(rows: number, d: number, shardRows: number): ScatterShardArgs {

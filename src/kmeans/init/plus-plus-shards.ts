@@ -7,6 +7,9 @@
  * @module
  */
 
+/** This module's URL: the pool's workers import its kernel from it (shard-kernels.ts). */
+export const PLUS_PLUS_SHARDS_MODULE = import.meta.url;
+
 /** Arguments of the "kmeans.pp" kernel; `closest`, `scratch` and `potentials` are shared across threads. */
 export interface SeedShardArgs {
   /** n × d row-major data. */

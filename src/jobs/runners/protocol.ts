@@ -1,10 +1,10 @@
 /**
- * Messages between the threads executor and its training worker. The worker gets the run, the stop flag and
+ * Messages between the thread job runner and its training worker. The worker gets the run, the stop flag and
  * the Strata home as `workerData` — or, for a worker started ahead of its job, in one `run` message — reports
  * progress with the messages below and ends with exactly one `outcome` message.
  * @module
  */
-import type { JobRun, RunOutcome, RunPhase } from "./executor.js";
+import type { JobRun, RunOutcome, RunPhase } from "./runner.js";
 
 export interface WorkerInput {
   readonly run: JobRun;

@@ -1,6 +1,8 @@
 /**
- * The Executor interface: how a training job's work (run-training.ts) is run somewhere other than the
- * caller's stack. `threads` runs it in a worker thread (the default: the CLI or server event loop stays free,
+ * The JobRunner interface: where a training job's coordinator (run-training.ts) runs — somewhere other than
+ * the caller's stack. A runner places the job; the job's algorithm then runs its shards as rounds of the
+ * algorithm contract on a round executor (src/contract), which is where the data-parallel work happens: two
+ * levels, as in SageMaker, the training job's host and the shards it computes. `threads` runs it in a worker thread (the default: the CLI or server event loop stays free,
  * and a stuck job can be terminated); `inline` runs it on the caller's thread (debugging, differential
  * tests). Both report the same events and outcomes, and both honour `stop()`.
  * @module
@@ -47,7 +49,7 @@ export interface RunHandle {
   readonly done: Promise<RunOutcome>;
 }
 
-export interface Executor {
+export interface JobRunner {
   readonly name: string;
   start(run: JobRun, events: RunEvents): RunHandle;
   /** Releases idle resources (a pre-started worker); running jobs are the caller's to stop first. */

@@ -1,13 +1,13 @@
 /**
- * The inline executor: runs a job on the caller's own thread. For debugging (stack traces in one place) and
- * for differential tests against the threads executor; a CPU-bound job blocks the caller's event loop, so
+ * The inline job runner: runs a job on the caller's own thread. For debugging (stack traces in one place) and
+ * for differential tests against the thread runner; a CPU-bound job blocks the caller's event loop, so
  * servers and the CLI use threads. Stop aborts the run's signal, which the algorithm's loops check.
  * @module
  */
 import { runTraining } from "../run-training.js";
-import type { Executor, JobRun, RunEvents, RunHandle } from "./executor.js";
+import type { JobRun, JobRunner, RunEvents, RunHandle } from "./runner.js";
 
-export class InlineExecutor implements Executor {
+export class InlineJobRunner implements JobRunner {
   readonly name = "inline";
 
   constructor(private readonly options: { readonly home?: string } = {}) {}

@@ -10,7 +10,7 @@
 /** The reason a stopped run's signal carries. */
 export class StopRequested extends Error {
   constructor() {
-    super("The training job was asked to stop.");
+    super("The job was asked to stop.");
     this.name = "AbortError";
   }
 }

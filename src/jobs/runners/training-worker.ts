@@ -5,9 +5,9 @@
  * @module
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { signalFromStopFlag } from "../../util/stop-flag.js";
 import { runTraining } from "../run-training.js";
 import type { ParentMessage, WorkerInput, WorkerMessage } from "./protocol.js";
-import { signalFromStopFlag } from "./stop-signal.js";
 
 const port = parentPort;
 if (port === null) throw new Error("training-worker.ts must run in a worker thread.");

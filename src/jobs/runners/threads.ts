@@ -1,5 +1,5 @@
 /**
- * The default executor: each job runs in its own worker thread (node:worker_threads), off the caller's event
+ * The default job runner: each job runs in its own worker thread (node:worker_threads), off the caller's event
  * loop. Stopping raises a shared stop flag that the job's abort signal reads inside the algorithm's loops
  * (stop-signal.ts); a worker that has not ended `graceMs` later is terminated, and the run ends "stopped"
  * (forced). A worker that dies without reporting an outcome ends "failed".
@@ -9,12 +9,12 @@
  * @module
  */
 import type { Worker } from "node:worker_threads";
+import { createStopFlag, raiseStopFlag } from "../../util/stop-flag.js";
 import { startWorkerModule } from "../../util/worker-module.js";
-import type { Executor, JobRun, RunEvents, RunHandle, RunOutcome } from "./executor.js";
 import type { WorkerInput, WorkerMessage } from "./protocol.js";
-import { createStopFlag, raiseStopFlag } from "./stop-signal.js";
+import type { JobRun, JobRunner, RunEvents, RunHandle, RunOutcome } from "./runner.js";
 
-export interface ThreadsExecutorOptions {
+export interface ThreadJobRunnerOptions {
   /** Milliseconds between stop() and terminating an unresponsive worker (default 2000). */
   readonly graceMs?: number;
   /** Strata home passed to the worker (download cache). */
@@ -32,14 +32,14 @@ function createWorker(input: WorkerInput | null, name: string): Worker {
 }
 
 /** Runs jobs in worker threads. */
-export class ThreadsExecutor implements Executor {
+export class ThreadJobRunner implements JobRunner {
   readonly name = "threads";
   readonly #graceMs: number;
   readonly #home: string | undefined;
   #warmLeft: number;
   #spare: Worker | undefined;
 
-  constructor(options: ThreadsExecutorOptions = {}) {
+  constructor(options: ThreadJobRunnerOptions = {}) {
     this.#graceMs = options.graceMs ?? 2000;
     this.#home = options.home;
     this.#warmLeft = options.warmWorkers ?? 0;
