@@ -50,11 +50,18 @@ export interface LloydRoundState {
   readonly last?: { readonly centreShift: number; readonly relocated: number } | undefined;
   /** Set once the iterations have ended: this round measures the final centres. */
   readonly ended?: { readonly converged: boolean } | undefined;
+  /**
+   * A cluster came out empty in this iteration's round, whose shards did not gather their farthest rows:
+   * this round repeats it with them (not counted as an iteration).
+   */
+  readonly farthest?: boolean | undefined;
 }
 
 /** A shard's partial, plus how many of its rows changed cluster (NaN when unknown: a chunked pass). */
 export interface LloydRoundPartial extends LloydPartial {
   readonly moved: number;
+  /** Whether `farthest` holds the rows' farthest rows (a memo pass gathers them only when asked). */
+  readonly farthestKnown: boolean;
 }
 
 export interface LloydModel {
@@ -69,22 +76,31 @@ export interface LloydModel {
 
 export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, LloydModel> = {
   name: "K-Means (Lloyd)",
-  empty: (state, width) => ({ ...emptyLloydPartial(state.centres.rows, width), moved: 0 }),
+  empty: (state, width) => ({
+    ...emptyLloydPartial(state.centres.rows, width),
+    moved: 0,
+    farthestKnown: true,
+  }),
   update(partial, chunk, state, firstRow) {
     checkChunkWidth(chunk, state.centres.cols, this.name);
     const step = lloydStep(chunk, state.centres);
     // lloydStep numbers the chunk's rows from 0.
     for (let e = 0; e < step.farthest.count; e++) step.farthest.rows[e]! += firstRow;
     const inertia = state.ended === undefined ? Number.NaN : step.inertia;
-    return { ...mergeLloydPartials(partial, { ...step, inertia }), moved: Number.NaN };
+    return { ...mergeLloydPartials(partial, { ...step, inertia }), moved: Number.NaN, farthestKnown: true };
   },
   shardPartial(shard, state, memo) {
     checkChunkWidth(shard.data, state.centres.cols, this.name);
-    const pass = { exact: state.ended !== undefined, restart: state.iteration === 0 };
+    const farthest = state.farthest === true;
+    const pass = { exact: state.ended !== undefined, restart: state.iteration === 0 && !farthest, farthest };
     const { partial, moved } = lloydShardPass(shard, state.centres, pass, memo, state.boxDiagonal);
-    return { ...partial, moved };
+    return { ...partial, moved, farthestKnown: farthest };
   },
-  merge: (a, b) => ({ ...mergeLloydPartials(a, b), moved: a.moved + b.moved }),
+  merge: (a, b) => ({
+    ...mergeLloydPartials(a, b),
+    moved: a.moved + b.moved,
+    farthestKnown: a.farthestKnown && b.farthestKnown,
+  }),
   finalize(merged, state) {
     if (state.ended !== undefined)
       return {
@@ -97,12 +113,17 @@ export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, Ll
           converged: state.ended.converged,
         },
       };
+    if (!merged.farthestKnown && merged.counts.some((c) => c === 0))
+      return { done: false, state: { ...state, farthest: true } };
     const update = updateCentres(merged, state.centres);
     const iteration = state.iteration + 1;
     const converged = update.centreShift <= state.tol;
     const last = { centreShift: update.centreShift, relocated: update.relocated.length };
     const ended = converged || iteration >= state.maxIterations ? { converged } : undefined;
-    return { done: false, state: { ...state, centres: update.centres, iteration, last, ended } };
+    return {
+      done: false,
+      state: { ...state, centres: update.centres, iteration, last, ended, farthest: undefined },
+    };
   },
 };
 
@@ -146,11 +167,13 @@ export async function runTrialRounds(
       ...fit,
       signal: options.signal,
       onRound: ({ state, merged, next }) => {
-        if (onIteration === undefined || state.ended !== undefined || next?.last === undefined) return;
+        const iterated = next !== undefined && next.iteration > state.iteration;
+        if (onIteration === undefined || !iterated || next.last === undefined) return;
         onIteration({
           iteration: next.iteration,
           inertia: undefined,
-          moved: merged.moved,
+          // A round that only gathered the farthest rows moved none: the count of its iteration is not known.
+          moved: state.farthest === true ? Number.NaN : merged.moved,
           centreShift: next.last.centreShift,
           relocated: next.last.relocated,
         });

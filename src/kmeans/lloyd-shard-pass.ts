@@ -113,15 +113,15 @@ export interface ShardPassResult {
 /**
  * Assigns the shard's rows to `centres` and sums them, skipping by Hamerly's bounds the rows that cannot move.
  * `exact`: every row's distance is computed, so the partial's inertia is exact (a bounded pass leaves it NaN);
- * `restart`: the first pass of a restart (the memo's labels and bounds are of another one).
- * The farthest rows (for relocating an empty cluster) are gathered only when one of the shard's clusters is
- * empty: a cluster empty in the merged partial is empty in every shard, so every shard then has them.
+ * `restart`: the first pass of a restart (the memo's labels and bounds are of another one); `farthest`: also
+ * gather the shard's rows farthest from their centres (for relocating an empty cluster: a second pass over
+ * the same centres, asked for only when a cluster came out empty, as the in-memory engine does).
  * @param boxDiagonal the bound on every distance (centre-moves.ts `boxDiagonal`); undefined: keep no bounds
  */
 export function lloydShardPass(
   shard: RowShard,
   centres: Matrix,
-  pass: { readonly exact: boolean; readonly restart: boolean },
+  pass: { readonly exact: boolean; readonly restart: boolean; readonly farthest: boolean },
   memo: ShardMemo,
   boxDiagonal: number | undefined,
 ): ShardPassResult {
@@ -144,11 +144,8 @@ export function lloydShardPass(
   }
   stepShard(args, 0);
   m.previous = centres;
-  let slot = readStepSlot(args.out, 0, k, d);
-  if (slot.counts.some((c) => c === 0)) {
-    farthestShard(args, 0);
-    slot = readStepSlot(args.out, 0, k, d);
-  }
+  if (pass.farthest) farthestShard(args, 0);
+  const slot = readStepSlot(args.out, 0, k, d);
   // The kernels number the shard's rows from 0; the data numbers them from the shard's start.
   const rows = slot.farthest.rows;
   for (let e = 0; e < slot.farthest.count; e++) rows[e]! += shard.start;

@@ -351,6 +351,28 @@ describe("the fast paths are implementations of the contract", () => {
       }
     });
 
+  test("empty clusters: rounds that find a cluster empty gather the farthest rows in a second round and relocate as KMeans.fit does, bit for bit", async () => {
+    // Every start centre equal: the first assignment puts every row in cluster 0 (ties go to the lowest
+    // index), so clusters 1–3 are empty and take the farthest rows of all three shards. The rows repeat every
+    // 1,000, so many rows are equally far and the lowest row index must win across shards.
+    const base = blobs(1_000, 5, 4, 31);
+    const x = matrix(70_000, 5);
+    for (let i = 0; i < x.rows; i++)
+      x.data.set(base.data.subarray((i % 1_000) * 5, ((i % 1_000) + 1) * 5), i * 5);
+    const initialCentres = matrix(4, 5, new Float64Array(20).fill(0.5));
+    const estimator = new KMeans({ k: 4, seed: 3, featureDim: 5, maxIterations: 50, tol: 0 });
+    const fast = estimator.fit(x, { threads: 2, initialCentres, featureNames: NAMES });
+    assert.ok(fast.training!.iterations > 2);
+    assert.ok(
+      fast.training!.sizes.every((n) => n > 0),
+      "every cluster was refilled",
+    );
+    for (const [name, executor] of [...EXECUTORS, ["forgetful threads", forgetful(threads)] as const]) {
+      const model = await estimator.fitOn(executor, x, { initialCentres, featureNames: NAMES });
+      assert.deepEqual(modelToFile(model), modelToFile(fast), name);
+    }
+  });
+
   test("PCA.fit (shared-memory pool, 2 threads) equals the contract's PCA over its shard plan on both executors, bit for bit", async () => {
     // 70,000 × 16 values is above PARALLEL_MIN_VALUES, so PCA.fit takes its threaded path.
     const x = blobs(70_000, 16, 5, 9);
