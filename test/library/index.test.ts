@@ -1,10 +1,12 @@
 /**
  * Issue 13: Strata as a library. `import { … } from "strata"` resolves through the package's exports map to
- * the built module, and the README's example runs as written, giving the partition the data has.
+ * the built module (dist/, built by `npm install`), and the README's example, read from README.md, runs as
+ * written in a node process that imports the package, giving the partition the data has.
  * @module
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as strata from "../../src/index.js";
@@ -17,18 +19,25 @@ test('"strata" resolves to dist/index.js through the exports map, with its type 
   assert.ok(existsSync(`${PROJECT_ROOT}/dist/index.d.ts`));
 });
 
-test("the README's example: scale, project, cluster", () => {
-  const { KMeans, MinMaxScaler, PCA, fromRows } = strata;
-  const x = fromRows([
-    [1, 2],
-    [2, 1],
-    [9, 8],
-    [8, 9],
-  ]);
-  const scaled = new MinMaxScaler().fit(x).transform(x);
-  const pca = new PCA({ numComponents: 1 }).fit(scaled);
-  const km = new KMeans({ k: 2, seed: 0 }).fit(pca.transform(scaled));
-  const labels = Array.from(km.predict(pca.transform(scaled)).closestCluster);
+test("the README's example, as written there, run by node against the installed package", () => {
+  const readme = readFileSync(`${PROJECT_ROOT}/README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("## As a library"));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code !== undefined, "README.md has a ts example under '## As a library'");
+  // The example ends with an expression and a comment saying what it gives: print it.
+  const lines = code.trimEnd().split("\n");
+  const last = lines
+    .pop()!
+    .replace(/\s*\/\/.*$/, "")
+    .replace(/;$/, "");
+  const script = `${lines.join("\n")}\nconsole.log(JSON.stringify(Array.from(${last})));`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const labels = JSON.parse(run.stdout) as number[];
+  assert.equal(labels.length, 4);
   assert.ok(labels[0] === labels[1] && labels[2] === labels[3] && labels[0] !== labels[2], `${labels}`);
 });
 
