@@ -140,6 +140,20 @@ export function runShard<S, P>(
 }
 
 /**
+ * An algorithm's rounds over one in-memory shard, on the caller's thread and synchronously: an estimator's
+ * own in-memory fit or a model's score, where there is nothing to spread and nowhere to wait.
+ * @example const metrics = fitShard(CLUSTER_METRICS, { centres }, wholeShard(x));
+ */
+export function fitShard<S, P, M>(algorithm: ShardAlgorithm<S, P, M>, initialState: S, shard: RowShard): M {
+  let state = initialState;
+  for (;;) {
+    const outcome = algorithm.finalize(runShard(algorithm, state, shard), state);
+    if (outcome.done) return outcome.model;
+    state = outcome.state;
+  }
+}
+
+/**
  * Any shard's partial, as executors compute it: an object shard by the algorithm's `objectPartial`, a row
  * shard by {@link runShard}.
  */

@@ -35,4 +35,4 @@ export {
   updateCentres,
 } from "./lloyd-step.js";
 export type { Labels, SilhouetteOptions } from "./metrics.js";
-export { daviesBouldinScore, meanSquaredDistance, silhouetteScore, sumSquaredDistance } from "./metrics.js";
+export { daviesBouldinScore, silhouetteScore } from "./metrics.js";

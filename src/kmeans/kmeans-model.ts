@@ -6,10 +6,12 @@
  * @module
  */
 
+import { fitShard, wholeShard } from "../contract/contract.js";
 import { StrataError } from "../errors.js";
 import { resolveFeatureNames } from "../linalg/checks.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { assignNearest } from "./assign.js";
+import { CLUSTER_METRICS } from "./metric-rounds.js";
 
 /** What `KMeans.fit` learned beyond the centroids. */
 export interface KMeansTrainingSummary {
@@ -47,6 +49,9 @@ export interface KMeansScore {
   readonly ssd: number;
   /** Rows scored. */
   readonly numRows: number;
+  /** Of the rows labelled by their closest centroid (scikit-learn's definitions; NaN for no rows). */
+  readonly calinskiHarabasz: number;
+  readonly daviesBouldin: number;
 }
 
 /** An immutable fitted K-Means model. */
@@ -136,16 +141,16 @@ export class KMeansModel {
   }
 
   /**
-   * SageMaker's msd and ssd of `x` against this model's centroids (a test channel's `test:msd`/`test:ssd`).
+   * SageMaker's msd and ssd of `x` against this model's centroids (a test channel's `test:msd`/`test:ssd`),
+   * with the Calinski–Harabasz and Davies–Bouldin scores of the rows labelled by them (metric-rounds.ts).
    *
    * @throws StrataError WIDTH_MISMATCH
    */
   score(x: Matrix): KMeansScore {
     this.checkWidth(x);
-    const { dist2 } = assignNearest(x, this.centroids);
-    let ssd = 0;
-    for (let i = 0; i < dist2.length; i++) ssd += dist2[i]!;
-    return { msd: x.rows === 0 ? Number.NaN : ssd / x.rows, ssd, numRows: x.rows };
+    // The contract's metrics, on this thread (a training job runs the same rounds on its executor).
+    const metrics = fitShard(CLUSTER_METRICS, { centres: this.centroids }, wholeShard(x));
+    return { ...metrics, numRows: x.rows };
   }
 
   private checkWidth(x: Matrix): void {

@@ -125,6 +125,11 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
     }
     const { clusters, overall, counts, ssd } = state.means;
     const n = merged.n;
+    if (n === 0)
+      return {
+        done: true,
+        model: { msd: Number.NaN, ssd: 0, calinskiHarabasz: Number.NaN, daviesBouldin: Number.NaN },
+      };
     const used = Array.from({ length: k }, (_, c) => c).filter((c) => counts[c]! > 0);
     let between = 0;
     for (const c of used) {

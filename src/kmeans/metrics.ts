@@ -10,7 +10,6 @@
 import { StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng } from "../linalg/rng.js";
-import { assignNearest } from "./assign.js";
 
 /** Cluster labels, one per row (any integers; only equality matters). */
 export type Labels = Int32Array | readonly number[];
@@ -181,28 +180,4 @@ function sq(A: Float64Array, oa: number, B: Float64Array, ob: number, d: number)
     s += diff * diff;
   }
   return s;
-}
-
-/** SageMaker's ssd: Σ over rows of the squared distance to the closest centroid (k × d). */
-export function sumSquaredDistance(x: Matrix, centroids: Matrix): number {
-  checkWidth(x, centroids);
-  const { dist2 } = assignNearest(x, centroids);
-  let s = 0;
-  for (let i = 0; i < dist2.length; i++) s += dist2[i]!;
-  return s;
-}
-
-/** SageMaker's msd: {@link sumSquaredDistance} / n (NaN for no rows). */
-export function meanSquaredDistance(x: Matrix, centroids: Matrix): number {
-  return x.rows === 0 ? Number.NaN : sumSquaredDistance(x, centroids) / x.rows;
-}
-
-function checkWidth(x: Matrix, centroids: Matrix): void {
-  if (x.cols !== centroids.cols) {
-    throw new StrataError(
-      "WIDTH_MISMATCH",
-      `Input rows have ${x.cols} values; the centroids have ${centroids.cols} features.`,
-      { details: { expected: centroids.cols, received: x.cols } },
-    );
-  }
 }

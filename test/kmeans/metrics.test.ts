@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { adjustedRandIndex } from "../../src/kmeans/agreement.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import {
-  daviesBouldinScore,
-  meanSquaredDistance,
-  silhouetteScore,
-  sumSquaredDistance,
-} from "../../src/kmeans/metrics.js";
+import { daviesBouldinScore, silhouetteScore } from "../../src/kmeans/metrics.js";
 import { fromRows, matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
 import { expectClose } from "../helpers/expect-close.js";
@@ -78,16 +73,26 @@ describe("Davies–Bouldin", () => {
   });
 });
 
-describe("msd and ssd", () => {
-  test("by hand, and equal to KMeansModel.score", () => {
-    const centroids = fromRows([[0.5], [4.5]]);
-    assert.equal(sumSquaredDistance(FOUR, centroids), 1);
-    assert.equal(meanSquaredDistance(FOUR, centroids), 0.25);
-    assert.deepEqual(KMeansModel.fromCentroids(centroids).score(FOUR), { msd: 0.25, ssd: 1, numRows: 4 });
+describe("KMeansModel.score: msd, ssd, Calinski–Harabasz, Davies–Bouldin", () => {
+  test("by hand", () => {
+    const model = KMeansModel.fromCentroids(fromRows([[0.5], [4.5]]));
+    // Labels [0, 0, 1, 1]: within 4 × 0.25 = 1, between 2·2² + 2·2² = 16, so CH = 16·(4 − 2) / (1·(2 − 1)) = 32;
+    // each cluster's mean distance 0.5, the centres 4 apart: DB = (0.5 + 0.5) / 4.
+    assert.deepEqual(model.score(FOUR), {
+      msd: 0.25,
+      ssd: 1,
+      numRows: 4,
+      calinskiHarabasz: 32,
+      daviesBouldin: 0.25,
+    });
+    assert.equal(model.score(FOUR).daviesBouldin, daviesBouldinScore(FOUR, [0, 0, 1, 1]));
     assert.throws(
-      () => sumSquaredDistance(fromRows([[1, 2]]), centroids),
-      /Input rows have 2 values; the centroids have 1/,
+      () => model.score(fromRows([[1, 2]])),
+      /Input rows have 2 values; the model was trained on 1/,
     );
+    const none = model.score(matrix(0, 1));
+    assert.equal(none.ssd, 0);
+    assert.ok(Number.isNaN(none.msd));
   });
 });
 

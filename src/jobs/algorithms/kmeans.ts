@@ -11,8 +11,16 @@
  * take effect within one iteration.
  * @module
  */
+
+import { rowShards } from "../../contract/contract.js";
+import { fitRounds } from "../../contract/executor.js";
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
+import {
+  CLUSTER_METRICS_REF,
+  type ClusterMetrics,
+  type MetricRoundState,
+} from "../../kmeans/metric-rounds.js";
 import { KMEANS_SHARD_ROWS } from "../../kmeans/shard-kernels.js";
 import { modelToFile } from "../../models/model-file.js";
 import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
@@ -65,11 +73,24 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     const metrics: FinalMetric[] = [{ name: "train:msd", value: training.msd }];
     context.logger.log("info", `#quality_metric: host=algo-1, train msd <loss>=${training.msd}`);
     if (test !== null) {
-      const score = model.score(test.matrix);
+      // The contract's metric rounds over the test channel, on the job's executor (KMeansModel.score's code).
+      const plan = rowShards(test.matrix, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
+      const state: MetricRoundState = { centres: model.centroids };
+      const { model: score } = await fitRounds<MetricRoundState, unknown, ClusterMetrics>(
+        context.rounds,
+        CLUSTER_METRICS_REF,
+        state,
+        plan,
+        { signal: context.signal },
+      );
       for (const metric of params.evalMetrics) {
         metrics.push({ name: `test:${metric}`, value: score[metric] });
         context.logger.log("info", `#quality_metric: host=algo-1, test ${metric} <loss>=${score[metric]}`);
       }
+      context.logger.log(
+        "info",
+        `Test channel: Calinski-Harabasz ${score.calinskiHarabasz}, Davies-Bouldin ${score.daviesBouldin} (Strata's, not SageMaker metrics).`,
+      );
     }
     context.progress(1);
     return {
