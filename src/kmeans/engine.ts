@@ -17,8 +17,9 @@ import { boxDiagonal, centreMoves } from "./centre-moves.js";
 import {
   cacheStride,
   farthestShard,
+  passArgs,
   readStepSlot,
-  type StepShardArgs,
+  type StepRowArgs,
   stepShard,
   stepStride,
 } from "./hamerly.js";
@@ -69,7 +70,7 @@ const WORKERS_ONLY = { callerWaits: true } as const;
 
 /** Reusable per-restart state: shared when threads take part. */
 class StepRunner {
-  private readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+  private readonly args: StepRowArgs;
   private readonly k: number;
   private readonly numShards: number;
   private readonly bounds: boolean;
@@ -127,18 +128,9 @@ class StepRunner {
     const { k } = this;
     const d = centres.cols;
     const prev = this.previous;
-    const { half, drift, move } = centreMoves(this.bounds ? prev : undefined, centres);
+    const moves = centreMoves(this.bounds ? prev : undefined, centres);
     const pass = !this.bounds || prev === undefined ? "full" : exact ? "exact" : "bounded";
-    const args: StepShardArgs = { ...this.args, centres: centres.data, half, drift, move, pass };
-    const views = this.workspace?.views;
-    if (views !== undefined) {
-      // The kernels read these from the workspace's memory.
-      views.centres.set(centres.data);
-      views.half.set(half);
-      views.drift.set(drift);
-      views.move.set(move);
-      Object.assign(args, { centres: views.centres, half: views.half, drift: views.drift, move: views.move });
-    }
+    const args = passArgs(this.args, centres.data, moves, pass, this.workspace?.views);
     runSharded(KMEANS_KERNEL["kmeans.step"], stepShard, args, this.numShards, this.threads, WORKERS_ONLY);
     this.previous = centres;
     let { partial, changed } = this.merge(k, d);

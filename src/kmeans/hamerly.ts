@@ -34,7 +34,7 @@
 import { MARGIN, type PassKind } from "./bounds.js";
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
 import { rowLoop, sumLoop } from "./js-row-loops.js";
-import { scratchStride, type WasmStepArgs, wasmKernels } from "./wasm-workspace.js";
+import { scratchStride, type WasmStepArgs, type WasmViews, wasmKernels } from "./wasm-workspace.js";
 
 /** This module's URL: the pool's workers import its kernels from it (shard-kernels.ts). */
 export const HAMERLY_MODULE = import.meta.url;
@@ -75,6 +75,28 @@ export interface StepShardArgs {
    * they are valid. A bounded pass that moves no row of a shard reuses them instead of re-summing the shard.
    */
   readonly cache: Float64Array;
+}
+
+/** A fit's per-row arrays and buffers: everything of a pass's arguments but the centres' state and its kind. */
+export type StepRowArgs = Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+
+/**
+ * A pass's arguments: the row arrays with these centres, their moves (centre-moves.ts) and the kind of pass.
+ * With a WebAssembly workspace the centres and moves are copied into its memory, where the kernels read them.
+ */
+export function passArgs(
+  rows: StepRowArgs,
+  centres: Float64Array,
+  moves: { readonly half: Float64Array; readonly drift: Float64Array; readonly move: Float64Array },
+  pass: PassKind,
+  views: WasmViews | undefined,
+): StepShardArgs {
+  if (views === undefined) return { ...rows, centres, ...moves, pass };
+  views.centres.set(centres);
+  views.half.set(moves.half);
+  views.drift.set(moves.drift);
+  views.move.set(moves.move);
+  return { ...rows, centres: views.centres, half: views.half, drift: views.drift, move: views.move, pass };
 }
 
 /**

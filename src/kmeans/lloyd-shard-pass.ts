@@ -14,8 +14,9 @@ import { centreMoves } from "./centre-moves.js";
 import {
   cacheStride,
   farthestShard,
+  passArgs,
   readStepSlot,
-  type StepShardArgs,
+  type StepRowArgs,
   stepShard,
   stepStride,
 } from "./hamerly.js";
@@ -29,7 +30,7 @@ interface LloydShardMemo {
   readonly start: number;
   readonly end: number;
   readonly bounds: boolean;
-  readonly args: Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+  readonly args: StepRowArgs;
   readonly workspace: WasmWorkspace | undefined;
   /** The centres of the shard's last pass. */
   previous: Matrix | undefined;
@@ -130,18 +131,8 @@ export function lloydShardPass(
   const d = centres.cols;
   const m = memoFor(memo, shard, k, boxDiagonal, pass.restart);
   const previous = m.bounds ? m.previous : undefined;
-  const { half, drift, move } = centreMoves(previous, centres);
   const kind = previous === undefined ? "full" : exact ? "exact" : "bounded";
-  const args: StepShardArgs = { ...m.args, centres: centres.data, half, drift, move, pass: kind };
-  const views = m.workspace?.views;
-  if (views !== undefined) {
-    // The kernels read these from the workspace's memory.
-    views.centres.set(centres.data);
-    views.half.set(half);
-    views.drift.set(drift);
-    views.move.set(move);
-    Object.assign(args, { centres: views.centres, half: views.half, drift: views.drift, move: views.move });
-  }
+  const args = passArgs(m.args, centres.data, centreMoves(previous, centres), kind, m.workspace?.views);
   stepShard(args, 0);
   m.previous = centres;
   if (pass.farthest) farthestShard(args, 0);
