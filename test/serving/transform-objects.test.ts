@@ -14,6 +14,7 @@ import {
   CreateTransformJobCommand,
   DescribeTransformJobCommand,
   type DescribeTransformJobCommandOutput,
+  StopTransformJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { matrix } from "../../src/linalg/matrix.js";
 import {
@@ -111,6 +112,38 @@ describe("batch transform objects as contract shards", () => {
       }
     }
     assert.equal(row, models.scaled.rows);
+  });
+
+  test("StopTransformJob stops the objects between batches: Stopped, and every output written is whole", async () => {
+    // 30 objects of 4 census copies each (~30 ms each on one thread): the stop arrives long before the last.
+    const input = join(dir, "many");
+    mkdirSync(input);
+    const d = models.scaled.cols;
+    const body = toCsv(models.scaled).repeat(4);
+    const names = Array.from({ length: 30 }, (_, i) => `obj-${String(i).padStart(2, "0")}.csv`);
+    for (const name of names) writeFileSync(join(input, name), body);
+    const created = transform("stopped-early", input, 1);
+    // CreateTransformJob answers after up to 2 s; the job is recorded at once, so stop it as soon as it shows.
+    await pollUntil(async () => {
+      try {
+        const job = await t.sm.send(new DescribeTransformJobCommand({ TransformJobName: "stopped-early" }));
+        return job.TransformJobStatus === "InProgress" ? job : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    await t.sm.send(new StopTransformJobCommand({ TransformJobName: "stopped-early" }));
+    const job = await created;
+    assert.equal(job.TransformJobStatus, "Stopped", job.FailureReason);
+    const written = names.filter((name) => existsSync(join(dir, "stopped-early", `${name}.out`)));
+    assert.ok(written.length < names.length, `${written.length} of ${names.length} objects were written`);
+    for (const name of written) {
+      const lines = readFileSync(join(dir, "stopped-early", `${name}.out`), "utf8")
+        .trimEnd()
+        .split("\n");
+      assert.equal(lines.length, 4 * models.scaled.rows, name);
+      assert.equal(lines[0]!.split(",").length, d - 1, name);
+    }
   });
 
   test("an object that fails fails the job naming it, and writes nothing for it", async () => {
