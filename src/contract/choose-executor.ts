@@ -30,15 +30,7 @@ const kept = new Map<number, ThreadsExecutor>();
  */
 export function localExecutor(values: number, threads?: number): RoundExecutor {
   const n = threadsFor(values, threads);
-  return n === 1 ? new InlineExecutor() : threadsExecutor(n);
-}
-
-/**
- * The process's kept executor of `threads` worker threads (never the caller's thread: for work that must not
- * block it, such as a server's batch transforms); `close` leaves it for the next caller.
- */
-export function threadsExecutor(threads: number): RoundExecutor {
-  const n = resolveThreads(threads);
+  if (n === 1) return new InlineExecutor();
   let executor = kept.get(n);
   if (executor === undefined) {
     executor = new ThreadsExecutor({ threads: n });

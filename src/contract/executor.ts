@@ -21,7 +21,11 @@ import {
 export interface RoundExecutor {
   /** Where the shards run, for logs: "the caller's thread", "2 worker threads". */
   readonly where: string;
-  /** Every shard's partial for one round's state, in shard order; rejects with the first shard's failure. */
+  /**
+   * Every shard's partial for one round's state, in shard order. A round ends when every shard has ended: it
+   * then rejects with the failure of the first shard in shard order that failed (its details name the shard),
+   * so nothing of a failed round is still running when the caller learns of it.
+   */
   round<S, P>(ref: AlgorithmRef, state: S, shards: readonly Shard[], options?: RoundOptions<P>): Promise<P[]>;
   /** Drops the shard memos of `memo`'s rounds. */
   forget(memo: string): void;
@@ -36,6 +40,26 @@ export interface RoundOptions<P> {
   readonly memo?: string | undefined;
   /** Called as each shard's partial arrives (in any order): progress, before the round ends. */
   readonly onPartial?: ((index: number, partial: P) => void) | undefined;
+  /** Called as soon as a shard fails (before the round ends): e.g. to tell the other shards to stop. */
+  readonly onFailure?: ((index: number, error: Error) => void) | undefined;
+}
+
+/**
+ * The partials of a round whose shards have all ended, in shard order; the first failure in shard order
+ * rethrown, with the shard's index in its details.
+ */
+export function settledRound<P>(results: readonly PromiseSettledResult<P>[]): P[] {
+  const failed = results.findIndex((r) => r.status === "rejected");
+  if (failed >= 0) {
+    const reason = (results[failed] as PromiseRejectedResult).reason;
+    if (reason instanceof StrataError)
+      throw new StrataError(reason.code, reason.message, {
+        details: { ...reason.details, shard: failed },
+        cause: reason.cause,
+      });
+    throw reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<P>).value);
 }
 
 let memoCount = 0;
@@ -82,13 +106,18 @@ export class InlineExecutor implements RoundExecutor {
     options: RoundOptions<P> = {},
   ): Promise<P[]> {
     const algorithm = await loadAlgorithm<S, P, unknown>(ref);
-    const partials: P[] = [];
+    const results: PromiseSettledResult<P>[] = [];
     for (const [i, shard] of shards.entries()) {
-      const partial = await shardPartial(algorithm, state, shard, this.#memos.get(options.memo, i));
-      options.onPartial?.(i, partial);
-      partials.push(partial);
+      try {
+        const partial = await shardPartial(algorithm, state, shard, this.#memos.get(options.memo, i));
+        options.onPartial?.(i, partial);
+        results.push({ status: "fulfilled", value: partial });
+      } catch (error) {
+        options.onFailure?.(i, error as Error);
+        results.push({ status: "rejected", reason: error });
+      }
     }
-    return partials;
+    return settledRound(results);
   }
 
   forget(memo: string): void {

@@ -14,7 +14,7 @@ import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import { type AlgorithmRef, isObjectShard, type Shard } from "./contract.js";
-import type { RoundExecutor, RoundOptions } from "./executor.js";
+import { type RoundExecutor, type RoundOptions, settledRound } from "./executor.js";
 import type { ForgetMemo, ShardReply, ShardTask } from "./shard-worker.js";
 
 interface Pending {
@@ -70,11 +70,34 @@ export class ThreadsExecutor implements RoundExecutor {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
+    this.#unrefWhenIdle();
     if (reply.error === undefined) pending.resolve(reply.partial);
     else {
       const code = reply.error.code in ERROR_CODES ? (reply.error.code as ErrorCode) : "INTERNAL";
       pending.reject(new StrataError(code, reply.error.message, { details: reply.error.details ?? {} }));
+    }
+  }
+
+  #unrefWhenIdle(): void {
+    if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
+  }
+
+  /** Posts a task to its slot's worker; a worker that cannot be started or posted to fails the task. */
+  #post(id: number, pending: Pending): void {
+    try {
+      this.#worker(pending.slot).postMessage(pending.task);
+    } catch (error) {
+      this.#pending.delete(id);
+      this.#unrefWhenIdle();
+      pending.reject(
+        new StrataError(
+          "INTERNAL",
+          `A shard could not be sent to a worker thread: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        ),
+      );
     }
   }
 
@@ -91,9 +114,9 @@ export class ThreadsExecutor implements RoundExecutor {
         pending.reject(
           new StrataError("INTERNAL", `A shard worker failed: ${error.message}`, { cause: error }),
         );
-      } else this.#worker(slot).postMessage(pending.task);
+      } else this.#post(id, pending);
     }
-    if (this.#pending.size === 0) for (const worker of this.#workers.values()) worker.unref();
+    this.#unrefWhenIdle();
   }
 
   /** A row shard with its rows in shared memory (toShared moves a matrix there once). */
@@ -107,23 +130,28 @@ export class ThreadsExecutor implements RoundExecutor {
     shards: readonly Shard[],
     options: RoundOptions<P> = {},
   ): Promise<P[]> {
-    const { memo, onPartial } = options;
-    return Promise.all(
-      shards.map(
-        (shard, i) =>
-          new Promise<P>((resolve, reject) => {
-            const id = this.#nextId++;
-            const slot = i % this.#threads;
-            const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard), index: i, memo };
-            const arrived = (partial: unknown) => {
-              onPartial?.(i, partial as P);
-              resolve(partial as P);
-            };
-            this.#pending.set(id, { resolve: arrived, reject, slot, task });
-            this.#worker(slot).postMessage(task);
-          }),
-      ),
+    const { memo, onPartial, onFailure } = options;
+    const tasks = shards.map(
+      (shard, i) =>
+        new Promise<P>((resolve, reject) => {
+          const id = this.#nextId++;
+          const slot = i % this.#threads;
+          const task: ShardTask = { id, ref, state, shard: this.#sharedShard(shard), index: i, memo };
+          // The callers' callbacks run inside worker event handlers: one that throws must not escape there.
+          const arrived = (partial: unknown) => {
+            resolve(partial as P);
+            quietly(() => onPartial?.(i, partial as P));
+          };
+          const failed = (error: Error) => {
+            reject(error);
+            quietly(() => onFailure?.(i, error));
+          };
+          const pending: Pending = { resolve: arrived, reject: failed, slot, task };
+          this.#pending.set(id, pending);
+          this.#post(id, pending);
+        }),
     );
+    return Promise.allSettled(tasks).then(settledRound);
   }
 
   forget(memo: string): void {
@@ -136,5 +164,14 @@ export class ThreadsExecutor implements RoundExecutor {
     const workers = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Runs a caller's callback, keeping its exception out of the worker's event handler (the round goes on). */
+function quietly(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    process.emitWarning(`A round's callback threw: ${(error as Error)?.message ?? String(error)}`);
   }
 }

@@ -148,7 +148,8 @@ export function lloydStart(
  * centres, inertia and sizes, bit for bit, for the same shard plan), on any executor.
  * @param shards `x` cut into the plan the result's bits follow (the engine's is KMEANS_SHARD_ROWS)
  * @param fit `memo`: the key the restarts of one fit share (the shards keep their rows' copies; each restart
- *   starts its labels and bounds afresh); `checked`: the rows were checked already
+ *   starts its labels and bounds afresh): only fits over these very shards may share a key, as a memo is
+ *   known by its shard's place and shape, not its values; `checked`: the rows were checked already
  */
 export async function runTrialRounds(
   executor: RoundExecutor,

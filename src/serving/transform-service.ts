@@ -10,8 +10,8 @@
  * @module
  */
 
-import { threadsExecutor } from "../contract/choose-executor.js";
 import { mergeInOrder } from "../contract/contract.js";
+import { ThreadsExecutor } from "../contract/threads.js";
 import {
   type AccessRules,
   checkReadLocation,
@@ -19,7 +19,7 @@ import {
   UNRESTRICTED,
 } from "../data/sources/access.js";
 import { listInputObjects } from "../data/sources/input-objects.js";
-import { StrataError } from "../errors.js";
+import { isStrataError, StrataError } from "../errors.js";
 import type { ArnContext } from "../jobs/describe.js";
 import { defaultThreads } from "../parallel/pool.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
@@ -223,49 +223,54 @@ export class TransformService {
       const source = request.TransformInput.DataSource.S3DataSource;
       const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
       const shards = found.map(({ uri, relativeKey }) => ({ object: { uri, relativeKey } }));
-      // Objects side by side up to MaxConcurrentTransforms (0: the default, 1), never on this thread.
-      const executor = threadsExecutor(
-        Math.min(Math.max(1, request.MaxConcurrentTransforms), defaultThreads()),
-      );
-      const state: TransformState = { input: { request, model, access: this.access }, stopFlag };
-      this.#log(
-        name,
-        "info",
-        `Transforming ${shards.length} object${shards.length === 1 ? "" : "s"} on ${executor.where}.`,
-      );
-      const partials = await executor.round<TransformState, TransformPartial>(
-        TRANSFORM_OBJECTS_REF,
-        state,
-        shards,
-        {
-          onPartial: (_, partial) => {
-            for (const done of partial.written) {
-              records += done.records;
-              objects++;
-              this.#safely(() => {
-                this.store.update(name, (c) => ({ progress: { ...c.progress, records, objects } }));
-                this.#log(name, "info", `${done.uri}: ${done.records} records -> ${done.target}.`);
-              });
-            }
-          },
-        },
-      );
-      // A manifest may list no objects: the job then has nothing to write.
-      const merged = partials.length === 0 ? NO_OBJECTS : mergeInOrder(TRANSFORM_OBJECTS, partials, state);
-      const ended = TRANSFORM_OBJECTS.finalize(merged, state);
-      if (!ended.done) throw new StrataError("INTERNAL", "A batch transform is one round.");
-      const outcome = ended.model;
-      this.#finish(
-        name,
-        { status: outcome.status, failureReason: outcome.failureReason },
-        { startTime, records: outcome.records, objects: outcome.objects },
-      );
+      // Objects side by side up to MaxConcurrentTransforms (0: the default, 1), on threads of the job's own
+      // (never the server's event loop; another job's objects never queue in front of this one's).
+      const executor = new ThreadsExecutor({
+        threads: Math.min(Math.max(1, request.MaxConcurrentTransforms), defaultThreads()),
+      });
+      try {
+        const state: TransformState = { input: { request, model, access: this.access }, stopFlag };
+        this.#log(
+          name,
+          "info",
+          `Transforming ${shards.length} object${shards.length === 1 ? "" : "s"} on ${executor.where}.`,
+        );
+        const partials = await executor
+          .round<TransformState, TransformPartial>(TRANSFORM_OBJECTS_REF, state, shards, {
+            onPartial: (_, partial) => {
+              for (const done of partial.written) {
+                records += done.records;
+                objects++;
+                this.#safely(() => {
+                  this.store.update(name, (c) => ({ progress: { ...c.progress, records, objects } }));
+                  this.#log(name, "info", `${done.uri}: ${done.records} records -> ${done.target}.`);
+                });
+              }
+            },
+            // An object whose worker thread died: the others stop too (a failed object raises the flag itself).
+            onFailure: () => raiseStopFlag(stopFlag),
+          })
+          .catch((error: unknown) => {
+            const shard = isStrataError(error) ? error.details["shard"] : undefined;
+            const object = typeof shard === "number" ? shards[shard]?.object.uri : undefined;
+            throw new FailureReason(transformFailureReason(error, object));
+          });
+        // A manifest may list no objects: the job then has nothing to write.
+        const merged = partials.length === 0 ? NO_OBJECTS : mergeInOrder(TRANSFORM_OBJECTS, partials, state);
+        const ended = TRANSFORM_OBJECTS.finalize(merged, state);
+        if (!ended.done) throw new StrataError("INTERNAL", "A batch transform is one round.");
+        const outcome = ended.model;
+        this.#finish(
+          name,
+          { status: outcome.status, failureReason: outcome.failureReason },
+          { startTime, records: outcome.records, objects: outcome.objects },
+        );
+      } finally {
+        await executor.close();
+      }
     } catch (error) {
-      this.#finish(
-        name,
-        { status: "Failed", failureReason: transformFailureReason(error) },
-        { startTime, records, objects },
-      );
+      const reason = error instanceof FailureReason ? error.message : transformFailureReason(error);
+      this.#finish(name, { status: "Failed", failureReason: reason }, { startTime, records, objects });
     } finally {
       this.#stops.delete(name);
     }
@@ -297,3 +302,6 @@ export class TransformService {
     );
   }
 }
+
+/** A transform's FailureReason already worded (naming the object whose worker thread failed). */
+class FailureReason extends Error {}

@@ -55,7 +55,7 @@ import {
 } from "../../src/preprocess/scaler-stats.js";
 import { StandardScaler } from "../../src/preprocess/standard-scaler.js";
 import { expectClose } from "../helpers/expect-close.js";
-import { DIES_REF } from "./fixtures/dying-algorithm.js";
+import { DIES_FIRST_REF, DIES_REF } from "./fixtures/dying-algorithm.js";
 
 /** Seeded blobs: n rows around k centres in d dimensions. */
 function blobs(n: number, d: number, k: number, seed: number): Matrix {
@@ -291,6 +291,28 @@ describe("the worker-thread executor survives its workers", () => {
       await executor.close();
     }
   });
+  test("a round ends when all its shards have: it then rejects naming the first failed shard, and says so as it fails", async () => {
+    const executor = new ThreadsExecutor({ threads: 2 });
+    try {
+      const x = blobs(400, 5, 2, 4);
+      const plan = rowShards(x, { shardRows: 100, chunkRows: 100 });
+      const arrived: number[] = [];
+      const failed: number[] = [];
+      await assert.rejects(
+        executor.round<null, number>(DIES_FIRST_REF, null, plan, {
+          onPartial: (i) => arrived.push(i),
+          onFailure: (i) => failed.push(i),
+        }),
+        (e: unknown) => isStrataError(e, "INTERNAL") && e.details["shard"] === 0,
+      );
+      assert.deepEqual(failed, [0]);
+      // Every other shard had ended (on the surviving worker, or on the dead one's successor) by then.
+      assert.deepEqual([...arrived].sort(), [1, 2, 3]);
+    } finally {
+      await executor.close();
+    }
+  });
+
   test("the shards queued behind a dying one run on a new worker: only the shard it died in fails", async () => {
     const single = new ThreadsExecutor({ threads: 1 });
     try {

@@ -73,7 +73,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     const metrics: FinalMetric[] = [{ name: "train:msd", value: training.msd }];
     context.logger.log("info", `#quality_metric: host=algo-1, train msd <loss>=${training.msd}`);
     if (test !== null) {
-      // The contract's metric rounds over the test channel, on the job's executor (KMeansModel.score's code).
+      // The metric rounds KMeansModel.score runs, over the test channel's shards on the job's executor (the
+      // same values; their last bits may differ from score's one-shard sums above 32,768 rows).
       const plan = rowShards(test.matrix, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
       const state: MetricRoundState = { centres: model.centroids };
       const { model: score } = await fitRounds<MetricRoundState, unknown, ClusterMetrics>(
