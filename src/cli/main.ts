@@ -10,6 +10,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { STRATA_VERSION } from "../version.js";
+import { npmStartHint } from "./npm-hint.js";
 import { reportError } from "./output.js";
 
 type Register = (program: Command) => void;
@@ -37,7 +38,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const program = new Command("strata")
     .description("Population segmentation: the SageMaker census PCA + K-Means workflow, locally, in seconds.")
     .version(STRATA_VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError("(strata --help lists the commands; strata <command> --help their options)")
     .exitOverride();
   const name = argv[2];
   const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
@@ -46,14 +47,24 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 async function main(argv: string[]): Promise<number> {
+  let program: Command | undefined;
   try {
-    const program = await buildProgram(argv);
+    program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    const hint = npmStartHint(
+      program?.commands.find((c) => c.name() === argv[2]),
+      process.env,
+      error,
+    );
+    // Help and --version end with 0; a usage error (unknown command or option, a missing argument) with 2,
+    // as docs/errors.md promises, after commander's one-line message and a hint, not the whole help.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const json = argv.includes("--json");
-    return reportError(error, { json });
+    const code = reportError(error, { json });
+    if (hint !== undefined && !json) process.stderr.write(`strata: ${hint}\n`);
+    return code;
   }
 }
 

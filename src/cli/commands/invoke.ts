@@ -4,12 +4,13 @@
  * goes to stdout as is.
  * @module
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { FileStore } from "../../data/sources/file.js";
 import { withHosting } from "./hosting-cli.js";
 
-async function readBody(source: string): Promise<Buffer> {
-  if (source !== "-") return readFileSync(source);
+async function readBody(source: string): Promise<Uint8Array> {
+  // The file store names a missing file (SOURCE_NOT_FOUND, exit 1) instead of a raw ENOENT.
+  if (source !== "-") return new FileStore().getBytes(source);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
