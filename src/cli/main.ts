@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   models: async () => (await import("./commands/models.js")).registerModels,
   deploy: async () => (await import("./commands/deploy.js")).registerDeploy,
   endpoints: async () => (await import("./commands/endpoints.js")).registerEndpoints,
+  "endpoint-configs": async () => (await import("./commands/endpoint-configs.js")).registerEndpointConfigs,
   invoke: async () => (await import("./commands/invoke.js")).registerInvoke,
   transform: async () => (await import("./commands/transform.js")).registerTransform,
 };
