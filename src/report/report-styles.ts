@@ -48,6 +48,8 @@ details { margin: 6px 0; }
 details summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
 .scroll { max-height: 460px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
 .scroll table { margin: 0; width: 100%; }
+/* In a scrolling box the header sticks to the box's own top: the page nav's 42 px would cover the first rows. */
+.scroll table.sortable th { top: 0; }
 #map-interactive { overflow-x: auto; }
 footer { color: var(--muted); font-size: 13px; padding: 18px 0 40px; }
 `;

@@ -105,6 +105,32 @@ describe("report.html in chromium", {
     return (await tooltip.textContent()) ?? "";
   }
 
+  test("a segment's member table shows its first row below its sticky header, before and after scrolling it", async () => {
+    const details = page.locator("details[data-segment]").first();
+    await details.locator("summary").click();
+    const box = details.locator(".scroll");
+    await box.scrollIntoViewIfNeeded();
+    const gap = () =>
+      box.evaluate((el) => {
+        const header = el.querySelector("thead th")!.getBoundingClientRect();
+        const rows = [...el.querySelectorAll("tbody tr")];
+        const top = el.getBoundingClientRect().top;
+        // The first body row whose top is at or below the header's top edge: what a reader sees first.
+        const first = rows.map((r) => r.getBoundingClientRect()).find((r) => r.bottom > header.bottom);
+        return { headerTop: header.top - top, firstTop: (first?.top ?? 0) - header.bottom };
+      });
+    const atRest = await gap();
+    assert.ok(Math.abs(atRest.headerTop) < 2, `header ${atRest.headerTop}px below the box's top`);
+    assert.ok(atRest.firstTop >= -1, `the first row starts ${atRest.firstTop}px below the header's bottom`);
+    await box.evaluate((el) => el.scrollTo(0, 60));
+    const scrolled = await gap();
+    assert.ok(
+      Math.abs(scrolled.headerTop) < 2,
+      `header ${scrolled.headerTop}px below the box's top when scrolled`,
+    );
+    await details.locator("summary").click();
+  });
+
   test("hovering a county shows its tooltip: county, state, segment and what stands out", async () => {
     const text = await hoverFresno();
     for (const field of ["County", "Fresno", "State", "California", "Segment", "Stands out", "Hispanic"]) {
