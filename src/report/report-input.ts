@@ -141,6 +141,8 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
   const missing = ["segments", "histograms", "scaler", "nationalMedian", "report"].filter(
     (k) => !(k in summary),
   );
+  for (const k of ["silhouetteRows", "calinskiHarabasz", "daviesBouldin"] as const)
+    if (typeof summary.kmeans?.[k] !== "number") missing.push(`kmeans.${k}`);
   if (missing.length > 0 || !summary.pca?.loadings) {
     throw new StrataError(
       "FORMAT_ERROR",

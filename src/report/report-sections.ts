@@ -6,6 +6,7 @@
  */
 
 import { formatFeatureValue } from "../explain/feature-info.js";
+import { silhouetteSampleNote } from "../explain/summary-document.js";
 import { escapeMarkup } from "../util/escape-markup.js";
 import { chartFigure, htmlTable, int, pct } from "./html.js";
 
@@ -72,7 +73,7 @@ ${chartFigure(svg["scree"], "scree")}`;
 
 function clustering(m: ReportModel, svg: ChartSvgs): string {
   const k = m.summary.kmeans;
-  return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}.</p>
+  return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}${escapeMarkup(silhouetteSampleNote(k))}, Calinski–Harabasz ${k.calinskiHarabasz.toFixed(1)}, Davies–Bouldin ${k.daviesBouldin.toFixed(3)}.</p>
 ${chartFigure(svg["cluster-sizes"], "cluster-sizes")}
 ${chartFigure(svg["centroid-heatmap"], "centroid-heatmap")}`;
 }

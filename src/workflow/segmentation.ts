@@ -30,6 +30,9 @@ import { type Logger, silentLogger } from "../util/logger.js";
 import { checkDataOptions, checkStaticOptions, type SegmentationOptions } from "./options.js";
 
 /** How the two models are trained: in process, or through training jobs. */
+/** Up to this many rows the silhouette is exact (O(n²): about 0.5 s here); above, a seeded sample of this many. */
+export const SILHOUETTE_EXACT_ROWS = 10_000;
+
 export interface Trainers {
   /** `scaler` is what produced x, for trainers that record it with the model. */
   pca(
@@ -104,6 +107,10 @@ export interface SegmentationResult {
   readonly distanceToCluster: Float64Array;
   readonly sizes: readonly number[];
   readonly silhouette: number;
+  /** Rows the silhouette was computed on: all of them, or a seeded sample of SILHOUETTE_EXACT_ROWS. */
+  readonly silhouetteRows: number;
+  readonly calinskiHarabasz: number;
+  readonly daviesBouldin: number;
   readonly timings: Readonly<Record<StepName, number>>;
 }
 
@@ -195,11 +202,26 @@ export async function runSegmentation(
   );
   const explained = await step(
     "explain",
-    () => ({
-      sizes: clusterSizes(assigned.closestCluster, kmeans.k),
-      silhouette: silhouetteScore(projections, assigned.closestCluster),
-    }),
-    (e) => `silhouette ${e.silhouette.toFixed(4)}`,
+    () => {
+      // Silhouette is O(n²): exact up to SILHOUETTE_EXACT_ROWS rows, else on a sample of that many, seeded by
+      // the run's seed (scikit-learn's sample_size), and the summary says on how many rows.
+      const silhouetteRows = Math.min(projections.rows, SILHOUETTE_EXACT_ROWS);
+      const sampled = silhouetteRows < projections.rows;
+      const score = kmeans.score(projections);
+      return {
+        sizes: clusterSizes(assigned.closestCluster, kmeans.k),
+        silhouette: silhouetteScore(
+          projections,
+          assigned.closestCluster,
+          sampled ? { sampleSize: silhouetteRows, seed: options.seed } : {},
+        ),
+        silhouetteRows,
+        calinskiHarabasz: score.calinskiHarabasz,
+        daviesBouldin: score.daviesBouldin,
+      };
+    },
+    (e) =>
+      `silhouette ${e.silhouette.toFixed(4)}${e.silhouetteRows < projections.rows ? ` (a sample of ${e.silhouetteRows} rows)` : ""}`,
   );
 
   return {
@@ -221,6 +243,9 @@ export async function runSegmentation(
     distanceToCluster: assigned.distanceToCluster,
     sizes: explained.sizes,
     silhouette: explained.silhouette,
+    silhouetteRows: explained.silhouetteRows,
+    calinskiHarabasz: explained.calinskiHarabasz,
+    daviesBouldin: explained.daviesBouldin,
     timings,
   };
 }

@@ -14,7 +14,7 @@ import {
   parseNameList,
   readNamesFile,
 } from "../../explain/names.js";
-import type { Summary } from "../../explain/summary-document.js";
+import { type Summary, silhouetteSampleNote } from "../../explain/summary-document.js";
 import type { FlagRule } from "../../util/hyperparameter-engine.js";
 import {
   DEFAULT_OPTIONS,
@@ -203,7 +203,7 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
     lines.push(`  comp_${i + 1}  ${pct(ratio).padStart(6)}  ${c.name}`, `          ${top}`);
   });
   lines.push(
-    `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}.`,
+    `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
   lines.push(`  cluster  counties  segment`);
   s.kmeans.sizes.forEach((n, c) => {
