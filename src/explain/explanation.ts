@@ -1,7 +1,8 @@
 /**
- * What a run explains beyond the fitted models: automatic names for the kept components, each segment's centre
- * in original units with its typical counties, name and one-line description, the national medians they are
- * read against, and a histogram of every raw feature. buildSummary stores all of it in summary.json, which is
+ * What a run explains beyond the fitted models: automatic names for the kept components, each segment's
+ * profile from its members (mean, median and index per feature, member-profiles.ts) with its typical counties,
+ * name and one-line description, the overall medians and means they are read against, the centroid's
+ * reconstruction in original units (labelled as such), and a histogram of every raw feature. buildSummary stores all of it in summary.json, which is
  * what lets `strata report` rebuild the report from summary.json and assignments.csv alone.
  * @module
  */
@@ -12,6 +13,7 @@ import type { PCAModel } from "../pca/pca-model.js";
 import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
 import { type Histogram, histogram } from "./histogram.js";
+import { type MemberProfile, memberProfiles } from "./member-profiles.js";
 import { type BackMapping, segmentCentres } from "./segment-centres.js";
 import { describeSegment, nameSegments, type SegmentProfile, typicalMembers } from "./segment-names.js";
 
@@ -38,8 +40,13 @@ export interface SegmentSummary {
   readonly autoName: string;
   readonly description: string;
   readonly size: number;
-  /** The centroid mapped back to the original features (inverse PCA, then inverse scaling), feature order. */
-  readonly centre: number[];
+  /** The members' mean, median and index (mean ÷ overall mean × 100) per feature, in original units. */
+  readonly profile: MemberProfile;
+  /**
+   * The centroid mapped back through the kept components (inverse PCA, then inverse scaling), feature order,
+   * unclamped: the model's point, which can lie outside the data's range and far from the members' values.
+   */
+  readonly reconstructedCentre: number[];
   /** The counties closest to the centroid, closest first. */
   readonly typicalCounties: string[];
 }
@@ -49,6 +56,7 @@ export interface Explanation {
   readonly componentNames: string[];
   readonly mapping: BackMapping;
   readonly nationalMedian: number[];
+  readonly overallMean: number[];
   readonly nationalStd: number[];
   readonly segments: SegmentSummary[];
   readonly histograms: Record<string, Histogram>;
@@ -79,7 +87,14 @@ export function explainSegmentation(result: ExplainInput): Explanation {
   );
   const centres = segmentCentres(centroids, mapping);
   const nationalMedian = [...result.describeRaw.stats["50%"]];
+  const overallMean = [...result.describeRaw.stats.mean];
   const nationalStd = [...result.describeRaw.stats.std];
+  const profiles = memberProfiles(
+    features.map((f) => result.table.column(f)),
+    result.closestCluster,
+    kmeans.k,
+    overallMean,
+  );
   const typical = typicalMembers(
     result.table.index,
     result.closestCluster,
@@ -87,27 +102,26 @@ export function explainSegmentation(result: ExplainInput): Explanation {
     kmeans.k,
     TYPICAL_COUNTIES,
   );
-  // Names and descriptions read the centre clamped to the observed range (a linear map back can overshoot,
-  // e.g. a -0.8% White share); summary.json keeps the exact centre.
-  const clamp = (v: number, j: number) => Math.min(mapping.dataMax[j]!, Math.max(mapping.dataMin[j]!, v));
-  const profiles: SegmentProfile[] = centres.map((centre, c) => ({
+  // Names and descriptions read the members' medians.
+  const named: SegmentProfile[] = profiles.map((profile, c) => ({
     features,
-    centre: centre.map(clamp),
+    median: profile.median,
     nationalMedian,
     nationalStd,
     size: result.sizes[c]!,
     typicalCounties: typical[c]!,
   }));
-  const names = nameSegments(profiles);
-  const segments = profiles.map((p, id) => ({
+  const names = nameSegments(named);
+  const segments = named.map((p, id) => ({
     id,
     name: names[id]!,
     autoName: names[id]!,
     description: describeSegment({ ...p, typicalCounties: p.typicalCounties.slice(0, 3) }),
     size: p.size,
-    centre: centres[id]!,
+    profile: profiles[id]!,
+    reconstructedCentre: centres[id]!,
     typicalCounties: [...p.typicalCounties],
   }));
   const histograms = Object.fromEntries(features.map((f) => [f, histogram(result.table.column(f))]));
-  return { componentNames, mapping, nationalMedian, nationalStd, segments, histograms };
+  return { componentNames, mapping, nationalMedian, overallMean, nationalStd, segments, histograms };
 }

@@ -1,8 +1,9 @@
 /**
- * One-line names and descriptions of segments from their centres. A segment is named by the features on which
- * its centre (mapped back to original units) lies furthest from the national median, measured in national
- * standard deviations: "High Hispanic & Poverty, low White". Its description adds the values themselves
- * beside the national median and the counties closest to its centre, the ones that typify it:
+ * One-line names and descriptions of segments from their members. A segment is named by the features on which
+ * its members' median lies furthest from the overall median, measured in overall standard deviations: "High
+ * Hispanic & Poverty, low White" (so a "High X" segment's members' median of X is above the overall median).
+ * Its description adds the medians themselves beside the overall median and the counties closest to its centre,
+ * the ones that typify it:
  * "412 counties like California-Fresno, Arizona-Yuma: Hispanic 45.1% (US 3.9%), …".
  * @module
  */
@@ -12,8 +13,8 @@ import { standardDeviation } from "./segment-centres.js";
 /** What naming a segment needs, all in original units and feature order. */
 export interface SegmentProfile {
   readonly features: readonly string[];
-  /** The segment's centre. */
-  readonly centre: readonly number[];
+  /** The segment's members' median of every feature. */
+  readonly median: readonly number[];
   readonly nationalMedian: readonly number[];
   readonly nationalStd: readonly number[];
   readonly size: number;
@@ -70,7 +71,7 @@ export function describeDeviations(deviations: readonly Deviation[]): string {
  * @example nameSegment(profile) // "High Hispanic & Poverty, low White"
  */
 export function nameSegment(p: SegmentProfile, count = 3): string {
-  return describeDeviations(notableFeatures(p.features, p.centre, p.nationalMedian, p.nationalStd, count));
+  return describeDeviations(notableFeatures(p.features, p.median, p.nationalMedian, p.nationalStd, count));
 }
 
 /**
@@ -78,11 +79,11 @@ export function nameSegment(p: SegmentProfile, count = 3): string {
  * @example describeSegment(profile) // "412 counties like California-Fresno, Arizona-Yuma: Hispanic 45.1% (US 3.9%), …"
  */
 export function describeSegment(p: SegmentProfile, count = 4): string {
-  const notable = notableFeatures(p.features, p.centre, p.nationalMedian, p.nationalStd, count);
+  const notable = notableFeatures(p.features, p.median, p.nationalMedian, p.nationalStd, count);
   const values = notable
     .map(
       (d) =>
-        `${featureInfo(d.feature).label} ${formatFeatureValue(d.feature, p.centre[d.index])} (US ${formatFeatureValue(d.feature, p.nationalMedian[d.index])})`,
+        `${featureInfo(d.feature).label} ${formatFeatureValue(d.feature, p.median[d.index])} (US ${formatFeatureValue(d.feature, p.nationalMedian[d.index])})`,
     )
     .join(", ");
   const like = p.typicalCounties.length ? ` like ${p.typicalCounties.join(", ")}` : "";

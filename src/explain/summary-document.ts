@@ -8,7 +8,8 @@ import type { DescribeResult } from "../data/describe.js";
 import type { SegmentSummary } from "./explanation.js";
 import type { Histogram } from "./histogram.js";
 
-export const SUMMARY_FORMAT_VERSION = 1;
+/** 2: segments carry their members' profile, and the centroid's reconstruction is `reconstructedCentre`. */
+export const SUMMARY_FORMAT_VERSION = 2;
 
 export interface ComponentSummary {
   /** The name shown everywhere: the automatic one unless the user chose another. */
@@ -40,7 +41,9 @@ export interface Summary {
   readonly scaler: { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] };
   /** The national median of every raw feature (describe's 50%). */
   readonly nationalMedian: number[];
-  /** One per cluster id: centre in original units, name, description, typical counties. */
+  /** The mean of every raw feature over the table: what a segment's index is taken against. */
+  readonly overallMean: number[];
+  /** One per cluster id: members' profile, name, description, typical counties, reconstructed centre. */
   readonly segments: SegmentSummary[];
   /** A histogram of every raw feature. */
   readonly histograms: Record<string, Histogram>;

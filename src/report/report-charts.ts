@@ -75,12 +75,10 @@ export function reportCharts(model: ReportModel, topology: object | undefined): 
       name: "segment-centres",
       spec: segmentCentresSpec({
         features: s.features,
-        centres: model.centres,
+        medians: model.medians,
         segmentLabels: model.segmentLabels,
         nationalMedian: s.nationalMedian,
         nationalStd: model.nationalStd,
-        dataMin: s.scaler.dataMin,
-        dataMax: s.scaler.dataMax,
       }),
     },
   ];

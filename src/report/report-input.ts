@@ -138,9 +138,10 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
       },
     );
   }
-  const missing = ["segments", "histograms", "scaler", "nationalMedian", "report"].filter(
+  const missing = ["segments", "histograms", "scaler", "nationalMedian", "overallMean", "report"].filter(
     (k) => !(k in summary),
   );
+  if (summary.segments?.some((s) => s.profile === undefined)) missing.push("segments[].profile");
   for (const k of ["silhouetteRows", "calinskiHarabasz", "daviesBouldin"] as const)
     if (typeof summary.kmeans?.[k] !== "number") missing.push(`kmeans.${k}`);
   if (missing.length > 0 || !summary.pca?.loadings) {

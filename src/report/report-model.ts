@@ -6,7 +6,7 @@
  * @module
  */
 import { formatFeatureValue } from "../explain/feature-info.js";
-import { type BackMapping, segmentCentres, toOriginalUnits } from "../explain/segment-centres.js";
+import { type BackMapping, toOriginalUnits } from "../explain/segment-centres.js";
 import { notableFeatures } from "../explain/segment-names.js";
 import type { Summary } from "../explain/summary-document.js";
 import { fipsCode } from "./charts/county-map.js";
@@ -34,8 +34,8 @@ export interface ReportModel {
   readonly segmentLabels: string[];
   readonly segmentColours: string[];
   readonly componentLabels: string[];
-  /** k × features, original units. */
-  readonly centres: number[][];
+  /** k × features: each segment's members' median, original units. */
+  readonly medians: number[][];
   readonly nationalStd: number[];
   readonly counties: ReportCounty[];
 }
@@ -84,7 +84,7 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
     segmentLabels: summary.segments.map((s) => segmentLabel(s.id, s.name)),
     segmentColours: summary.segments.map((s) => segmentColour(s.id)),
     componentLabels: summary.pca.components.map((c, i) => componentLabel(i, c.name)),
-    centres: segmentCentres(summary.kmeans.centroids, mapping),
+    medians: summary.segments.map((s) => s.profile.median),
     nationalStd: std,
     counties,
   };

@@ -113,14 +113,16 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
   const richest =
     income < 0
       ? -1
-      : m.centres.reduce((best, c, i) => (c[income]! > m.centres[best]![income]! ? i : best), 0);
+      : m.medians.reduce((best, c, i) => (c[income]! > m.medians[best]![income]! ? i : best), 0);
   const note =
     richest >= 0
-      ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of about ${formatFeatureValue("Income", m.centres[richest]![income])} against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median county.`
+      ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of ${formatFeatureValue("Income", m.medians[richest]![income])} among its counties, against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median county.`
       : "";
-  return `<p class="lead">Each segment is named from where its centre, mapped back to the original units, lies furthest from the national median; its description lists those values and the counties closest to the centre.${escapeMarkup(note)}</p>
+  return `<p class="lead">Each segment is named from its members: the features on which its counties' median lies furthest from the national median, in national standard deviations; its description lists those medians and the counties closest to its centre. The index table compares each segment's mean with the national mean (100 = the same, 200 = twice).${escapeMarkup(note)}</p>
 <div class="segments">${cards}</div>
 ${chartFigure(svg["segment-centres"], "segment-centres")}
+<h3>Index: each segment's mean against the national mean</h3>
+<div class="scroll">${indexTable(m)}</div>
 <h3>Counties by segment</h3>
 <p class="lead">Closest to the centre first; click a header to sort. "Stands out" is estimated from the county's coordinates on the kept components.</p>
 ${tables}`;
@@ -150,7 +152,7 @@ function method(m: ReportModel): string {
       { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
     ],
   );
-  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment centres are mapped back with the kept loadings (inverse PCA), then the scaler (inverse scaling). Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
 <p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
 <h3>Timings</h3>
 ${table}`;
@@ -172,4 +174,28 @@ export const SECTIONS: readonly SectionDef[] = [
 /** Renders every section. */
 export function renderSections(m: ReportModel, svg: ChartSvgs): string {
   return SECTIONS.map((d) => section(d.id, d.title, d.body(m, svg))).join("\n");
+}
+
+/**
+ * The segments' index per feature (members' mean ÷ the national mean × 100, as geodemographic pen portraits
+ * read them): a row per feature, a column per segment; "—" where the national mean is 0.
+ */
+function indexTable(m: ReportModel): string {
+  const s = m.summary;
+  const rows = s.features.map((feature, j) => ({ feature, j }));
+  return htmlTable(
+    rows,
+    [
+      { header: "feature", text: (r) => r.feature },
+      ...s.segments.map((g, c) => ({
+        header: m.segmentLabels[c]!,
+        text: (r: { j: number }) => {
+          const index = g.profile.index[r.j];
+          return index === null || index === undefined ? "—" : String(Math.round(index));
+        },
+        value: (r: { j: number }) => g.profile.index[r.j] ?? 0,
+      })),
+    ],
+    { sortable: true },
+  );
 }

@@ -63,6 +63,7 @@ export function buildSummary(result: SegmentationResult): Summary {
       dataMax: [...explained.mapping.dataMax],
     },
     nationalMedian: explained.nationalMedian,
+    overallMean: explained.overallMean,
     segments: explained.segments,
     histograms: explained.histograms,
     report: { histFeatures: defaultHistFeatures(result.features) },

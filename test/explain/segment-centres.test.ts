@@ -40,7 +40,7 @@ describe("segment centres on the census run", () => {
     // Both are the same sums of products in a different order: agreement to rounding.
     expectClose(centres.flat(), expected.flat(), { rtol: 1e-9, atol: 1e-6 }, "centres");
     expectClose(
-      summary.segments.flatMap((s) => s.centre),
+      summary.segments.flatMap((s) => s.reconstructedCentre),
       expected.flat(),
       { rtol: 1e-9, atol: 1e-6 },
       "summary centres",

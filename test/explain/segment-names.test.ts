@@ -23,11 +23,11 @@ const base = {
   size: 252,
   typicalCounties: ["California-Fresno", "Arizona-Yuma"],
 };
-const hispanic: SegmentProfile = { ...base, centre: [45, 40, 41000, 25, 9000, 900000] };
+const hispanic: SegmentProfile = { ...base, median: [45, 40, 41000, 25, 9000, 900000] };
 
 describe("segment names", () => {
   test("the features furthest from the median in SDs, margins of error and population restatements skipped", () => {
-    const notable = notableFeatures(features, hispanic.centre, base.nationalMedian, base.nationalStd, 3);
+    const notable = notableFeatures(features, hispanic.median, base.nationalMedian, base.nationalStd, 3);
     assert.deepEqual(
       notable.map((d) => d.feature),
       ["Hispanic", "White", "Poverty"],
@@ -40,7 +40,7 @@ describe("segment names", () => {
   });
 
   test("a centre at the median is named as such", () => {
-    assert.equal(nameSegment({ ...base, centre: base.nationalMedian }), "Close to the national median");
+    assert.equal(nameSegment({ ...base, median: base.nationalMedian }), "Close to the national median");
   });
 
   test("the description gives size, typical counties and values beside the US median in their units", () => {
@@ -51,7 +51,7 @@ describe("segment names", () => {
   });
 
   test("names are made distinct", () => {
-    const names = nameSegments([hispanic, hispanic, { ...hispanic, centre: base.nationalMedian }]);
+    const names = nameSegments([hispanic, hispanic, { ...hispanic, median: base.nationalMedian }]);
     assert.equal(new Set(names).size, 3);
     assert.deepEqual(uniquify(["a", "a", "b", "a"]), ["a", "a (2)", "b", "a (3)"]);
   });

@@ -129,15 +129,13 @@ describe("chart specs", () => {
     compilesCleanly(spec);
   });
 
-  test("segment centres: values in their units beside the US median, clamped to the observed range", () => {
+  test("segments by their members: medians in their units beside the US median, colour clamped at 2.5 SDs", () => {
     const input = {
       features: ["Income", "White"],
-      centres: [[60000, -0.8]],
+      medians: [[60000, 12]],
       segmentLabels: ["0 · rich"],
       nationalMedian: [45000, 84],
       nationalStd: [10000, 20],
-      dataMin: [20000, 0],
-      dataMax: [120000, 100],
     };
     const cells = centreCells(input);
     assert.deepEqual(
@@ -146,8 +144,8 @@ describe("chart specs", () => {
     );
     assert.equal(cells[1]!.text, "$60,000");
     assert.equal(cells[1]!.sds, 1.5);
-    assert.equal(cells[3]!.text, "0.0%");
-    assert.equal(cells[3]!.sds, -2.5, "clamped to 2.5 SDs");
+    assert.equal(cells[3]!.text, "12.0%");
+    assert.equal(cells[3]!.sds, -2.5, "(12 − 84) / 20 = −3.6, clamped to 2.5 SDs");
     compilesCleanly(segmentCentresSpec(input));
   });
 

@@ -1,8 +1,9 @@
 /**
- * Segment centres in the original units: every feature (rows) for the national median and each segment
- * (columns), the value written in its unit ("$51,399", "12.7%") and the cell coloured by how many national
- * standard deviations it lies from the median (diverging, 0 = the median). Reads as "segment 3: income $X,
- * Y% professional" next to the US figure.
+ * Segments by their members, in the original units: every feature (rows) for the national median and each
+ * segment's members' median (columns), the value written in its unit ("$51,399", "12.7%") and the cell
+ * coloured by how many national standard deviations it lies from the median (diverging, 0 = the median).
+ * Reads as "segment 3: income $X, Y% professional" next to the US figure. (The chart keeps its file name,
+ * segment-centres, from when it showed the centroids' reconstruction.)
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
@@ -13,14 +14,11 @@ import { CHART_CONFIG, DIVERGING_SCHEME } from "./theme.js";
 /** What the chart needs, in original units and feature order. */
 export interface CentresInput {
   readonly features: readonly string[];
-  /** k × features, mapped back from the centroids. */
-  readonly centres: readonly (readonly number[])[];
+  /** k × features: each segment's members' median. */
+  readonly medians: readonly (readonly number[])[];
   readonly segmentLabels: readonly string[];
   readonly nationalMedian: readonly number[];
   readonly nationalStd: readonly number[];
-  /** Observed range per feature: back-mapped values outside it are shown clamped to it. */
-  readonly dataMin: readonly number[];
-  readonly dataMax: readonly number[];
 }
 
 /** The column of national medians. */
@@ -50,8 +48,8 @@ export function centreCells(input: CentresInput): CentreCell[] {
       text: formatFeatureValue(feature, median[j]),
       sds: 0,
     });
-    input.centres.forEach((centre, s) => {
-      const value = Math.min(input.dataMax[j]!, Math.max(input.dataMin[j]!, centre[j]!));
+    input.medians.forEach((medians, s) => {
+      const value = medians[j]!;
       const sds = Math.max(-CLAMP_SDS, Math.min(CLAMP_SDS, standardDeviation(value, median[j]!, std[j]!)));
       cells.push({
         feature,
@@ -66,17 +64,16 @@ export function centreCells(input: CentresInput): CentreCell[] {
 }
 
 /**
- * The heatmap of centres in original units beside the national median.
- * @example segmentCentresSpec({ features, centres, segmentLabels, nationalMedian, nationalStd, dataMin, dataMax })
+ * The heatmap of the segments' members' medians beside the national median.
+ * @example segmentCentresSpec({ features, medians, segmentLabels, nationalMedian, nationalStd })
  */
 export function segmentCentresSpec(input: CentresInput): TopLevelSpec {
   const columns = [MEDIAN_COLUMN, ...input.segmentLabels];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Segments in original units",
-      subtitle:
-        "Centroids mapped back (inverse PCA, then inverse scaling); colour: distance from the US median in standard deviations",
+      text: "Segments by their members, in original units",
+      subtitle: "Each segment's members' median; colour: distance from the US median in standard deviations",
     },
     config: CHART_CONFIG,
     data: { values: centreCells(input) },

@@ -1,0 +1,107 @@
+/**
+ * Segment profiles from the segment's members, as geodemographic "pen portraits" read them (the UK's Output
+ * Area Classification, Esri Tapestry): per feature, in original units, the members' mean and median, and an
+ * index against the whole table — member mean ÷ overall mean × 100, so 100 is typical and 200 twice the
+ * table's average. Names and descriptions are made from these (segment-names.ts), not from the centroid's
+ * reconstruction through the kept components, which can lie far from the members (a county segment whose
+ * reconstructed population was 267 has a members' median of 4,195).
+ * @module
+ */
+
+/** One segment's profile, feature order. */
+export interface MemberProfile {
+  readonly mean: number[];
+  readonly median: number[];
+  /** Member mean ÷ overall mean × 100; null where the overall mean is 0 (no ratio to take). */
+  readonly index: (number | null)[];
+}
+
+/**
+ * The k-th smallest of `a[lo..hi)` (0-based within the whole array), found in place by quickselect (Hoare's
+ * FIND): expected O(n), so a million rows cost a pass or two per feature, not a sort.
+ */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The median of `values` (the mean of the two middle ones for an even count; NaN for none). Reorders them. */
+export function medianInPlace(values: Float64Array): number {
+  const n = values.length;
+  if (n === 0) return Number.NaN;
+  const upper = select(values, n >>> 1);
+  if (n % 2 === 1) return upper;
+  // The lower middle is the largest of the values select left below the upper one.
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n >>> 1; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
+}
+
+/**
+ * Every segment's profile: the members (rows whose cluster is the segment) of each feature column.
+ * @param columns the features' values in original units, one array per feature, rows in order
+ * @param clusters each row's segment, 0..k-1
+ * @param overallMean each feature's mean over the whole table
+ * @example memberProfiles([income, poverty], clusters, 7, [53000, 16.7])[3].index[0] // 142: 42% above average
+ */
+export function memberProfiles(
+  columns: readonly ArrayLike<number>[],
+  clusters: ArrayLike<number>,
+  k: number,
+  overallMean: readonly number[],
+): MemberProfile[] {
+  const n = clusters.length;
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < n; i++) sizes[clusters[i]!]!++;
+  // Rows of each segment, contiguous: offsets[c]..offsets[c + 1] in `order`.
+  const offsets = new Int32Array(k + 1);
+  for (let c = 0; c < k; c++) offsets[c + 1] = offsets[c]! + sizes[c]!;
+  const order = new Int32Array(n);
+  const fill = offsets.slice(0, k);
+  for (let i = 0; i < n; i++) order[fill[clusters[i]!]!++] = i;
+  const profiles = Array.from({ length: k }, () => ({
+    mean: [] as number[],
+    median: [] as number[],
+    index: [] as (number | null)[],
+  }));
+  const scratch = new Float64Array(n);
+  columns.forEach((column, j) => {
+    for (let c = 0; c < k; c++) {
+      const from = offsets[c]!;
+      const to = offsets[c + 1]!;
+      const values = scratch.subarray(0, to - from);
+      let sum = 0;
+      for (let r = from; r < to; r++) {
+        const v = column[order[r]!]!;
+        values[r - from] = v;
+        sum += v;
+      }
+      const mean = to > from ? sum / (to - from) : Number.NaN;
+      const p = profiles[c]!;
+      p.mean.push(mean);
+      p.median.push(medianInPlace(values));
+      p.index.push(overallMean[j] === 0 || !Number.isFinite(mean) ? null : (mean / overallMean[j]!) * 100);
+    }
+  });
+  return profiles;
+}

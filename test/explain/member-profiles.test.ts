@@ -1,0 +1,116 @@
+/**
+ * Issue 14, bug 3: segment profiles and names come from the segment's members — per feature the members' mean
+ * and median in original units and an index against the whole table — not from the centroid's reconstruction
+ * through the kept components (which gave the census's self-employed segment a population of −40,651, shown
+ * clamped; its counties' median is 4,195).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import fc from "fast-check";
+import { featureInfo } from "../../src/explain/feature-info.js";
+import { medianInPlace, memberProfiles } from "../../src/explain/member-profiles.js";
+import type { Summary } from "../../src/explain/summary-document.js";
+import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
+import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
+import { buildSummary } from "../../src/workflow/summary.js";
+import { censusCsvPath } from "../helpers/census.js";
+
+function sortedMedian(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 === 1 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+describe("member profiles", () => {
+  test("medianInPlace (quickselect) equals the median of the sorted values, ties and duplicates included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.integer({ min: -5, max: 5 }).map((v) => v / 2),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (values) => {
+          assert.equal(medianInPlace(Float64Array.from(values)), sortedMedian(values));
+        },
+      ),
+      { seed: 14, numRuns: 500 },
+    );
+    assert.ok(Number.isNaN(medianInPlace(new Float64Array(0))));
+  });
+
+  test("each segment's mean, median and index (mean ÷ overall mean × 100) of its own rows", () => {
+    const income = [10, 20, 30, 40, 50, 1000];
+    const zero = [0, 0, 0, 0, 0, 0];
+    const clusters = [0, 1, 0, 1, 0, 1];
+    const overallMean = [1150 / 6, 0];
+    const [a, b] = memberProfiles([income, zero], clusters, 2, overallMean);
+    assert.deepEqual(a!.mean, [30, 0]);
+    assert.deepEqual(a!.median, [30, 0]);
+    assert.deepEqual(b!.median, [40, 0]);
+    assert.equal(b!.mean[0], 1060 / 3);
+    assert.equal(a!.index[0], (30 / (1150 / 6)) * 100);
+    assert.equal(a!.index[1], null, "no index against an overall mean of 0");
+  });
+});
+
+/** The features a name says are high and low ("High A & B, low C"), by their labels. */
+function namedFeatures(name: string, features: readonly string[]): { high: string[]; low: string[] } {
+  const byLabel = new Map(features.map((f) => [featureInfo(f).label, f]));
+  const part = (text: string | undefined) =>
+    (text ?? "")
+      .split(" & ")
+      .filter(Boolean)
+      .map((l) => byLabel.get(l)!);
+  const m = /^(?:High (.+?))?(?:, low (.+)|^Low (.+))?$/.exec(name)!;
+  return { high: part(m[1]), low: part(m[2] ?? m[3]) };
+}
+
+describe("census segments from their members", () => {
+  let result: SegmentationResult;
+  let summary: Summary;
+  before(async () => {
+    result = await runSegmentation({ ...DEFAULT_OPTIONS, source: censusCsvPath() });
+    summary = buildSummary(result);
+  });
+
+  test("every name agrees with its members: a High X segment's median of X is above the national median, a low one below", () => {
+    for (const s of summary.segments) {
+      const { high, low } = namedFeatures(s.name, summary.features);
+      assert.ok(high.length + low.length > 0, s.name);
+      for (const f of high) {
+        const j = summary.features.indexOf(f);
+        assert.ok(
+          s.profile.median[j]! > summary.nationalMedian[j]!,
+          `${s.name}: ${f} ${s.profile.median[j]}`,
+        );
+      }
+      for (const f of low) {
+        const j = summary.features.indexOf(f);
+        assert.ok(
+          s.profile.median[j]! < summary.nationalMedian[j]!,
+          `${s.name}: ${f} ${s.profile.median[j]}`,
+        );
+      }
+    }
+  });
+
+  test("profiles are the members' own values; the reconstruction is kept, labelled, unclamped", () => {
+    const tp = summary.features.indexOf("TotalPop");
+    const column = result.table.column("TotalPop");
+    for (const s of summary.segments) {
+      const members = Array.from(column).filter((_, i) => result.closestCluster[i] === s.id);
+      assert.equal(members.length, s.size);
+      assert.equal(s.profile.median[tp], sortedMedian(members));
+      const mean = members.reduce((a, b) => a + b, 0) / members.length;
+      assert.ok(Math.abs(s.profile.mean[tp]! - mean) <= 1e-9 * mean);
+      assert.ok(Math.abs(s.profile.index[tp]! - (mean / summary.overallMean[tp]!) * 100) < 1e-9);
+    }
+    // The self-employed, work-at-home segment: its counties' median population is 4,195, while the centroid's
+    // reconstruction through the five kept components is negative.
+    const rural = summary.segments.find((s) => /Self-employed/.test(s.name))!;
+    assert.equal(rural.profile.median[tp], 4195);
+    assert.ok(rural.reconstructedCentre[tp]! < 0);
+    assert.match(rural.description, /counties like/);
+  });
+});
