@@ -5,7 +5,7 @@
  * benchmarks.
  *
  *   open registry ─▶ runSegmentation (pca and kmeans as training jobs) ─▶ copy artifacts into models/
- *     ─▶ register census-pca, census-kmeans and the census-pipeline model ─▶ assignments.csv
+ *     ─▶ register <name>-pca, <name>-kmeans and the <name>-pipeline model ─▶ assignments.csv
  *     ─▶ report.html + charts/ ─▶ summary.json (last: its presence marks a complete out dir) ─▶ close registry
  *
  * Bad input fails inside runSegmentation before anything is written; the training data under data/ is the
@@ -20,7 +20,13 @@ import type { Summary } from "../explain/summary-document.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { ThreadJobRunner } from "../jobs/runners/threads.js";
 import { TrainingService } from "../jobs/training-service.js";
-import { type RegisteredRunModels, registerRunModels } from "../serving/register-run-models.js";
+import { defaultArtifactsPath } from "../registry/home.js";
+import {
+  checkRunName,
+  type RegisteredRunModels,
+  registerRunModels,
+  runNameFrom,
+} from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
 import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./outputs.js";
@@ -41,6 +47,13 @@ export interface RunOptions extends SegmentationOptions {
   readonly report?: boolean;
   /** Names and histogram features for the summary, the report and the terminal. */
   readonly reportOptions?: ReportOptions;
+  /**
+   * The run's name, under which its models are registered (`<name>-pipeline`, …; the next free `<name>-N`
+   * when taken). Default: from the data file's name ("census" for the census).
+   */
+  readonly name?: string;
+  /** Re-register the name's models instead of taking the next free name. */
+  readonly replaceModels?: boolean;
 }
 
 export interface RunHooks extends StepHooks {
@@ -65,6 +78,8 @@ export interface RunOutcome {
 /** Runs the workflow and writes the out dir; see the module comment. */
 export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const home = options.home === undefined ? {} : { home: options.home };
+  // A bad --name is refused before anything is read or written.
+  if (options.name !== undefined) checkRunName(options.name);
   const finalOutDir = resolve(options.outDir);
   // Everything is written here first and published into --out at the end (outputs.ts).
   const outDir = await stageOutDir(finalOutDir);
@@ -91,7 +106,7 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
     hooks.onWriteStart?.();
     const started = performance.now();
     await copyModels(trainers.jobs, outDir);
-    const registered = await registerModels(trainers.jobs, result, options.home);
+    const registered = await registerModels(trainers.jobs, result, options);
     let summary: RunSummary = applyReportOptions(
       { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) },
       reportOptions,
@@ -137,6 +152,7 @@ function jobsSection(jobs: readonly RunJob[], registered: RegisteredRunModels) {
     models: Object.fromEntries(jobs.map((j) => [j.algorithm, `models/${j.algorithm}/model.tar.gz`])),
     /** Names in the model registry: deploy the pipeline with `strata deploy <pipeline> --name <endpoint>`. */
     registeredModels: {
+      name: registered.name,
       pca: registered.pcaModel,
       kmeans: registered.kmeansModel,
       pipeline: registered.pipelineModel,
@@ -148,15 +164,20 @@ function jobsSection(jobs: readonly RunJob[], registered: RegisteredRunModels) {
 async function registerModels(
   jobs: readonly RunJob[],
   result: SegmentationResult,
-  home: string | undefined,
+  options: RunOptions,
 ): Promise<RegisteredRunModels> {
-  const artifact = (algorithm: string) => jobs.find((j) => j.algorithm === algorithm)!.artifactUri;
+  const job = (algorithm: string) => jobs.find((j) => j.algorithm === algorithm)!;
+  const home = options.home === undefined ? {} : { home: options.home };
   return registerRunModels({
-    pcaArtifactUri: artifact("pca"),
-    kmeansArtifactUri: artifact("kmeans"),
+    name: options.name ?? runNameFrom(options.source),
+    replace: options.replaceModels === true,
+    pcaArtifactUri: job("pca").artifactUri,
+    kmeansArtifactUri: job("kmeans").artifactUri,
+    // Beside the run's own PCA job: a place no other run writes.
+    scalerArtifactUri: `${defaultArtifactsPath(home)}/${job("pca").trainingJobName}/scaler/model.tar.gz`,
     scaler: result.scaler,
     keep: result.kept,
-    ...(home === undefined ? {} : { home }),
+    ...home,
   });
 }
 

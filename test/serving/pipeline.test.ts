@@ -6,13 +6,14 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { test } from "node:test";
 import { selectColumns } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
 import { HostingService } from "../../src/serving/hosting-service.js";
 import { loadPipeline, loadStage } from "../../src/serving/model-loader.js";
 import { compilePipeline } from "../../src/serving/pipeline.js";
-import { registerRunModels } from "../../src/serving/register-run-models.js";
+import { checkRunName, registerRunModels, runNameFrom } from "../../src/serving/register-run-models.js";
 import { censusModels, KMEANS_IMAGE, PCA_IMAGE, pipelineContainers } from "../api/helpers.js";
 import { tempDir } from "../helpers/cli.js";
 import { expectClose } from "../helpers/expect-close.js";
@@ -99,31 +100,36 @@ test("containers whose widths do not chain are refused with a hint", async () =>
   );
 });
 
-test("registerRunModels registers PCA, K-Means and the raw-rows pipeline", async () => {
+test("registerRunModels registers PCA, K-Means and the raw-rows pipeline; a second run takes the next free name, and replacing is explicit", async () => {
   const m = await censusModels();
   const home = tempDir("strata-register-");
-  const names = await registerRunModels({
+  const options = (scaler: string) => ({
+    name: "census",
     pcaArtifactUri: m.pcaUri,
     kmeansArtifactUri: m.kmeansUri,
     scaler: m.scaler,
     keep: 5,
     home,
+    scalerArtifactUri: join(home, scaler, "model.tar.gz"),
   });
+  const names = await registerRunModels(options("first"));
   assert.deepEqual(
-    [names.pcaModel, names.kmeansModel, names.pipelineModel],
-    ["census-pca", "census-kmeans", "census-pipeline"],
+    [names.name, names.pcaModel, names.kmeansModel, names.pipelineModel],
+    ["census", "census-pca", "census-kmeans", "census-pipeline"],
   );
-  await registerRunModels({
-    pcaArtifactUri: m.pcaUri,
-    kmeansArtifactUri: m.kmeansUri,
-    scaler: m.scaler,
-    keep: 5,
-    home,
-  });
+  const second = await registerRunModels(options("second"));
+  assert.deepEqual([second.name, second.pipelineModel], ["census-2", "census-2-pipeline"]);
+  const replaced = await registerRunModels({ ...options("third"), replace: true });
+  assert.equal(replaced.pipelineModel, "census-pipeline");
   const hosting = HostingService.open({ home });
   try {
-    assert.equal(hosting.models.listModels().Models.length, 3);
+    assert.equal(hosting.models.listModels().Models.length, 6);
     const pipeline = hosting.models.getModel("census-pipeline").request;
+    assert.equal(pipeline.Containers![0]!.ModelDataUrl, join(home, "third", "model.tar.gz"));
+    assert.equal(
+      hosting.models.getModel("census-2-pipeline").request.Containers![0]!.ModelDataUrl,
+      join(home, "second", "model.tar.gz"),
+    );
     const compiled = await loadPipeline("census-pipeline", pipeline.Containers!);
     const input = compiled.inputBuffer(1);
     input.set(m.raw.data.subarray(0, 34));
@@ -134,4 +140,18 @@ test("registerRunModels registers PCA, K-Means and the raw-rows pipeline", async
   } finally {
     await hosting.close();
   }
+});
+
+test("run names: the census is census, other files by their name, bad --name refused", () => {
+  assert.equal(runNameFrom("s3://bucket/data/acs2015_county_data.csv"), "census");
+  assert.equal(runNameFrom("/home/me/Penguins Data.csv"), "penguins-data");
+  assert.equal(runNameFrom("https://x.org/a/customers_2024.parquet?sig=1"), "customers-2024");
+  assert.equal(runNameFrom("/tmp/flights.csv.gz"), "flights");
+  assert.equal(runNameFrom("/tmp/___.csv"), "run");
+  for (const bad of ["", "-a", "a--b", "a_b", "x".repeat(51)])
+    assert.throws(
+      () => checkRunName(bad),
+      /--name=.* is invalid: expected 1 to 50 letters, digits and single hyphens/,
+    );
+  checkRunName("penguins-2024");
 });

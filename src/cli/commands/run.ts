@@ -51,6 +51,8 @@ interface RunFlags {
   componentNames?: string;
   segmentNames?: string;
   names?: string;
+  name?: string;
+  replaceModels?: boolean;
 }
 
 /** The flags `strata run` and `strata report` share: names and histogram features. */
@@ -135,6 +137,11 @@ export function registerRun(program: Command): void {
     .option("--id <columns>", "identifier columns: not features, kept in assignments.csv", parseList, [
       ...DEFAULT_OPTIONS.idColumns,
     ])
+    .option(
+      "--name <name>",
+      "the run's name: its models are <name>-pca, <name>-kmeans, <name>-pipeline (default: the data file's name; taken names get -2, -3, …)",
+    )
+    .option("--replace-models", "re-register the models of --name instead of taking the next free name")
     .option("--json", "print summary.json on stdout instead of the readable summary")
     .option("--quiet", "no progress lines")
     .option("--no-report", "skip report.html and charts/");
@@ -164,6 +171,8 @@ export function registerRun(program: Command): void {
           ...options,
           outDir: flags.out,
           report: flags.report,
+          ...(flags.name === undefined ? {} : { name: flags.name }),
+          replaceModels: flags.replaceModels === true,
           reportOptions: { names, ...(flags.hist ? { histFeatures: flags.hist } : {}) },
         },
         {
@@ -178,7 +187,13 @@ export function registerRun(program: Command): void {
       const { summary, reportFile } = outcome;
       progress.stop();
       if (flags.json) printJson(summary);
-      else printLines(...formatSummary(summary, outcome.outDir, performance.now() - started, reportFile));
+      else {
+        const models = summary.registeredModels;
+        printLines(
+          ...formatSummary(summary, outcome.outDir, performance.now() - started, reportFile),
+          `Models: ${models.pipeline} (raw rows to segments), ${models.pca}, ${models.kmeans}; serve with strata deploy ${models.pipeline} --name <endpoint>.`,
+        );
+      }
     } finally {
       progress.stop();
     }
