@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   CSV_PARSE_ERROR: {
     status: 400,
     awsType: "ValidationException",
-    summary: "A CSV or Parquet file could not be parsed.",
+    summary: "A CSV, JSON, Parquet or Arrow IPC file could not be parsed.",
   },
   NON_NUMERIC_VALUE: {
     status: 400,

@@ -2,7 +2,7 @@
  * A fast structural pass over a CSV file before DuckDB reads it. DuckDB's sniffer is lenient where Strata
  * must be strict: a ragged row can make it guess a different delimiter, or fail with no line number. This
  * scan (RFC 4180 quoting, LF / CRLF / CR line ends, blank lines skipped as DuckDB skips them, a UTF-8 BOM
- * ignored, gzip by extension) picks the delimiter from the header and checks that every record has as many
+ * ignored, gzip when the loader found it) picks the delimiter from the header and checks that every record has as many
  * fields as the header, naming the line of the first one that does not.
  * @module
  */
@@ -26,18 +26,18 @@ const LF = 0x0a;
 const CR = 0x0d;
 const CANDIDATES = [",", "\t", ";", "|"];
 
-function openText(path: string): Readable {
+function openText(path: string, gzip: boolean): Readable {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+  return gzip ? raw.pipe(createGunzip()) : raw;
 }
 
 /** The most frequent candidate delimiter outside quotes on the first line (',' when none occurs). */
-async function detectDelimiter(path: string): Promise<string> {
+async function detectDelimiter(path: string, gzip: boolean): Promise<string> {
   let head: Buffer;
-  if (path.endsWith(".gz")) {
+  if (gzip) {
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const c of openText(path)) {
+    for await (const c of openText(path, gzip)) {
       chunks.push(c as Buffer);
       total += (c as Buffer).length;
       if (total >= 65536) break;
@@ -73,8 +73,8 @@ async function detectDelimiter(path: string): Promise<string> {
  * @throws EMPTY_DATA (empty file, or a header with no rows), CSV_RAGGED_ROW (naming the line, the field
  * count and the header's), CSV_PARSE_ERROR (a quote that never closes).
  */
-export async function scanCsv(path: string): Promise<CsvScan> {
-  const delimiter = await detectDelimiter(path);
+export async function scanCsv(path: string, gzip = path.endsWith(".gz")): Promise<CsvScan> {
+  const delimiter = await detectDelimiter(path, gzip);
   const delim = delimiter.charCodeAt(0);
   let inQuotes = false;
   let prevCR = false;
@@ -104,7 +104,7 @@ export async function scanCsv(path: string): Promise<CsvScan> {
     hasContent = false;
   };
 
-  for await (const chunk of openText(path)) {
+  for await (const chunk of openText(path, gzip)) {
     const buf = chunk as Buffer;
     let start = 0;
     if (first) {

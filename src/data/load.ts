@@ -1,6 +1,8 @@
 /**
- * Loads a table (CSV or Parquet, from a path, file://, s3:// or https://) into a Frame with DuckDB. Remote
- * sources are fetched through the download cache first, so DuckDB only ever reads local files. CSV is
+ * Loads a table into a Frame: CSV or other delimited text, JSON arrays or JSON Lines and Parquet with DuckDB,
+ * Arrow IPC with apache-arrow, gzip or zstd compressed, each known by its content (table-format.ts), from a
+ * path, file://, s3:// or https://. Remote sources are fetched through the download cache first, so DuckDB
+ * only ever reads local files. CSV is
  * checked structurally first (csv-scan.ts), then DuckDB infers the column types; every integer, decimal and
  * floating column is cast to DOUBLE in SQL and streamed into Float64Array, while text, dates and booleans
  * become string columns. A column DuckDB typed as text although most of its values are numbers is treated
@@ -16,12 +18,14 @@ import { type FetchOptions, fetchToCache } from "./cache.js";
 import { scanCsv } from "./csv-scan.js";
 import { sqlIdent, sqlString, withConnection } from "./duckdb.js";
 import { Frame } from "./frame.js";
+import { readArrowFile } from "./read-arrow.js";
 import { type ColumnKind, readColumns } from "./read-columns.js";
+import { type Compression, detectTableFormat, type TableFormat } from "./table-format.js";
 
-export type TableFormat = "csv" | "parquet";
+export type { TableFormat } from "./table-format.js";
 
 export interface LoadOptions extends FetchOptions {
-  /** Default: by extension (.parquet, .pq), else by the PAR1 magic bytes, else CSV. */
+  /** Default: by content (table-format.ts). */
   readonly format?: TableFormat | "auto";
   /** CSV cells that mean "missing" (default: pandas' read_csv defaults). */
   readonly naValues?: readonly string[];
@@ -50,19 +54,6 @@ const NUMERIC_SHARE = 0.5;
 
 const NUMERIC_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/;
-
-/** Which format a local file is in. */
-export async function detectFormat(path: string): Promise<TableFormat> {
-  if (/\.(parquet|pq)$/i.test(path)) return "parquet";
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return bytesRead === 4 && buf.toString("latin1") === "PAR1" ? "parquet" : "csv";
-  } finally {
-    await fh.close();
-  }
-}
 
 async function describeColumns(
   con: DuckDBConnection,
@@ -127,23 +118,33 @@ async function peekCsv(path: string): Promise<{ delimiter: string; estimatedRows
  * pure-JS pass over every byte) run, to name the ragged line or the unclosed quote precisely. Keeping the
  * scan off the success path gives DuckDB both cores: on a 200 MB file the scan alone costs over a second.
  */
-async function readCsv(con: DuckDBConnection, path: string, options: LoadOptions): Promise<Frame> {
-  const peek = path.endsWith(".gz") ? undefined : await peekCsv(path).catch(() => undefined);
+async function readCsv(
+  con: DuckDBConnection,
+  path: string,
+  options: LoadOptions,
+  compression: Compression,
+): Promise<Frame> {
+  if (compression === "zstd") {
+    // No zstd in Node 20's zlib: no structural scan; DuckDB reads it and names what it cannot.
+    const delimiter = path.replace(/\.(zst|zstd)$/i, "").endsWith(".tsv") ? "\t" : ",";
+    return parseCsv(con, path, options, delimiter, 0, compression);
+  }
+  const peek = compression === "gzip" ? undefined : await peekCsv(path).catch(() => undefined);
   if (peek === undefined) {
-    const scan = await scanCsv(path);
-    return parseCsv(con, path, options, scan.delimiter, scan.numDataRows);
+    const scan = await scanCsv(path, compression === "gzip");
+    return parseCsv(con, path, options, scan.delimiter, scan.numDataRows, compression);
   }
   let failure: unknown;
   try {
-    const frame = await parseCsv(con, path, options, peek.delimiter, peek.estimatedRows);
+    const frame = await parseCsv(con, path, options, peek.delimiter, peek.estimatedRows, compression);
     if (frame.numRows > 0) return frame;
   } catch (e) {
     failure = e;
   }
   // DuckDB refused the file or found no rows: the scan's verdict explains it better than DuckDB's message.
-  const scan = await scanCsv(path);
+  const scan = await scanCsv(path, false);
   if (scan.delimiter !== peek.delimiter)
-    return parseCsv(con, path, options, scan.delimiter, scan.numDataRows);
+    return parseCsv(con, path, options, scan.delimiter, scan.numDataRows, compression);
   if (failure !== undefined) throw failure;
   throw new StrataError("EMPTY_DATA", `${path} has a header but no data rows.`, { details: { path } });
 }
@@ -154,9 +155,10 @@ async function parseCsv(
   options: LoadOptions,
   delimiter: string,
   expectedRows: number,
+  compression: Compression,
 ): Promise<Frame> {
   const na = (options.naValues ?? DEFAULT_NA_VALUES).map(sqlString).join(", ");
-  const base = `header=true, delim=${sqlString(delimiter)}, quote='"', escape='"', nullstr=[${na}], strict_mode=true, null_padding=false`;
+  const base = `header=true, delim=${sqlString(delimiter)}, quote='"', escape='"', nullstr=[${na}], strict_mode=true, null_padding=false, compression=${sqlString(compression)}`;
   const sniffed = await describeColumns(con, `read_csv(${sqlString(path)}, ${base})`);
   const text = sniffed.filter((c) => c.type === "VARCHAR");
   const forced = new Set<string>();
@@ -176,8 +178,9 @@ async function parseCsv(
       if (present === 0 || numeric >= NUMERIC_SHARE * present) forced.add(c.name);
     });
   }
+  const codes = await zeroPaddedColumns(con, path, base, sniffed, forced);
   const kinds: ColumnKind[] = sniffed.map((c) =>
-    forced.has(c.name) || NUMERIC_TYPE.test(c.type) ? "numeric" : "string",
+    !codes.has(c.name) && (forced.has(c.name) || NUMERIC_TYPE.test(c.type)) ? "numeric" : "string",
   );
   // Every column's type is pinned: numeric ones to DOUBLE (so a value after the sniffer's sample that does not
   // fit, like "1.5" in a sniffed BIGINT column, still reads), the rest to VARCHAR (raw text, as in the file).
@@ -196,6 +199,37 @@ async function parseCsv(
       })
     );
   }
+}
+
+const INTEGER_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+
+/**
+ * Integer columns (sniffed as integers, or text that is mostly numbers) written with leading zeros ("00501",
+ * "01001"): codes, kept as text so that 00501 stays 00501 (a ZIP code, a FIPS code), never features. One pass
+ * over those columns read as text.
+ */
+async function zeroPaddedColumns(
+  con: DuckDBConnection,
+  path: string,
+  base: string,
+  sniffed: readonly { name: string; type: string }[],
+  mostlyNumeric: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const integers = sniffed.filter((c) => INTEGER_TYPE.test(c.type) || mostlyNumeric.has(c.name));
+  if (integers.length === 0) return new Set();
+  const types = integers.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(", ");
+  const counts = integers.map(
+    (c) => `count(*) FILTER (WHERE regexp_matches(${sqlIdent(c.name)}, '^0[0-9]'))`,
+  );
+  const row = (
+    await con.runAndReadAll(
+      `SELECT ${counts.join(", ")} FROM read_csv(${sqlString(path)}, ${base}, types={${types}})`,
+    )
+  )
+    .getRows()[0]!
+    .map(Number);
+  return new Set(integers.filter((_, k) => row[k]! > 0).map((c) => c.name));
 }
 
 async function select(
@@ -236,15 +270,43 @@ async function readParquet(con: DuckDBConnection, path: string): Promise<Frame> 
 }
 
 /**
- * Reads a local CSV or Parquet file into a Frame (index "0".."n-1").
- * @throws SOURCE_NOT_FOUND, EMPTY_DATA, CSV_RAGGED_ROW, CSV_PARSE_ERROR, NON_NUMERIC_VALUE.
+ * Reads a JSON array of records or JSON Lines with DuckDB's reader: numbers become numeric columns, every
+ * other value (text, booleans, dates, nested objects as their JSON) text.
+ */
+async function readJson(con: DuckDBConnection, path: string, compression: Compression): Promise<Frame> {
+  const compressed = compression === "none" ? "" : `, compression=${sqlString(compression)}`;
+  const relation = `read_json(${sqlString(path)}, format='auto'${compressed})`;
+  let columns: { name: string; type: string }[];
+  try {
+    columns = await describeColumns(con, relation);
+  } catch (e) {
+    throw new StrataError(
+      "CSV_PARSE_ERROR",
+      `${path} looks like JSON but is not an array of records or JSON Lines Strata can read: ${(e as Error).message}`,
+      { details: { path, format: "json" }, cause: e },
+    );
+  }
+  const kinds: ColumnKind[] = columns.map((c) => (NUMERIC_TYPE.test(c.type) ? "numeric" : "string"));
+  const frame = await select(con, relation, columns, kinds, 0);
+  if (frame.numRows === 0)
+    throw new StrataError("EMPTY_DATA", `${path} holds no records.`, { details: { path } });
+  return frame;
+}
+
+/**
+ * Reads a local table file into a Frame (index "0".."n-1"), in the format its content shows.
+ * @throws SOURCE_NOT_FOUND, UNSUPPORTED_SOURCE, EMPTY_DATA, CSV_RAGGED_ROW, CSV_PARSE_ERROR, NON_NUMERIC_VALUE.
  */
 export async function readTableFile(path: string, options: LoadOptions = {}): Promise<Frame> {
-  const format =
-    options.format === undefined || options.format === "auto" ? await detectFormat(path) : options.format;
-  return withConnection((con) =>
-    format === "parquet" ? readParquet(con, path) : readCsv(con, path, options),
-  );
+  const detected = await detectTableFormat(path);
+  const format = options.format === undefined || options.format === "auto" ? detected.format : options.format;
+  const { compression } = detected;
+  if (format === "arrow") return readArrowFile(path, compression);
+  return withConnection((con) => {
+    if (format === "parquet") return readParquet(con, path);
+    if (format === "json") return readJson(con, path, compression);
+    return readCsv(con, path, options, compression);
+  });
 }
 
 /**

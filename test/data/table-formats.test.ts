@@ -1,0 +1,108 @@
+/**
+ * Issue 14, "input formats by content, not by extension": JSON arrays and JSON Lines, Parquet, Arrow IPC, CSV
+ * with any delimiter, gzip and zstd, each read into the same table whatever the file is called; a file that
+ * is no table is refused naming what it looks like; zero-padded codes stay text.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { withConnection } from "../../src/data/duckdb.js";
+import { loadTable } from "../../src/data/load.js";
+import { detectTableFormat } from "../../src/data/table-format.js";
+import { isStrataError } from "../../src/errors.js";
+import { tempDir } from "../helpers/cli.js";
+
+const ROWS = [
+  { Code: "00501", Place: "Holtsville", Income: 51000.5, Poverty: 12.5 },
+  { Code: "01001", Place: "Agawam", Income: 62000, Poverty: 8 },
+  { Code: "99950", Place: "Ketchikan", Income: 70250.25, Poverty: 6.5 },
+];
+const csv = (sep: string) =>
+  `${Object.keys(ROWS[0]!).join(sep)}\n${ROWS.map((r) => Object.values(r).join(sep)).join("\n")}\n`;
+
+let dir: string;
+const file = (name: string, bytes: string | Uint8Array) => {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+
+/** The table as plain rows, whatever the format gave. */
+async function rowsOf(path: string) {
+  const frame = await loadTable(path);
+  assert.deepEqual(frame.columnNames, ["Code", "Place", "Income", "Poverty"], path);
+  assert.deepEqual(frame.numericColumnNames, ["Income", "Poverty"], `${path}: Code stays text`);
+  return Array.from({ length: frame.numRows }, (_, i) => ({
+    Code: frame.stringColumn("Code")[i],
+    Place: frame.stringColumn("Place")[i],
+    Income: frame.column("Income")[i],
+    Poverty: frame.column("Poverty")[i],
+  }));
+}
+
+describe("table formats by content", () => {
+  before(() => {
+    dir = tempDir("strata-formats-");
+  });
+
+  test("CSV, TSV, semicolons, JSON array, JSON Lines, Arrow IPC, gzip, Parquet and zstd: the same rows, whatever the name", async () => {
+    const arrow = tableToIPC(
+      tableFromArrays({
+        Code: ROWS.map((r) => r.Code),
+        Place: ROWS.map((r) => r.Place),
+        Income: Float64Array.from(ROWS.map((r) => r.Income)),
+        Poverty: Float64Array.from(ROWS.map((r) => r.Poverty)),
+      }),
+      "file",
+    );
+    const sources = [
+      file("comma.txt", csv(",")),
+      file("tabs.data", csv("\t")),
+      file("semi.csv", csv(";")),
+      file("array.dat", JSON.stringify(ROWS)),
+      file("lines.log", `${ROWS.map((r) => JSON.stringify(r)).join("\n")}\n`),
+      file("table.bin", arrow),
+      file("zipped", gzipSync(csv(","))),
+      file("zipped-json", gzipSync(JSON.stringify(ROWS))),
+    ];
+    const parquet = join(dir, "table.noext");
+    const zstd = join(dir, "table.csv.zst");
+    await withConnection(async (con) => {
+      await con.run(
+        `COPY (SELECT * FROM read_csv('${sources[0]}', types={'Code': 'VARCHAR'})) TO '${parquet}' (FORMAT parquet)`,
+      );
+      await con.run(
+        `COPY (SELECT * FROM read_csv('${sources[0]}', types={'Code': 'VARCHAR'})) TO '${zstd}' (FORMAT csv, COMPRESSION zstd)`,
+      );
+    });
+    assert.deepEqual(await detectTableFormat(parquet), { format: "parquet", compression: "none" });
+    assert.deepEqual(await detectTableFormat(zstd), { format: "csv", compression: "zstd" });
+    assert.deepEqual(await detectTableFormat(sources[6]!), { format: "csv", compression: "gzip" });
+    assert.deepEqual(await detectTableFormat(sources[7]!), { format: "json", compression: "gzip" });
+    for (const path of [...sources, parquet, zstd]) assert.deepEqual(await rowsOf(path), ROWS, path);
+  });
+
+  test("a file that is no table is refused, naming what it looks like", async () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      [
+        "book.csv",
+        Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]),
+        /looks like a ZIP archive \(an Excel \.xlsx file is one/,
+      ],
+      ["scan.csv", Buffer.from("%PDF-1.7\n..."), /looks like a PDF document/],
+      ["image.csv", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]), /looks like a PNG image/],
+      ["db.csv", Buffer.from("SQLite format 3\u0000..."), /looks like an SQLite database/],
+      ["blob.csv", Buffer.from([1, 2, 0, 4, 5]), /looks like binary data/],
+    ];
+    for (const [name, bytes, pattern] of cases)
+      await assert.rejects(loadTable(file(name, bytes)), (e: unknown) => {
+        assert.ok(isStrataError(e, "UNSUPPORTED_SOURCE"), String(e));
+        assert.match((e as Error).message, pattern);
+        return true;
+      });
+  });
+});
