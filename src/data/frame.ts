@@ -249,11 +249,12 @@ export class Frame {
   }
 
   /**
-   * Drops every row with a missing value in any column (NaN or null), like pandas `dropna()`.
+   * Drops every row with a missing value (NaN or null) in any of `columns` (default: every column), like
+   * pandas `dropna(subset=columns)`.
    * @returns the kept rows and the index labels of the dropped ones.
    */
-  dropna(): DropnaResult {
-    const cols = this.#names.map((n) => this.#columns.get(n)!);
+  dropna(columns: readonly string[] = this.#names): DropnaResult {
+    const cols = columns.map((n) => this.#get(n));
     const keep: number[] = [];
     const dropped: string[] = [];
     for (let i = 0; i < this.numRows; i++) {
@@ -280,6 +281,16 @@ export class Frame {
     for (const n of names) map.set(n, incoming.column(n));
     const order = [...this.#names, ...names.filter((n) => !this.#columns.has(n))];
     return new Frame(order, map, this.#indexOrCount);
+  }
+
+  /** The same frame with some numeric columns' values replaced (same names, same length). */
+  withColumns(replacements: ReadonlyMap<string, Float64Array>): Frame {
+    const map = new Map(this.#columns);
+    for (const [name, values] of replacements) {
+      this.#get(name);
+      map.set(name, values);
+    }
+    return new Frame(this.#names, map, this.#indexOrCount);
   }
 
   /** The same columns with new row labels. @throws INTERNAL when the length differs. */

@@ -22,8 +22,24 @@ export interface Summary {
   readonly formatVersion: number;
   readonly strataVersion: string;
   readonly source: string;
-  readonly rows: { loaded: number; dropped: number; used: number };
+  readonly rows: {
+    loaded: number;
+    dropped: number;
+    used: number;
+    /** Per feature, how many loaded rows missed a value there. */
+    missingByColumn: Record<string, number>;
+    /** How missing feature values were handled: null (rows dropped), or filled with the median or mean. */
+    impute: "median" | "mean" | null;
+    imputed: Record<string, { count: number; value: number }>;
+  };
+  /** Labels of the dropped rows (1-based row numbers when `columns.index` is empty). */
   readonly droppedRows: readonly string[];
+  /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
+  readonly columns: {
+    index: string[];
+    identifiers: string[];
+    unused: { column: string; reason: string }[];
+  };
   readonly features: readonly string[];
   readonly pca: {
     numComponents: number;

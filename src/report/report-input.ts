@@ -138,9 +138,15 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
       },
     );
   }
-  const missing = ["segments", "histograms", "scaler", "nationalMedian", "overallMean", "report"].filter(
-    (k) => !(k in summary),
-  );
+  const missing = [
+    "segments",
+    "histograms",
+    "scaler",
+    "nationalMedian",
+    "overallMean",
+    "report",
+    "columns",
+  ].filter((k) => !(k in summary));
   if (summary.segments?.some((s) => s.profile === undefined)) missing.push("segments[].profile");
   for (const k of ["silhouetteRows", "calinskiHarabasz", "daviesBouldin"] as const)
     if (typeof summary.kmeans?.[k] !== "number") missing.push(`kmeans.${k}`);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { droppedSentence, indexPhrase, unusedSentence } from "../explain/cleaning-words.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
 import { silhouetteSampleNote } from "../explain/summary-document.js";
 import { escapeMarkup } from "../util/escape-markup.js";
@@ -34,8 +35,12 @@ ${chartFigure(svg["describe-raw"], "describe-raw")}`;
 
 function cleaning(m: ReportModel): string {
   const s = m.summary;
-  const dropped = s.droppedRows.length ? ` (${escapeMarkup(s.droppedRows.join(", "))})` : "";
-  return `<p class="lead">Rows with a missing value are dropped, as the notebook's <code>dropna()</code>: ${s.rows.dropped} dropped${dropped}, ${int(s.rows.used)} used. Each row is indexed "State-County"; the id columns are kept in assignments.csv but are not features.</p>`;
+  const how =
+    s.rows.impute === null
+      ? "Rows with a missing feature value are dropped, as the notebook's <code>dropna()</code>"
+      : `Missing feature values are filled with each column's ${s.rows.impute}`;
+  const unused = unusedSentence(s);
+  return `<p class="lead">${how}: ${escapeMarkup(droppedSentence(s))}; ${int(s.rows.used)} used. Rows are ${escapeMarkup(indexPhrase(s))}; the identifier columns${s.columns.identifiers.length ? ` (${escapeMarkup(s.columns.identifiers.join(", "))})` : ""} are kept in assignments.csv but are not features.</p>${unused ? `\n<p class="lead">Not used as features: ${escapeMarkup(unused)}.</p>` : ""}`;
 }
 
 function scaling(_m: ReportModel, svg: ChartSvgs): string {

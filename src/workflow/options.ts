@@ -4,12 +4,7 @@
  * and before any output is written, so a bad value changes nothing.
  * @module
  */
-import {
-  CENSUS_CSV_ENV,
-  CENSUS_DROP_COLUMNS,
-  CENSUS_INDEX_COLUMNS,
-  CENSUS_SOURCE_URI,
-} from "../data/census.js";
+import { CENSUS_CSV_ENV, CENSUS_SOURCE_URI } from "../data/census.js";
 import { KMEANS_TABLE } from "../kmeans/hyperparameter-table.js";
 import { PCA_TABLE } from "../pca/hyperparameters.js";
 import { flagRule } from "../util/hyperparameter-engine.js";
@@ -17,8 +12,8 @@ import { flagRule } from "../util/hyperparameter-engine.js";
 export interface SegmentationOptions {
   /** Where the table comes from: a path, file://, https:// or s3:// URI. */
   readonly source: string;
-  /** Principal components kept for clustering (the notebook keeps 5). */
-  readonly components: number;
+  /** Principal components kept for clustering; default the notebook's 5, at most the number of features. */
+  readonly components?: number | undefined;
   /** Components the PCA job computes (SageMaker's num_components); default: features - 1, as the notebook. */
   readonly pcaComponents?: number;
   /** K-Means clusters (the notebook uses 7). */
@@ -26,19 +21,25 @@ export interface SegmentationOptions {
   readonly seed: number;
   /** K-Means restarts, best by inertia. */
   readonly restarts: number;
-  /** Columns joined (with "-") into the row index. */
-  readonly indexColumns: readonly string[];
-  /** Identifier columns dropped from the features but kept in assignments.csv. */
-  readonly idColumns: readonly string[];
+  /** Columns joined (with "-") into the row index; [] for 1-based row numbers; default detected (column-roles.ts). */
+  readonly indexColumns?: readonly string[] | undefined;
+  /** Identifier columns: not features, kept in assignments.csv; default detected (text and id columns). */
+  readonly idColumns?: readonly string[] | undefined;
+  /** Exactly these numeric columns are the features (default: every numeric column that is not an id). */
+  readonly features?: readonly string[] | undefined;
+  /** Numeric columns left out of the features. */
+  readonly exclude?: readonly string[] | undefined;
+  /** Fill missing feature values with the column's median or mean instead of dropping the row. */
+  readonly impute?: "median" | "mean" | undefined;
 }
 
+/** The notebook keeps 5 components; a table with fewer features keeps them all. */
+export const DEFAULT_COMPONENTS = 5;
+
 export const DEFAULT_OPTIONS = {
-  components: 5,
   clusters: 7,
   seed: 0,
   restarts: 10,
-  indexColumns: CENSUS_INDEX_COLUMNS,
-  idColumns: CENSUS_DROP_COLUMNS,
 } as const;
 
 /**
@@ -66,26 +67,32 @@ export const RUN_FLAG_RULES = {
 
 /** Checks the options that do not depend on the data (options given from code rather than flags). */
 export function checkStaticOptions(o: SegmentationOptions): void {
-  RUN_FLAG_RULES.components.check(o.components, {});
+  if (o.components !== undefined) RUN_FLAG_RULES.components.check(o.components, {});
   RUN_FLAG_RULES.clusters.check(o.clusters, {});
   RUN_FLAG_RULES.restarts.check(o.restarts, {});
   RUN_FLAG_RULES.seed.check(o.seed, {});
   if (o.pcaComponents !== undefined) RUN_FLAG_RULES.pcaComponents.check(o.pcaComponents, {});
 }
 
-/** Checks the options against the cleaned data's shape; returns the number of PCA components to compute. */
-export function checkDataOptions(o: SegmentationOptions, shape: { rows: number; features: number }): number {
+/**
+ * Checks the options against the cleaned data's shape; returns the components to keep and the number the PCA
+ * computes.
+ */
+export function checkDataOptions(
+  o: SegmentationOptions,
+  shape: { rows: number; features: number },
+): { components: number; pcaComponents: number } {
   const data = { numRows: shape.rows, featureDim: shape.features };
-  RUN_FLAG_RULES.components.check(o.components, data);
+  const components = o.components ?? Math.min(DEFAULT_COMPONENTS, shape.features);
+  RUN_FLAG_RULES.components.check(components, data);
   RUN_FLAG_RULES.clusters.check(o.clusters, data);
-  const pcaComponents =
-    o.pcaComponents ?? Math.max(o.components, Math.min(shape.features - 1, shape.rows - 1));
+  const pcaComponents = o.pcaComponents ?? Math.max(components, Math.min(shape.features - 1, shape.rows - 1));
   RUN_FLAG_RULES.pcaComponents.check(pcaComponents, data);
   // The one cross-flag rule: the PCA must compute at least the components kept.
-  if (pcaComponents < o.components)
+  if (pcaComponents < components)
     RUN_FLAG_RULES.pcaComponents.refuse(
       pcaComponents,
-      `an integer from ${o.components} (--components) to ${shape.features} (the number of features)`,
+      `an integer from ${components} (--components) to ${shape.features} (the number of features)`,
     );
-  return pcaComponents;
+  return { components, pcaComponents };
 }

@@ -111,8 +111,7 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
       { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) },
       reportOptions,
     );
-    const idColumns = [...options.idColumns, ...options.indexColumns];
-    const csv = assignmentsCsv(result, idColumns);
+    const csv = assignmentsCsv(result, result.columns.identifiers);
     await writeFileAtomic(join(outDir, "assignments.csv"), csv);
     hooks.onWriteDone?.(performance.now() - started, finalOutDir);
     let reportFile: string | undefined;

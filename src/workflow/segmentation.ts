@@ -16,6 +16,7 @@
  * @module
  */
 import { cleanTable } from "../data/clean/clean-table.js";
+import { type ColumnPlan, planColumns } from "../data/clean/column-roles.js";
 import { type DescribeResult, describe } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import { loadTable } from "../data/load.js";
@@ -26,6 +27,7 @@ import { type Matrix, selectColumns } from "../linalg/matrix.js";
 import { PCA } from "../pca/pca.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import { MinMaxScaler, type MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { cappedList } from "../util/capped-list.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { checkDataOptions, checkStaticOptions, type SegmentationOptions } from "./options.js";
 
@@ -88,7 +90,15 @@ export interface StepHooks {
 export interface SegmentationResult {
   readonly source: string;
   readonly loadedRows: number;
+  /** Labels of the rows dropped for missing feature values (1-based row numbers when there is no index). */
   readonly droppedRows: readonly string[];
+  /** Every column's role: index, identifiers, features, and why the others are not used. */
+  readonly columns: ColumnPlan;
+  /** Per feature, how many loaded rows missed a value there. */
+  readonly missingByColumn: Readonly<Record<string, number>>;
+  /** Per feature, how many values were filled in, and with what (with `impute`). */
+  readonly imputed: Readonly<Record<string, { readonly count: number; readonly value: number }>>;
+  readonly impute: "median" | "mean" | null;
   readonly features: readonly string[];
   /** The cleaned features, indexed "State-County". */
   readonly table: Frame;
@@ -147,15 +157,32 @@ export async function runSegmentation(
     () => loadTable(options.source, { logger }),
     (f) => `${f.numRows} rows x ${f.columnNames.length} columns`,
   );
+  const columns = planColumns(raw, {
+    index: options.indexColumns,
+    ids: options.idColumns,
+    features: options.features,
+    exclude: options.exclude,
+  });
+  // Without index columns rows are named by their 1-based number in the data (after the header).
+  const numbered = columns.index.length > 0 ? raw : raw.withIndex(raw.index.map((_, i) => String(i + 1)));
   const cleaned = await step(
     "clean",
-    () => cleanTable(raw, { indexColumns: options.indexColumns, dropColumns: options.idColumns }),
+    () =>
+      cleanTable(numbered, {
+        indexColumns: columns.index,
+        dropColumns: columns.unused.map((u) => u.column).filter((c) => !columns.index.includes(c)),
+        features: columns.features,
+        impute: options.impute,
+      }),
     (c) =>
-      `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${c.droppedRows.join(", ")})` : ""}`,
+      `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${columns.index.length === 0 ? "data rows " : ""}${cappedList(c.droppedRows)})` : ""}`,
   );
-  const features = cleaned.frame.numericColumnNames;
+  const features = [...columns.features];
   checkFeatures?.(features);
-  const pcaComponents = checkDataOptions(options, { rows: cleaned.usedRows, features: features.length });
+  const { components: kept, pcaComponents } = checkDataOptions(options, {
+    rows: cleaned.usedRows,
+    features: features.length,
+  });
   const x = cleaned.frame.toMatrix(features);
 
   const describeRaw = await step(
@@ -178,7 +205,6 @@ export async function runSegmentation(
     () => trainers.pca(scaled.matrix, features, pcaComponents, { scaler: scaled.scaler }),
     (m) => `${m.numComponents} components`,
   );
-  const kept = options.components;
   const projections = await step(
     "project",
     () => selectColumns(pca.transform(scaled.matrix), range(kept)),
@@ -228,6 +254,10 @@ export async function runSegmentation(
     source: options.source,
     loadedRows: raw.numRows,
     droppedRows: cleaned.droppedRows,
+    columns,
+    missingByColumn: cleaned.missingByColumn,
+    imputed: cleaned.imputed,
+    impute: options.impute ?? null,
     features,
     table: cleaned.frame,
     identifiers: cleaned.identifiers,

@@ -42,8 +42,20 @@ export function buildSummary(result: SegmentationResult): Summary {
     formatVersion: SUMMARY_FORMAT_VERSION,
     strataVersion: STRATA_VERSION,
     source: result.source,
-    rows: { loaded: result.loadedRows, dropped: result.droppedRows.length, used: result.projections.rows },
+    rows: {
+      loaded: result.loadedRows,
+      dropped: result.droppedRows.length,
+      used: result.projections.rows,
+      missingByColumn: { ...result.missingByColumn },
+      impute: result.impute,
+      imputed: { ...result.imputed },
+    },
     droppedRows: result.droppedRows,
+    columns: {
+      index: [...result.columns.index],
+      identifiers: [...result.columns.identifiers],
+      unused: result.columns.unused.map((u) => ({ ...u })),
+    },
     features: result.features,
     pca: {
       numComponents: pca.numComponents,

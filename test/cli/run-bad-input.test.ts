@@ -47,7 +47,8 @@ describe("strata run rejects bad input", () => {
   test("duplicate index values are named", () =>
     expectFailure(
       [HEADER, GOOD_ROWS[0], GOOD_ROWS[1], "1009,Alabama,Baldwin,57322,46212,16.6"].join("\n"),
-      ["--components", "2", "--clusters", "2"],
+      // Detection would name the rows by CensusId, the unique column; an --index that repeats is an error.
+      ["--components", "2", "--clusters", "2", "--index", "State,County"],
       /Alabama-Baldwin/,
     ));
   test("--components larger than the feature count names the limit", async () => {

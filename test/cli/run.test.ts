@@ -54,8 +54,23 @@ describe("strata run on the census file", () => {
   });
 
   test("3220 rows loaded, Hawaii-Kalawao and Texas-Loving dropped, 3218 used, 34 features", () => {
-    assert.deepEqual(summary.rows, { loaded: 3220, dropped: 2, used: 3218 });
+    assert.deepEqual(summary.rows, {
+      loaded: 3220,
+      dropped: 2,
+      used: 3218,
+      // One county misses Income and IncomeErr, the other ChildPoverty.
+      missingByColumn: { Income: 1, IncomeErr: 1, ChildPoverty: 1 },
+      impute: null,
+      imputed: {},
+    });
     assert.deepEqual([...summary.droppedRows].sort(), ["Hawaii-Kalawao", "Texas-Loving"]);
+    // The notebook's cleaning, from the general column rules.
+    assert.deepEqual(summary.columns.index, ["State", "County"]);
+    assert.deepEqual(summary.columns.identifiers, ["CensusId", "State", "County"]);
+    assert.deepEqual(
+      summary.columns.unused.map((u: { column: string }) => u.column),
+      ["CensusId", "State", "County"],
+    );
     assert.equal(summary.features.length, 34);
     assert.equal(summary.features[0], "TotalPop");
     assert.equal(summary.features[33], "Unemployment");

@@ -12,8 +12,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { CENSUS_CLEAN_OPTIONS } from "../../src/data/census.js";
 import { type CleanResult, cleanTable } from "../../src/data/clean/clean-table.js";
+import { planColumns } from "../../src/data/clean/column-roles.js";
 import { DESCRIBE_STATS, describe as describeFrame } from "../../src/data/describe.js";
 import type { Frame } from "../../src/data/frame.js";
 import { loadTable } from "../../src/data/load.js";
@@ -47,7 +47,15 @@ describe("census data layer", () => {
   let cleaned: CleanResult;
   before(async () => {
     raw = await loadTable(censusCsvPath());
-    cleaned = cleanTable(raw, CENSUS_CLEAN_OPTIONS);
+    // The notebook's cleaning comes out of the general rules: index State-County, CensusId an id.
+    const plan = planColumns(raw);
+    assert.deepEqual(plan.index, ["State", "County"]);
+    assert.deepEqual(plan.identifiers, ["CensusId", "State", "County"]);
+    cleaned = cleanTable(raw, {
+      indexColumns: plan.index,
+      dropColumns: ["CensusId"],
+      features: plan.features,
+    });
   });
 
   test("the fixture was made from this exact file", () => {

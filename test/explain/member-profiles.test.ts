@@ -8,13 +8,14 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import fc from "fast-check";
-import { featureInfo } from "../../src/explain/feature-info.js";
-import { medianInPlace, memberProfiles } from "../../src/explain/member-profiles.js";
+import { memberProfiles } from "../../src/explain/member-profiles.js";
 import type { Summary } from "../../src/explain/summary-document.js";
+import { medianInPlace } from "../../src/util/median.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
 import { buildSummary } from "../../src/workflow/summary.js";
 import { censusCsvPath } from "../helpers/census.js";
+import { assertNamesAgreeWithMembers } from "../helpers/segment-names.js";
 
 function sortedMedian(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -54,18 +55,6 @@ describe("member profiles", () => {
   });
 });
 
-/** The features a name says are high and low ("High A & B, low C"), by their labels. */
-function namedFeatures(name: string, features: readonly string[]): { high: string[]; low: string[] } {
-  const byLabel = new Map(features.map((f) => [featureInfo(f).label, f]));
-  const part = (text: string | undefined) =>
-    (text ?? "")
-      .split(" & ")
-      .filter(Boolean)
-      .map((l) => byLabel.get(l)!);
-  const m = /^(?:High (.+?))?(?:, low (.+)|^Low (.+))?$/.exec(name)!;
-  return { high: part(m[1]), low: part(m[2] ?? m[3]) };
-}
-
 describe("census segments from their members", () => {
   let result: SegmentationResult;
   let summary: Summary;
@@ -75,24 +64,7 @@ describe("census segments from their members", () => {
   });
 
   test("every name agrees with its members: a High X segment's median of X is above the national median, a low one below", () => {
-    for (const s of summary.segments) {
-      const { high, low } = namedFeatures(s.name, summary.features);
-      assert.ok(high.length + low.length > 0, s.name);
-      for (const f of high) {
-        const j = summary.features.indexOf(f);
-        assert.ok(
-          s.profile.median[j]! > summary.nationalMedian[j]!,
-          `${s.name}: ${f} ${s.profile.median[j]}`,
-        );
-      }
-      for (const f of low) {
-        const j = summary.features.indexOf(f);
-        assert.ok(
-          s.profile.median[j]! < summary.nationalMedian[j]!,
-          `${s.name}: ${f} ${s.profile.median[j]}`,
-        );
-      }
-    }
+    assertNamesAgreeWithMembers(summary);
   });
 
   test("profiles are the members' own values; the reconstruction is kept, labelled, unclamped", () => {

@@ -31,8 +31,19 @@ describe("options", () => {
   const options = { ...DEFAULT_OPTIONS, source: "x.csv" };
 
   test("checks against the data name the option and the range; PCA computes features - 1 by default", () => {
-    assert.equal(checkDataOptions(options, { rows: 3218, features: 34 }), 33);
-    assert.equal(checkDataOptions({ ...options, pcaComponents: 20 }, { rows: 3218, features: 34 }), 20);
+    assert.deepEqual(checkDataOptions(options, { rows: 3218, features: 34 }), {
+      components: 5,
+      pcaComponents: 33,
+    });
+    assert.equal(
+      checkDataOptions({ ...options, pcaComponents: 20 }, { rows: 3218, features: 34 }).pcaComponents,
+      20,
+    );
+    // The notebook's 5 components, at most the number of features: a 4-feature table keeps all 4.
+    assert.deepEqual(checkDataOptions(options, { rows: 344, features: 4 }), {
+      components: 4,
+      pcaComponents: 4,
+    });
     assert.throws(
       () => checkDataOptions({ ...options, components: 40 }, { rows: 3218, features: 34 }),
       (e: unknown) =>

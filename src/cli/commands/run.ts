@@ -7,6 +7,8 @@
  * @module
  */
 import type { Command } from "commander";
+import { StrataError } from "../../errors.js";
+import { droppedSentence, indexPhrase, unusedSentence } from "../../explain/cleaning-words.js";
 import {
   checkNameCount,
   mergeOverrides,
@@ -28,6 +30,18 @@ import { parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
 
+/** `--impute median|mean`. */
+function parseImpute(text: string): "median" | "mean" {
+  if (text === "median" || text === "mean") return text;
+  throw new StrataError(
+    "INVALID_ARGUMENT",
+    `--impute=${JSON.stringify(text)} is invalid: expected median or mean.`,
+    {
+      details: { flag: "--impute", value: text },
+    },
+  );
+}
+
 /** A commander parser from one of the run's flag rules (bounds that need the data are checked once it is read). */
 const byRule =
   (rule: FlagRule) =>
@@ -37,13 +51,16 @@ const byRule =
 interface RunFlags {
   data?: string;
   out: string;
-  components: number;
+  components?: number;
   pcaComponents?: number;
   clusters: number;
   seed: number;
   restarts: number;
-  index: string[];
-  id: string[];
+  index?: string[];
+  id?: string[];
+  features?: string[];
+  exclude?: string[];
+  impute?: "median" | "mean";
   json?: boolean;
   quiet?: boolean;
   report: boolean;
@@ -104,9 +121,8 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "output directory", "./strata-out")
     .option(
       "--components <n>",
-      "principal components kept for clustering",
+      "principal components kept for clustering (default: 5, at most the number of features)",
       byRule(RUN_FLAG_RULES.components),
-      DEFAULT_OPTIONS.components,
     )
     .option(
       "--pca-components <n>",
@@ -131,12 +147,23 @@ export function registerRun(program: Command): void {
       byRule(RUN_FLAG_RULES.restarts),
       DEFAULT_OPTIONS.restarts,
     )
-    .option("--index <columns>", "columns joined with '-' into the row index", parseList, [
-      ...DEFAULT_OPTIONS.indexColumns,
-    ])
-    .option("--id <columns>", "identifier columns: not features, kept in assignments.csv", parseList, [
-      ...DEFAULT_OPTIONS.idColumns,
-    ])
+    .option(
+      "--index <columns>",
+      "columns joined with '-' into the row label (default: detected, e.g. State,County; \"\" numbers the rows)",
+      parseList,
+    )
+    .option(
+      "--id <columns>",
+      'columns kept beside the results in assignments.csv, never features (default: the text and id columns; "" for none)',
+      parseList,
+    )
+    .option("--features <columns>", "use exactly these numeric columns as features", parseList)
+    .option("--exclude <columns>", "numeric columns not to use as features", parseList)
+    .option(
+      "--impute <how>",
+      "fill missing feature values with the column's median or mean instead of dropping the row",
+      parseImpute,
+    )
     .option(
       "--name <name>",
       "the run's name: its models are <name>-pca, <name>-kmeans, <name>-pipeline (default: the data file's name; taken names get -2, -3, …)",
@@ -155,11 +182,15 @@ export function registerRun(program: Command): void {
       restarts: flags.restarts,
       indexColumns: flags.index,
       idColumns: flags.id,
+      features: flags.features,
+      exclude: flags.exclude,
+      impute: flags.impute,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
     // Too many names is known before the run; a --hist feature that does not exist only after it.
-    checkNameCount(flags.components, names.components, "component");
+    // With --components given; else once the data says how many (applyReportOptions checks again).
+    if (flags.components !== undefined) checkNameCount(flags.components, names.components, "component");
     checkNameCount(flags.clusters, names.segments, "segment");
     const progress = createProgress({
       totalSteps: STEPS.length + (flags.report ? 2 : 1),
@@ -206,7 +237,8 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   const lines = [
     `Strata segmentation of ${s.source}`,
     "",
-    `Data: ${s.rows.loaded} rows loaded, ${s.rows.dropped} dropped with missing values${s.droppedRows.length ? ` (${s.droppedRows.join(", ")})` : ""}, ${s.rows.used} used; ${s.features.length} features.`,
+    `Data: ${s.rows.loaded} rows loaded, ${droppedSentence(s)}; ${s.rows.used} used, ${indexPhrase(s)}; ${s.features.length} feature${s.features.length === 1 ? "" : "s"}.`,
+    ...(s.columns.unused.length > 0 ? [`Not used as features: ${unusedSentence(s)}.`] : []),
     `PCA: ${s.pca.numComponents} components; the top ${s.pca.kept} explain ${pct(s.pca.keptExplainedVariance)} of the variance (${pct(s.pca.keptExplainedVarianceSageMaker)} of the ${s.pca.numComponents} components' variance, the notebook's measure).`,
   ];
   s.pca.components.forEach((c, i) => {

@@ -1,11 +1,14 @@
 /**
- * The notebook's cleaning step as one function: drop every row with a missing value (pandas `dropna()`), set
- * the row index from the index columns ("State-County"), then drop the identifier columns and the index
- * columns, leaving the numeric features. The index is built after `dropna`, as in the notebook, so only the
- * rows that are used must have unique labels.
+ * The notebook's cleaning step as one function: drop every row with a missing value in the features (pandas
+ * `dropna(subset=features)`; the notebook's table has missing values only there), or fill them with the
+ * column's median or mean instead (`impute`), set the row index from the index columns ("State-County"),
+ * then drop the identifier columns and the index columns, leaving the numeric features. The index is built
+ * after `dropna`, as in the notebook, so only the rows that are used must have unique labels. How many values
+ * each feature was missing is counted, so a drop can be explained column by column.
  * @module
  */
 import { StrataError } from "../../errors.js";
+import { medianInPlace } from "../../util/median.js";
 import type { Frame } from "../frame.js";
 
 export interface CleanOptions {
@@ -15,6 +18,10 @@ export interface CleanOptions {
   readonly dropColumns?: readonly string[];
   /** Joins the index column values (default "-"). */
   readonly separator?: string;
+  /** The columns whose missing values drop (or are imputed in) a row; default every numeric column left. */
+  readonly features?: readonly string[];
+  /** Fill a missing feature value with its column's median or mean (over the loaded rows) instead of dropping. */
+  readonly impute?: "median" | "mean" | undefined;
 }
 
 export interface CleanResult {
@@ -28,6 +35,10 @@ export interface CleanResult {
   readonly ignoredTextColumns: string[];
   /** The dropped and index columns of the used rows (CensusId, State, County), for outputs that name rows. */
   readonly identifiers: Frame;
+  /** Per feature, how many loaded rows missed a value there (0s left out): why rows were dropped or imputed. */
+  readonly missingByColumn: Record<string, number>;
+  /** Per feature, how many values were filled in, and with what (with `impute`). */
+  readonly imputed: Record<string, { readonly count: number; readonly value: number }>;
 }
 
 /**
@@ -44,8 +55,36 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
   // dropna on row positions, so dropped rows can be reported by their labels ("Texas-Loving", not "2673")
   // and a duplicate label by its data rows; uniqueness is checked on the kept rows only, as in the notebook.
   const labels = indexColumns.length === 0 ? [...frame.index] : frame.labelsFrom(indexColumns, separator);
-  const positional = frame.withIndex(frame.index.map((_, i) => String(i)));
-  const { frame: kept, dropped } = positional.dropna();
+  const removedColumns = new Set([...dropColumns, ...indexColumns]);
+  const features = options.features ?? frame.numericColumnNames.filter((c) => !removedColumns.has(c));
+  const missingByColumn: Record<string, number> = {};
+  for (const f of features) {
+    let missing = 0;
+    for (const v of frame.column(f)) if (Number.isNaN(v)) missing++;
+    if (missing > 0) missingByColumn[f] = missing;
+  }
+  const imputed: Record<string, { count: number; value: number }> = {};
+  let filled = frame;
+  if (options.impute !== undefined) {
+    const replacements = new Map<string, Float64Array>();
+    for (const f of Object.keys(missingByColumn)) {
+      const column = frame.column(f);
+      const present = Float64Array.from(column.filter((v) => !Number.isNaN(v)));
+      if (present.length === 0) continue;
+      const value =
+        options.impute === "median"
+          ? medianInPlace(present)
+          : present.reduce((a, b) => a + b, 0) / present.length;
+      replacements.set(
+        f,
+        column.map((v) => (Number.isNaN(v) ? value : v)),
+      );
+      imputed[f] = { count: missingByColumn[f]!, value };
+    }
+    filled = frame.withColumns(replacements);
+  }
+  const positional = filled.withIndex(frame.index.map((_, i) => String(i)));
+  const { frame: kept, dropped } = positional.dropna(features);
   const droppedRows = dropped.map((p) => labels[Number(p)]!);
   if (kept.numRows === 0) {
     throw new StrataError(
@@ -69,5 +108,7 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
     usedRows: kept.numRows,
     ignoredTextColumns,
     identifiers: indexed.select([...dropColumns, ...indexColumns]),
+    missingByColumn,
+    imputed,
   };
 }

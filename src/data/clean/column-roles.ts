@@ -1,0 +1,194 @@
+/**
+ * Which columns of any table are features, which name the rows, and why every other column is left out —
+ * detected from the data rather than assumed to be the census's State, County and CensusId:
+ *
+ * - text columns (and integer codes written with leading zeros, which the loader keeps as text) name rows;
+ * - a numeric column is an identifier when its values are whole, distinct and present in every row and its
+ *   name says so (`id`, `key`, `fips`, `code`, `zip`, `no`, `number`, as a word at its end: CensusId,
+ *   customer_id, FIPS), or when it counts the rows (1..n or 0..n−1 in order);
+ * - a numeric column with one value (or none) is left out as constant (or empty);
+ * - every other numeric column is a feature, unless `--exclude` names it or `--features` does not.
+ *
+ * The row index is `--index` when given ([] for row numbers); else the first text column whose values are
+ * all distinct, else the first distinct pair of text columns (the census's State and County), else the
+ * first identifier, else the row number. The census gets today's index and identifiers through these rules.
+ * @module
+ */
+import { quote, StrataError } from "../../errors.js";
+import type { Frame } from "../frame.js";
+
+/** What the user chose (undefined: detect). */
+export interface ColumnChoices {
+  /** Columns joined into the row label; [] for 1-based row numbers. */
+  readonly index?: readonly string[] | undefined;
+  /** Columns kept beside the results in assignments.csv (never features). */
+  readonly ids?: readonly string[] | undefined;
+  /** Exactly these numeric columns are the features. */
+  readonly features?: readonly string[] | undefined;
+  /** Numeric columns that are not features. */
+  readonly exclude?: readonly string[] | undefined;
+}
+
+/** A column the run does not use as a feature, and why. */
+export interface UnusedColumn {
+  readonly column: string;
+  readonly reason: string;
+}
+
+/** The roles of a table's columns. */
+export interface ColumnPlan {
+  /** Joined with "-" into row labels; [] means 1-based row numbers. */
+  readonly index: readonly string[];
+  /** Kept beside the results (the index columns among them), table order. */
+  readonly identifiers: readonly string[];
+  readonly features: readonly string[];
+  /** Every column that is not a feature, with the reason, table order. */
+  readonly unused: readonly UnusedColumn[];
+}
+
+/** A numeric column's name that says it identifies rows: the word at its end (customer_id, FIPS, CensusId). */
+const ID_WORD = /(^|[^A-Za-z])(id|key|fips|code|zip|no|number)$/i;
+const ID_CAMEL = /[a-z](Id|ID|Key|KEY|Fips|FIPS|Code|CODE|Zip|ZIP|No|Number)$/;
+const idName = (name: string) => ID_WORD.test(name) || ID_CAMEL.test(name);
+
+function isWhole(v: number): boolean {
+  return Number.isFinite(v) && Math.floor(v) === v;
+}
+
+/** Whole, distinct and present in every row. */
+function isKey(values: Float64Array): boolean {
+  const seen = new Set<number>();
+  for (const v of values) {
+    if (!isWhole(v) || seen.has(v)) return false;
+    seen.add(v);
+  }
+  return true;
+}
+
+/** 1..n or 0..n−1 in order: a row number. */
+function countsRows(values: Float64Array): boolean {
+  if (values.length === 0) return false;
+  const start = values[0];
+  if (start !== 0 && start !== 1) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== start + i) return false;
+  return true;
+}
+
+type Spread = "empty" | "constant" | "varies";
+
+function spread(values: Float64Array): Spread {
+  let first: number | undefined;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (first === undefined) first = v;
+    else if (v !== first) return "varies";
+  }
+  return first === undefined ? "empty" : "constant";
+}
+
+/** Whether the labels these columns make are all distinct (and none is missing). */
+function distinct(frame: Frame, columns: readonly string[]): boolean {
+  const texts = columns.map((c) => frame.stringColumn(c));
+  const seen = new Set<string>();
+  for (let i = 0; i < frame.numRows; i++) {
+    const parts: string[] = [];
+    for (const t of texts) {
+      const v = t[i];
+      if (v === null || v === undefined || v === "") return false;
+      parts.push(v);
+    }
+    const label = parts.join("\u0000");
+    if (seen.has(label)) return false;
+    seen.add(label);
+  }
+  return true;
+}
+
+function checkNamed(frame: Frame, names: readonly string[] | undefined, flag: string): void {
+  for (const name of names ?? [])
+    if (!frame.hasColumn(name))
+      throw new StrataError(
+        "MISSING_COLUMN",
+        `${flag} names ${quote(name)}, which is not in the data; the columns are ${frame.columnNames.map(quote).join(", ")}.`,
+        { details: { flag, column: name, columns: [...frame.columnNames] } },
+      );
+}
+
+/**
+ * The roles of `frame`'s columns under the user's choices (see the module).
+ * @throws StrataError MISSING_COLUMN (a named column is not in the data), INVALID_ARGUMENT (a text column
+ *   asked for as a feature, or no feature left)
+ * @example planColumns(census).index // ["State", "County"]
+ */
+export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPlan {
+  checkNamed(frame, choices.index, "--index");
+  checkNamed(frame, choices.ids, "--id");
+  checkNamed(frame, choices.features, "--features");
+  checkNamed(frame, choices.exclude, "--exclude");
+  for (const f of choices.features ?? [])
+    if (!frame.isNumeric(f))
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `--features names ${quote(f)}, a text column; features must be numbers (the text columns name the rows).`,
+        { details: { flag: "--features", column: f } },
+      );
+  const text = frame.stringColumnNames;
+  const reasons = new Map<string, string>();
+  const keys: string[] = [];
+  for (const name of frame.numericColumnNames) {
+    const values = frame.column(name);
+    const s = spread(values);
+    if (s === "empty") reasons.set(name, "empty: every value is missing");
+    else if (s === "constant") reasons.set(name, "constant: one value in every row");
+    else if (isKey(values) && (idName(name) || countsRows(values))) {
+      keys.push(name);
+      reasons.set(name, "identifier: a distinct whole number per row");
+    }
+  }
+  for (const name of text) reasons.set(name, "text");
+
+  const index = choices.index ?? detectIndex(frame, text, keys);
+  const asked = new Set(choices.ids ?? []);
+  const identifiers = frame.columnNames.filter(
+    (c) =>
+      index.includes(c) || (choices.ids === undefined ? text.includes(c) || keys.includes(c) : asked.has(c)),
+  );
+  for (const c of identifiers) if (!reasons.has(c)) reasons.set(c, "identifier: named by --id or --index");
+  for (const c of index)
+    reasons.set(
+      c,
+      reasons.get(c) === "text" ? "text: names the rows (index)" : "identifier: names the rows (index)",
+    );
+
+  const excluded = new Set(choices.exclude ?? []);
+  const chosen = choices.features === undefined ? undefined : new Set(choices.features);
+  const features: string[] = [];
+  for (const name of frame.numericColumnNames) {
+    if (excluded.has(name)) reasons.set(name, "excluded by --exclude");
+    else if (chosen?.has(name) === true) {
+      // What the user names is a feature, whatever it looked like.
+      reasons.delete(name);
+      features.push(name);
+    } else if (chosen !== undefined) {
+      if (!reasons.has(name)) reasons.set(name, "not in --features");
+    } else if (!reasons.has(name)) features.push(name);
+  }
+  if (features.length === 0)
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `No column is left to use as a feature: ${frame.columnNames.map((c) => `${c} (${reasons.get(c)})`).join(", ")}. Name the features with --features.`,
+      { details: { columns: [...frame.columnNames] } },
+    );
+  const unused = frame.columnNames
+    .filter((c) => !features.includes(c))
+    .map((column) => ({ column, reason: reasons.get(column) ?? "text" }));
+  return { index, identifiers: identifiers.filter((c) => !features.includes(c)), features, unused };
+}
+
+function detectIndex(frame: Frame, text: readonly string[], keys: readonly string[]): string[] {
+  for (const c of text) if (distinct(frame, [c])) return [c];
+  for (let a = 0; a < text.length; a++)
+    for (let b = a + 1; b < text.length; b++)
+      if (distinct(frame, [text[a]!, text[b]!])) return [text[a]!, text[b]!];
+  return keys.length > 0 ? [keys[0]!] : [];
+}

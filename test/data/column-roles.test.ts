@@ -1,0 +1,116 @@
+/**
+ * Issue 14: column roles from the data (clean/column-roles.ts): text and coded columns name rows, distinct
+ * whole numbers with an id-like name (or counting the rows) are identifiers, constant and empty columns are
+ * left out with their reason, the index is the first distinct text column or pair, and the user's choices win.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { cleanTable } from "../../src/data/clean/clean-table.js";
+import { planColumns } from "../../src/data/clean/column-roles.js";
+import { Frame } from "../../src/data/frame.js";
+import { isStrataError } from "../../src/errors.js";
+
+const customers = () =>
+  Frame.fromColumns({
+    customer_id: Float64Array.of(17, 4, 99, 23),
+    Region: ["North", "South", "North", "East"],
+    Name: ["Ann", "Bob", "Cy", "Di"],
+    RowNo: Float64Array.of(1, 2, 3, 4),
+    Spend: Float64Array.of(120, Number.NaN, 80, 40),
+    Visits: Float64Array.of(3, 5, Number.NaN, 2),
+    Country: ["US", "US", "US", "US"],
+    Flag: Float64Array.of(1, 1, 1, 1),
+    Empty: Float64Array.of(Number.NaN, Number.NaN, Number.NaN, Number.NaN),
+    Paid: Float64Array.of(10, 20, 30, 40),
+  });
+
+describe("planColumns", () => {
+  test("roles and reasons, in table order", () => {
+    const plan = planColumns(customers());
+    assert.deepEqual(
+      plan.features,
+      ["Spend", "Visits", "Paid"],
+      "Paid is distinct whole numbers, but not named as an id",
+    );
+    assert.deepEqual(plan.index, ["Name"], "the first text column whose values are all distinct");
+    assert.deepEqual(plan.identifiers, ["customer_id", "Region", "Name", "RowNo", "Country"]);
+    assert.deepEqual(Object.fromEntries(plan.unused.map((u) => [u.column, u.reason])), {
+      customer_id: "identifier: a distinct whole number per row",
+      Region: "text",
+      Name: "text: names the rows (index)",
+      RowNo: "identifier: a distinct whole number per row",
+      Country: "text",
+      Flag: "constant: one value in every row",
+      Empty: "empty: every value is missing",
+    });
+  });
+
+  test("the first distinct pair of text columns when no single one is (the census's State and County)", () => {
+    const f = Frame.fromColumns({
+      State: ["Ohio", "Ohio", "Texas"],
+      County: ["Adams", "Lee", "Adams"],
+      Pop: Float64Array.of(1, 2, 3),
+      Income: Float64Array.of(5, 2, 9),
+    });
+    assert.deepEqual(planColumns(f).index, ["State", "County"]);
+  });
+
+  test("the user's --index, --id, --features and --exclude win; names not in the data are named", () => {
+    const plan = planColumns(customers(), { index: [], ids: ["customer_id"], features: ["Spend", "Paid"] });
+    assert.deepEqual(plan.index, []);
+    assert.deepEqual(plan.identifiers, ["customer_id"]);
+    assert.deepEqual(plan.features, ["Spend", "Paid"]);
+    assert.equal(plan.unused.find((u) => u.column === "Visits")!.reason, "not in --features");
+    assert.equal(
+      planColumns(customers(), { exclude: ["Paid"] }).unused.at(-1)!.reason,
+      "excluded by --exclude",
+    );
+    assert.throws(
+      () => planColumns(customers(), { features: ["Spnd"] }),
+      (e: unknown) =>
+        isStrataError(e, "MISSING_COLUMN") &&
+        /--features names "Spnd", which is not in the data/.test(e.message),
+    );
+    assert.throws(
+      () => planColumns(customers(), { features: ["Region"] }),
+      (e: unknown) => isStrataError(e, "INVALID_ARGUMENT") && /"Region", a text column/.test(e.message),
+    );
+    assert.throws(
+      () => planColumns(customers(), { exclude: ["Spend", "Visits", "Paid"] }),
+      (e: unknown) =>
+        isStrataError(e, "INVALID_ARGUMENT") && /No column is left to use as a feature/.test(e.message),
+    );
+  });
+});
+
+describe("cleanTable on the features only", () => {
+  test("rows drop for missing feature values only, counted per column; --impute fills them instead", () => {
+    const frame = customers();
+    const plan = planColumns(frame);
+    const drop = plan.unused.map((u) => u.column).filter((c) => !plan.index.includes(c));
+    const dropped = cleanTable(frame, {
+      indexColumns: plan.index,
+      dropColumns: drop,
+      features: plan.features,
+    });
+    assert.deepEqual(dropped.droppedRows, ["Bob", "Cy"]);
+    assert.deepEqual(dropped.missingByColumn, { Spend: 1, Visits: 1 });
+    const filled = cleanTable(frame, {
+      indexColumns: plan.index,
+      dropColumns: drop,
+      features: plan.features,
+      impute: "median",
+    });
+    assert.deepEqual(filled.droppedRows, []);
+    assert.deepEqual(Array.from(filled.frame.column("Spend")), [120, 80, 80, 40]);
+    assert.deepEqual(filled.imputed, { Spend: { count: 1, value: 80 }, Visits: { count: 1, value: 3 } });
+    const mean = cleanTable(frame, {
+      indexColumns: plan.index,
+      dropColumns: drop,
+      features: plan.features,
+      impute: "mean",
+    });
+    assert.deepEqual(mean.imputed["Visits"], { count: 1, value: 10 / 3 });
+  });
+});
