@@ -12,6 +12,7 @@ import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
+import type { Entity } from "./entity.js";
 import { type Histogram, histogram } from "./histogram.js";
 import { type MemberProfile, memberProfiles } from "./member-profiles.js";
 import { type BackMapping, segmentCentres } from "./segment-centres.js";
@@ -30,6 +31,8 @@ export interface ExplainInput {
   readonly closestCluster: Int32Array;
   readonly distanceToCluster: Float64Array;
   readonly sizes: readonly number[];
+  /** What the rows are (words). */
+  readonly entity: Entity;
 }
 
 /** One segment (cluster) as summary.json stores it. */
@@ -108,6 +111,7 @@ export function explainSegmentation(result: ExplainInput): Explanation {
     median: profile.median,
     nationalMedian,
     nationalStd,
+    entity: result.entity,
     size: result.sizes[c]!,
     typicalCounties: typical[c]!,
   }));

@@ -7,6 +7,7 @@
  * "412 counties like California-Fresno, Arizona-Yuma: Hispanic 45.1% (US 3.9%), …".
  * @module
  */
+import { countOf, type Entity, referenceShort, referenceWord } from "./entity.js";
 import { featureInfo, formatFeatureValue } from "./feature-info.js";
 import { standardDeviation } from "./segment-centres.js";
 
@@ -18,7 +19,9 @@ export interface SegmentProfile {
   readonly nationalMedian: readonly number[];
   readonly nationalStd: readonly number[];
   readonly size: number;
-  /** Labels of the counties closest to the centre, closest first. */
+  /** What the rows are, for the words ("412 counties like …", "(US 3.9%)"). */
+  readonly entity: Entity;
+  /** Labels of the rows closest to the centre, closest first. */
   readonly typicalCounties: readonly string[];
 }
 
@@ -56,14 +59,16 @@ export function notableFeatures(
 }
 
 /** "High A & B, low C" from deviations (labels, not raw names). */
-export function describeDeviations(deviations: readonly Deviation[]): string {
+export function describeDeviations(deviations: readonly Deviation[], entity?: Entity): string {
   const label = (d: Deviation) => featureInfo(d.feature).label;
   const high = deviations.filter((d) => d.sds > 0).map(label);
   const low = deviations.filter((d) => d.sds < 0).map(label);
   const parts = [];
   if (high.length) parts.push(`High ${high.join(" & ")}`);
   if (low.length) parts.push(`${parts.length ? "low" : "Low"} ${low.join(" & ")}`);
-  return parts.length ? parts.join(", ") : "Close to the national median";
+  return parts.length
+    ? parts.join(", ")
+    : `Close to the ${entity === undefined ? "national" : referenceWord(entity)} median`;
 }
 
 /**
@@ -71,7 +76,10 @@ export function describeDeviations(deviations: readonly Deviation[]): string {
  * @example nameSegment(profile) // "High Hispanic & Poverty, low White"
  */
 export function nameSegment(p: SegmentProfile, count = 3): string {
-  return describeDeviations(notableFeatures(p.features, p.median, p.nationalMedian, p.nationalStd, count));
+  return describeDeviations(
+    notableFeatures(p.features, p.median, p.nationalMedian, p.nationalStd, count),
+    p.entity,
+  );
 }
 
 /**
@@ -83,12 +91,12 @@ export function describeSegment(p: SegmentProfile, count = 4): string {
   const values = notable
     .map(
       (d) =>
-        `${featureInfo(d.feature).label} ${formatFeatureValue(d.feature, p.median[d.index])} (US ${formatFeatureValue(d.feature, p.nationalMedian[d.index])})`,
+        `${featureInfo(d.feature).label} ${formatFeatureValue(d.feature, p.median[d.index])} (${referenceShort(p.entity)} ${formatFeatureValue(d.feature, p.nationalMedian[d.index])})`,
     )
     .join(", ");
   const like = p.typicalCounties.length ? ` like ${p.typicalCounties.join(", ")}` : "";
-  const counties = `${p.size.toLocaleString("en-US")} ${p.size === 1 ? "county" : "counties"}${like}`;
-  return values ? `${counties}: ${values}.` : `${counties}.`;
+  const members = `${countOf(p.size, p.entity)}${like}`;
+  return values ? `${members}: ${values}.` : `${members}.`;
 }
 
 /**

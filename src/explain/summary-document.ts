@@ -5,6 +5,7 @@
  * @module
  */
 import type { DescribeResult } from "../data/describe.js";
+import type { Entity, Geography } from "./entity.js";
 import type { SegmentSummary } from "./explanation.js";
 import type { Histogram } from "./histogram.js";
 
@@ -34,6 +35,10 @@ export interface Summary {
   };
   /** Labels of the dropped rows (1-based row numbers when `columns.index` is empty). */
   readonly droppedRows: readonly string[];
+  /** What the rows are, in words ("counties", "customers", "rows"), and the area they make up ("US" or null). */
+  readonly entity: Entity;
+  /** The column that places rows on a US map, and at which level (null: no map). */
+  readonly geography: Geography | null;
   /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
   readonly columns: {
     index: string[];

@@ -69,7 +69,7 @@ export const CLIENT_SCRIPT = String.raw`
     for (var i = 0; i < counties.length && hits.length < 6; i++) {
       if (counties[i].l.toLowerCase().indexOf(q) >= 0) hits.push(i);
     }
-    if (hits.length === 0) { results.appendChild(el("p", {}, "No county matches \u201c" + input.value.trim() + "\u201d.")); return; }
+    if (hits.length === 0) { results.appendChild(el("p", {}, "No " + data.entity + " matches \u201c" + input.value.trim() + "\u201d.")); return; }
     hits.forEach(function (i) {
       var c = counties[i];
       var hit = el("div", { class: "hit", "data-county": c.l });

@@ -21,9 +21,10 @@ export interface ReportChart {
   readonly spec: TopLevelSpec;
 }
 
-/** The county map's spec, or undefined when the table has no CensusId to join on. */
+/** The map's spec (counties or states), or undefined when no column places the rows on a US map. */
 export function mapSpec(model: ReportModel, topology: object | undefined): TopLevelSpec | undefined {
-  if (!topology || model.counties.some((c) => c.fips === undefined)) return undefined;
+  const geography = model.summary.geography;
+  if (!topology || geography === null || model.counties.some((c) => c.fips === undefined)) return undefined;
   const counties: MapCounty[] = model.counties.map((c) => ({
     fips: c.fips!,
     county: c.county,
@@ -31,7 +32,12 @@ export function mapSpec(model: ReportModel, topology: object | undefined): TopLe
     segment: model.segmentLabels[c.cluster]!,
     standsOut: c.standsOut,
   }));
-  return countyMapSpec(topology, counties, { labels: model.segmentLabels, colours: model.segmentColours });
+  return countyMapSpec(
+    topology,
+    counties,
+    { labels: model.segmentLabels, colours: model.segmentColours },
+    { level: geography.level },
+  );
 }
 
 /**
@@ -41,7 +47,7 @@ export function mapSpec(model: ReportModel, topology: object | undefined): TopLe
 export function reportCharts(model: ReportModel, topology: object | undefined): ReportChart[] {
   const s = model.summary;
   const charts: ReportChart[] = [
-    { name: "histograms", spec: histogramsSpec(s.histograms, s.report.histFeatures) },
+    { name: "histograms", spec: histogramsSpec(s.histograms, s.report.histFeatures, s.entity) },
     { name: "describe-raw", spec: describeTableSpec(s.describe.raw, { title: "Raw features" }) },
     {
       name: "describe-scaled",
@@ -65,11 +71,12 @@ export function reportCharts(model: ReportModel, topology: object | undefined): 
           size: g.size,
           colour: model.segmentColours[i]!,
         })),
+        s.entity,
       ),
     },
     {
       name: "centroid-heatmap",
-      spec: centroidHeatmapSpec(s.kmeans.centroids, model.segmentLabels, model.componentLabels),
+      spec: centroidHeatmapSpec(s.kmeans.centroids, model.segmentLabels, model.componentLabels, s.entity),
     },
     {
       name: "segment-centres",
@@ -79,6 +86,7 @@ export function reportCharts(model: ReportModel, topology: object | undefined): 
         segmentLabels: model.segmentLabels,
         nationalMedian: s.nationalMedian,
         nationalStd: model.nationalStd,
+        medianLabel: s.entity.area === null ? "Overall median" : `${s.entity.area} median`,
       }),
     },
   ];

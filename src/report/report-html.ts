@@ -40,6 +40,7 @@ export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): u
       o: c.standsOut,
     })),
     mapSpec: mapSpec ?? null,
+    entity: m.summary.entity.one,
   };
 }
 
@@ -51,7 +52,7 @@ function header(m: ReportModel): string {
 <h1>Population segmentation report</h1>
 <p>${escapeMarkup(s.source)} · the SageMaker census workflow (min-max scaling, PCA, K-Means), run by Strata</p>
 <div class="figures">
-${figure(int(s.rows.used), "counties segmented")}
+${figure(int(s.rows.used), `${s.entity.many} segmented`)}
 ${figure(String(s.features.length), "features")}
 ${figure(`${s.pca.kept} of ${s.pca.numComponents}`, `components kept (${pct(s.pca.keptExplainedVariance)} of variance)`)}
 ${figure(String(s.kmeans.k), "segments (K-Means)")}

@@ -146,6 +146,7 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
     "overallMean",
     "report",
     "columns",
+    "entity",
   ].filter((k) => !(k in summary));
   if (summary.segments?.some((s) => s.profile === undefined)) missing.push("segments[].profile");
   for (const k of ["silhouetteRows", "calinskiHarabasz", "daviesBouldin"] as const)

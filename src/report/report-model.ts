@@ -5,6 +5,7 @@
  * components, mapped back to original units, against the national median).
  * @module
  */
+import { referenceWord, STATE_NAMES } from "../explain/entity.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
 import { type BackMapping, toOriginalUnits } from "../explain/segment-centres.js";
 import { notableFeatures } from "../explain/segment-names.js";
@@ -66,16 +67,15 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
           `${d.sds > 0 ? "high" : "low"} ${d.feature} ≈ ${formatFeatureValue(d.feature, values[d.index])}`,
       )
       .join(", ");
-    const censusId = r.ids["CensusId"];
     return {
       label: r.label,
       state: r.ids["State"] ?? "",
       county: r.ids["County"] ?? r.label,
-      fips: censusId === undefined ? undefined : fipsCode(censusId),
+      fips: mapId(summary.geography, r),
       cluster: r.cluster,
       distance: r.distance,
       comps: r.comps,
-      standsOut: standsOut || "close to the national median",
+      standsOut: standsOut || `close to the ${referenceWord(summary.entity)} median`,
     };
   });
   return {
@@ -88,4 +88,18 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
     nationalStd: std,
     counties,
   };
+}
+
+/**
+ * The us-atlas id a row is drawn with: its county's 5-digit FIPS code, or its state's 2-digit one (from a
+ * name, a postal code or a number); undefined when the table has no geography or the value is not one.
+ */
+function mapId(geography: Summary["geography"], row: CountyRow): string | undefined {
+  if (geography === null) return undefined;
+  const value = row.ids[geography.column]?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (geography.level === "county") return fipsCode(String(Math.round(Number(value))));
+  const fips =
+    STATE_NAMES.get(value.toLowerCase()) ?? (/^\d+(\.0)?$/.test(value) ? Number(value) : undefined);
+  return fips === undefined ? undefined : String(fips).padStart(2, "0");
 }

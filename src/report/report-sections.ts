@@ -6,6 +6,7 @@
  */
 
 import { droppedSentence, indexPhrase, unusedSentence } from "../explain/cleaning-words.js";
+import { countOf, referenceWord } from "../explain/entity.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
 import { silhouetteSampleNote } from "../explain/summary-document.js";
 import { escapeMarkup } from "../util/escape-markup.js";
@@ -83,8 +84,8 @@ ${chartFigure(svg["cluster-sizes"], "cluster-sizes")}
 ${chartFigure(svg["centroid-heatmap"], "centroid-heatmap")}`;
 }
 
-const countyColumns = (kept: number) => [
-  { header: "county", text: (c: ReportCounty) => c.label },
+const countyColumns = (kept: number, one: string) => [
+  { header: one, text: (c: ReportCounty) => c.label },
   {
     header: "distance to centre",
     text: (c: ReportCounty) => c.distance.toFixed(4),
@@ -99,6 +100,7 @@ const countyColumns = (kept: number) => [
 ];
 
 function segments(m: ReportModel, svg: ChartSvgs): string {
+  const word = referenceWord(m.summary.entity);
   const s = m.summary;
   const cards = s.segments
     .map(
@@ -110,8 +112,8 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
   const tables = s.segments
     .map((g, i) => {
       const members = m.counties.filter((c) => c.cluster === g.id).sort((a, b) => a.distance - b.distance);
-      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${int(members.length)} counties</summary>
-<div class="scroll">${htmlTable(members, countyColumns(s.pca.kept), { sortable: true })}</div></details>`;
+      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${escapeMarkup(countOf(members.length, s.entity))}</summary>
+<div class="scroll">${htmlTable(members, countyColumns(s.pca.kept, s.entity.one), { sortable: true })}</div></details>`;
     })
     .join("\n");
   const income = s.features.indexOf("Income");
@@ -121,27 +123,33 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
       : m.medians.reduce((best, c, i) => (c[income]! > m.medians[best]![income]! ? i : best), 0);
   const note =
     richest >= 0
-      ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of ${formatFeatureValue("Income", m.medians[richest]![income])} among its counties, against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median county.`
+      ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of ${formatFeatureValue("Income", m.medians[richest]![income])} among its ${s.entity.many}, against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median ${s.entity.one}.`
       : "";
-  return `<p class="lead">Each segment is named from its members: the features on which its counties' median lies furthest from the national median, in national standard deviations; its description lists those medians and the counties closest to its centre. The index table compares each segment's mean with the national mean (100 = the same, 200 = twice).${escapeMarkup(note)}</p>
+  return `<p class="lead">Each segment is named from its members: the features on which its ${escapeMarkup(s.entity.many)}' median lies furthest from the ${word} median, in ${word} standard deviations; its description lists those medians and the ${escapeMarkup(s.entity.many)} closest to its centre. The index table compares each segment's mean with the ${word} mean (100 = the same, 200 = twice).${escapeMarkup(note)}</p>
 <div class="segments">${cards}</div>
 ${chartFigure(svg["segment-centres"], "segment-centres")}
-<h3>Index: each segment's mean against the national mean</h3>
+<h3>Index: each segment's mean against the ${word} mean</h3>
 <div class="scroll">${indexTable(m)}</div>
-<h3>Counties by segment</h3>
-<p class="lead">Closest to the centre first; click a header to sort. "Stands out" is estimated from the county's coordinates on the kept components.</p>
+<h3>${escapeMarkup(capitalized(s.entity.many))} by segment</h3>
+<p class="lead">Closest to the centre first; click a header to sort. "Stands out" is estimated from the ${escapeMarkup(s.entity.one)}'s coordinates on the kept components.</p>
 ${tables}`;
 }
 
-/** The county search (answered by the client script). */
-const SEARCH_BOX = `<div class="search" role="search"><label for="county-search">Find a county</label><input id="county-search" type="search" placeholder="e.g. Fresno" autocomplete="off">
-<div id="search-results" aria-live="polite"><noscript>The search needs scripts; the county tables under Segments list every county.</noscript></div></div>`;
+/** The search box (answered by the client script), in the rows' words. */
+function searchBox(m: ReportModel): string {
+  const { one } = m.summary.entity;
+  const example = m.counties[0]?.county ?? "";
+  return `<div class="search" role="search"><label for="county-search">Find a ${escapeMarkup(one)}</label><input id="county-search" type="search" placeholder="e.g. ${escapeMarkup(example)}" autocomplete="off">
+<div id="search-results" aria-live="polite"><noscript>The search needs scripts; the tables under Segments list every ${escapeMarkup(one)}.</noscript></div></div>`;
+}
 
-function map(_m: ReportModel, svg: ChartSvgs): string {
+function map(m: ReportModel, svg: ChartSvgs): string {
+  const geography = m.summary.geography;
   if (!svg["county-map"])
-    return `<p class="lead">No map: the table has no CensusId (FIPS) column to join counties on.</p>`;
-  return `<p class="lead">Every county coloured by its segment; grey counties have no data (rows dropped in cleaning). Puerto Rico lies outside the Albers USA projection and is not drawn. Hover a county for its segment and what stands out about it.</p>
-${SEARCH_BOX}
+    return `<p class="lead">No map: no column holds one US county FIPS code, or one US state, per row (a FIPS column such as CensusId, or state names or postal codes), so the ${escapeMarkup(m.summary.entity.many)} cannot be placed on a map.</p>`;
+  const level = geography?.level === "state" ? "state" : "county";
+  return `<p class="lead">Every ${level} coloured by its segment, joined on ${escapeMarkup(geography?.column ?? "")}; grey ${level === "state" ? "states" : "counties"} have no data (not in the table, or rows dropped in cleaning). Puerto Rico lies outside the Albers USA projection and is not drawn. Hover a ${level} for its segment and what stands out about it.</p>
+${searchBox(m)}
 <div id="map-interactive" hidden></div>
 ${chartFigure(svg["county-map"], "county-map").replace('<figure class="chart"', '<figure class="chart" id="map-static"').replace(' id="chart-county-map"', "")}`;
 }
@@ -157,7 +165,7 @@ function method(m: ReportModel): string {
       { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
     ],
   );
-  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each county its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each ${escapeMarkup(s.entity.one)} its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
 <p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
 <h3>Timings</h3>
 ${table}`;
@@ -203,4 +211,8 @@ function indexTable(m: ReportModel): string {
     ],
     { sortable: true },
   );
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -31,6 +31,8 @@ export interface SegmentationOptions {
   readonly exclude?: readonly string[] | undefined;
   /** Fill missing feature values with the column's median or mean instead of dropping the row. */
   readonly impute?: "median" | "mean" | undefined;
+  /** What the rows are, as a plural ("customers"); default from the data (explain/entity.ts). */
+  readonly entity?: string | undefined;
 }
 
 /** The notebook keeps 5 components; a table with fewer features keeps them all. */

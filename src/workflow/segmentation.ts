@@ -20,6 +20,7 @@ import { type ColumnPlan, planColumns } from "../data/clean/column-roles.js";
 import { type DescribeResult, describe } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import { loadTable } from "../data/load.js";
+import { detectGeography, type Entity, entityFor, type Geography } from "../explain/entity.js";
 import { KMeans } from "../kmeans/kmeans.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import { silhouetteScore } from "../kmeans/metrics.js";
@@ -94,6 +95,10 @@ export interface SegmentationResult {
   readonly droppedRows: readonly string[];
   /** Every column's role: index, identifiers, features, and why the others are not used. */
   readonly columns: ColumnPlan;
+  /** What the rows are, in words. */
+  readonly entity: Entity;
+  /** The identifier column that places rows on a US map (county or state), if any. */
+  readonly geography: Geography | null;
   /** Per feature, how many loaded rows missed a value there. */
   readonly missingByColumn: Readonly<Record<string, number>>;
   /** Per feature, how many values were filled in, and with what (with `impute`). */
@@ -163,6 +168,8 @@ export async function runSegmentation(
     features: options.features,
     exclude: options.exclude,
   });
+  const geography = detectGeography(raw, columns.identifiers);
+  const entity = entityFor(options.entity, geography);
   // Without index columns rows are named by their 1-based number in the data (after the header).
   const numbered = columns.index.length > 0 ? raw : raw.withIndex(raw.index.map((_, i) => String(i + 1)));
   const cleaned = await step(
@@ -255,6 +262,8 @@ export async function runSegmentation(
     loadedRows: raw.numRows,
     droppedRows: cleaned.droppedRows,
     columns,
+    entity,
+    geography: geography ?? null,
     missingByColumn: cleaned.missingByColumn,
     imputed: cleaned.imputed,
     impute: options.impute ?? null,

@@ -51,6 +51,8 @@ export function buildSummary(result: SegmentationResult): Summary {
       imputed: { ...result.imputed },
     },
     droppedRows: result.droppedRows,
+    entity: { ...result.entity },
+    geography: result.geography === null ? null : { ...result.geography },
     columns: {
       index: [...result.columns.index],
       identifiers: [...result.columns.identifiers],

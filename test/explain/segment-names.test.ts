@@ -17,6 +17,7 @@ import {
 
 const features = ["Hispanic", "White", "Income", "Poverty", "IncomeErr", "Men"];
 const base = {
+  entity: { one: "county", many: "counties", area: "US" },
   features,
   nationalMedian: [4, 84, 44749, 16, 2400, 13000],
   nationalStd: [13, 23, 11500, 6.5, 1200, 50000],

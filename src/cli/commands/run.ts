@@ -61,6 +61,7 @@ interface RunFlags {
   features?: string[];
   exclude?: string[];
   impute?: "median" | "mean";
+  entity?: string;
   json?: boolean;
   quiet?: boolean;
   report: boolean;
@@ -159,6 +160,7 @@ export function registerRun(program: Command): void {
     )
     .option("--features <columns>", "use exactly these numeric columns as features", parseList)
     .option("--exclude <columns>", "numeric columns not to use as features", parseList)
+    .option("--entity <plural>", 'what the rows are, for the words ("customers"; default from the data)')
     .option(
       "--impute <how>",
       "fill missing feature values with the column's median or mean instead of dropping the row",
@@ -185,6 +187,7 @@ export function registerRun(program: Command): void {
       features: flags.features,
       exclude: flags.exclude,
       impute: flags.impute,
+      entity: flags.entity,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
@@ -252,7 +255,8 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   lines.push(
     `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
-  lines.push(`  cluster  counties  segment`);
+  const many = s.entity.many.length > 8 ? s.entity.many.slice(0, 8) : s.entity.many;
+  lines.push(`  cluster  ${many.padStart(8)}  segment`);
   s.kmeans.sizes.forEach((n, c) => {
     lines.push(
       `  ${String(c).padStart(7)}  ${String(n).padStart(8)}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),

@@ -5,7 +5,7 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
-import { CHART_CONFIG, DIVERGING_SCHEME } from "./theme.js";
+import { CHART_CONFIG, COUNTY_WORDS, DIVERGING_SCHEME, type RowWords } from "./theme.js";
 
 /** One cell: a segment's coordinate on one component. */
 export interface CentroidCell {
@@ -46,13 +46,14 @@ export function centroidHeatmapSpec(
   centroids: readonly (readonly number[])[],
   segmentLabels: readonly string[],
   componentLabels: readonly string[],
+  words: RowWords = COUNTY_WORDS,
 ): TopLevelSpec {
   const m = symmetricExtent(centroids);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Segment centroids",
-      subtitle: "Each segment's centre on each kept component (0 = the average county)",
+      subtitle: `Each segment's centre on each kept component (0 = the average ${words.one})`,
     },
     config: CHART_CONFIG,
     data: { values: centroidCells(centroids, segmentLabels, componentLabels) },

@@ -4,7 +4,7 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
-import { CHART_CONFIG } from "./theme.js";
+import { CHART_CONFIG, COUNTY_WORDS, capitalize, type RowWords } from "./theme.js";
 
 /** A segment as the chart needs it. */
 export interface SegmentSize {
@@ -17,13 +17,16 @@ export interface SegmentSize {
  * Horizontal bars of segment sizes.
  * @example clusterSizesSpec(segments.map((s) => ({ label: s.label, size: s.size, colour: s.colour })))
  */
-export function clusterSizesSpec(segments: readonly SegmentSize[]): TopLevelSpec {
+export function clusterSizesSpec(
+  segments: readonly SegmentSize[],
+  words: RowWords = COUNTY_WORDS,
+): TopLevelSpec {
   const total = segments.reduce((a, s) => a + s.size, 0);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Cluster sizes",
-      subtitle: `${total.toLocaleString("en-US")} counties in ${segments.length} segments`,
+      subtitle: `${total.toLocaleString("en-US")} ${total === 1 ? words.one : words.many} in ${segments.length} segments`,
     },
     config: CHART_CONFIG,
     width: 520,
@@ -37,7 +40,7 @@ export function clusterSizesSpec(segments: readonly SegmentSize[]): TopLevelSpec
         title: null,
         axis: { labelLimit: 0 },
       },
-      x: { field: "size", type: "quantitative", title: "counties" },
+      x: { field: "size", type: "quantitative", title: words.many },
     },
     layer: [
       {
@@ -51,7 +54,7 @@ export function clusterSizesSpec(segments: readonly SegmentSize[]): TopLevelSpec
           },
           tooltip: [
             { field: "label", title: "Segment" },
-            { field: "size", title: "Counties" },
+            { field: "size", title: capitalize(words.many) },
             { field: "share", title: "Share", format: ".1%" },
           ],
         },

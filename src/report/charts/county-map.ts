@@ -41,13 +41,15 @@ export function countyMapSpec(
   topology: object,
   counties: readonly MapCounty[],
   legend: MapLegend,
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; level?: "county" | "state" } = {},
 ): TopLevelSpec {
+  const states = options.level === "state";
+  const shapes = states ? "states" : "counties";
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Segments across the United States",
-      subtitle: "County segments (K-Means on the kept components)",
+      subtitle: `${states ? "State" : "County"} segments (K-Means on the kept components)`,
     },
     config: { ...CHART_CONFIG, aria: false },
     width: options.width ?? 1000,
@@ -56,14 +58,18 @@ export function countyMapSpec(
     layer: [
       {
         name: "counties",
-        data: { values: topology, format: { type: "topojson", feature: "counties" } },
+        data: { values: topology, format: { type: "topojson", feature: shapes } },
         transform: [
           {
             lookup: "id",
-            from: { data: { values: [...counties] }, key: "fips", fields: ["state", "segment", "standsOut"] },
+            from: {
+              data: { values: [...counties] },
+              key: "fips",
+              fields: [...(states ? [] : ["state"]), "segment", "standsOut"],
+            },
             default: NO_DATA_LABEL,
           },
-          { calculate: "datum.properties.name", as: "county" },
+          { calculate: "datum.properties.name", as: states ? "state" : "county" },
         ],
         mark: { type: "geoshape", stroke: "white", strokeWidth: 0.2 },
         encoding: {
@@ -82,18 +88,22 @@ export function countyMapSpec(
             },
           },
           tooltip: [
-            { field: "county", title: "County" },
+            ...(states ? [] : [{ field: "county", title: "County" }]),
             { field: "state", title: "State" },
             { field: "segment", title: "Segment" },
             { field: "standsOut", title: "Stands out" },
           ],
         },
       },
-      {
-        name: "states",
-        data: { values: topology, format: { type: "topojson", mesh: "states" } },
-        mark: { type: "geoshape", fill: null, stroke: "#3b3b3b", strokeWidth: 0.6 },
-      },
+      ...(states
+        ? []
+        : [
+            {
+              name: "states",
+              data: { values: topology, format: { type: "topojson" as const, mesh: "states" } },
+              mark: { type: "geoshape" as const, fill: null, stroke: "#3b3b3b", strokeWidth: 0.6 },
+            },
+          ]),
     ],
   };
 }

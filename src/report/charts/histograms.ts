@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { featureInfo } from "../../explain/feature-info.js";
 import type { Histogram } from "../../explain/histogram.js";
-import { CHART_CONFIG } from "./theme.js";
+import { CHART_CONFIG, COUNTY_WORDS, capitalize, type RowWords } from "./theme.js";
 
 /** One bar of one histogram. */
 export interface HistogramBar {
@@ -48,6 +48,7 @@ const UNIT_TITLES = {
 export function histogramsSpec(
   histograms: Record<string, Histogram>,
   features: readonly string[],
+  words: RowWords = COUNTY_WORDS,
 ): TopLevelSpec {
   const bars = histogramBars(histograms, features);
   const units = features.map((f) => UNIT_TITLES[featureInfo(f).unit]);
@@ -55,7 +56,7 @@ export function histogramsSpec(
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Distributions",
-      subtitle: `Counties by ${features.join(", ")} (${[...new Set(units)].join(", ")})`,
+      subtitle: `${capitalize(words.many)} by ${features.join(", ")} (${[...new Set(units)].join(", ")})`,
     },
     config: CHART_CONFIG,
     data: { values: bars },
@@ -69,12 +70,12 @@ export function histogramsSpec(
       encoding: {
         x: { field: "start", type: "quantitative" as const, bin: { binned: true }, title: null },
         x2: { field: "end" },
-        y: { field: "count", type: "quantitative" as const, title: "counties", axis: { labelFlush: true } },
+        y: { field: "count", type: "quantitative" as const, title: words.many, axis: { labelFlush: true } },
         tooltip: [
           { field: "feature", title: "Feature" },
           { field: "start", title: "From", format: ",.4~g" },
           { field: "end", title: "To", format: ",.4~g" },
-          { field: "count", title: "Counties" },
+          { field: "count", title: capitalize(words.many) },
         ],
       },
     })),

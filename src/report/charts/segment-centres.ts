@@ -19,9 +19,11 @@ export interface CentresInput {
   readonly segmentLabels: readonly string[];
   readonly nationalMedian: readonly number[];
   readonly nationalStd: readonly number[];
+  /** The whole table's column and what it is called: "US median", "Overall median" (default "US median"). */
+  readonly medianLabel?: string;
 }
 
-/** The column of national medians. */
+/** The column of the whole table's medians, unless the input names it (US places: the national median). */
 export const MEDIAN_COLUMN = "US median";
 
 /** Colour clamp: deviations beyond this many standard deviations get the end colour. */
@@ -43,7 +45,7 @@ export function centreCells(input: CentresInput): CentreCell[] {
   features.forEach((feature, j) => {
     cells.push({
       feature,
-      column: MEDIAN_COLUMN,
+      column: input.medianLabel ?? MEDIAN_COLUMN,
       value: median[j]!,
       text: formatFeatureValue(feature, median[j]),
       sds: 0,
@@ -68,12 +70,13 @@ export function centreCells(input: CentresInput): CentreCell[] {
  * @example segmentCentresSpec({ features, medians, segmentLabels, nationalMedian, nationalStd })
  */
 export function segmentCentresSpec(input: CentresInput): TopLevelSpec {
-  const columns = [MEDIAN_COLUMN, ...input.segmentLabels];
+  const median = input.medianLabel ?? MEDIAN_COLUMN;
+  const columns = [median, ...input.segmentLabels];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Segments by their members, in original units",
-      subtitle: "Each segment's members' median; colour: distance from the US median in standard deviations",
+      subtitle: `Each segment's members' median; colour: distance from the ${median.replace(/^O/, "o")} in standard deviations`,
     },
     config: CHART_CONFIG,
     data: { values: centreCells(input) },

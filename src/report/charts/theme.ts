@@ -48,6 +48,19 @@ const PALETTE = [
   "#9edae5",
 ];
 
+/** What the rows are called in a chart's words (the summary's entity); the census's by default. */
+export interface RowWords {
+  readonly one: string;
+  readonly many: string;
+}
+
+export const COUNTY_WORDS: RowWords = { one: "county", many: "counties" };
+
+/** "Counties", "Customers". */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The colour of counties with no data, and its legend entry. */
 export const NO_DATA_COLOUR = "#d0d0d0";
 export const NO_DATA_LABEL = "No data";
