@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,kmeans,run,serve] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,kmeans,run,run-large,serve] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
  * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list). Every case warms each tool
  * up, times several runs and reports min / median / max and the ratio of each tool to Strata (see
@@ -17,16 +17,19 @@ import { kmeansCase } from "./cases/kmeans.js";
 import { loadCase } from "./cases/load.js";
 import { pcaCase } from "./cases/pca.js";
 import { runCase } from "./cases/run.js";
+import { runLargeCase } from "./cases/run-large.js";
 import { serveCase } from "./cases/serve.js";
 import { addRatios, type BenchRow, formatTable } from "./harness.js";
 import { pythonFacts } from "./python.js";
 
-const CASES = ["load", "pca", "kmeans", "run", "serve"] as const;
+const CASES = ["load", "pca", "kmeans", "run", "run-large", "serve"] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Args {
   only: CaseName[];
   sizes: number[];
+  /** Whether --rows was given (run-large has sizes of its own otherwise). */
+  sizesGiven: boolean;
   threads: number;
   json: boolean;
   markdown?: string;
@@ -36,6 +39,7 @@ function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     only: [...CASES],
     sizes: [10_000, 100_000, 1_000_000],
+    sizesGiven: false,
     threads: defaultThreads(),
     json: false,
   };
@@ -52,8 +56,10 @@ function parseArgs(argv: readonly string[]): Args {
       const bad = names.filter((n) => !(CASES as readonly string[]).includes(n));
       if (bad.length > 0) throw new Error(`Unknown case ${bad.join(", ")}: expected ${CASES.join(", ")}.`);
       args.only = names as CaseName[];
-    } else if (a === "--rows") args.sizes = value().split(",").map(Number);
-    else if (a === "--threads") args.threads = Number(value());
+    } else if (a === "--rows") {
+      args.sizes = value().split(",").map(Number);
+      args.sizesGiven = true;
+    } else if (a === "--threads") args.threads = Number(value());
     else if (a === "--markdown") args.markdown = value();
     else throw new Error(`Unknown option ${a}: expected --only, --rows, --threads, --json or --markdown.`);
   }
@@ -91,6 +97,8 @@ async function main(): Promise<void> {
     else if (name === "pca") rows.push(...(await pcaCase(args.sizes, args.threads)));
     else if (name === "kmeans") rows.push(...(await kmeansCase(args.sizes, args.threads)));
     else if (name === "run") rows.push(...(await runCase()));
+    else if (name === "run-large")
+      rows.push(...(await runLargeCase(args.sizesGiven ? args.sizes : [200_000, 1_000_000])));
     else rows.push(...(await serveCase()));
     log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }

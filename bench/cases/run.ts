@@ -21,7 +21,8 @@ export function censusCsv(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-function buildCli(): string {
+/** Compiles the CLI into bench/.data/dist (as `npm start` runs it) and returns its main module. */
+export function buildCli(): string {
   const outDir = resolve(DATA_DIR, "dist");
   spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"], {
     cwd: ROOT,

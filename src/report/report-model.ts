@@ -41,6 +41,35 @@ export interface ReportModel {
   readonly counties: ReportCounty[];
 }
 
+/**
+ * The report stays a quick page at any size: up to LIST_ALL_ROWS rows (the census's 3,218) a segment's table
+ * lists every member; above, its TABLE_ROWS most typical (closest to the centre). The page's search data
+ * holds every row up to SEARCH_ROWS, else the listed ones. The full assignment of every row is
+ * assignments.csv.
+ */
+export const LIST_ALL_ROWS = 5_000;
+export const TABLE_ROWS = 100;
+export const SEARCH_ROWS = 20_000;
+
+/** How many of a segment's members its table lists. */
+export function listedRows(m: ReportModel): number {
+  return m.counties.length <= LIST_ALL_ROWS ? Number.POSITIVE_INFINITY : TABLE_ROWS;
+}
+
+/**
+ * The rows the page lists and searches: every row up to SEARCH_ROWS, else each segment's TABLE_ROWS most
+ * typical ones (closest to the centre), in segment order.
+ */
+export function shownRows(m: ReportModel): ReportCounty[] {
+  if (m.counties.length <= SEARCH_ROWS) return m.counties;
+  return m.summary.segments.flatMap((g) =>
+    m.counties
+      .filter((c) => c.cluster === g.id)
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, TABLE_ROWS),
+  );
+}
+
 /** How many features a county's "stands out" line names. */
 const STANDS_OUT = 3;
 

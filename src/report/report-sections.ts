@@ -12,7 +12,7 @@ import { silhouetteSampleNote } from "../explain/summary-document.js";
 import { escapeMarkup } from "../util/escape-markup.js";
 import { chartFigure, htmlTable, int, pct } from "./html.js";
 
-import type { ReportCounty, ReportModel } from "./report-model.js";
+import { listedRows, type ReportCounty, type ReportModel } from "./report-model.js";
 
 /** Rendered SVGs by chart name. */
 export type ChartSvgs = Readonly<Record<string, string>>;
@@ -112,8 +112,13 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
   const tables = s.segments
     .map((g, i) => {
       const members = m.counties.filter((c) => c.cluster === g.id).sort((a, b) => a.distance - b.distance);
-      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${escapeMarkup(countOf(members.length, s.entity))}</summary>
-<div class="scroll">${htmlTable(members, countyColumns(s.pca.kept, s.entity.one), { sortable: true })}</div></details>`;
+      const shown = members.slice(0, listedRows(m));
+      const more =
+        shown.length < members.length
+          ? ` (the ${shown.length} most typical listed; every one is in assignments.csv)`
+          : "";
+      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${escapeMarkup(countOf(members.length, s.entity))}${more}</summary>
+<div class="scroll">${htmlTable(shown, countyColumns(s.pca.kept, s.entity.one), { sortable: true })}</div></details>`;
     })
     .join("\n");
   const income = s.features.indexOf("Income");

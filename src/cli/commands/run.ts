@@ -255,11 +255,11 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   lines.push(
     `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
-  const many = s.entity.many.length > 8 ? s.entity.many.slice(0, 8) : s.entity.many;
-  lines.push(`  cluster  ${many.padStart(8)}  segment`);
+  const width = Math.max(8, s.entity.many.length);
+  lines.push(`  cluster  ${s.entity.many.padStart(width)}  segment`);
   s.kmeans.sizes.forEach((n, c) => {
     lines.push(
-      `  ${String(c).padStart(7)}  ${String(n).padStart(8)}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
+      `  ${String(c).padStart(7)}  ${String(n).padStart(width)}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
     );
   });
   const report = reportFile ? `, ${reportFile.slice(outDir.length + 1)} and charts/` : "";
