@@ -58,7 +58,21 @@ export interface Summary {
     mean: number[];
     /** kept × features: every loading of the kept components, largest first. */
     loadings: number[][];
+    /** How `kept` was chosen by `--components auto`, in words; null when it was given (or the default). */
+    keptRule: string | null;
   };
+  /** The k sweep of `--clusters auto` or a range: each k's scores, the rule and the k it chose (else null). */
+  readonly kSweep: {
+    rule: string;
+    chosen: number;
+    points: {
+      k: number;
+      inertia: number;
+      calinskiHarabasz: number;
+      daviesBouldin: number;
+      silhouette: number;
+    }[];
+  } | null;
   readonly scaler: { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] };
   /** The national median of every raw feature (describe's 50%). */
   readonly nationalMedian: number[];

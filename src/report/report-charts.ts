@@ -10,6 +10,7 @@ import { componentMakeupSpec } from "./charts/component-makeup.js";
 import { countyMapSpec, type MapCounty } from "./charts/county-map.js";
 import { describeTableSpec } from "./charts/describe-table.js";
 import { histogramsSpec } from "./charts/histograms.js";
+import { kSweepSpec } from "./charts/k-sweep.js";
 import { screeSpec } from "./charts/scree.js";
 import { segmentCentresSpec } from "./charts/segment-centres.js";
 import type { ReportModel } from "./report-model.js";
@@ -90,6 +91,7 @@ export function reportCharts(model: ReportModel, topology: object | undefined): 
       }),
     },
   ];
+  if (s.kSweep !== null) charts.push({ name: "k-sweep", spec: kSweepSpec(s.kSweep) });
   const map = mapSpec(model, topology);
   if (map) charts.push({ name: "county-map", spec: map });
   return charts;

@@ -73,15 +73,26 @@ ${chartFigure(svg["component-makeup"], "component-makeup")}`;
 
 function choosing(m: ReportModel, svg: ChartSvgs): string {
   const p = m.summary.pca;
-  return `<p class="lead">The top ${p.kept} components are kept for clustering: they explain ${pct(p.keptExplainedVariance)} of the total variance (${pct(p.keptExplainedVarianceSageMaker)} of the ${p.numComponents} components' variance, the notebook's measure).</p>
+  const rule = p.keptRule === null ? "" : ` (chosen as ${escapeMarkup(p.keptRule)})`;
+  return `<p class="lead">The top ${p.kept} components are kept for clustering${rule}: they explain ${pct(p.keptExplainedVariance)} of the total variance (${pct(p.keptExplainedVarianceSageMaker)} of the ${p.numComponents} components' variance, the notebook's measure).</p>
 ${chartFigure(svg["scree"], "scree")}`;
 }
 
 function clustering(m: ReportModel, svg: ChartSvgs): string {
   const k = m.summary.kmeans;
   return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}${escapeMarkup(silhouetteSampleNote(k))}, Calinski–Harabasz ${k.calinskiHarabasz.toFixed(1)}, Davies–Bouldin ${k.daviesBouldin.toFixed(3)}.</p>
+${sweepText(m)}${chartFigure(svg["k-sweep"], "k-sweep")}
 ${chartFigure(svg["cluster-sizes"], "cluster-sizes")}
 ${chartFigure(svg["centroid-heatmap"], "centroid-heatmap")}`;
+}
+
+/** What the k sweep tried and chose, when there was one. */
+function sweepText(m: ReportModel): string {
+  const sweep = m.summary.kSweep;
+  if (sweep === null) return "";
+  const ks = sweep.points.map((p) => p.k);
+  return `<p class="lead">k was chosen by a sweep over k = ${ks[0]}..${ks.at(-1)}: ${escapeMarkup(sweep.rule)} gives k = ${sweep.chosen}.</p>
+`;
 }
 
 const countyColumns = (kept: number, one: string) => [

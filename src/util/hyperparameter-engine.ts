@@ -309,7 +309,7 @@ export interface FlagRule {
   /** Checks a value already parsed (from code, or against the data once it is read). */
   check(value: unknown, context: HyperContext): unknown;
   /** Refuses a value by a rule across flags, in the same words (`expected` as the rows word it). */
-  refuse(value: number, expected: string): never;
+  refuse(value: number | string, expected: string): never;
 }
 
 /**

@@ -12,12 +12,17 @@ import { flagRule } from "../util/hyperparameter-engine.js";
 export interface SegmentationOptions {
   /** Where the table comes from: a path, file://, https:// or s3:// URI. */
   readonly source: string;
-  /** Principal components kept for clustering; default the notebook's 5, at most the number of features. */
-  readonly components?: number | undefined;
+  /**
+   * Principal components kept for clustering; default the notebook's 5, at most the number of features;
+   * "auto": the fewest that explain COMPONENTS_AUTO_SHARE of the variance.
+   */
+  readonly components?: number | "auto" | undefined;
   /** Components the PCA job computes (SageMaker's num_components); default: features - 1, as the notebook. */
   readonly pcaComponents?: number;
   /** K-Means clusters (the notebook uses 7). */
   readonly clusters: number;
+  /** Sweep k over this range and choose by k-sweep.ts's rule instead of `clusters` (`--clusters auto`, `2..12`). */
+  readonly clusterRange?: readonly [number, number] | undefined;
   readonly seed: number;
   /** K-Means restarts, best by inertia. */
   readonly restarts: number;
@@ -37,6 +42,19 @@ export interface SegmentationOptions {
 
 /** The notebook keeps 5 components; a table with fewer features keeps them all. */
 export const DEFAULT_COMPONENTS = 5;
+
+/** `--components auto` keeps the fewest components whose explained variance adds up to this share. */
+export const COMPONENTS_AUTO_SHARE = 0.8;
+
+/** The components `--components auto` keeps for these explained-variance ratios (largest first). */
+export function autoComponents(ratios: readonly number[]): number {
+  let total = 0;
+  for (let c = 0; c < ratios.length; c++) {
+    total += ratios[c]!;
+    if (total >= COMPONENTS_AUTO_SHARE) return c + 1;
+  }
+  return ratios.length;
+}
 
 export const DEFAULT_OPTIONS = {
   clusters: 7,
@@ -69,8 +87,15 @@ export const RUN_FLAG_RULES = {
 
 /** Checks the options that do not depend on the data (options given from code rather than flags). */
 export function checkStaticOptions(o: SegmentationOptions): void {
-  if (o.components !== undefined) RUN_FLAG_RULES.components.check(o.components, {});
+  if (typeof o.components === "number") RUN_FLAG_RULES.components.check(o.components, {});
   RUN_FLAG_RULES.clusters.check(o.clusters, {});
+  if (o.clusterRange !== undefined) {
+    const [from, to] = o.clusterRange;
+    RUN_FLAG_RULES.clusters.check(from, {});
+    RUN_FLAG_RULES.clusters.check(to, {});
+    if (to <= from)
+      RUN_FLAG_RULES.clusters.refuse(`${from}..${to}`, "a range from..to with from < to, or auto (2..12)");
+  }
   RUN_FLAG_RULES.restarts.check(o.restarts, {});
   RUN_FLAG_RULES.seed.check(o.seed, {});
   if (o.pcaComponents !== undefined) RUN_FLAG_RULES.pcaComponents.check(o.pcaComponents, {});
@@ -85,9 +110,12 @@ export function checkDataOptions(
   shape: { rows: number; features: number },
 ): { components: number; pcaComponents: number } {
   const data = { numRows: shape.rows, featureDim: shape.features };
-  const components = o.components ?? Math.min(DEFAULT_COMPONENTS, shape.features);
+  // "auto" is chosen after the PCA, among the components it computes; 1 stands for it in the checks here.
+  const components =
+    o.components === "auto" ? 1 : (o.components ?? Math.min(DEFAULT_COMPONENTS, shape.features));
   RUN_FLAG_RULES.components.check(components, data);
-  RUN_FLAG_RULES.clusters.check(o.clusters, data);
+  if (o.clusterRange === undefined) RUN_FLAG_RULES.clusters.check(o.clusters, data);
+  else RUN_FLAG_RULES.clusters.check(o.clusterRange[0], data);
   const pcaComponents = o.pcaComponents ?? Math.max(components, Math.min(shape.features - 1, shape.rows - 1));
   RUN_FLAG_RULES.pcaComponents.check(pcaComponents, data);
   // The one cross-flag rule: the PCA must compute at least the components kept.

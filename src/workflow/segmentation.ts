@@ -30,7 +30,14 @@ import type { PCAModel } from "../pca/pca-model.js";
 import { MinMaxScaler, type MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { cappedList } from "../util/capped-list.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { checkDataOptions, checkStaticOptions, type SegmentationOptions } from "./options.js";
+import { type KSweep, sweepK } from "./k-sweep.js";
+import {
+  autoComponents,
+  COMPONENTS_AUTO_SHARE,
+  checkDataOptions,
+  checkStaticOptions,
+  type SegmentationOptions,
+} from "./options.js";
 
 /** How the two models are trained: in process, or through training jobs. */
 /** Up to this many rows the silhouette is exact (O(n²): about 0.5 s here); above, a seeded sample of this many. */
@@ -88,6 +95,12 @@ export interface StepHooks {
   onStepDone?(step: StepName, elapsedMs: number, detail: string): void;
 }
 
+/** Restarts per k in a sweep: enough to compare k, quick enough for eleven of them. */
+const SWEEP_RESTARTS = 3;
+
+/** How `--components auto` chooses, in words. */
+const AUTO_COMPONENTS_RULE = `the fewest components that explain ${COMPONENTS_AUTO_SHARE * 100}% of the variance`;
+
 export interface SegmentationResult {
   readonly source: string;
   readonly loadedRows: number;
@@ -97,6 +110,10 @@ export interface SegmentationResult {
   readonly columns: ColumnPlan;
   /** What the rows are, in words. */
   readonly entity: Entity;
+  /** The k sweep, when k was chosen by one (`--clusters auto` or a range). */
+  readonly sweep: KSweep | null;
+  /** How the kept components were chosen, when `--components auto` chose them. */
+  readonly componentsRule: string | null;
   /** The identifier column that places rows on a US map (county or state), if any. */
   readonly geography: Geography | null;
   /** Per feature, how many loaded rows missed a value there. */
@@ -186,7 +203,7 @@ export async function runSegmentation(
   );
   const features = [...columns.features];
   checkFeatures?.(features);
-  const { components: kept, pcaComponents } = checkDataOptions(options, {
+  const { components: checkedComponents, pcaComponents } = checkDataOptions(options, {
     rows: cleaned.usedRows,
     features: features.length,
   });
@@ -212,21 +229,35 @@ export async function runSegmentation(
     () => trainers.pca(scaled.matrix, features, pcaComponents, { scaler: scaled.scaler }),
     (m) => `${m.numComponents} components`,
   );
+  const kept =
+    options.components === "auto"
+      ? Math.min(pca.numComponents, autoComponents(Array.from(pca.explainedVarianceRatio)))
+      : checkedComponents;
   const projections = await step(
     "project",
     () => selectColumns(pca.transform(scaled.matrix), range(kept)),
     () => `top ${kept} of ${pca.numComponents}`,
   );
   const componentNames = range(kept).map((i) => `comp_${i + 1}`);
+  // With a range, k is chosen by the sweep (k-sweep.ts) and only that k is trained as the run's job.
+  const sweep =
+    options.clusterRange === undefined
+      ? null
+      : sweepK(projections, options.clusterRange, {
+          seed: options.seed,
+          restarts: Math.min(options.restarts, SWEEP_RESTARTS),
+          silhouetteRows: Math.min(projections.rows, SILHOUETTE_EXACT_ROWS),
+        });
   const kmeans = await step(
     "kmeans",
     () =>
       trainers.kmeans(projections, componentNames, {
-        k: options.clusters,
+        k: sweep?.chosen ?? options.clusters,
         seed: options.seed,
         restarts: options.restarts,
       }),
-    (m) => `k=${m.k}, inertia ${m.inertia.toFixed(4)}`,
+    (m) =>
+      `${sweep === null ? "" : `k=${sweep.points[0]!.k}..${sweep.points.at(-1)!.k} swept, `}k=${m.k}, inertia ${m.inertia.toFixed(4)}`,
   );
   const assigned = await step(
     "assign",
@@ -263,6 +294,8 @@ export async function runSegmentation(
     droppedRows: cleaned.droppedRows,
     columns,
     entity,
+    sweep,
+    componentsRule: options.components === "auto" ? AUTO_COMPONENTS_RULE : null,
     geography: geography ?? null,
     missingByColumn: cleaned.missingByColumn,
     imputed: cleaned.imputed,

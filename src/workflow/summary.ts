@@ -69,7 +69,16 @@ export function buildSummary(result: SegmentationResult): Summary {
       components,
       mean: [...explained.mapping.mean],
       loadings: explained.mapping.loadings.map((row) => [...row]),
+      keptRule: result.componentsRule,
     },
+    kSweep:
+      result.sweep === null
+        ? null
+        : {
+            rule: result.sweep.rule,
+            chosen: result.sweep.chosen,
+            points: result.sweep.points.map((p) => ({ ...p })),
+          },
     scaler: {
       kind: "min-max",
       featureRange: [...result.scaler.featureRange],

@@ -18,6 +18,7 @@ import {
 } from "../../explain/names.js";
 import { type Summary, silhouetteSampleNote } from "../../explain/summary-document.js";
 import type { FlagRule } from "../../util/hyperparameter-engine.js";
+import { AUTO_RANGE } from "../../workflow/k-sweep.js";
 import {
   DEFAULT_OPTIONS,
   defaultSource,
@@ -29,6 +30,17 @@ import { STEPS } from "../../workflow/segmentation.js";
 import { parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
+
+/** `--clusters 7`, `--clusters auto` (2..12) or `--clusters 3..9`. */
+function parseClusters(text: string): number | readonly [number, number] {
+  if (text === "auto") return AUTO_RANGE;
+  const range = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  if (range === null) return byRule(RUN_FLAG_RULES.clusters)(text);
+  const from = byRule(RUN_FLAG_RULES.clusters)(range[1]!);
+  const to = byRule(RUN_FLAG_RULES.clusters)(range[2]!);
+  if (to <= from) RUN_FLAG_RULES.clusters.refuse(text, "a range from..to with from < to, or auto (2..12)");
+  return [from, to];
+}
 
 /** `--impute median|mean`. */
 function parseImpute(text: string): "median" | "mean" {
@@ -51,9 +63,9 @@ const byRule =
 interface RunFlags {
   data?: string;
   out: string;
-  components?: number;
+  components?: number | "auto";
   pcaComponents?: number;
-  clusters: number;
+  clusters: number | readonly [number, number];
   seed: number;
   restarts: number;
   index?: string[];
@@ -122,8 +134,8 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "output directory", "./strata-out")
     .option(
       "--components <n>",
-      "principal components kept for clustering (default: 5, at most the number of features)",
-      byRule(RUN_FLAG_RULES.components),
+      'principal components kept for clustering (default: 5, at most the number of features; "auto": the fewest that explain 80% of the variance)',
+      (text: string) => (text === "auto" ? "auto" : byRule(RUN_FLAG_RULES.components)(text)),
     )
     .option(
       "--pca-components <n>",
@@ -132,8 +144,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--clusters <k>",
-      "number of K-Means clusters",
-      byRule(RUN_FLAG_RULES.clusters),
+      'number of K-Means clusters; "auto" or a range such as 2..12 sweeps k and picks the highest silhouette',
+      parseClusters,
       DEFAULT_OPTIONS.clusters,
     )
     .option(
@@ -179,7 +191,8 @@ export function registerRun(program: Command): void {
     const options: SegmentationOptions = {
       source: flags.data ?? defaultSource(),
       components: flags.components,
-      clusters: flags.clusters,
+      clusters: typeof flags.clusters === "number" ? flags.clusters : DEFAULT_OPTIONS.clusters,
+      ...(typeof flags.clusters === "number" ? {} : { clusterRange: flags.clusters }),
       seed: flags.seed,
       restarts: flags.restarts,
       indexColumns: flags.index,
@@ -192,9 +205,9 @@ export function registerRun(program: Command): void {
     };
     const names = nameOverrides(flags);
     // Too many names is known before the run; a --hist feature that does not exist only after it.
-    // With --components given; else once the data says how many (applyReportOptions checks again).
-    if (flags.components !== undefined) checkNameCount(flags.components, names.components, "component");
-    checkNameCount(flags.clusters, names.segments, "segment");
+    // With counts given; else once the data says how many (applyReportOptions checks again).
+    if (typeof flags.components === "number") checkNameCount(flags.components, names.components, "component");
+    if (typeof flags.clusters === "number") checkNameCount(flags.clusters, names.segments, "segment");
     const progress = createProgress({
       totalSteps: STEPS.length + (flags.report ? 2 : 1),
       quiet: flags.quiet ?? false,
@@ -242,7 +255,7 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
     "",
     `Data: ${s.rows.loaded} rows loaded, ${droppedSentence(s)}; ${s.rows.used} used, ${indexPhrase(s)}; ${s.features.length} feature${s.features.length === 1 ? "" : "s"}.`,
     ...(s.columns.unused.length > 0 ? [`Not used as features: ${unusedSentence(s)}.`] : []),
-    `PCA: ${s.pca.numComponents} components; the top ${s.pca.kept} explain ${pct(s.pca.keptExplainedVariance)} of the variance (${pct(s.pca.keptExplainedVarianceSageMaker)} of the ${s.pca.numComponents} components' variance, the notebook's measure).`,
+    `PCA: ${s.pca.numComponents} components; the top ${s.pca.kept}${s.pca.keptRule === null ? "" : ` (${s.pca.keptRule})`} explain ${pct(s.pca.keptExplainedVariance)} of the variance (${pct(s.pca.keptExplainedVarianceSageMaker)} of the ${s.pca.numComponents} components' variance, the notebook's measure).`,
   ];
   s.pca.components.forEach((c, i) => {
     const ratio = s.pca.explainedVarianceRatio[i]!;
@@ -253,6 +266,7 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
     lines.push(`  comp_${i + 1}  ${pct(ratio).padStart(6)}  ${c.name}`, `          ${top}`);
   });
   lines.push(
+    ...sweepLines(s),
     `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
   const width = Math.max(8, s.entity.many.length);
@@ -269,4 +283,18 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   );
   if (reportFile) lines.push(`Report: ${reportFile}`);
   return lines;
+}
+
+/** The k sweep, one line per k, when there was one. */
+function sweepLines(s: Summary): string[] {
+  const sweep = s.kSweep;
+  if (sweep === null) return [];
+  return [
+    `k sweep (${sweep.rule}): k=${sweep.chosen}`,
+    "      k     inertia  Calinski-Harabasz  Davies-Bouldin  silhouette",
+    ...sweep.points.map(
+      (p) =>
+        `  ${String(p.k).padStart(5)}  ${p.inertia.toFixed(2).padStart(10)}  ${p.calinskiHarabasz.toFixed(1).padStart(17)}  ${p.daviesBouldin.toFixed(3).padStart(14)}  ${p.silhouette.toFixed(3).padStart(10)}${p.k === sweep.chosen ? "  <" : ""}`,
+    ),
+  ];
 }
