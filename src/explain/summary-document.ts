@@ -61,6 +61,11 @@ export interface Summary {
     /** How `kept` was chosen by `--components auto`, in words; null when it was given (or the default). */
     keptRule: string | null;
   };
+  /**
+   * Each segment's stability by the cluster-wise bootstrap (`--stability N`): the mean best Jaccard similarity
+   * over N resamples, by cluster id (else null).
+   */
+  readonly stability: { resamples: number; jaccard: number[] } | null;
   /** The k sweep of `--clusters auto` or a range: each k's scores, the rule and the k it chose (else null). */
   readonly kSweep: {
     rule: string;

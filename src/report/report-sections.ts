@@ -117,7 +117,7 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
     .map(
       (g, i) => `<div class="segment" style="border-left-color:${m.segmentColours[i]}" data-segment="${g.id}">
 <h3><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}</h3>
-<p>${escapeMarkup(g.description)}</p></div>`,
+<p>${escapeMarkup(g.description)}</p>${stabilityLine(m, g.id)}</div>`,
     )
     .join("\n");
   const tables = s.segments
@@ -231,4 +231,13 @@ function indexTable(m: ReportModel): string {
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A segment's bootstrap stability, when the run measured it. */
+function stabilityLine(m: ReportModel, id: number): string {
+  const st = m.summary.stability;
+  if (st === null) return "";
+  const j = st.jaccard[id]!;
+  const verdict = j >= 0.75 ? "stable" : j >= 0.5 ? "fairly stable" : "unstable";
+  return `\n<p class="stability">Stability ${j.toFixed(2)} (${verdict}): the mean Jaccard similarity to its best match over ${st.resamples} bootstrap resamples.</p>`;
 }

@@ -38,6 +38,8 @@ export interface SegmentationOptions {
   readonly impute?: "median" | "mean" | undefined;
   /** What the rows are, as a plural ("customers"); default from the data (explain/entity.ts). */
   readonly entity?: string | undefined;
+  /** Bootstrap resamples for each segment's stability (stability.ts); 0 or undefined: none. */
+  readonly stability?: number | undefined;
 }
 
 /** The notebook keeps 5 components; a table with fewer features keeps them all. */

@@ -38,6 +38,7 @@ import {
   checkStaticOptions,
   type SegmentationOptions,
 } from "./options.js";
+import { clusterStability, type Stability } from "./stability.js";
 
 /** How the two models are trained: in process, or through training jobs. */
 /** Up to this many rows the silhouette is exact (O(n²): about 0.5 s here); above, a seeded sample of this many. */
@@ -112,6 +113,8 @@ export interface SegmentationResult {
   readonly entity: Entity;
   /** The k sweep, when k was chosen by one (`--clusters auto` or a range). */
   readonly sweep: KSweep | null;
+  /** Each segment's bootstrap stability, when asked for (`--stability N`). */
+  readonly stability: Stability | null;
   /** How the kept components were chosen, when `--components auto` chose them. */
   readonly componentsRule: string | null;
   /** The identifier column that places rows on a US map (county or state), if any. */
@@ -264,6 +267,10 @@ export async function runSegmentation(
     () => kmeans.predict(projections),
     () => `${projections.rows} rows`,
   );
+  const stability =
+    options.stability !== undefined && options.stability > 0
+      ? clusterStability(projections, assigned.closestCluster, kmeans.k, options.stability, options.seed)
+      : null;
   const explained = await step(
     "explain",
     () => {
@@ -295,6 +302,7 @@ export async function runSegmentation(
     columns,
     entity,
     sweep,
+    stability,
     componentsRule: options.components === "auto" ? AUTO_COMPONENTS_RULE : null,
     geography: geography ?? null,
     missingByColumn: cleaned.missingByColumn,

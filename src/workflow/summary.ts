@@ -71,6 +71,10 @@ export function buildSummary(result: SegmentationResult): Summary {
       loadings: explained.mapping.loadings.map((row) => [...row]),
       keptRule: result.componentsRule,
     },
+    stability:
+      result.stability === null
+        ? null
+        : { resamples: result.stability.resamples, jaccard: [...result.stability.jaccard] },
     kSweep:
       result.sweep === null
         ? null

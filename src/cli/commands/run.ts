@@ -42,6 +42,20 @@ function parseClusters(text: string): number | readonly [number, number] {
   return [from, to];
 }
 
+/** `--stability n`: 0 to 1000 resamples. */
+function parseStability(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 1000)
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `--stability=${JSON.stringify(text)} is invalid: expected an integer from 0 to 1000.`,
+      {
+        details: { flag: "--stability", value: text },
+      },
+    );
+  return n;
+}
+
 /** `--impute median|mean`. */
 function parseImpute(text: string): "median" | "mean" {
   if (text === "median" || text === "mean") return text;
@@ -74,6 +88,7 @@ interface RunFlags {
   exclude?: string[];
   impute?: "median" | "mean";
   entity?: string;
+  stability?: number;
   json?: boolean;
   quiet?: boolean;
   report: boolean;
@@ -172,6 +187,11 @@ export function registerRun(program: Command): void {
     )
     .option("--features <columns>", "use exactly these numeric columns as features", parseList)
     .option("--exclude <columns>", "numeric columns not to use as features", parseList)
+    .option(
+      "--stability <n>",
+      "each segment's stability by the cluster-wise bootstrap over n resamples (mean Jaccard; 0: none)",
+      parseStability,
+    )
     .option("--entity <plural>", 'what the rows are, for the words ("customers"; default from the data)')
     .option(
       "--impute <how>",
@@ -201,6 +221,7 @@ export function registerRun(program: Command): void {
       exclude: flags.exclude,
       impute: flags.impute,
       entity: flags.entity,
+      stability: flags.stability,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
@@ -270,10 +291,11 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
     `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
   const width = Math.max(8, s.entity.many.length);
-  lines.push(`  cluster  ${s.entity.many.padStart(width)}  segment`);
+  const stable = s.stability === null ? "" : "  stability";
+  lines.push(`  cluster  ${s.entity.many.padStart(width)}${stable}  segment`);
   s.kmeans.sizes.forEach((n, c) => {
     lines.push(
-      `  ${String(c).padStart(7)}  ${String(n).padStart(width)}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
+      `  ${String(c).padStart(7)}  ${String(n).padStart(width)}${s.stability === null ? "" : `  ${s.stability.jaccard[c]!.toFixed(2).padStart(9)}`}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
     );
   });
   const report = reportFile ? `, ${reportFile.slice(outDir.length + 1)} and charts/` : "";
