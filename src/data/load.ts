@@ -205,9 +205,9 @@ const INTEGER_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 
 /**
- * Integer columns (sniffed as integers, or text that is mostly numbers) written with leading zeros ("00501",
- * "01001"): codes, kept as text so that 00501 stays 00501 (a ZIP code, a FIPS code), never features. One pass
- * over those columns read as text.
+ * Integer columns (sniffed as integers, or text that is mostly numbers) written at one width with leading
+ * zeros ("00501", "01001"): codes, kept as text so that 00501 stays 00501 (a ZIP code, a FIPS code), never
+ * features. One pass over those columns read as text.
  */
 async function zeroPaddedColumns(
   con: DuckDBConnection,
@@ -219,9 +219,11 @@ async function zeroPaddedColumns(
   const integers = sniffed.filter((c) => INTEGER_TYPE.test(c.type) || mostlyNumeric.has(c.name));
   if (integers.length === 0) return new Set();
   const types = integers.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(", ");
-  const counts = integers.map(
-    (c) => `count(*) FILTER (WHERE regexp_matches(${sqlIdent(c.name)}, '^0[0-9]'))`,
-  );
+  // Codes are written at one width ("00501", "99950"): a column of mixed widths with a stray "05" is numbers.
+  const counts = integers.map((c) => {
+    const col = sqlIdent(c.name);
+    return `CASE WHEN min(length(${col})) = max(length(${col})) THEN count(*) FILTER (WHERE regexp_matches(${col}, '^0[0-9]')) ELSE 0 END`;
+  });
   const row = (
     await con.runAndReadAll(
       `SELECT ${counts.join(", ")} FROM read_csv(${sqlString(path)}, ${base}, types={${types}})`,
@@ -303,7 +305,15 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
   const { compression } = detected;
   if (format === "arrow") return readArrowFile(path, compression);
   return withConnection((con) => {
-    if (format === "parquet") return readParquet(con, path);
+    if (format === "parquet") {
+      if (compression !== "none")
+        throw new StrataError(
+          "UNSUPPORTED_SOURCE",
+          `${path} is Parquet inside ${compression}; Parquet compresses its own pages, so write it without the outer ${compression}.`,
+          { details: { path, compression } },
+        );
+      return readParquet(con, path);
+    }
     if (format === "json") return readJson(con, path, compression);
     return readCsv(con, path, options, compression);
   });

@@ -108,6 +108,17 @@ function distinctShare(vs: readonly string[], test: (v: string) => boolean): boo
   return present.filter(test).length >= SHARE * present.length;
 }
 
+/**
+ * County FIPS codes are mostly odd (counties were numbered 1, 3, 5, …; the even ones are later additions such
+ * as Virginia's independent cities): an id column of consecutive numbers (1001, 1002, …) is not them.
+ */
+function mostlyOdd(vs: readonly string[]): boolean {
+  const present = vs.filter((v) => v !== "").map(Number);
+  return present.filter((n) => n % 2 === 1).length >= ODD_SHARE * present.length;
+}
+
+const ODD_SHARE = 0.85;
+
 /** A 5-digit county FIPS code (as a number or zero-padded text): a known state and a county part. */
 function isCountyFips(v: string): boolean {
   if (!/^\d{4,5}(\.0)?$/.test(v)) return false;
@@ -127,7 +138,8 @@ function isState(v: string): boolean {
  */
 export function detectGeography(frame: Frame, identifiers: readonly string[]): Geography | undefined {
   for (const column of identifiers)
-    if (distinctShare(values(frame, column), isCountyFips)) return { level: "county", column };
+    if (distinctShare(values(frame, column), isCountyFips) && mostlyOdd(values(frame, column)))
+      return { level: "county", column };
   for (const column of identifiers)
     if (distinctShare(values(frame, column), isState)) return { level: "state", column };
   return undefined;

@@ -20,6 +20,11 @@ export interface SilhouetteOptions {
   readonly sampleSize?: number;
   /** Seed of the subset (default 0). */
   readonly seed?: number;
+  /**
+   * Make the subset hold a row of every label (a small cluster the draw missed would leave the score
+   * undefined, or worse one label): the workflow's choice; scikit-learn's sample is plain.
+   */
+  readonly everyLabel?: boolean;
 }
 
 /** Maps labels to 0..m-1 in order of first appearance; checks the count against the rows. */
@@ -79,6 +84,7 @@ export function silhouetteScore(x: Matrix, labels: Labels, options: SilhouetteOp
     const j = i + rng.nextInt(x.rows - i);
     [perm[i], perm[j]] = [perm[j]!, perm[i]!];
   }
+  if (options.everyLabel === true) coverLabels(perm, sampleSize, labels);
   const picked = perm.slice(0, sampleSize).sort();
   const d = x.cols;
   const sub = matrix(sampleSize, d);
@@ -88,6 +94,28 @@ export function silhouetteScore(x: Matrix, labels: Labels, options: SilhouetteOp
     subLabels[i] = labels[r]!;
   });
   return silhouetteExact(sub, subLabels);
+}
+
+/**
+ * Makes the first `size` rows of `perm` hold at least one row of every label: a label the seeded draw missed
+ * takes the place of the last drawn row of the most drawn label (deterministic, so the sample still repeats).
+ */
+function coverLabels(perm: Int32Array, size: number, labels: Labels): void {
+  const drawn = new Map<number, number[]>();
+  for (let i = 0; i < size; i++) {
+    const l = labels[perm[i]!]!;
+    drawn.set(l, [...(drawn.get(l) ?? []), i]);
+  }
+  for (let i = size; i < perm.length; i++) {
+    const l = labels[perm[i]!]!;
+    if (drawn.has(l)) continue;
+    let most: number[] | undefined;
+    for (const slots of drawn.values()) if (most === undefined || slots.length > most.length) most = slots;
+    if (most === undefined || most.length < 2) return;
+    const slot = most.pop()!;
+    [perm[slot], perm[i]] = [perm[i]!, perm[slot]!];
+    drawn.set(l, [slot]);
+  }
 }
 
 function silhouetteExact(x: Matrix, labels: Labels): number {

@@ -68,7 +68,8 @@ export async function buildReport(
     );
   }
   const model = buildReportModel(summary, rows);
-  const hasFips = model.counties.length > 0 && model.counties.every((c) => c.fips !== undefined);
+  // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
+  const hasFips = model.counties.some((c) => c.fips !== undefined);
   const [topology, vendor] = await Promise.all([
     hasFips ? countiesTopology().then((t) => t.topology) : Promise.resolve(undefined),
     vendorScripts(),

@@ -25,8 +25,10 @@ export interface ReportChart {
 /** The map's spec (counties or states), or undefined when no column places the rows on a US map. */
 export function mapSpec(model: ReportModel, topology: object | undefined): TopLevelSpec | undefined {
   const geography = model.summary.geography;
-  if (!topology || geography === null || model.counties.some((c) => c.fips === undefined)) return undefined;
-  const counties: MapCounty[] = model.counties.map((c) => ({
+  // Rows whose geography value is blank or unknown are left off the map (their places show as no data).
+  const placed = model.counties.filter((c) => c.fips !== undefined);
+  if (!topology || geography === null || placed.length === 0) return undefined;
+  const counties: MapCounty[] = placed.map((c) => ({
     fips: c.fips!,
     county: c.county,
     state: c.state,

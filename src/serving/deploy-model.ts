@@ -5,7 +5,7 @@
  * same, replaced when nothing uses it, else `<endpoint>-config-2`, `-3`, … so no other endpoint changes.
  * @module
  */
-import { isStrataError } from "../errors.js";
+import { isStrataError, StrataError } from "../errors.js";
 import type { HostingService } from "./hosting-service.js";
 
 export interface DeployRequest {
@@ -97,6 +97,14 @@ function chooseConfig(h: HostingService, request: DeployRequest): string {
 export async function deployModel(h: HostingService, request: DeployRequest): Promise<DeployResult> {
   h.models.getModel(request.model);
   const existing = describeOrNull(h, request.endpoint);
+  // An endpoint in the middle of a change keeps its configs: nothing is touched until it has settled.
+  const status = existing?.["EndpointStatus"];
+  if (status === "Creating" || status === "Updating" || status === "Deleting")
+    throw new StrataError(
+      "ENDPOINT_NOT_IN_SERVICE",
+      `Endpoint "${request.endpoint}" is ${String(status)}; deploy again once it has settled.`,
+      { details: { name: request.endpoint, status } },
+    );
   // A failed endpoint goes first, so that its config counts as unused.
   const failed = existing?.["EndpointStatus"] === "Failed";
   if (failed) await h.endpoints.deleteEndpoint(request.endpoint);

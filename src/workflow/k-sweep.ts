@@ -6,6 +6,7 @@
  * and only the chosen one is trained as the run's registered K-Means job.
  * @module
  */
+import { StrataError } from "../errors.js";
 import { KMeans } from "../kmeans/kmeans.js";
 import { silhouetteScore } from "../kmeans/metrics.js";
 import type { Matrix } from "../linalg/matrix.js";
@@ -57,10 +58,14 @@ export function sweepK(
       silhouette: silhouetteScore(
         x,
         labels,
-        sampled ? { sampleSize: options.silhouetteRows, seed: options.seed } : {},
+        sampled ? { sampleSize: options.silhouetteRows, seed: options.seed, everyLabel: true } : {},
       ),
     });
   }
+  if (points.length === 0)
+    throw new StrataError("INVALID_ARGUMENT", `No k from ${from} to ${range[1]} fits ${x.rows} rows.`, {
+      details: { range: [...range], rows: x.rows },
+    });
   let best = points[0]!;
   for (const p of points) if (p.silhouette > best.silhouette) best = p;
   return { rule: SWEEP_RULE, chosen: best.k, points };

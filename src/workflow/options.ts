@@ -117,7 +117,12 @@ export function checkDataOptions(
     o.components === "auto" ? 1 : (o.components ?? Math.min(DEFAULT_COMPONENTS, shape.features));
   RUN_FLAG_RULES.components.check(components, data);
   if (o.clusterRange === undefined) RUN_FLAG_RULES.clusters.check(o.clusters, data);
-  else RUN_FLAG_RULES.clusters.check(o.clusterRange[0], data);
+  else if (o.clusterRange[0] > shape.rows - 1)
+    // The silhouette that chooses k needs fewer clusters than rows.
+    RUN_FLAG_RULES.clusters.refuse(
+      `${o.clusterRange[0]}..${o.clusterRange[1]}`,
+      `a range starting at 2 to ${shape.rows - 1} (the number of rows − 1)`,
+    );
   const pcaComponents = o.pcaComponents ?? Math.max(components, Math.min(shape.features - 1, shape.rows - 1));
   RUN_FLAG_RULES.pcaComponents.check(pcaComponents, data);
   // The one cross-flag rule: the PCA must compute at least the components kept.

@@ -284,7 +284,7 @@ export async function runSegmentation(
         silhouette: silhouetteScore(
           projections,
           assigned.closestCluster,
-          sampled ? { sampleSize: silhouetteRows, seed: options.seed } : {},
+          sampled ? { sampleSize: silhouetteRows, seed: options.seed, everyLabel: true } : {},
         ),
         silhouetteRows,
         calinskiHarabasz: score.calinskiHarabasz,

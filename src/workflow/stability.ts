@@ -37,6 +37,8 @@ export function clusterStability(
   const d = x.cols;
   const rng = createRng(seed + 1);
   const totals = new Float64Array(k);
+  // Resamples that drew no row of a segment say nothing of it (Hennig skips them).
+  const counted = new Float64Array(k);
   for (let b = 0; b < resamples; b++) {
     onResample?.(b);
     const drawn = new Int32Array(n);
@@ -58,6 +60,8 @@ export function clusterStability(
       sizeB[cluster]!++;
     }
     for (let a = 0; a < k; a++) {
+      if (sizeA[a] === 0) continue;
+      counted[a]!++;
       let best = 0;
       for (let c = 0; c < k; c++) {
         const i = inter[a * k + c]!;
@@ -67,5 +71,8 @@ export function clusterStability(
       totals[a]! += best;
     }
   }
-  return { resamples, jaccard: Array.from(totals, (t) => (resamples === 0 ? Number.NaN : t / resamples)) };
+  return {
+    resamples,
+    jaccard: Array.from(totals, (t, a) => (counted[a] === 0 ? Number.NaN : t / counted[a]!)),
+  };
 }

@@ -84,6 +84,45 @@ describe("planColumns", () => {
   });
 });
 
+describe("edge cases found in review", () => {
+  test("an id with a missing value or a repeat stays an identifier; a key named by --features is a feature, not the index", () => {
+    const f = Frame.fromColumns({
+      customer_id: Float64Array.of(5, Number.NaN, 7, 8),
+      y: Float64Array.of(1, 2, 3, 4),
+      x: Float64Array.of(0.5, 0.1, 0.9, 0.3),
+    });
+    const plan = planColumns(f);
+    assert.equal(
+      plan.unused.find((u) => u.column === "customer_id")!.reason,
+      "identifier: whole numbers with an id's name",
+    );
+    assert.ok(!plan.features.includes("customer_id"));
+    const chosen = planColumns(f, { features: ["x", "y"] });
+    assert.deepEqual(chosen.features, ["y", "x"], "in table order");
+    assert.ok(!chosen.index.includes("y"), "y counts the rows, but the user made it a feature");
+  });
+
+  test("a column named like assignments.csv's own is not kept beside the results, and asking for it is refused", () => {
+    const f = Frame.fromColumns({
+      closest_cluster: ["a", "b", "c"],
+      Name: ["p", "q", "r"],
+      v: Float64Array.of(1, 2, 4),
+      w: Float64Array.of(3, 1, 2),
+    });
+    const plan = planColumns(f);
+    assert.ok(!plan.identifiers.includes("closest_cluster"));
+    assert.equal(
+      plan.unused.find((u) => u.column === "closest_cluster")!.reason,
+      "text, named like a column assignments.csv writes itself",
+    );
+    assert.throws(
+      () => planColumns(f, { ids: ["closest_cluster"] }),
+      (e: unknown) =>
+        isStrataError(e, "INVALID_ARGUMENT") && /assignments\.csv writes itself/.test(e.message),
+    );
+  });
+});
+
 describe("cleanTable on the features only", () => {
   test("rows drop for missing feature values only, counted per column; --impute fills them instead", () => {
     const frame = customers();

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -84,6 +84,21 @@ describe("table formats by content", () => {
     assert.deepEqual(await detectTableFormat(sources[6]!), { format: "csv", compression: "gzip" });
     assert.deepEqual(await detectTableFormat(sources[7]!), { format: "json", compression: "gzip" });
     for (const path of [...sources, parquet, zstd]) assert.deepEqual(await rowsOf(path), ROWS, path);
+  });
+
+  test("one width with leading zeros is a code; mixed widths with a stray 05 are numbers; gzip around Parquet is named", async () => {
+    const codes = file("codes.csv", "zip,hours,v\n00501,5,1\n12345,05,2\n99950,13,3\n");
+    const frame = await loadTable(codes);
+    assert.deepEqual(frame.numericColumnNames, ["hours", "v"]);
+    assert.deepEqual(frame.stringColumn("zip"), ["00501", "12345", "99950"]);
+    const parquet = join(dir, "inner.parquet");
+    await withConnection((con) => con.run(`COPY (SELECT 1 AS a) TO '${parquet}' (FORMAT parquet)`));
+    const zipped = file("outer.parquet.gz", gzipSync(readFileSync(parquet)));
+    await assert.rejects(loadTable(zipped), (e: unknown) => {
+      assert.ok(isStrataError(e, "UNSUPPORTED_SOURCE"));
+      assert.match((e as Error).message, /is Parquet inside gzip/);
+      return true;
+    });
   });
 
   test("a file that is no table is refused, naming what it looks like", async () => {

@@ -32,6 +32,12 @@ describe("what the rows are", () => {
     assert.deepEqual(detectGeography(states, ["Name"]), { level: "state", column: "Name" });
     const penguins = await loadTable(join(DATA, "penguins.json"));
     assert.equal(detectGeography(penguins, ["Species", "Island", "Sex"]), undefined);
+    // Consecutive customer numbers inside one state's block are not county codes (those are mostly odd).
+    const customers = Frame.fromColumns({
+      customer_id: Float64Array.from({ length: 200 }, (_, i) => 1001 + i),
+      x: Float64Array.from({ length: 200 }, (_, i) => i % 7),
+    });
+    assert.equal(detectGeography(customers, ["customer_id"]), undefined);
     // Repeated values are not one place per row.
     const repeated = Frame.fromColumns({ S: ["Ohio", "Ohio"], x: Float64Array.of(1, 2) });
     assert.equal(detectGeography(repeated, ["S"]), undefined);
@@ -136,6 +142,8 @@ describe("the words and the map of a run", () => {
       "Georgia",
       "Hawaii",
       "Idaho",
+      // One blank state: the row stays, and the map is still drawn without it.
+      "",
     ];
     writeStates(data, names);
     const out = join(dir, "out");

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { KMeans } from "../../src/kmeans/kmeans.js";
@@ -86,6 +86,18 @@ describe("choosing k and the components", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     assert.match(html, /k was chosen by a sweep over k = 2\.\.5/);
     assert.match(html, /id="chart-k-sweep"/);
+  });
+
+  test("a range that starts beyond the rows is refused with exit 2, before any work", async () => {
+    const dir = tempDir();
+    const data = join(dir, "five.csv");
+    writeFileSync(data, "a,b\n1,2\n3,1\n4,4\n2,8\n9,3\n");
+    const r = await runCli(["run", "--data", data, "--out", join(dir, "out"), "--clusters", "5..8"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /--clusters=5\.\.8 is invalid: expected a range starting at 2 to 4 \(the number of rows − 1\)/,
+    );
   });
 
   test("a range that does not go up is refused with exit 2", async () => {

@@ -47,6 +47,7 @@ test("above 10,000 rows the silhouette is a seeded sample, said so; below, exact
   const expected = silhouetteScore(result.projections, result.closestCluster, {
     sampleSize: SILHOUETTE_EXACT_ROWS,
     seed: DEFAULT_OPTIONS.seed,
+    everyLabel: true,
   });
   assert.equal(result.silhouette, expected);
   const scores = result.kmeans.score(result.projections);
@@ -62,4 +63,23 @@ test("above 10,000 rows the silhouette is a seeded sample, said so; below, exact
   assert.equal(exact.silhouetteRows, 600);
   assert.equal(exact.silhouette, silhouetteScore(exact.projections, exact.closestCluster));
   assert.equal(silhouetteSampleNote(buildSummary(exact).kmeans), "");
+});
+
+test("a sample that would miss a small segment is given a row of it: an outlier's segment does not end the run", async () => {
+  // 12,000 rows around one point and one far outlier: with k = 2 the outlier is a segment of its own, which a
+  // plain 10,000-row draw misses for many seeds (the silhouette then has one label and no value).
+  const dir = tempDir();
+  const path = join(dir, "outlier.csv");
+  const rng = createRng(8);
+  const lines = Array.from(
+    { length: 12_000 },
+    (_, i) => `C${i + 1},${rng.nextFloat().toFixed(4)},${rng.nextFloat().toFixed(4)}`,
+  );
+  lines.push("C12001,1000,1000");
+  writeFileSync(path, `CustomerId,Spend,Visits\n${lines.join("\n")}\n`);
+  for (const seed of [0, 1, 2, 3, 4]) {
+    const result = await runSegmentation({ ...options(path), clusters: 2, seed });
+    assert.ok(Number.isFinite(result.silhouette), `seed ${seed}: ${result.silhouette}`);
+    assert.equal(result.silhouetteRows, SILHOUETTE_EXACT_ROWS);
+  }
 });

@@ -55,7 +55,7 @@ function isWhole(v: number): boolean {
   return Number.isFinite(v) && Math.floor(v) === v;
 }
 
-/** Whole, distinct and present in every row. */
+/** Whole, distinct and present in every row: it can name the rows. */
 function isKey(values: Float64Array): boolean {
   const seen = new Set<number>();
   for (const v of values) {
@@ -64,6 +64,22 @@ function isKey(values: Float64Array): boolean {
   }
   return true;
 }
+
+/** Whole numbers, nearly all distinct, where present: an id with a gap or a repeat is still an id. */
+function isIdLike(values: Float64Array): boolean {
+  const seen = new Set<number>();
+  let present = 0;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (!isWhole(v)) return false;
+    present++;
+    seen.add(v);
+  }
+  return present > 0 && seen.size >= 0.95 * present;
+}
+
+/** assignments.csv's own columns: an identifier of the same name would repeat a header. */
+const OUTPUT_COLUMNS = /^(comp_\d+|closest_cluster|distance_to_cluster)$/;
 
 /** 1..n or 0..n−1 in order: a row number. */
 function countsRows(values: Float64Array): boolean {
@@ -143,16 +159,36 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
     else if (isKey(values) && (idName(name) || countsRows(values))) {
       keys.push(name);
       reasons.set(name, "identifier: a distinct whole number per row");
-    }
+    } else if (idName(name) && isIdLike(values))
+      reasons.set(name, "identifier: whole numbers with an id's name");
   }
   for (const name of text) reasons.set(name, "text");
-
-  const index = choices.index ?? detectIndex(frame, text, keys);
+  for (const name of [...(choices.index ?? []), ...(choices.ids ?? [])])
+    if (OUTPUT_COLUMNS.test(name))
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `${quote(name)} is a column assignments.csv writes itself; rename it to keep it beside the results.`,
+        { details: { column: name } },
+      );
+  const wanted = new Set(choices.features ?? []);
+  const index =
+    choices.index ??
+    detectIndex(
+      frame,
+      text.filter((c) => !OUTPUT_COLUMNS.test(c)),
+      keys.filter((c) => !wanted.has(c) && !OUTPUT_COLUMNS.test(c)),
+    );
   const asked = new Set(choices.ids ?? []);
+  const byRule = (c: string) =>
+    !OUTPUT_COLUMNS.test(c) &&
+    !wanted.has(c) &&
+    (text.includes(c) || reasons.get(c)?.startsWith("identifier") === true);
   const identifiers = frame.columnNames.filter(
-    (c) =>
-      index.includes(c) || (choices.ids === undefined ? text.includes(c) || keys.includes(c) : asked.has(c)),
+    (c) => index.includes(c) || (choices.ids === undefined ? byRule(c) : asked.has(c)),
   );
+  for (const c of text)
+    if (OUTPUT_COLUMNS.test(c) && !identifiers.includes(c))
+      reasons.set(c, "text, named like a column assignments.csv writes itself");
   for (const c of identifiers) if (!reasons.has(c)) reasons.set(c, "identifier: named by --id or --index");
   for (const c of index)
     reasons.set(
