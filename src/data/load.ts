@@ -246,53 +246,50 @@ async function select(
   return Frame.fromColumns(columns.map((c, j) => [c.name, data[j]!] as const));
 }
 
-async function readParquet(con: DuckDBConnection, path: string): Promise<Frame> {
-  const relation = `read_parquet(${sqlString(path)})`;
+/**
+ * A self-describing relation (Parquet, JSON) into a Frame: DuckDB's types decide numeric or text.
+ * @throws StrataError CSV_PARSE_ERROR (`unreadable`), EMPTY_DATA (`empty`)
+ */
+async function readTyped(
+  con: DuckDBConnection,
+  relation: string,
+  path: string,
+  words: { readonly unreadable: (reason: string) => string; readonly empty: (columns: number) => string },
+): Promise<Frame> {
   let columns: { name: string; type: string }[];
   try {
     columns = await describeColumns(con, relation);
   } catch (e) {
-    throw new StrataError(
-      "CSV_PARSE_ERROR",
-      `${path} is not a readable Parquet file: ${(e as Error).message}`,
-      {
-        details: { path },
-        cause: e,
-      },
-    );
+    throw new StrataError("CSV_PARSE_ERROR", words.unreadable((e as Error).message), {
+      details: { path },
+      cause: e,
+    });
   }
   const kinds: ColumnKind[] = columns.map((c) => (NUMERIC_TYPE.test(c.type) ? "numeric" : "string"));
   const frame = await select(con, relation, columns, kinds, 0);
-  if (frame.numRows === 0) {
-    throw new StrataError("EMPTY_DATA", `${path} has ${columns.length} columns but no rows.`, {
-      details: { path },
-    });
-  }
+  if (frame.numRows === 0)
+    throw new StrataError("EMPTY_DATA", words.empty(columns.length), { details: { path } });
   return frame;
+}
+
+function readParquet(con: DuckDBConnection, path: string): Promise<Frame> {
+  return readTyped(con, `read_parquet(${sqlString(path)})`, path, {
+    unreadable: (reason) => `${path} is not a readable Parquet file: ${reason}`,
+    empty: (n) => `${path} has ${n} columns but no rows.`,
+  });
 }
 
 /**
  * Reads a JSON array of records or JSON Lines with DuckDB's reader: numbers become numeric columns, every
  * other value (text, booleans, dates, nested objects as their JSON) text.
  */
-async function readJson(con: DuckDBConnection, path: string, compression: Compression): Promise<Frame> {
+function readJson(con: DuckDBConnection, path: string, compression: Compression): Promise<Frame> {
   const compressed = compression === "none" ? "" : `, compression=${sqlString(compression)}`;
-  const relation = `read_json(${sqlString(path)}, format='auto'${compressed})`;
-  let columns: { name: string; type: string }[];
-  try {
-    columns = await describeColumns(con, relation);
-  } catch (e) {
-    throw new StrataError(
-      "CSV_PARSE_ERROR",
-      `${path} looks like JSON but is not an array of records or JSON Lines Strata can read: ${(e as Error).message}`,
-      { details: { path, format: "json" }, cause: e },
-    );
-  }
-  const kinds: ColumnKind[] = columns.map((c) => (NUMERIC_TYPE.test(c.type) ? "numeric" : "string"));
-  const frame = await select(con, relation, columns, kinds, 0);
-  if (frame.numRows === 0)
-    throw new StrataError("EMPTY_DATA", `${path} holds no records.`, { details: { path } });
-  return frame;
+  return readTyped(con, `read_json(${sqlString(path)}, format='auto'${compressed})`, path, {
+    unreadable: (reason) =>
+      `${path} looks like JSON but is not an array of records or JSON Lines Strata can read: ${reason}`,
+    empty: () => `${path} holds no records.`,
+  });
 }
 
 /**
