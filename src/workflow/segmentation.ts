@@ -20,6 +20,7 @@ import { type ColumnPlan, planColumns } from "../data/clean/column-roles.js";
 import { type DescribeResult, describe } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import { loadTable } from "../data/load.js";
+import { isStrataError, StrataError } from "../errors.js";
 import { detectGeography, type Entity, entityFor, type Geography } from "../explain/entity.js";
 import { KMeans } from "../kmeans/kmeans.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
@@ -179,7 +180,16 @@ export async function runSegmentation(
 
   const raw = await step(
     "load",
-    () => loadTable(options.source, { logger }),
+    () =>
+      loadTable(options.source, { logger }).catch((error: unknown) => {
+        // The store names the missing file; the run says which option named it.
+        if (isStrataError(error, "SOURCE_NOT_FOUND"))
+          throw new StrataError(error.code, `${error.message} Check the path, or pass another with --data.`, {
+            details: error.details,
+            cause: error,
+          });
+        throw error;
+      }),
     (f) => `${f.numRows} rows x ${f.columnNames.length} columns`,
   );
   const columns = planColumns(raw, {

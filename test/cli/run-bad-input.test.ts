@@ -30,7 +30,8 @@ async function expectFailure(csv: string | null, args: string[], pattern: RegExp
 }
 
 describe("strata run rejects bad input", () => {
-  test("missing file names the path", () => expectFailure(null, [], /input\.csv/));
+  test("missing file names the path and the option", () =>
+    expectFailure(null, [], /File not found: .*input\.csv\. Check the path, or pass another with --data\./));
   test("empty file", () => expectFailure("", [], /empty|no header/i));
   test("ragged row names the line", () =>
     expectFailure(

@@ -24,14 +24,10 @@ function errnoCode(e: unknown): string | undefined {
 }
 
 function notFound(uri: string, path: string, cause: unknown): StrataError {
-  return new StrataError(
-    "SOURCE_NOT_FOUND",
-    `File not found: ${path}. Check the path, or pass another with --data.`,
-    {
-      details: { uri, path },
-      cause,
-    },
-  );
+  return new StrataError("SOURCE_NOT_FOUND", `File not found: ${path}.`, {
+    details: { uri, path },
+    cause,
+  });
 }
 
 function notWritable(uri: string, path: string, cause: unknown): StrataError {
