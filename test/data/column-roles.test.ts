@@ -38,7 +38,7 @@ describe("planColumns", () => {
     assert.deepEqual(Object.fromEntries(plan.unused.map((u) => [u.column, u.reason])), {
       customer_id: "identifier: a distinct whole number per row",
       Region: "text",
-      Name: "text: names the rows (index)",
+      Name: "text, the row label",
       RowNo: "identifier: a distinct whole number per row",
       Country: "text",
       Flag: "constant: one value in every row",

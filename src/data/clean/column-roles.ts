@@ -191,10 +191,7 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
       reasons.set(c, "text, named like a column assignments.csv writes itself");
   for (const c of identifiers) if (!reasons.has(c)) reasons.set(c, "identifier: named by --id or --index");
   for (const c of index)
-    reasons.set(
-      c,
-      reasons.get(c) === "text" ? "text: names the rows (index)" : "identifier: names the rows (index)",
-    );
+    reasons.set(c, reasons.get(c) === "text" ? "text, the row label" : "identifier, the row label");
 
   const excluded = new Set(choices.exclude ?? []);
   const chosen = choices.features === undefined ? undefined : new Set(choices.features);
