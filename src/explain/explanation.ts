@@ -10,12 +10,13 @@ import type { DescribeResult } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import type { PCAModel } from "../pca/pca-model.js";
-import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
 import type { Entity } from "./entity.js";
 import { type Histogram, histogram } from "./histogram.js";
 import { type MemberProfile, memberProfiles } from "./member-profiles.js";
-import { type BackMapping, segmentCentres } from "./segment-centres.js";
+import { type BackMapping, type ScalerParams, segmentCentres, unscaleRange } from "./segment-centres.js";
 import { describeSegment, nameSegments, type SegmentProfile, typicalMembers } from "./segment-names.js";
 
 /** What an explanation is made from: a segmentation's data, models and assignments (the workflow's result). */
@@ -24,7 +25,7 @@ export interface ExplainInput {
   /** The cleaned features, indexed (e.g. "State-County"). */
   readonly table: Frame;
   readonly describeRaw: DescribeResult;
-  readonly scaler: MinMaxScalerModel;
+  readonly scaler: MinMaxScalerModel | StandardScalerModel;
   readonly pca: PCAModel;
   readonly kept: number;
   readonly kmeans: KMeansModel;
@@ -82,8 +83,7 @@ export function explainSegmentation(result: ExplainInput): Explanation {
   const mapping: BackMapping = {
     loadings,
     mean: Array.from(pca.mean),
-    dataMin: Array.from(result.scaler.dataMin),
-    dataMax: Array.from(result.scaler.dataMax),
+    ...unscaleRange(scalerParams(result.scaler)),
   };
   const centroids = Array.from({ length: kmeans.k }, (_, c) =>
     Array.from(kmeans.centroids.data.subarray(c * kept, (c + 1) * kept)),
@@ -128,4 +128,11 @@ export function explainSegmentation(result: ExplainInput): Explanation {
   }));
   const histograms = Object.fromEntries(features.map((f) => [f, histogram(result.table.column(f))]));
   return { componentNames, mapping, nationalMedian, overallMean, nationalStd, segments, histograms };
+}
+
+/** A fitted scaler as the back-mapping and summary.json describe it. */
+export function scalerParams(scaler: MinMaxScalerModel | StandardScalerModel): ScalerParams {
+  return scaler instanceof MinMaxScalerModel
+    ? { kind: "min-max", dataMin: Array.from(scaler.dataMin), dataMax: Array.from(scaler.dataMax) }
+    : { kind: "standard", mean: Array.from(scaler.mean), scale: Array.from(scaler.scale) };
 }

@@ -7,13 +7,28 @@
  * @module
  */
 
+/** The scaler of a run, as the back-mapping needs it: original = offset + scaled × factor, per feature. */
+export type ScalerParams =
+  | { readonly kind: "min-max"; readonly dataMin: readonly number[]; readonly dataMax: readonly number[] }
+  | { readonly kind: "standard"; readonly mean: readonly number[]; readonly scale: readonly number[] };
+
+/**
+ * The back-mapping's two per-feature arrays for a scaler: min-max maps [0, 1] back onto [dataMin, dataMax];
+ * standard maps z back to mean + z·scale, written as the range [mean, mean + scale].
+ */
+export function unscaleRange(s: ScalerParams): { dataMin: number[]; dataMax: number[] } {
+  return s.kind === "min-max"
+    ? { dataMin: [...s.dataMin], dataMax: [...s.dataMax] }
+    : { dataMin: [...s.mean], dataMax: s.mean.map((m, j) => m + s.scale[j]!) };
+}
+
 /** The parameters of the mapping, as summary.json stores them. */
 export interface BackMapping {
   /** kept × features: the loadings of the kept components, largest first. */
   readonly loadings: readonly (readonly number[])[];
   /** PCA mean of the scaled data, one per feature. */
   readonly mean: readonly number[];
-  /** Min-max scaler parameters, one per feature (feature range [0, 1]). */
+  /** Per feature: original = dataMin + scaled × (dataMax − dataMin) (unscaleRange gives them for any scaler). */
   readonly dataMin: readonly number[];
   readonly dataMax: readonly number[];
 }

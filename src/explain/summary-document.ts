@@ -78,7 +78,9 @@ export interface Summary {
       silhouette: number;
     }[];
   } | null;
-  readonly scaler: { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] };
+  readonly scaler:
+    | { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] }
+    | { kind: "standard"; mean: number[]; scale: number[] };
   /** The national median of every raw feature (describe's 50%). */
   readonly nationalMedian: number[];
   /** The mean of every raw feature over the table: what a segment's index is taken against. */

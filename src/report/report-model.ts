@@ -7,7 +7,7 @@
  */
 import { referenceWord, STATE_NAMES } from "../explain/entity.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
-import { type BackMapping, toOriginalUnits } from "../explain/segment-centres.js";
+import { type BackMapping, toOriginalUnits, unscaleRange } from "../explain/segment-centres.js";
 import { notableFeatures } from "../explain/segment-names.js";
 import type { Summary } from "../explain/summary-document.js";
 import { fipsCode } from "./charts/county-map.js";
@@ -81,13 +81,15 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
   const mapping: BackMapping = {
     loadings: summary.pca.loadings,
     mean: summary.pca.mean,
-    dataMin: summary.scaler.dataMin,
-    dataMax: summary.scaler.dataMax,
+    ...unscaleRange(summary.scaler),
   };
   const features = summary.features;
   const median = summary.nationalMedian;
   const std = summary.describe.raw.stats.std.map((v) => v ?? 0);
-  const clamp = (v: number, j: number) => Math.min(mapping.dataMax[j]!, Math.max(mapping.dataMin[j]!, v));
+  // Estimates are shown within the observed range of each feature (describe's min and max).
+  const lo = summary.describe.raw.stats.min;
+  const hi = summary.describe.raw.stats.max;
+  const clamp = (v: number, j: number) => Math.min(hi[j] ?? v, Math.max(lo[j] ?? v, v));
   const counties = rows.map((r) => {
     const values = toOriginalUnits(r.comps, mapping).map(clamp);
     const standsOut = notableFeatures(features, values, median, std, STANDS_OUT)

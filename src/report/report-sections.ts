@@ -44,8 +44,13 @@ function cleaning(m: ReportModel): string {
   return `<p class="lead">${how}: ${escapeMarkup(droppedSentence(s))}; ${int(s.rows.used)} used. Rows are ${escapeMarkup(indexPhrase(s))}; the identifier columns${s.columns.identifiers.length ? ` (${escapeMarkup(s.columns.identifiers.join(", "))})` : ""} are kept in assignments.csv but are not features.</p>${unused ? `\n<p class="lead">Not used as features: ${escapeMarkup(unused)}.</p>` : ""}`;
 }
 
-function scaling(_m: ReportModel, svg: ChartSvgs): string {
-  return `<p class="lead">Every feature is min-max scaled to [0, 1] (scikit-learn's MinMaxScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's minimum and maximum of each feature are kept in summary.json to map results back.</p>
+function scaling(m: ReportModel, svg: ChartSvgs): string {
+  const scaler = m.summary.scaler;
+  const how =
+    scaler.kind === "standard"
+      ? "standardised to mean 0 and standard deviation 1 (scikit-learn's StandardScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's mean and scale of each feature are kept in summary.json to map results back."
+      : "min-max scaled to [0, 1] (scikit-learn's MinMaxScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's minimum and maximum of each feature are kept in summary.json to map results back.";
+  return `<p class="lead">Every feature is ${how}</p>
 ${chartFigure(svg["describe-scaled"], "describe-scaled")}`;
 }
 
@@ -181,7 +186,7 @@ function method(m: ReportModel): string {
       { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
     ],
   );
-  return `<p class="lead">Load (DuckDB) → drop rows with missing values → min-max scale → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each ${escapeMarkup(s.entity.one)} its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → ${s.scaler.kind === "standard" ? "standardise" : "min-max scale"} → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each ${escapeMarkup(s.entity.one)} its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
 <p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
 <h3>Timings</h3>
 ${table}`;

@@ -14,11 +14,15 @@ import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../formats/ndar
 import { readModelAlgoFile, unpackTarGz } from "../formats/tarball.js";
 import { modelFromFile } from "../models/model-file.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { type ContainerDefinition, KEEP_TOP_ENV, roleOf } from "./model-spec.js";
 import { type CompiledPipeline, compilePipeline, type Stage } from "./pipeline.js";
 
 /** Entry name of the scaler inside its model.tar.gz. */
 export const SCALER_FILE_NAME = "minmax-scaler.json";
+
+/** Entry name of the standard scaler inside its model.tar.gz (any `.json` entry is read when it is absent). */
+export const STANDARD_SCALER_FILE_NAME = "standard-scaler.json";
 
 async function scalerJson(url: string, bytes: Uint8Array): Promise<unknown> {
   let text: string;
@@ -59,6 +63,19 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
           { details: { uri: url } },
         );
       return { kind: "scaler", scale: model.scale, min: model.min };
+    }
+    case "standard-scaler": {
+      const model = modelFromFile(await scalerJson(url, bytes));
+      if (!(model instanceof StandardScalerModel))
+        throw new StrataError(
+          "ARTIFACT_INVALID",
+          `${url} holds a ${model.constructor.name}; the standard-scaler stage needs a standard scaler.`,
+          { details: { uri: url } },
+        );
+      // (x − mean) / scale is the affine stage x·(1/scale) + (−mean/scale).
+      const scale = model.scale.map((s) => 1 / s);
+      const min = model.mean.map((m, j) => -m * scale[j]!);
+      return { kind: "scaler", scale, min };
     }
     case "kmeans": {
       const { k, dim, centroids } = decodeKMeansArtifactFile(await readModelAlgoFile(bytes));

@@ -41,10 +41,13 @@ export function checkResourceName(field: string, name: unknown): string {
 }
 
 /** The serving role of a container image. */
-export type ContainerRole = "pca" | "kmeans" | "minmax-scaler";
+export type ContainerRole = "pca" | "kmeans" | "minmax-scaler" | "standard-scaler";
 
 /** The Strata image name of the min-max scaler container. */
 export const SCALER_IMAGE = "strata/minmax-scaler:1";
+
+/** The Strata image name of the standard (z-score) scaler container. */
+export const STANDARD_SCALER_IMAGE = "strata/standard-scaler:1";
 
 /**
  * The role an image plays, or null when Strata cannot serve it.
@@ -58,7 +61,7 @@ export function containerRole(image: string): ContainerRole | null {
   const noDigest = image.trim().split("@")[0]!;
   const colon = noDigest.indexOf(":", noDigest.lastIndexOf("/") + 1);
   const repository = (colon < 0 ? noDigest : noDigest.slice(0, colon)).toLowerCase();
-  return repository === "strata/minmax-scaler" || repository.endsWith("/strata/minmax-scaler")
-    ? "minmax-scaler"
-    : null;
+  for (const role of ["minmax-scaler", "standard-scaler"] as const)
+    if (repository === `strata/${role}` || repository.endsWith(`/strata/${role}`)) return role;
+  return null;
 }

@@ -23,11 +23,12 @@ import { resolveStore } from "../data/sources/resolve.js";
 import { isStrataError, StrataError } from "../errors.js";
 import { packTarGz } from "../formats/tarball.js";
 import { modelToFile } from "../models/model-file.js";
-import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { HostingService } from "./hosting-service.js";
-import { SCALER_FILE_NAME } from "./model-loader.js";
+import { SCALER_FILE_NAME, STANDARD_SCALER_FILE_NAME } from "./model-loader.js";
 import { KEEP_TOP_ENV } from "./model-spec.js";
-import { SCALER_IMAGE } from "./names.js";
+import { SCALER_IMAGE, STANDARD_SCALER_IMAGE } from "./names.js";
 
 /** SageMaker's us-east-1 images of the built-in algorithms (recognised by repository name). */
 export const PCA_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1";
@@ -38,8 +39,8 @@ export interface RegisterRunModelsOptions {
   readonly pcaArtifactUri: string;
   /** The K-Means training job's model.tar.gz (trained on the `keep` largest projections, largest first). */
   readonly kmeansArtifactUri: string;
-  /** The fitted scaler applied before PCA. */
-  readonly scaler: MinMaxScalerModel;
+  /** The fitted scaler applied before PCA (min-max or standard: each has its container image). */
+  readonly scaler: MinMaxScalerModel | StandardScalerModel;
   /** Number of top components the K-Means model was trained on. */
   readonly keep: number;
   /** The run's name: its models are `<name>-pca`, `<name>-kmeans` and `<name>-pipeline` (see the module). */
@@ -121,7 +122,8 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
   const home = options.home === undefined ? {} : { home: options.home };
   const { scalerArtifactUri } = options;
   const json = new TextEncoder().encode(`${JSON.stringify(modelToFile(options.scaler))}\n`);
-  const tarGz = await packTarGz([{ name: SCALER_FILE_NAME, bytes: json }]);
+  const entry = options.scaler instanceof MinMaxScalerModel ? SCALER_FILE_NAME : STANDARD_SCALER_FILE_NAME;
+  const tarGz = await packTarGz([{ name: entry, bytes: json }]);
   await resolveStore(scalerArtifactUri).put(scalerArtifactUri, tarGz, { contentType: "application/x-gzip" });
   const hosting = HostingService.open(home);
   try {
@@ -137,7 +139,10 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
       {
         ModelName: names.pipelineModel,
         Containers: [
-          { Image: SCALER_IMAGE, ModelDataUrl: scalerArtifactUri },
+          {
+            Image: options.scaler instanceof MinMaxScalerModel ? SCALER_IMAGE : STANDARD_SCALER_IMAGE,
+            ModelDataUrl: scalerArtifactUri,
+          },
           {
             Image: PCA_IMAGE,
             ModelDataUrl: options.pcaArtifactUri,

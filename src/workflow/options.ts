@@ -38,6 +38,8 @@ export interface SegmentationOptions {
   readonly impute?: "median" | "mean" | undefined;
   /** What the rows are, as a plural ("customers"); default from the data (explain/entity.ts). */
   readonly entity?: string | undefined;
+  /** How the features are scaled before the PCA: "minmax" to [0, 1] (the notebook's; default) or "standard" (z-scores). */
+  readonly scale?: "minmax" | "standard" | undefined;
   /** Bootstrap resamples for each segment's stability (stability.ts); 0 or undefined: none. */
   readonly stability?: number | undefined;
 }

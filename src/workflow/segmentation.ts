@@ -29,6 +29,7 @@ import { type Matrix, selectColumns } from "../linalg/matrix.js";
 import { PCA } from "../pca/pca.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import { MinMaxScaler, type MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import { StandardScaler, type StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { cappedList } from "../util/capped-list.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { type KSweep, sweepK } from "./k-sweep.js";
@@ -51,7 +52,7 @@ export interface Trainers {
     x: Matrix,
     featureNames: readonly string[],
     numComponents: number,
-    context?: { scaler: MinMaxScalerModel },
+    context?: { scaler: MinMaxScalerModel | StandardScalerModel },
   ): Promise<PCAModel>;
   kmeans(
     z: Matrix,
@@ -132,7 +133,7 @@ export interface SegmentationResult {
   readonly identifiers: Frame;
   readonly describeRaw: DescribeResult;
   readonly describeScaled: DescribeResult;
-  readonly scaler: MinMaxScalerModel;
+  readonly scaler: MinMaxScalerModel | StandardScalerModel;
   readonly scaled: Matrix;
   readonly pca: PCAModel;
   readonly kept: number;
@@ -230,10 +231,13 @@ export async function runSegmentation(
   const scaled = await step(
     "scale",
     () => {
-      const scaler = new MinMaxScaler().fit(x, { featureNames: features });
+      const scaler =
+        options.scale === "standard"
+          ? new StandardScaler().fit(x, { featureNames: features })
+          : new MinMaxScaler().fit(x, { featureNames: features });
       return { scaler, matrix: scaler.transform(x) };
     },
-    () => "min-max to [0, 1]",
+    () => (options.scale === "standard" ? "standardised (mean 0, SD 1)" : "min-max to [0, 1]"),
   );
   const describeScaled = describe(cleaned.frame.withNumericColumns(features, scaled.matrix));
 

@@ -12,6 +12,7 @@ import { explainSegmentation } from "../explain/explanation.js";
 import { applyNames, type NameOverrides } from "../explain/names.js";
 import { SUMMARY_FORMAT_VERSION, type Summary } from "../explain/summary-document.js";
 import { toRows } from "../linalg/matrix.js";
+import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { STRATA_VERSION } from "../version.js";
 import type { SegmentationResult } from "./segmentation.js";
 
@@ -83,12 +84,15 @@ export function buildSummary(result: SegmentationResult): Summary {
             chosen: result.sweep.chosen,
             points: result.sweep.points.map((p) => ({ ...p })),
           },
-    scaler: {
-      kind: "min-max",
-      featureRange: [...result.scaler.featureRange],
-      dataMin: [...explained.mapping.dataMin],
-      dataMax: [...explained.mapping.dataMax],
-    },
+    scaler:
+      result.scaler instanceof MinMaxScalerModel
+        ? {
+            kind: "min-max",
+            featureRange: [...result.scaler.featureRange],
+            dataMin: Array.from(result.scaler.dataMin),
+            dataMax: Array.from(result.scaler.dataMax),
+          }
+        : { kind: "standard", mean: Array.from(result.scaler.mean), scale: Array.from(result.scaler.scale) },
     nationalMedian: explained.nationalMedian,
     overallMean: explained.overallMean,
     segments: explained.segments,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { segmentCentres, toOriginalUnits } from "../../src/explain/segment-centres.js";
+import { segmentCentres, toOriginalUnits, unscaleRange } from "../../src/explain/segment-centres.js";
 import type { Summary } from "../../src/explain/summary-document.js";
 import { matrix, toRows } from "../../src/linalg/matrix.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
@@ -33,8 +33,7 @@ describe("segment centres on the census run", () => {
     const mapping = {
       loadings: summary.pca.loadings,
       mean: summary.pca.mean,
-      dataMin: summary.scaler.dataMin,
-      dataMax: summary.scaler.dataMax,
+      ...unscaleRange(summary.scaler),
     };
     const centres = segmentCentres(summary.kmeans.centroids, mapping);
     // Both are the same sums of products in a different order: agreement to rounding.

@@ -14,6 +14,7 @@ import { loadTrainedModel, readModelArtifact } from "../../src/jobs/model-artifa
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
 import { PCAModel } from "../../src/pca/pca-model.js";
+import { MinMaxScalerModel } from "../../src/preprocess/min-max-scaler.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { executeRun, type RunOutcome } from "../../src/workflow/run.js";
 import { censusCsvPath, sagemakerKMeansArtifactDir } from "../helpers/census.js";
@@ -102,6 +103,7 @@ describe("strata run's models as training jobs and artifacts", () => {
     const meta = JSON.parse(readFileSync(join(out, "models/pca/strata-model.json"), "utf8"));
     assert.equal(meta.caller.scaler.kind, "strata.model");
     assert.equal(meta.caller.scaler.algorithm, "min-max-scaler");
+    assert.ok(run.result.scaler instanceof MinMaxScalerModel, "the census run's scaler is min-max");
     assert.deepEqual(meta.caller.scaler.state.dataMin, Array.from(run.result.scaler.dataMin));
   });
 

@@ -42,6 +42,18 @@ function parseClusters(text: string): number | readonly [number, number] {
   return [from, to];
 }
 
+/** `--scale minmax|standard`. */
+function parseScale(text: string): "minmax" | "standard" {
+  if (text === "minmax" || text === "standard") return text;
+  throw new StrataError(
+    "INVALID_ARGUMENT",
+    `--scale=${JSON.stringify(text)} is invalid: expected minmax or standard.`,
+    {
+      details: { flag: "--scale", value: text },
+    },
+  );
+}
+
 /** `--stability n`: 0 to 1000 resamples. */
 function parseStability(text: string): number {
   const n = Number(text);
@@ -89,6 +101,7 @@ interface RunFlags {
   impute?: "median" | "mean";
   entity?: string;
   stability?: number;
+  scale?: "minmax" | "standard";
   json?: boolean;
   quiet?: boolean;
   report: boolean;
@@ -188,6 +201,11 @@ export function registerRun(program: Command): void {
     .option("--features <columns>", "use exactly these numeric columns as features", parseList)
     .option("--exclude <columns>", "numeric columns not to use as features", parseList)
     .option(
+      "--scale <how>",
+      'how features are scaled: "minmax" to [0, 1] (the notebook\'s) or "standard" (z-scores)',
+      parseScale,
+    )
+    .option(
       "--stability <n>",
       "each segment's stability by the cluster-wise bootstrap over n resamples (mean Jaccard; 0: none)",
       parseStability,
@@ -222,6 +240,7 @@ export function registerRun(program: Command): void {
       impute: flags.impute,
       entity: flags.entity,
       stability: flags.stability,
+      scale: flags.scale,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
