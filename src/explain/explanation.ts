@@ -10,6 +10,7 @@ import type { DescribeResult } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import type { PCAModel } from "../pca/pca-model.js";
+import type { FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
@@ -26,6 +27,8 @@ export interface ExplainInput {
   readonly table: Frame;
   readonly describeRaw: DescribeResult;
   readonly scaler: MinMaxScalerModel | StandardScalerModel;
+  /** Per feature, the transform applied before scaling (null: none). */
+  readonly transforms: FeatureTransforms;
   readonly pca: PCAModel;
   readonly kept: number;
   readonly kmeans: KMeansModel;
@@ -84,6 +87,7 @@ export function explainSegmentation(result: ExplainInput): Explanation {
     loadings,
     mean: Array.from(pca.mean),
     ...unscaleRange(scalerParams(result.scaler)),
+    transforms: result.transforms,
   };
   const centroids = Array.from({ length: kmeans.k }, (_, c) =>
     Array.from(kmeans.centroids.data.subarray(c * kept, (c + 1) * kept)),

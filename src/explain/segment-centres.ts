@@ -6,6 +6,7 @@
  * works on the plain arrays summary.json stores, so `strata report` needs no fitted model objects.
  * @module
  */
+import { type FeatureTransforms, invertTransform } from "../preprocess/feature-transform.js";
 
 /** The scaler of a run, as the back-mapping needs it: original = offset + scaled × factor, per feature. */
 export type ScalerParams =
@@ -31,6 +32,8 @@ export interface BackMapping {
   /** Per feature: original = dataMin + scaled × (dataMax − dataMin) (unscaleRange gives them for any scaler). */
   readonly dataMin: readonly number[];
   readonly dataMax: readonly number[];
+  /** Per feature, the transform applied before scaling (inverted last), when the run used any. */
+  readonly transforms?: FeatureTransforms | undefined;
 }
 
 /**
@@ -59,7 +62,7 @@ export function unscale(value: number, j: number, m: BackMapping): number {
  * @example toOriginalUnits(centroid, mapping)[featureIndex("Income")] // dollars
  */
 export function toOriginalUnits(point: readonly number[], m: BackMapping): number[] {
-  return toScaled(point, m).map((v, j) => unscale(v, j, m));
+  return toScaled(point, m).map((v, j) => invertTransform(unscale(v, j, m), m.transforms?.[j]));
 }
 
 /**

@@ -78,6 +78,8 @@ export interface Summary {
       silhouette: number;
     }[];
   } | null;
+  /** Per feature, the transform applied before scaling (`--transform`): "log1p", "asinh" or null. */
+  readonly transforms: ("log1p" | "asinh" | null)[];
   readonly scaler:
     | { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] }
     | { kind: "standard"; mean: number[]; scale: number[] };

@@ -147,6 +147,7 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
     "report",
     "columns",
     "entity",
+    "transforms",
   ].filter((k) => !(k in summary));
   if (summary.segments?.some((s) => s.profile === undefined)) missing.push("segments[].profile");
   for (const k of ["silhouetteRows", "calinskiHarabasz", "daviesBouldin"] as const)

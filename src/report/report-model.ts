@@ -82,6 +82,7 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
     loadings: summary.pca.loadings,
     mean: summary.pca.mean,
     ...unscaleRange(summary.scaler),
+    transforms: summary.transforms,
   };
   const features = summary.features;
   const median = summary.nationalMedian;

@@ -9,6 +9,7 @@ import { droppedSentence, indexPhrase, unusedSentence } from "../explain/cleanin
 import { countOf, referenceWord } from "../explain/entity.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
 import { silhouetteSampleNote } from "../explain/summary-document.js";
+import { cappedList } from "../util/capped-list.js";
 import { escapeMarkup } from "../util/escape-markup.js";
 import { chartFigure, htmlTable, int, pct } from "./html.js";
 
@@ -50,7 +51,13 @@ function scaling(m: ReportModel, svg: ChartSvgs): string {
     scaler.kind === "standard"
       ? "standardised to mean 0 and standard deviation 1 (scikit-learn's StandardScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's mean and scale of each feature are kept in summary.json to map results back."
       : "min-max scaled to [0, 1] (scikit-learn's MinMaxScaler), so counts, dollars and percentages weigh alike in the PCA. The scaler's minimum and maximum of each feature are kept in summary.json to map results back.";
-  return `<p class="lead">Every feature is ${how}</p>
+  const transformed = m.summary.features
+    .map((f, j) => (m.summary.transforms[j] ? `${f} (${m.summary.transforms[j]})` : null))
+    .filter((t) => t !== null);
+  const first = transformed.length
+    ? `Before scaling, ${escapeMarkup(cappedList(transformed))} ${transformed.length === 1 ? "is" : "are"} transformed, so a skewed count weighs by its order of magnitude; results are mapped back through the inverse. `
+    : "";
+  return `<p class="lead">${first}Every feature is ${how}</p>
 ${chartFigure(svg["describe-scaled"], "describe-scaled")}`;
 }
 

@@ -13,6 +13,7 @@ import { isStrataError, StrataError } from "../errors.js";
 import { decodeKMeansArtifactFile, decodePCAArtifactFile } from "../formats/ndarray-models.js";
 import { readModelAlgoFile, unpackTarGz } from "../formats/tarball.js";
 import { modelFromFile } from "../models/model-file.js";
+import { type FeatureTransforms, TRANSFORMS } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { type ContainerDefinition, KEEP_TOP_ENV, roleOf } from "./model-spec.js";
@@ -21,10 +22,16 @@ import { type CompiledPipeline, compilePipeline, type Stage } from "./pipeline.j
 /** Entry name of the scaler inside its model.tar.gz. */
 export const SCALER_FILE_NAME = "minmax-scaler.json";
 
+/** The `kind` of a feature-transform artifact (`{"kind": …, "functions": ["log1p", null, …]}`). */
+export const TRANSFORM_KIND = "strata.feature-transform";
+
+/** Entry name of the transform inside its model.tar.gz. */
+export const TRANSFORM_FILE_NAME = "feature-transform.json";
+
 /** Entry name of the standard scaler inside its model.tar.gz (any `.json` entry is read when it is absent). */
 export const STANDARD_SCALER_FILE_NAME = "standard-scaler.json";
 
-async function scalerJson(url: string, bytes: Uint8Array): Promise<unknown> {
+async function jsonArtifact(url: string, bytes: Uint8Array): Promise<unknown> {
   let text: string;
   if (/\.json$/i.test(url)) text = new TextDecoder().decode(bytes);
   else {
@@ -55,7 +62,7 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
   const role = roleOf(container);
   switch (role) {
     case "minmax-scaler": {
-      const model = modelFromFile(await scalerJson(url, bytes));
+      const model = modelFromFile(await jsonArtifact(url, bytes));
       if (!(model instanceof MinMaxScalerModel))
         throw new StrataError(
           "ARTIFACT_INVALID",
@@ -64,8 +71,23 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
         );
       return { kind: "scaler", scale: model.scale, min: model.min };
     }
+    case "feature-transform": {
+      const json = (await jsonArtifact(url, bytes)) as { kind?: unknown; functions?: unknown };
+      const functions = json.functions;
+      const valid =
+        json.kind === TRANSFORM_KIND &&
+        Array.isArray(functions) &&
+        functions.every((f) => f === null || (TRANSFORMS as readonly unknown[]).includes(f));
+      if (!valid)
+        throw new StrataError(
+          "ARTIFACT_INVALID",
+          `${url} is not a feature transform: expected {"kind": "${TRANSFORM_KIND}", "functions": [one of ${TRANSFORMS.join(", ")} or null per feature]}.`,
+          { details: { uri: url } },
+        );
+      return { kind: "transform", functions: functions as FeatureTransforms };
+    }
     case "standard-scaler": {
-      const model = modelFromFile(await scalerJson(url, bytes));
+      const model = modelFromFile(await jsonArtifact(url, bytes));
       if (!(model instanceof StandardScalerModel))
         throw new StrataError(
           "ARTIFACT_INVALID",

@@ -52,7 +52,7 @@ function checkContainer(raw: unknown, field: string): ContainerDefinition {
   if (role === null) {
     throw bad(
       `${field}.Image`,
-      `${JSON.stringify(image)} is not an image Strata serves: expected SageMaker's pca or kmeans image (e.g. 382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1) or strata/minmax-scaler:1 or strata/standard-scaler:1.`,
+      `${JSON.stringify(image)} is not an image Strata serves: expected SageMaker's pca or kmeans image (e.g. 382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1) or strata/minmax-scaler:1, strata/standard-scaler:1 or strata/feature-transform:1.`,
       image,
     );
   }

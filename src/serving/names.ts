@@ -41,13 +41,16 @@ export function checkResourceName(field: string, name: unknown): string {
 }
 
 /** The serving role of a container image. */
-export type ContainerRole = "pca" | "kmeans" | "minmax-scaler" | "standard-scaler";
+export type ContainerRole = "pca" | "kmeans" | "minmax-scaler" | "standard-scaler" | "feature-transform";
 
 /** The Strata image name of the min-max scaler container. */
 export const SCALER_IMAGE = "strata/minmax-scaler:1";
 
 /** The Strata image name of the standard (z-score) scaler container. */
 export const STANDARD_SCALER_IMAGE = "strata/standard-scaler:1";
+
+/** The Strata image name of the per-feature transform container (log1p / asinh before the scaler). */
+export const TRANSFORM_IMAGE = "strata/feature-transform:1";
 
 /**
  * The role an image plays, or null when Strata cannot serve it.
@@ -61,7 +64,7 @@ export function containerRole(image: string): ContainerRole | null {
   const noDigest = image.trim().split("@")[0]!;
   const colon = noDigest.indexOf(":", noDigest.lastIndexOf("/") + 1);
   const repository = (colon < 0 ? noDigest : noDigest.slice(0, colon)).toLowerCase();
-  for (const role of ["minmax-scaler", "standard-scaler"] as const)
+  for (const role of ["minmax-scaler", "standard-scaler", "feature-transform"] as const)
     if (repository === `strata/${role}` || repository.endsWith(`/strata/${role}`)) return role;
   return null;
 }

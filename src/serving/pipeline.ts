@@ -15,9 +15,12 @@
  * @module
  */
 import { StrataError } from "../errors.js";
+import { type FeatureTransforms, transformRowsInPlace } from "../preprocess/feature-transform.js";
 
 /** One loaded container, in pipeline order. */
 export type Stage =
+  /** Per-feature log1p / asinh before the scaler (preprocess/feature-transform.ts); first container only. */
+  | { readonly kind: "transform"; readonly functions: FeatureTransforms }
   | { readonly kind: "scaler"; readonly scale: Float64Array; readonly min: Float64Array }
   | {
       readonly kind: "pca";
@@ -58,6 +61,8 @@ export interface PipelineOutput {
 
 function stageWidths(stage: Stage, inWidth: number): number {
   switch (stage.kind) {
+    case "transform":
+      return stage.functions.length;
     case "scaler":
       return stage.scale.length;
     case "pca":
@@ -69,6 +74,8 @@ function stageWidths(stage: Stage, inWidth: number): number {
 
 function stageInput(stage: Stage): number {
   switch (stage.kind) {
+    case "transform":
+      return stage.functions.length;
     case "scaler":
       return stage.scale.length;
     case "pca":
@@ -152,6 +159,8 @@ export class CompiledPipeline {
   readonly #centroids: Float64Array | null;
   readonly #k: number;
   readonly #kernel: Kernel | null;
+  /** Per-feature functions applied to the input first, or null. */
+  readonly #pre: FeatureTransforms | null;
   readonly #input = new Scratch();
   readonly #z = new Scratch();
   readonly #clusters = new Scratch();
@@ -161,9 +170,10 @@ export class CompiledPipeline {
     inputWidth: number,
     affine: { w: Float64Array; b: Float64Array; out: number } | null,
     kmeans: { centroids: Float64Array; k: number } | null,
-    options: { generate?: boolean } = {},
+    options: { generate?: boolean; pre?: FeatureTransforms | null } = {},
   ) {
     this.inputWidth = inputWidth;
+    this.#pre = options.pre ?? null;
     this.#kernel = options.generate === false ? null : generateKernel(inputWidth, affine, kmeans);
     this.#w = affine?.w ?? null;
     this.#b = affine?.b ?? null;
@@ -181,12 +191,30 @@ export class CompiledPipeline {
   }
 
   /**
+   * The leading transform, in place (`run` owns its input buffer until it returns).
+   * @throws StrataError INVALID_PAYLOAD naming the row and feature whose value the transform cannot take
+   */
+  #transform(input: Float64Array, rows: number): void {
+    const pre = this.#pre!;
+    transformRowsInPlace(input, rows, pre);
+    const d = this.inputWidth;
+    for (let i = 0; i < rows * d; i++)
+      if (!Number.isFinite(input[i]!))
+        throw new StrataError(
+          "INVALID_PAYLOAD",
+          `Row ${Math.floor(i / d) + 1}, feature ${(i % d) + 1}: the model's ${pre[i % d]} transform needs a value above −1.`,
+          { details: { row: Math.floor(i / d) + 1, feature: (i % d) + 1 } },
+        );
+  }
+
+  /**
    * Runs `rows` rows of `input` (row-major, inputWidth values each) through every stage.
    * @example
    * const out = pipeline.run(pipeline.inputBuffer(1).fill(0.5), 1); // out.clusters[0]
    */
   run(input: Float64Array, rows: number): PipelineOutput {
     const d = this.inputWidth;
+    if (this.#pre !== null) this.#transform(input, rows);
     let z = input;
     const m = this.#affineOut;
     if (this.#kernel !== null) {
@@ -278,11 +306,23 @@ function invalid(message: string): StrataError {
  * const pipeline = compilePipeline([scalerStage, pcaStage, kmeansStage], ["scaler", "pca", "kmeans"]);
  */
 export function compilePipeline(
-  stages: readonly Stage[],
-  names: readonly string[],
+  allStages: readonly Stage[],
+  allNames: readonly string[],
   options: { generate?: boolean } = {},
 ): CompiledPipeline {
-  if (stages.length === 0) throw invalid("A model needs at least one container.");
+  // A leading transform runs on the input in place; the stages after it fold as before.
+  const first = allStages[0];
+  const pre = first?.kind === "transform" ? first.functions : null;
+  const stages = pre === null ? allStages : allStages.slice(1);
+  const names = pre === null ? allNames : allNames.slice(1);
+  const misplaced = stages.findIndex((s) => s.kind === "transform");
+  if (misplaced >= 0)
+    throw invalid(`${names[misplaced]} is a feature transform; it must be the first container.`);
+  if (stages.length === 0) throw invalid("A model needs at least one container after a transform.");
+  if (pre !== null && stageInput(stages[0]!) !== pre.length)
+    throw invalid(
+      `${names[0]} expects ${stageInput(stages[0]!)} features but ${allNames[0]} gives ${pre.length}.`,
+    );
   const last = stages[stages.length - 1]!;
   if (last.kind === "scaler")
     throw invalid(`The last container, ${names[stages.length - 1]}, is a scaler; end with PCA or K-Means.`);
@@ -306,6 +346,7 @@ export function compilePipeline(
         throw invalid(`${names[index]} is K-Means; it must be the last container.`);
       continue;
     }
+    if (stage.kind === "transform") continue; // refused above: only the first container is one
     const out = stageWidths(stage, width);
     const nw = new Float64Array(out * inputWidth);
     const nb = new Float64Array(out);
@@ -339,6 +380,6 @@ export function compilePipeline(
     inputWidth,
     affine,
     last.kind === "kmeans" ? { centroids: last.centroids, k: last.k } : null,
-    options,
+    { ...options, pre },
   );
 }

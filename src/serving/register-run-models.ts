@@ -23,12 +23,18 @@ import { resolveStore } from "../data/sources/resolve.js";
 import { isStrataError, StrataError } from "../errors.js";
 import { packTarGz } from "../formats/tarball.js";
 import { modelToFile } from "../models/model-file.js";
+import type { FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { HostingService } from "./hosting-service.js";
-import { SCALER_FILE_NAME, STANDARD_SCALER_FILE_NAME } from "./model-loader.js";
+import {
+  SCALER_FILE_NAME,
+  STANDARD_SCALER_FILE_NAME,
+  TRANSFORM_FILE_NAME,
+  TRANSFORM_KIND,
+} from "./model-loader.js";
 import { KEEP_TOP_ENV } from "./model-spec.js";
-import { SCALER_IMAGE, STANDARD_SCALER_IMAGE } from "./names.js";
+import { SCALER_IMAGE, STANDARD_SCALER_IMAGE, TRANSFORM_IMAGE } from "./names.js";
 
 /** SageMaker's us-east-1 images of the built-in algorithms (recognised by repository name). */
 export const PCA_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1";
@@ -49,6 +55,8 @@ export interface RegisterRunModelsOptions {
   readonly replace?: boolean;
   /** Where the scaler's model.tar.gz goes (a place of the run's own: it is never overwritten). */
   readonly scalerArtifactUri: string;
+  /** Per-feature transforms applied before the scaler; when any, the pipeline starts with them. */
+  readonly transforms?: FeatureTransforms;
   /** Strata home (default `$STRATA_HOME`). */
   readonly home?: string;
 }
@@ -125,6 +133,15 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
   const entry = options.scaler instanceof MinMaxScalerModel ? SCALER_FILE_NAME : STANDARD_SCALER_FILE_NAME;
   const tarGz = await packTarGz([{ name: entry, bytes: json }]);
   await resolveStore(scalerArtifactUri).put(scalerArtifactUri, tarGz, { contentType: "application/x-gzip" });
+  const transformed = options.transforms?.some((t) => t !== null) === true;
+  const transformUri = scalerArtifactUri.replace(/scaler\/model\.tar\.gz$/, "transform/model.tar.gz");
+  if (transformed) {
+    const body = new TextEncoder().encode(
+      `${JSON.stringify({ kind: TRANSFORM_KIND, functions: options.transforms })}\n`,
+    );
+    const tar = await packTarGz([{ name: TRANSFORM_FILE_NAME, bytes: body }]);
+    await resolveStore(transformUri).put(transformUri, tar, { contentType: "application/x-gzip" });
+  }
   const hosting = HostingService.open(home);
   try {
     const requests = (names: ReturnType<typeof modelNames>) => [
@@ -139,6 +156,7 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
       {
         ModelName: names.pipelineModel,
         Containers: [
+          ...(transformed ? [{ Image: TRANSFORM_IMAGE, ModelDataUrl: transformUri }] : []),
           {
             Image: options.scaler instanceof MinMaxScalerModel ? SCALER_IMAGE : STANDARD_SCALER_IMAGE,
             ModelDataUrl: scalerArtifactUri,

@@ -7,6 +7,7 @@
 import { CENSUS_CSV_ENV, CENSUS_SOURCE_URI } from "../data/census.js";
 import { KMEANS_TABLE } from "../kmeans/hyperparameter-table.js";
 import { PCA_TABLE } from "../pca/hyperparameters.js";
+import type { TransformName } from "../preprocess/feature-transform.js";
 import { flagRule } from "../util/hyperparameter-engine.js";
 
 export interface SegmentationOptions {
@@ -38,6 +39,16 @@ export interface SegmentationOptions {
   readonly impute?: "median" | "mean" | undefined;
   /** What the rows are, as a plural ("customers"); default from the data (explain/entity.ts). */
   readonly entity?: string | undefined;
+  /**
+   * Transforms before scaling: `all` for every feature, `byFeature` for some (winning over `all`);
+   * preprocess/feature-transform.ts.
+   */
+  readonly transform?:
+    | {
+        readonly all?: TransformName | undefined;
+        readonly byFeature?: Readonly<Record<string, TransformName>>;
+      }
+    | undefined;
   /** How the features are scaled before the PCA: "minmax" to [0, 1] (the notebook's; default) or "standard" (z-scores). */
   readonly scale?: "minmax" | "standard" | undefined;
   /** Bootstrap resamples for each segment's stability (stability.ts); 0 or undefined: none. */

@@ -175,6 +175,7 @@ async function registerModels(
     // Beside the run's own PCA job: a place no other run writes.
     scalerArtifactUri: `${defaultArtifactsPath(home)}/${job("pca").trainingJobName}/scaler/model.tar.gz`,
     scaler: result.scaler,
+    transforms: result.transforms,
     keep: result.kept,
     ...home,
   });

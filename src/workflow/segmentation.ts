@@ -28,6 +28,7 @@ import { silhouetteScore } from "../kmeans/metrics.js";
 import { type Matrix, selectColumns } from "../linalg/matrix.js";
 import { PCA } from "../pca/pca.js";
 import type { PCAModel } from "../pca/pca-model.js";
+import { applyTransforms, type FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScaler, type MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { StandardScaler, type StandardScalerModel } from "../preprocess/standard-scaler.js";
 import { cappedList } from "../util/capped-list.js";
@@ -113,6 +114,8 @@ export interface SegmentationResult {
   readonly columns: ColumnPlan;
   /** What the rows are, in words. */
   readonly entity: Entity;
+  /** Per feature, the transform applied before scaling (null: none). */
+  readonly transforms: FeatureTransforms;
   /** The k sweep, when k was chosen by one (`--clusters auto` or a range). */
   readonly sweep: KSweep | null;
   /** Each segment's bootstrap stability, when asked for (`--stability N`). */
@@ -221,7 +224,11 @@ export async function runSegmentation(
     rows: cleaned.usedRows,
     features: features.length,
   });
-  const x = cleaned.frame.toMatrix(features);
+  const transforms = featureTransforms(options, features);
+  const untransformed = cleaned.frame.toMatrix(features);
+  const x = transforms.some((t) => t !== null)
+    ? applyTransforms(untransformed, transforms, features)
+    : untransformed;
 
   const describeRaw = await step(
     "describe",
@@ -315,6 +322,7 @@ export async function runSegmentation(
     droppedRows: cleaned.droppedRows,
     columns,
     entity,
+    transforms,
     sweep,
     stability,
     componentsRule: options.components === "auto" ? AUTO_COMPONENTS_RULE : null,
@@ -352,4 +360,20 @@ function clusterSizes(labels: Int32Array, k: number): number[] {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * Each feature's transform from the options, in feature order.
+ * @throws StrataError MISSING_COLUMN when `--transform` names a feature the run does not use
+ */
+function featureTransforms(options: SegmentationOptions, features: readonly string[]): FeatureTransforms {
+  const byFeature = options.transform?.byFeature ?? {};
+  for (const name of Object.keys(byFeature))
+    if (!features.includes(name))
+      throw new StrataError(
+        "MISSING_COLUMN",
+        `--transform names ${JSON.stringify(name)}, which is not a feature of this run; the features are ${features.map((f) => JSON.stringify(f)).join(", ")}.`,
+        { details: { flag: "--transform", column: name } },
+      );
+  return features.map((f) => byFeature[f] ?? options.transform?.all ?? null);
 }

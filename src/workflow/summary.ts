@@ -84,6 +84,7 @@ export function buildSummary(result: SegmentationResult): Summary {
             chosen: result.sweep.chosen,
             points: result.sweep.points.map((p) => ({ ...p })),
           },
+    transforms: [...result.transforms],
     scaler:
       result.scaler instanceof MinMaxScalerModel
         ? {

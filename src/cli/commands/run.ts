@@ -17,6 +17,7 @@ import {
   readNamesFile,
 } from "../../explain/names.js";
 import { type Summary, silhouetteSampleNote } from "../../explain/summary-document.js";
+import { TRANSFORMS, type TransformName } from "../../preprocess/feature-transform.js";
 import type { FlagRule } from "../../util/hyperparameter-engine.js";
 import { AUTO_RANGE } from "../../workflow/k-sweep.js";
 import {
@@ -40,6 +41,30 @@ function parseClusters(text: string): number | readonly [number, number] {
   const to = byRule(RUN_FLAG_RULES.clusters)(range[2]!);
   if (to <= from) RUN_FLAG_RULES.clusters.refuse(text, "a range from..to with from < to, or auto (2..12)");
   return [from, to];
+}
+
+/** `--transform asinh` (every feature) or `--transform Income:log1p,TotalPop:asinh`. */
+function parseTransform(text: string): { all?: TransformName; byFeature?: Record<string, TransformName> } {
+  const known = (t: string): t is TransformName => (TRANSFORMS as readonly string[]).includes(t);
+  const refuse = (): never => {
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `--transform=${JSON.stringify(text)} is invalid: expected ${TRANSFORMS.join(" or ")} for every feature, or feature:${TRANSFORMS[0]},feature:${TRANSFORMS[1]} for some.`,
+      { details: { flag: "--transform", value: text } },
+    );
+  };
+  const trimmed = text.trim();
+  if (known(trimmed)) return { all: trimmed };
+  const byFeature: Record<string, TransformName> = {};
+  for (const item of parseList(text)) {
+    const at = item.lastIndexOf(":");
+    const name = item.slice(0, at).trim();
+    const how = item.slice(at + 1).trim();
+    if (at <= 0 || !known(how)) refuse();
+    byFeature[name] = how as TransformName;
+  }
+  if (Object.keys(byFeature).length === 0) refuse();
+  return { byFeature };
 }
 
 /** `--scale minmax|standard`. */
@@ -102,6 +127,7 @@ interface RunFlags {
   entity?: string;
   stability?: number;
   scale?: "minmax" | "standard";
+  transform?: { all?: TransformName; byFeature?: Record<string, TransformName> };
   json?: boolean;
   quiet?: boolean;
   report: boolean;
@@ -201,6 +227,11 @@ export function registerRun(program: Command): void {
     .option("--features <columns>", "use exactly these numeric columns as features", parseList)
     .option("--exclude <columns>", "numeric columns not to use as features", parseList)
     .option(
+      "--transform <how>",
+      'log1p or asinh before scaling: for every feature ("asinh") or some ("Income:log1p,TotalPop:asinh")',
+      parseTransform,
+    )
+    .option(
       "--scale <how>",
       'how features are scaled: "minmax" to [0, 1] (the notebook\'s) or "standard" (z-scores)',
       parseScale,
@@ -241,6 +272,7 @@ export function registerRun(program: Command): void {
       entity: flags.entity,
       stability: flags.stability,
       scale: flags.scale,
+      transform: flags.transform,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
