@@ -24,6 +24,21 @@ describe("usage errors", () => {
     assert.doesNotMatch(r.stderr, /Usage:/);
   });
 
+  test("flag values out of their range are refused in the one template, naming the flag and the range", async () => {
+    for (const [args, pattern] of [
+      [["--impute", "max"], /--impute="max" is invalid: expected median or mean\./],
+      [["--stability", "2000"], /--stability="2000" is invalid: expected an integer from 0 to 1000\./],
+      [["--scale", "robust"], /--scale="robust" is invalid: expected minmax or standard\./],
+    ] as const) {
+      const r = await runCli(["run", ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+    }
+    const payload = await runCli(["transform", "m", "--input", "x", "--output", "y", "--max-payload", "six"]);
+    assert.equal(payload.code, 2, payload.stderr);
+    assert.match(payload.stderr, /--max-payload="six" is invalid: expected an integer\./);
+  });
+
   test("help and --version still exit 0", async () => {
     assert.equal((await runCli(["--help"])).code, 0);
     assert.equal((await runCli(["--version"])).code, 0);

@@ -7,7 +7,6 @@
  * @module
  */
 import type { Command } from "commander";
-import { StrataError } from "../../errors.js";
 import { droppedSentence, indexPhrase, unusedSentence } from "../../explain/cleaning-words.js";
 import {
   checkNameCount,
@@ -28,7 +27,7 @@ import {
 } from "../../workflow/options.js";
 import { executeRun } from "../../workflow/run.js";
 import { STEPS } from "../../workflow/segmentation.js";
-import { parseList } from "../arguments.js";
+import { flagError, parseChoice, parseIntegerIn, parseList } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 import { createProgress } from "../progress.js";
 
@@ -47,10 +46,10 @@ function parseClusters(text: string): number | readonly [number, number] {
 function parseTransform(text: string): { all?: TransformName; byFeature?: Record<string, TransformName> } {
   const known = (t: string): t is TransformName => (TRANSFORMS as readonly string[]).includes(t);
   const refuse = (): never => {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--transform=${JSON.stringify(text)} is invalid: expected ${TRANSFORMS.join(" or ")} for every feature, or feature:${TRANSFORMS[0]},feature:${TRANSFORMS[1]} for some.`,
-      { details: { flag: "--transform", value: text } },
+    throw flagError(
+      "--transform",
+      text,
+      `${TRANSFORMS.join(" or ")} for every feature, or feature:${TRANSFORMS[0]},feature:${TRANSFORMS[1]} for some`,
     );
   };
   const trimmed = text.trim();
@@ -65,44 +64,6 @@ function parseTransform(text: string): { all?: TransformName; byFeature?: Record
   }
   if (Object.keys(byFeature).length === 0) refuse();
   return { byFeature };
-}
-
-/** `--scale minmax|standard`. */
-function parseScale(text: string): "minmax" | "standard" {
-  if (text === "minmax" || text === "standard") return text;
-  throw new StrataError(
-    "INVALID_ARGUMENT",
-    `--scale=${JSON.stringify(text)} is invalid: expected minmax or standard.`,
-    {
-      details: { flag: "--scale", value: text },
-    },
-  );
-}
-
-/** `--stability n`: 0 to 1000 resamples. */
-function parseStability(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n > 1000)
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `--stability=${JSON.stringify(text)} is invalid: expected an integer from 0 to 1000.`,
-      {
-        details: { flag: "--stability", value: text },
-      },
-    );
-  return n;
-}
-
-/** `--impute median|mean`. */
-function parseImpute(text: string): "median" | "mean" {
-  if (text === "median" || text === "mean") return text;
-  throw new StrataError(
-    "INVALID_ARGUMENT",
-    `--impute=${JSON.stringify(text)} is invalid: expected median or mean.`,
-    {
-      details: { flag: "--impute", value: text },
-    },
-  );
 }
 
 /** A commander parser from one of the run's flag rules (bounds that need the data are checked once it is read). */
@@ -234,18 +195,18 @@ export function registerRun(program: Command): void {
     .option(
       "--scale <how>",
       'how features are scaled: "minmax" to [0, 1] (the notebook\'s) or "standard" (z-scores)',
-      parseScale,
+      parseChoice("--scale", ["minmax", "standard"] as const),
     )
     .option(
       "--stability <n>",
       "each segment's stability by the cluster-wise bootstrap over n resamples (mean Jaccard; 0: none)",
-      parseStability,
+      parseIntegerIn("--stability", 0, 1000),
     )
     .option("--entity <plural>", 'what the rows are, for the words ("customers"; default from the data)')
     .option(
       "--impute <how>",
       "fill missing feature values with the column's median or mean instead of dropping the row",
-      parseImpute,
+      parseChoice("--impute", ["median", "mean"] as const),
     )
     .option(
       "--name <name>",
