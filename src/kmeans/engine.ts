@@ -11,17 +11,15 @@
  */
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
-import { sharedFloat32, sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
 import { boundsFit } from "./bounds.js";
 import { boxDiagonal, centreMoves } from "./centre-moves.js";
 import {
-  cacheStride,
   farthestShard,
   passArgs,
   readStepSlot,
   type StepRowArgs,
+  stepRowArgs,
   stepShard,
-  stepStride,
 } from "./hamerly.js";
 import { type LloydPartial, mergeLloydPartialsInOrder, updateCentres } from "./lloyd-step.js";
 import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "./shard-kernels.js";
@@ -91,32 +89,9 @@ class StepRunner {
     if (this.numShards === 1) this.threads = 1;
     // float32 bounds need the distances to stay inside float32's range (bounds.ts); else plain Lloyd.
     this.bounds = bounds && boundsFit(boxDiagonal(x, initial));
-    const shared = this.threads > 1;
-    const n = x.rows;
-    const size = this.numShards * stepStride(k, x.cols);
-    const cacheSize = this.numShards * cacheStride(k, x.cols);
     const ws = kernels === "wasm" ? workspaceFor(x, k, this.numShards) : undefined;
     this.workspace = ws;
-    const rowArrays = ws?.views ?? {
-      data: shared ? toShared(x).data : x.data,
-      labels: shared ? sharedInt32(n) : new Int32Array(n),
-      lower: shared ? sharedFloat32(n) : new Float32Array(n),
-      upper: shared ? sharedFloat32(n) : new Float32Array(n),
-    };
-    rowArrays.labels.fill(-1);
-    this.args = {
-      data: rowArrays.data,
-      rows: n,
-      cols: x.cols,
-      k,
-      shardRows,
-      labels: rowArrays.labels,
-      lower: rowArrays.lower,
-      upper: rowArrays.upper,
-      out: shared ? sharedFloat64(size) : new Float64Array(size),
-      cache: shared ? sharedFloat64(cacheSize) : new Float64Array(cacheSize),
-      wasm: ws?.args,
-    };
+    this.args = stepRowArgs(x, k, shardRows, ws, this.threads > 1);
   }
 
   /**

@@ -31,10 +31,19 @@
  * (`wasmPass`).
  * @module
  */
+
+import type { Matrix } from "../linalg/matrix.js";
+import { sharedFloat32, sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
 import { MARGIN, type PassKind } from "./bounds.js";
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
 import { rowLoop, sumLoop } from "./js-row-loops.js";
-import { scratchStride, type WasmStepArgs, type WasmViews, wasmKernels } from "./wasm-workspace.js";
+import {
+  scratchStride,
+  type WasmStepArgs,
+  type WasmViews,
+  type WasmWorkspace,
+  wasmKernels,
+} from "./wasm-workspace.js";
 
 /** This module's URL: the pool's workers import its kernels from it (shard-kernels.ts). */
 export const HAMERLY_MODULE = import.meta.url;
@@ -79,6 +88,44 @@ export interface StepShardArgs {
 
 /** A fit's per-row arrays and buffers: everything of a pass's arguments but the centres' state and its kind. */
 export type StepRowArgs = Omit<StepShardArgs, "centres" | "half" | "drift" | "move" | "pass">;
+
+/**
+ * The per-row arrays (labels at −1: no pass yet) and result buffers of a fit over `x` in shards of
+ * `shardRows`: in `workspace`'s memory when there is one (the WebAssembly kernels read it), else plain arrays,
+ * or SharedArrayBuffers when pool threads share them (`shared`).
+ */
+export function stepRowArgs(
+  x: Matrix,
+  k: number,
+  shardRows: number,
+  workspace: WasmWorkspace | undefined,
+  shared: boolean,
+): StepRowArgs {
+  const n = x.rows;
+  const d = x.cols;
+  const numShards = Math.max(1, Math.ceil(n / shardRows));
+  const rows = workspace?.views ?? {
+    data: shared ? toShared(x).data : x.data,
+    labels: shared ? sharedInt32(n) : new Int32Array(n),
+    lower: shared ? sharedFloat32(n) : new Float32Array(n),
+    upper: shared ? sharedFloat32(n) : new Float32Array(n),
+  };
+  rows.labels.fill(-1);
+  const f64 = (size: number) => (shared ? sharedFloat64(size) : new Float64Array(size));
+  return {
+    data: rows.data,
+    rows: n,
+    cols: d,
+    k,
+    shardRows,
+    labels: rows.labels,
+    lower: rows.lower,
+    upper: rows.upper,
+    out: f64(numShards * stepStride(k, d)),
+    cache: f64(numShards * cacheStride(k, d)),
+    wasm: workspace?.args,
+  };
+}
 
 /**
  * A pass's arguments: the row arrays with these centres, their moves (centre-moves.ts) and the kind of pass.

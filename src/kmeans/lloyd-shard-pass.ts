@@ -12,13 +12,12 @@ import type { Matrix } from "../linalg/matrix.js";
 import { boundsFit } from "./bounds.js";
 import { centreMoves } from "./centre-moves.js";
 import {
-  cacheStride,
   farthestShard,
   passArgs,
   readStepSlot,
   type StepRowArgs,
+  stepRowArgs,
   stepShard,
-  stepStride,
 } from "./hamerly.js";
 import type { LloydPartial } from "./lloyd-step.js";
 import { WASM_MIN_ROWS, WasmWorkspace } from "./wasm-workspace.js";
@@ -38,35 +37,15 @@ interface LloydShardMemo {
 
 function newMemo(shard: RowShard, k: number, boxDiagonal: number | undefined): LloydShardMemo {
   const rows = rowView(shard.data, shard.start, shard.end);
-  const d = rows.cols;
-  const n = rows.rows;
   const workspace = shard.data.rows >= WASM_MIN_ROWS ? WasmWorkspace.create(rows, k, 1) : undefined;
-  const arrays = workspace?.views ?? {
-    data: rows.data,
-    labels: new Int32Array(n),
-    lower: new Float32Array(n),
-    upper: new Float32Array(n),
-  };
-  arrays.labels.fill(-1);
   return {
     k,
-    d,
+    d: rows.cols,
     start: shard.start,
     end: shard.end,
     bounds: boxDiagonal !== undefined && boundsFit(boxDiagonal),
-    args: {
-      data: arrays.data,
-      rows: n,
-      cols: d,
-      k,
-      shardRows: n,
-      labels: arrays.labels,
-      lower: arrays.lower,
-      upper: arrays.upper,
-      out: new Float64Array(stepStride(k, d)),
-      cache: new Float64Array(cacheStride(k, d)),
-      wasm: workspace?.args,
-    },
+    // The whole shard is one shard of the kernels, numbered from 0.
+    args: stepRowArgs(rows, k, Math.max(1, rows.rows), workspace, false),
     workspace,
     previous: undefined,
   };
