@@ -10,16 +10,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { censusCsvPath } from "../helpers/census.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { cliThatSucceeds, runCli, tempDir } from "../helpers/cli.js";
 
 test("runs on other tables and repeated runs leave a deployed endpoint's models alone", async () => {
   const dir = tempDir("strata-run-models-");
   const env = { STRATA_HOME: join(dir, "home") };
-  const cli = async (...args: string[]) => {
-    const r = await runCli(args, { env });
-    assert.equal(r.code, 0, `strata ${args.join(" ")}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cli = cliThatSucceeds(env);
   const run = async (data: string, out: string, ...extra: string[]) => {
     await cli("run", "--data", data, "--out", join(dir, out), "--no-report", "--quiet", ...extra);
     return JSON.parse(readFileSync(join(dir, out, "summary.json"), "utf8"));

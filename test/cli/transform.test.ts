@@ -12,8 +12,8 @@ import { test } from "node:test";
 import { isStrataError } from "../../src/errors.js";
 import { fromRows } from "../../src/linalg/matrix.js";
 import { applyTransforms } from "../../src/preprocess/feature-transform.js";
-import { PROJECT_ROOT } from "../helpers/census.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { cliThatSucceeds, runCli, tempDir } from "../helpers/cli.js";
+import { assignedClusters, PENGUINS, penguinRowsCsv } from "../helpers/penguins.js";
 
 test("applyTransforms: log1p and asinh per column, inputs untouched, log1p of âˆ’1 refused naming the row and feature", () => {
   const x = fromRows([
@@ -34,12 +34,8 @@ test("applyTransforms: log1p and asinh per column, inputs untouched, log1p of âˆ
 test("--transform: the run, its report and a deployed pipeline that agrees with it", async () => {
   const dir = tempDir("strata-transform-");
   const env = { STRATA_HOME: join(dir, "home") };
-  const cli = async (...args: string[]) => {
-    const r = await runCli(args, { env });
-    assert.equal(r.code, 0, `strata ${args.join(" ")}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const data = join(PROJECT_ROOT, "node_modules/vega-datasets/data/penguins.json");
+  const cli = cliThatSucceeds(env);
+  const data = PENGUINS;
   const out = join(dir, "out");
   await cli(
     "run",
@@ -63,17 +59,12 @@ test("--transform: the run, its report and a deployed pipeline that agrees with 
   const pipeline = JSON.parse(await cli("models", "describe", summary.registeredModels.pipeline));
   assert.equal(pipeline.Containers[0].Image, "strata/feature-transform:1");
   await cli("deploy", summary.registeredModels.pipeline, "--name", "penguins");
-  const penguins = JSON.parse(readFileSync(data, "utf8")) as Record<string, number | null>[];
-  const features = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"];
-  const rows = penguins.filter((p) => features.every((f) => p[f] !== null)).slice(0, 5);
   const body = join(dir, "rows.csv");
-  writeFileSync(body, `${rows.map((p) => features.map((f) => p[f]).join(",")).join("\n")}\n`);
+  writeFileSync(body, penguinRowsCsv(5));
   const answer = JSON.parse(await cli("invoke", "penguins", "--body", body));
-  const lines = readFileSync(join(out, "assignments.csv"), "utf8").trimEnd().split("\n");
-  const at = lines[0]!.split(",").indexOf("closest_cluster");
   assert.deepEqual(
     answer.predictions.map((p: { closest_cluster: number }) => p.closest_cluster),
-    lines.slice(1, 6).map((l) => Number(l.split(",")[at])),
+    assignedClusters(out, 5),
   );
   // The endpoint refuses a value its log1p cannot take.
   writeFileSync(body, "40,18,190,-5\n");
@@ -83,7 +74,7 @@ test("--transform: the run, its report and a deployed pipeline that agrees with 
 });
 
 test("--transform names a transform and features of the run", async () => {
-  const data = join(PROJECT_ROOT, "node_modules/vega-datasets/data/penguins.json");
+  const data = PENGUINS;
   const bad = await runCli(["run", "--data", data, "--out", join(tempDir(), "o"), "--transform", "sqrt"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--transform="sqrt" is invalid: expected log1p or asinh for every feature/);

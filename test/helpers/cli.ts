@@ -57,3 +57,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * A runner of the CLI with one environment (e.g. one STRATA_HOME) that fails the test, naming the command and
+ * its stderr, when the command does not exit 0; it returns stdout.
+ * @example const cli = cliThatSucceeds({ STRATA_HOME: home }); await cli("models", "list");
+ */
+export function cliThatSucceeds(env: CliOptions["env"]): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    const r = await runCli(args, { env: env ?? {} });
+    if (r.code !== 0) throw new Error(`strata ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+}
