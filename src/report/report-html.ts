@@ -11,7 +11,7 @@ import { escapeMarkup } from "../util/escape-markup.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { int, jsonForScript, pct } from "./html.js";
 
-import { type ReportModel, shownRows } from "./report-model.js";
+import type { ReportModel } from "./report-model.js";
 import { type ChartSvgs, renderSections, SECTIONS } from "./report-sections.js";
 import { REPORT_CSS } from "./report-styles.js";
 
@@ -33,7 +33,7 @@ export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): u
   return {
     segments: m.segmentLabels,
     colours: m.segmentColours,
-    counties: shownRows(m).map((c) => ({
+    counties: m.shown.map((c) => ({
       l: c.label,
       g: c.cluster,
       z: c.comps.map((v) => Math.round(v * 1e5) / 1e5),

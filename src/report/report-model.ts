@@ -39,6 +39,11 @@ export interface ReportModel {
   readonly medians: number[][];
   readonly nationalStd: number[];
   readonly counties: ReportCounty[];
+  /**
+   * The rows the page lists and searches: every row up to SEARCH_ROWS, else each segment's TABLE_ROWS most
+   * typical ones (closest to the centre), in segment order. Only these carry a "stands out" line.
+   */
+  readonly shown: ReportCounty[];
 }
 
 /**
@@ -56,15 +61,17 @@ export function listedRows(m: ReportModel): number {
   return m.counties.length <= LIST_ALL_ROWS ? Number.POSITIVE_INFINITY : TABLE_ROWS;
 }
 
-/**
- * The rows the page lists and searches: every row up to SEARCH_ROWS, else each segment's TABLE_ROWS most
- * typical ones (closest to the centre), in segment order.
- */
-export function shownRows(m: ReportModel): ReportCounty[] {
-  if (m.counties.length <= SEARCH_ROWS) return m.counties;
-  return m.summary.segments.flatMap((g) =>
-    m.counties
-      .filter((c) => c.cluster === g.id)
+/** See {@link ReportModel.shown}. */
+function shownOf<T extends { cluster: number; distance: number }>(
+  counties: T[],
+  segments: readonly { id: number }[],
+): T[] {
+  if (counties.length <= SEARCH_ROWS) return counties;
+  const bySegment = new Map<number, T[]>(segments.map((g) => [g.id, []]));
+  for (const c of counties) bySegment.get(c.cluster)?.push(c);
+  return segments.flatMap((g) =>
+    bySegment
+      .get(g.id)!
       .sort((a, b) => a.distance - b.distance)
       .slice(0, TABLE_ROWS),
   );
@@ -91,25 +98,29 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
   const lo = summary.describe.raw.stats.min;
   const hi = summary.describe.raw.stats.max;
   const clamp = (v: number, j: number) => Math.min(hi[j] ?? v, Math.max(lo[j] ?? v, v));
-  const counties = rows.map((r) => {
-    const values = toOriginalUnits(r.comps, mapping).map(clamp);
-    const standsOut = notableFeatures(features, values, median, std, STANDS_OUT)
+  const standsOutOf = (comps: readonly number[]): string => {
+    const values = toOriginalUnits(comps, mapping).map(clamp);
+    const line = notableFeatures(features, values, median, std, STANDS_OUT)
       .map(
         (d) =>
           `${d.sds > 0 ? "high" : "low"} ${d.feature} ≈ ${formatFeatureValue(d.feature, values[d.index])}`,
       )
       .join(", ");
-    return {
-      label: r.label,
-      state: r.ids["State"] ?? "",
-      county: r.ids["County"] ?? r.label,
-      fips: mapId(summary.geography, r),
-      cluster: r.cluster,
-      distance: r.distance,
-      comps: r.comps,
-      standsOut: standsOut || `close to the ${referenceWord(summary.entity)} median`,
-    };
-  });
+    return line || `close to the ${referenceWord(summary.entity)} median`;
+  };
+  const counties = rows.map((r) => ({
+    label: r.label,
+    state: r.ids["State"] ?? "",
+    county: r.ids["County"] ?? r.label,
+    fips: mapId(summary.geography, r),
+    cluster: r.cluster,
+    distance: r.distance,
+    comps: r.comps,
+    standsOut: "",
+  }));
+  // Only the rows the page shows get their (back-mapped, so costly) "stands out" line.
+  const shown = shownOf(counties, summary.segments);
+  for (const c of shown) c.standsOut = standsOutOf(c.comps);
   return {
     summary,
     mapping,
@@ -119,6 +130,7 @@ export function buildReportModel(summary: Summary, rows: readonly CountyRow[]): 
     medians: summary.segments.map((s) => s.profile.median),
     nationalStd: std,
     counties,
+    shown,
   };
 }
 
