@@ -137,11 +137,10 @@ function isState(v: string): boolean {
  * @example detectGeography(census, ["CensusId", "State", "County"]) // { level: "county", column: "CensusId" }
  */
 export function detectGeography(frame: Frame, identifiers: readonly string[]): Geography | undefined {
-  for (const column of identifiers)
-    if (distinctShare(values(frame, column), isCountyFips) && mostlyOdd(values(frame, column)))
-      return { level: "county", column };
-  for (const column of identifiers)
-    if (distinctShare(values(frame, column), isState)) return { level: "state", column };
+  const columns = identifiers.map((column) => ({ column, vs: values(frame, column) }));
+  for (const { column, vs } of columns)
+    if (distinctShare(vs, isCountyFips) && mostlyOdd(vs)) return { level: "county", column };
+  for (const { column, vs } of columns) if (distinctShare(vs, isState)) return { level: "state", column };
   return undefined;
 }
 

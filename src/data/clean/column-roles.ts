@@ -10,7 +10,7 @@
  * - every other numeric column is a feature, unless `--exclude` names it or `--features` does not.
  *
  * The row index is `--index` when given ([] for row numbers); else the first text column whose values are
- * all distinct, else the first distinct pair of text columns (the census's State and County), else the
+ * all distinct, else the first distinct pair among the first 8 text columns (the census's State and County), else the
  * first identifier, else the row number. The census gets today's index and identifiers through these rules.
  * @module
  */
@@ -218,10 +218,14 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
   return { index, identifiers: identifiers.filter((c) => !features.includes(c)), features, unused };
 }
 
+/** Pairs are tried among this many text columns at most: each try is a pass over the rows. */
+const PAIR_COLUMNS = 8;
+
 function detectIndex(frame: Frame, text: readonly string[], keys: readonly string[]): string[] {
   for (const c of text) if (distinct(frame, [c])) return [c];
-  for (let a = 0; a < text.length; a++)
-    for (let b = a + 1; b < text.length; b++)
-      if (distinct(frame, [text[a]!, text[b]!])) return [text[a]!, text[b]!];
+  const first = text.slice(0, PAIR_COLUMNS);
+  for (let a = 0; a < first.length; a++)
+    for (let b = a + 1; b < first.length; b++)
+      if (distinct(frame, [first[a]!, first[b]!])) return [first[a]!, first[b]!];
   return keys.length > 0 ? [keys[0]!] : [];
 }
