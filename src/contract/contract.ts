@@ -32,9 +32,11 @@ export interface ShardAlgorithm<S, P, M> {
   empty(state: S, width: number): P;
   /**
    * The partial with the rows of `chunk` (rows × width) folded in; `firstRow` is the data's index of the
-   * chunk's first row (for algorithms that name rows, e.g. Lloyd's farthest rows). @throws WIDTH_MISMATCH
+   * chunk's first row (for algorithms that name rows, e.g. Lloyd's farthest rows); `weights`: the chunk's
+   * rows' sample weights, when the data has them (algorithms that take none ignore them).
+   * @throws WIDTH_MISMATCH
    */
-  update(partial: P, chunk: Matrix, state: S, firstRow: number): P;
+  update(partial: P, chunk: Matrix, state: S, firstRow: number, weights?: Float64Array): P;
   /** The partial of two disjoint row sets, `a`'s shard before `b`'s. */
   merge(a: P, b: P, state: S): P;
   finalize(merged: P, state: S): RoundOutcome<S, M>;
@@ -89,18 +91,24 @@ export interface RowShard {
   readonly start: number;
   readonly end: number;
   readonly chunkRows: number;
+  /** data.rows: every row's sample weight, when the rows have weights (K-Means' `sample_weight`). */
+  readonly weights?: Float64Array | undefined;
 }
 
 /**
  * A plan: `data` cut into consecutive shards of `shardRows` rows, each read in chunks of `chunkRows`.
  * @example rowShards(x, { shardRows: 32_768, chunkRows: 4096 })
  */
-export function rowShards(data: Matrix, plan: { shardRows: number; chunkRows: number }): RowShard[] {
+export function rowShards(
+  data: Matrix,
+  plan: { shardRows: number; chunkRows: number },
+  weights?: Float64Array,
+): RowShard[] {
   const shardRows = Math.max(1, Math.floor(plan.shardRows));
   const chunkRows = Math.max(1, Math.floor(plan.chunkRows));
   const shards: RowShard[] = [];
   for (let start = 0; start < data.rows || shards.length === 0; start += shardRows)
-    shards.push({ data, start, end: Math.min(data.rows, start + shardRows), chunkRows });
+    shards.push({ data, start, end: Math.min(data.rows, start + shardRows), chunkRows, weights });
   return shards;
 }
 
@@ -115,11 +123,18 @@ export function rowView(data: Matrix, start: number, end: number): Matrix {
   return matrix(end - start, d, data.data.subarray(start * d, end * d));
 }
 
-/** The chunks of a shard, as views of its rows (no copy), each with the data's index of its first row. */
-export function* chunksOf(shard: RowShard): Generator<{ chunk: Matrix; firstRow: number }> {
-  const { data, start, end, chunkRows } = shard;
-  for (let at = start; at < end; at += chunkRows)
-    yield { chunk: rowView(data, at, Math.min(end, at + chunkRows)), firstRow: at };
+/**
+ * The chunks of a shard, as views of its rows (no copy), each with the data's index of its first row and,
+ * when the rows have weights, a view of the chunk's.
+ */
+export function* chunksOf(
+  shard: RowShard,
+): Generator<{ chunk: Matrix; firstRow: number; weights: Float64Array | undefined }> {
+  const { data, start, end, chunkRows, weights } = shard;
+  for (let at = start; at < end; at += chunkRows) {
+    const to = Math.min(end, at + chunkRows);
+    yield { chunk: rowView(data, at, to), firstRow: at, weights: weights?.subarray(at, to) };
+  }
 }
 
 /**
@@ -134,8 +149,8 @@ export function runShard<S, P>(
 ): P {
   if (algorithm.shardPartial !== undefined) return algorithm.shardPartial(shard, state, memo);
   let partial = algorithm.empty(state, shard.data.cols);
-  for (const { chunk, firstRow } of chunksOf(shard))
-    partial = algorithm.update(partial, chunk, state, firstRow);
+  for (const { chunk, firstRow, weights } of chunksOf(shard))
+    partial = algorithm.update(partial, chunk, state, firstRow, weights);
   return partial;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
+import { matrix } from "../linalg/matrix.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
@@ -119,9 +120,15 @@ export class ThreadsExecutor implements RoundExecutor {
     this.#unrefWhenIdle();
   }
 
-  /** A row shard with its rows in shared memory (toShared moves a matrix there once). */
+  /** A row shard with its rows (and weights) in shared memory (toShared moves a matrix there once). */
   #sharedShard(shard: Shard): Shard {
-    return isObjectShard(shard) ? shard : { ...shard, data: toShared(shard.data) };
+    if (isObjectShard(shard)) return shard;
+    const { weights } = shard;
+    return {
+      ...shard,
+      data: toShared(shard.data),
+      weights: weights === undefined ? undefined : toShared(matrix(weights.length, 1, weights)).data,
+    };
   }
 
   round<S, P>(

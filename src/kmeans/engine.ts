@@ -59,7 +59,7 @@ export interface EngineOptions {
 
 /** A restart's result plus the cluster sizes of its final assignment. */
 export interface EngineTrialResult extends TrialResult {
-  /** k: rows assigned to each final centre. */
+  /** k: rows assigned to each final centre (their total weight, in a weighted fit). */
   readonly sizes: readonly number[];
 }
 
@@ -82,6 +82,7 @@ class StepRunner {
     bounds: boolean,
     shardRows: number,
     kernels: KernelLanguage,
+    weights: Float64Array | undefined,
   ) {
     const k = initial.rows;
     this.k = k;
@@ -89,9 +90,10 @@ class StepRunner {
     if (this.numShards === 1) this.threads = 1;
     // float32 bounds need the distances to stay inside float32's range (bounds.ts); else plain Lloyd.
     this.bounds = bounds && boundsFit(boxDiagonal(x, initial));
-    const ws = kernels === "wasm" ? workspaceFor(x, k, this.numShards) : undefined;
+    // Weighted fits run the JavaScript loops (hamerly.ts): the WebAssembly kernels sum unweighted rows.
+    const ws = kernels === "wasm" && weights === undefined ? workspaceFor(x, k, this.numShards) : undefined;
     this.workspace = ws;
-    this.args = stepRowArgs(x, k, shardRows, ws, this.threads > 1);
+    this.args = stepRowArgs(x, k, shardRows, ws, this.threads > 1, weights);
   }
 
   /**
@@ -156,6 +158,7 @@ export function runTrialFast(
     (engine.algorithm ?? "hamerly") === "hamerly",
     engine.shardRows ?? KMEANS_SHARD_ROWS,
     engine.kernels ?? (x.rows >= WASM_MIN_ROWS ? "wasm" : "js"),
+    options.weights,
   );
   let centres = matrix(initial.rows, initial.cols, Float64Array.from(initial.data));
   let converged = false;

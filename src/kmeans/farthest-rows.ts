@@ -19,6 +19,8 @@ export interface FarthestRows {
   readonly labels: Int32Array;
   /** capacity × d: the row's values. */
   readonly points: Float64Array;
+  /** capacity: the row's sample weight (1 in an unweighted fit), which moves with it when it is relocated. */
+  readonly weights: Float64Array;
 }
 
 interface MutableFarthest extends FarthestRows {
@@ -34,6 +36,7 @@ export function emptyFarthest(capacity: number, d: number): FarthestRows {
     rows: new Int32Array(capacity),
     labels: new Int32Array(capacity),
     points: new Float64Array(capacity * d),
+    weights: new Float64Array(capacity),
   };
 }
 
@@ -53,6 +56,7 @@ export function offerFarthest(
   label: number,
   X: Float64Array,
   off: number,
+  weight = 1,
 ): void {
   const f = list as MutableFarthest;
   const d = f.capacity === 0 ? 0 : f.points.length / f.capacity;
@@ -63,12 +67,14 @@ export function offerFarthest(
     f.dist2[pos] = f.dist2[pos - 1]!;
     f.rows[pos] = f.rows[pos - 1]!;
     f.labels[pos] = f.labels[pos - 1]!;
+    f.weights[pos] = f.weights[pos - 1]!;
     f.points.copyWithin(pos * d, (pos - 1) * d, pos * d);
     pos--;
   }
   f.dist2[pos] = dist2;
   f.rows[pos] = row;
   f.labels[pos] = label;
+  f.weights[pos] = weight;
   f.points.set(X.subarray(off, off + d), pos * d);
   if (!full) f.count++;
 }
@@ -87,6 +93,7 @@ export function mergeFarthest(a: FarthestRows, b: FarthestRows): FarthestRows {
     out.dist2[o] = src.dist2[s]!;
     out.rows[o] = src.rows[s]!;
     out.labels[o] = src.labels[s]!;
+    out.weights[o] = src.weights[s]!;
     out.points.set(src.points.subarray(s * d, (s + 1) * d), o * d);
   }
   return out;

@@ -25,6 +25,10 @@
  * adds them in row order. A shard that did change is expected to change again, and its pass adds the sums in
  * the row loop, as the full pass does. Once the centres settle, most shards are unchanged and never re-summed.
  *
+ * A fit with sample weights runs the same assignment (which centre is nearest does not depend on the weights)
+ * with its sums kept out of the row loop, and adds the weighted sums and inertia in a second loop over the
+ * shard (js-row-loops.ts `weightedSumLoop`); its passes always run the JavaScript loops.
+ *
  * Each pass runs either these JavaScript row loops or the WebAssembly ones of wasm-kernels.ts (from
  * wasm-workspace.ts's `WASM_MIN_ROWS` rows, for small enough k·d), which compute the same bits; the WebAssembly
  * passes also choose per shard between the bounded and the full kernel by what the last pass cost
@@ -36,7 +40,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { sharedFloat32, sharedFloat64, sharedInt32, toShared } from "../parallel/shared.js";
 import { MARGIN, type PassKind } from "./bounds.js";
 import { emptyFarthest, type FarthestRows, offerFarthest } from "./farthest-rows.js";
-import { rowLoop, sumLoop } from "./js-row-loops.js";
+import { rowLoop, sumLoop, weightedSumLoop } from "./js-row-loops.js";
 import {
   scratchStride,
   type WasmStepArgs,
@@ -79,6 +83,8 @@ export interface StepShardArgs {
   readonly upper: Float32Array;
   /** numShards × {@link stepStride}(k, d) results. */
   readonly out: Float64Array;
+  /** n: each row's positive sample weight, for a weighted fit (never with `wasm`). */
+  readonly weights?: Float64Array | undefined;
   /**
    * numShards × {@link cacheStride}(k, d): each shard's sums and counts from its last pass, then a 1 once
    * they are valid. A bounded pass that moves no row of a shard reuses them instead of re-summing the shard.
@@ -92,7 +98,8 @@ export type StepRowArgs = Omit<StepShardArgs, "centres" | "half" | "drift" | "mo
 /**
  * The per-row arrays (labels at −1: no pass yet) and result buffers of a fit over `x` in shards of
  * `shardRows`: in `workspace`'s memory when there is one (the WebAssembly kernels read it), else plain arrays,
- * or SharedArrayBuffers when pool threads share them (`shared`).
+ * or SharedArrayBuffers when pool threads share them (`shared`). `weights`: the rows' sample weights, for a
+ * weighted fit (which runs without a workspace).
  */
 export function stepRowArgs(
   x: Matrix,
@@ -100,7 +107,10 @@ export function stepRowArgs(
   shardRows: number,
   workspace: WasmWorkspace | undefined,
   shared: boolean,
+  weights?: Float64Array,
 ): StepRowArgs {
+  if (weights !== undefined && workspace !== undefined)
+    throw new Error("A weighted fit runs the JavaScript row loops, without a WebAssembly workspace.");
   const n = x.rows;
   const d = x.cols;
   const numShards = Math.max(1, Math.ceil(n / shardRows));
@@ -124,6 +134,7 @@ export function stepRowArgs(
     out: f64(numShards * stepStride(k, d)),
     cache: f64(numShards * cacheStride(k, d)),
     wasm: workspace?.args,
+    weights: weights === undefined || !shared ? weights : sharedCopy(weights),
   };
 }
 
@@ -156,7 +167,13 @@ export function cacheStride(k: number, d: number): number {
 
 /** Length of one shard's result slot: sums, counts, inertia, changed, then the farthest-rows list. */
 export function stepStride(k: number, d: number): number {
-  return k * d + k + 3 + k * (3 + d);
+  return k * d + k + 3 + k * (4 + d);
+}
+
+function sharedCopy(values: Float64Array): Float64Array {
+  const copy = sharedFloat64(values.length);
+  copy.set(values);
+  return copy;
 }
 
 /** Assigns the rows of shard `s` and writes its partial sums (see {@link readStepSlot} for the layout). */
@@ -211,8 +228,9 @@ function jsPass(
   sums: Float64Array,
   counts: Float64Array,
 ): ShardPassResult {
-  const { data: X, cols: d, k, centres: C, half, drift, move, pass, labels, lower, upper } = args;
-  const split = pass !== "full" && flag === 1;
+  const { data: X, cols: d, k, centres: C, half, drift, move, pass, labels, lower, upper, weights } = args;
+  // Weighted: the row loop never sums (it would add plain rows); weightedSumLoop does, after it.
+  const split = weights !== undefined || (pass !== "full" && flag === 1);
   const result = new Float64Array(2);
   rowLoop(d, k, pass, !split)(
     X,
@@ -231,6 +249,15 @@ function jsPass(
     result,
   );
   const changed = result[1]!;
+  if (weights !== undefined) {
+    // The inertia needs every row's distance on the passes that report one; else the cached sums stand
+    // when no row moved (the same labels give the same weighted sums).
+    const measure = pass !== "bounded";
+    if (!measure && flag !== 0 && changed === 0)
+      return { inertia: Number.NaN, changed, summed: false, searchAll: false };
+    const inertia = weightedSumLoop(d)(X, C, labels, weights, sums, counts, start, end, measure);
+    return { inertia, changed, summed: true, searchAll: false };
+  }
   if (split && changed > 0) sumLoop(d)(X, labels, sums, counts, start, end);
   return { inertia: result[0]!, changed, summed: !split || changed > 0, searchAll: false };
 }
@@ -323,7 +350,7 @@ export function farthestShard(args: StepShardArgs, s: number): void {
       const diff = X[off + t]! - C[co + t]!;
       v += diff * diff;
     }
-    offerFarthest(farthest, v, i, labels[i]!, X, off);
+    offerFarthest(farthest, v, i, labels[i]!, X, off, args.weights === undefined ? 1 : args.weights[i]!);
   }
   writeFarthest(args.out, s * stepStride(k, d) + k * d + k + 2, farthest);
 }
@@ -354,8 +381,9 @@ function writeFarthest(out: Float64Array, o: number, f: FarthestRows): void {
     out[p + e] = f.dist2[e]!;
     out[p + k + e] = f.rows[e]!;
     out[p + 2 * k + e] = f.labels[e]!;
+    out[p + 3 * k + e] = f.weights[e]!;
   }
-  out.set(f.points, p + 3 * k);
+  out.set(f.points, p + 4 * k);
 }
 
 /** One shard's result, read back from its slot. */
@@ -386,7 +414,8 @@ export function readStepSlot(out: Float64Array, s: number, k: number, d: number)
       dist2: out.slice(p, p + k),
       rows: Int32Array.from(out.subarray(p + k, p + 2 * k)),
       labels: Int32Array.from(out.subarray(p + 2 * k, p + 3 * k)),
-      points: out.slice(p + 3 * k, p + 3 * k + k * d),
+      weights: out.slice(p + 3 * k, p + 4 * k),
+      points: out.slice(p + 4 * k, p + 4 * k + k * d),
     },
   };
 }

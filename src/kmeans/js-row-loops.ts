@@ -239,3 +239,73 @@ export function sumLoop(d: number): SumLoop {
   sumLoops.set(d, fn);
   return fn;
 }
+
+/**
+ * Adds rows [start, end) times their weights to the sums and counts of their labels; when `inertia` is asked
+ * for, returns Σ w·‖x − C[label]‖² (the distance summed over t in order, as the row loop does), else NaN.
+ */
+type WeightedSumLoop = (
+  X: Float64Array,
+  C: Float64Array,
+  labels: Int32Array,
+  weights: Float64Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  start: number,
+  end: number,
+  inertia: boolean,
+) => number;
+
+const weightedSumLoops = new Map<number, WeightedSumLoop>();
+
+/**
+ * The sums of a weighted pass (a fit with sample weights), after the row loop has settled the labels without
+ * summing: which centre is nearest does not depend on the weights, so the weighted passes reuse the unweighted
+ * row loops for the assignment and add the weighted sums here, in row order (weights indexed as the rows).
+ */
+export function weightedSumLoop(d: number): WeightedSumLoop {
+  let fn = weightedSumLoops.get(d);
+  if (fn !== undefined) return fn;
+  const unroll = d <= 32;
+  const add = unroll
+    ? Array.from({ length: d }, (_, t) => `sums[so + ${t}] += w * X[off + ${t}];`).join(" ")
+    : `for (let t = 0; t < ${d}; t++) sums[so + t] += w * X[off + t];`;
+  const dist = unroll
+    ? Array.from({ length: d }, (_, t) => `diff = X[off + ${t}] - C[so + ${t}]; v += diff * diff;`).join(" ")
+    : `for (let t = 0; t < ${d}; t++) { diff = X[off + t] - C[so + t]; v += diff * diff; }`;
+  fn = new Function(
+    "X",
+    "C",
+    "labels",
+    "weights",
+    "sums",
+    "counts",
+    "start",
+    "end",
+    "inertia",
+    `let total = 0, diff = 0;
+    for (let i = start; i < end; i++) {
+      const j = labels[i];
+      const w = weights[i];
+      counts[j] += w;
+      const so = j * ${d}, off = i * ${d};
+      ${add}
+      if (inertia) { let v = 0; ${dist} total += w * v; }
+    }
+    return inertia ? total : NaN;`,
+  ) as WeightedSumLoop;
+  for (let r = 0; r < 20; r++)
+    fn(
+      new Float64Array(d),
+      new Float64Array(d),
+      Int32Array.of(0),
+      Float64Array.of(1),
+      new Float64Array(d),
+      new Float64Array(1),
+      0,
+      1,
+      r % 2 === 0,
+    );
+  weightedSumLoops.set(d, fn);
+  return fn;
+}

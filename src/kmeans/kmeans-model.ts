@@ -17,7 +17,7 @@ import { CLUSTER_METRICS } from "./metric-rounds.js";
 export interface KMeansTrainingSummary {
   /** Sum of squared distances of the training rows to their closest final centroid (SageMaker's ssd). */
   readonly inertia: number;
-  /** inertia / numRows (SageMaker's `train:msd`). */
+  /** inertia / numRows (SageMaker's `train:msd`); inertia / totalWeight in a weighted fit. */
   readonly msd: number;
   /** Lloyd iterations of the winning restart. */
   readonly iterations: number;
@@ -31,6 +31,10 @@ export interface KMeansTrainingSummary {
   readonly trialInertias: readonly number[];
   /** Training rows per cluster, by cluster index. */
   readonly sizes: readonly number[];
+  /** In a fit with sample weights: each cluster's total weight, by cluster index (the inertia is weighted). */
+  readonly clusterWeights?: readonly number[];
+  /** In a fit with sample weights: the rows' total weight. */
+  readonly totalWeight?: number;
 }
 
 /** Per-row answers of {@link KMeansModel.predict}. */

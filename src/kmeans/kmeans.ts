@@ -13,6 +13,11 @@
  * Each restart runs on engine.ts: Hamerly 2010's bounds skip the distance computations that cannot change a
  * row's label (identical results to plain Lloyd), and seeding, assignment and partial sums run as fixed row
  * shards on worker threads for large inputs, merged in shard order so every thread count gives the same bits.
+ *
+ * Sample weights (`sampleWeight`, scikit-learn's `sample_weight`; e.g. each county's population): a row of
+ * weight w counts as w rows in the seeding, the centre means and the inertia (restarts compete on the weighted
+ * inertia). The convergence tolerance stays on the plain variance, as in scikit-learn. SageMaker's K-Means
+ * takes no weights: this is a Strata extension (hyperparameter `sample_weights`, jobs/algorithms/kmeans.ts).
  * @module
  */
 import { rowShards } from "../contract/contract.js";
@@ -23,6 +28,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
+import { assignNearest } from "./assign.js";
 import { type EngineTrialResult, type KernelLanguage, type LloydAlgorithm, runTrialFast } from "./engine.js";
 import {
   checkParamsAgainstData,
@@ -67,6 +73,8 @@ export interface KMeansFitOptions {
   readonly initialCentres?: Matrix;
   /** One name per column of x, kept in the model; default "x0".."x{d-1}". */
   readonly featureNames?: readonly string[];
+  /** n: each row's sample weight, positive and finite (default: every row weighs 1). */
+  readonly sampleWeight?: Float64Array | readonly number[];
 }
 
 /** Below this many rows KMeans.fit stays on the calling thread (thread start-up costs more than the work). */
@@ -154,6 +162,8 @@ function* restarts(
   }
   checkParamsAgainstData(p, x.rows, x.cols);
   checkFinite(x, options.featureNames);
+  const weights =
+    options.sampleWeight === undefined ? undefined : checkedWeights(options.sampleWeight, x.rows);
   // tol = 0 (fixed iterations) needs no pass over the data for the variance.
   const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
   if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
@@ -163,13 +173,14 @@ function* restarts(
   const numTrials = initialCentres === undefined ? p.numTrials : 1;
   for (let trial = 0; trial < numTrials; trial++) {
     const rng = seeder.fork();
-    const initial = initialCentres ?? seed(x, p, rng, threads);
+    const initial = initialCentres ?? seed(x, p, rng, threads, weights);
     const result = yield {
       initial,
       maxIterations: p.maxIterations,
       tolerance,
       signal,
       onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
+      weights,
     };
     trials.push(result);
     if (result.inertia < trials[best]!.inertia) best = trial;
@@ -178,28 +189,76 @@ function* restarts(
   // The restart's final pass already assigned every row against the winning centres: its inertia and
   // counts are those of the model (equal to assignNearest's, summed in shard order).
   const inertia = winner.inertia;
-  const sizes = [...winner.sizes];
+  // Weighted, the restart's counts are the clusters' weights; the sizes count the rows of the same assignment.
+  const sizes = weights === undefined ? [...winner.sizes] : rowsPerCluster(x, winner.centres);
+  const weighting =
+    weights === undefined
+      ? {}
+      : { clusterWeights: Object.freeze([...winner.sizes]), totalWeight: sum(weights) };
   report(logger, trials, best, p, sizes);
   return new KMeansModel(
     winner.centres,
     {
       inertia,
-      msd: inertia / x.rows,
+      msd: inertia / (weighting.totalWeight ?? x.rows),
       iterations: winner.iterations,
       converged: winner.converged,
       numRows: x.rows,
       bestTrial: best,
       trialInertias: Object.freeze(trials.map((t) => t.inertia)),
       sizes: Object.freeze(sizes),
+      ...weighting,
     },
     options.featureNames,
   );
 }
 
-function seed(x: Matrix, p: KMeansParams, rng: Rng, threads: number): Matrix {
+function seed(
+  x: Matrix,
+  p: KMeansParams,
+  rng: Rng,
+  threads: number,
+  weights: Float64Array | undefined,
+): Matrix {
   return p.initMethod === "random"
-    ? initRandom(x, p.k, rng).centres
-    : initKMeansPlusPlus(x, p.k, rng, { threads }).centres;
+    ? initRandom(x, p.k, rng, weights).centres
+    : initKMeansPlusPlus(x, p.k, rng, { threads, weights }).centres;
+}
+
+/**
+ * The sample weights as a Float64Array, checked: one per row, each finite and above 0.
+ * @throws StrataError INVALID_ARGUMENT naming the first bad weight's row (0-based) and value
+ */
+function checkedWeights(given: Float64Array | readonly number[], rows: number): Float64Array {
+  if (given.length !== rows)
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `sampleWeight has ${given.length} weights; the data has ${rows} rows (one weight per row).`,
+      { details: { expected: rows, received: given.length } },
+    );
+  const weights = Float64Array.from(given);
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i]!;
+    if (!(Number.isFinite(w) && w > 0))
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `sampleWeight[${i}] is ${w}; every sample weight must be a finite number above 0.`,
+        { details: { row: i, value: String(w) } },
+      );
+  }
+  return weights;
+}
+
+function rowsPerCluster(x: Matrix, centres: Matrix): number[] {
+  const sizes = new Array<number>(centres.rows).fill(0);
+  for (const label of assignNearest(x, centres).labels) sizes[label]!++;
+  return sizes;
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
 }
 
 function checkInitialCentres(c: Matrix, k: number, d: number): void {

@@ -66,9 +66,9 @@ export interface LloydRoundPartial extends LloydPartial {
 
 export interface LloydModel {
   readonly centres: Matrix;
-  /** Sum of squared distances of the rows to the final centres. */
+  /** Sum of (weighted) squared distances of the rows to the final centres. */
   readonly inertia: number;
-  /** Rows nearest to each final centre. */
+  /** Rows nearest to each final centre (their total weight, when the rows have weights). */
   readonly sizes: readonly number[];
   readonly iterations: number;
   readonly converged: boolean;
@@ -81,9 +81,9 @@ export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, Ll
     moved: 0,
     farthestKnown: true,
   }),
-  update(partial, chunk, state, firstRow) {
+  update(partial, chunk, state, firstRow, weights) {
     checkChunkWidth(chunk, state.centres.cols, this.name);
-    const step = lloydStep(chunk, state.centres);
+    const step = lloydStep(chunk, state.centres, { weights });
     // lloydStep numbers the chunk's rows from 0.
     for (let e = 0; e < step.farthest.count; e++) step.farthest.rows[e]! += firstRow;
     const inertia = state.ended === undefined ? Number.NaN : step.inertia;
@@ -163,7 +163,7 @@ export async function runTrialRounds(
     executor,
     LLOYD_ROUNDS_REF,
     lloydStart(x, options),
-    shards,
+    options.weights === undefined ? shards : shards.map((shard) => ({ ...shard, weights: options.weights })),
     {
       ...fit,
       signal: options.signal,

@@ -29,6 +29,7 @@ interface LloydShardMemo {
   readonly start: number;
   readonly end: number;
   readonly bounds: boolean;
+  readonly weighted: boolean;
   readonly args: StepRowArgs;
   readonly workspace: WasmWorkspace | undefined;
   /** The centres of the shard's last pass. */
@@ -37,15 +38,19 @@ interface LloydShardMemo {
 
 function newMemo(shard: RowShard, k: number, boxDiagonal: number | undefined): LloydShardMemo {
   const rows = rowView(shard.data, shard.start, shard.end);
-  const workspace = shard.data.rows >= WASM_MIN_ROWS ? WasmWorkspace.create(rows, k, 1) : undefined;
+  const weights = shard.weights?.subarray(shard.start, shard.end);
+  // Weighted shards run the JavaScript loops (hamerly.ts).
+  const workspace =
+    shard.data.rows >= WASM_MIN_ROWS && weights === undefined ? WasmWorkspace.create(rows, k, 1) : undefined;
   return {
     k,
     d: rows.cols,
     start: shard.start,
     end: shard.end,
     bounds: boxDiagonal !== undefined && boundsFit(boxDiagonal),
+    weighted: weights !== undefined,
     // The whole shard is one shard of the kernels, numbered from 0.
-    args: stepRowArgs(rows, k, Math.max(1, rows.rows), workspace, false),
+    args: stepRowArgs(rows, k, Math.max(1, rows.rows), workspace, false, weights),
     workspace,
     previous: undefined,
   };
@@ -70,6 +75,7 @@ function memoFor(
     m.d === shard.data.cols &&
     m.start === shard.start &&
     m.end === shard.end &&
+    m.weighted === (shard.weights !== undefined) &&
     m.bounds === (boxDiagonal !== undefined && boundsFit(boxDiagonal));
   if (!same) {
     const made = newMemo(shard, k, boxDiagonal);

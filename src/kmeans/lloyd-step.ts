@@ -17,6 +17,11 @@
  * whose cluster would become empty by giving it up is skipped. If no row is left to take, the empty cluster
  * keeps its old centre and is reported as `stale`. Each partial keeps its k farthest rows, which is enough for
  * any number of empty clusters, so merging shards gives the same relocations as one shard.
+ *
+ * Sample weights (scikit-learn's `sample_weight`): each row counts w times, so the sums are Σ w·x, the counts
+ * Σ w, the inertia Σ w·‖x − c‖², and a centre is its rows' weighted mean. Which centre is nearest does not
+ * depend on the weights; the farthest rows are ranked by plain distance (as scikit-learn does) and a relocated
+ * row carries its weight. Weights are positive, so a cluster's weight is 0 exactly when it has no rows.
  * @module
  */
 import { mergeTree } from "../contract/contract.js";
@@ -33,11 +38,11 @@ export interface LloydPartial {
   readonly k: number;
   /** Number of features. */
   readonly d: number;
-  /** k × d row-major: sum of the rows assigned to each cluster. */
+  /** k × d row-major: sum of the rows assigned to each cluster (Σ w·x when weighted). */
   readonly sums: Float64Array;
-  /** k: number of rows assigned to each cluster. */
+  /** k: number of rows assigned to each cluster (their total weight when weighted). */
   readonly counts: Float64Array;
-  /** Sum of squared distances of the rows to their (old) nearest centre. */
+  /** Sum of (weighted) squared distances of the rows to their (old) nearest centre. */
   readonly inertia: number;
   /** The shard's k rows farthest from their centres, for empty-cluster relocation. */
   readonly farthest: FarthestRows;
@@ -51,6 +56,8 @@ export interface LloydStepOptions {
   readonly end?: number;
   /** If given (length x.rows), receives the nearest-centre index of each row in the range. */
   readonly labels?: Int32Array;
+  /** If given (length x.rows), each row's positive sample weight. */
+  readonly weights?: Float64Array | undefined;
 }
 
 /** The identity of {@link mergeLloydPartials}: a partial over no rows. */
@@ -73,7 +80,7 @@ export function emptyLloydPartial(k: number, d: number): LloydPartial {
  * const part = lloydStep(x, centres, { start: 0, end: 1000 });
  */
 export function lloydStep(x: Matrix, centres: Matrix, options: LloydStepOptions = {}): LloydPartial {
-  const { start = 0, end = x.rows, labels } = options;
+  const { start = 0, end = x.rows, labels, weights } = options;
   const d = x.cols;
   const k = centres.rows;
   const X = x.data;
@@ -85,12 +92,19 @@ export function lloydStep(x: Matrix, centres: Matrix, options: LloydStepOptions 
     const off = i * d;
     const best = nearestCentre(X, off, C, k, d);
     const bestDist = nearestDist2;
-    counts[best]!++;
     const so = best * d;
-    for (let t = 0; t < d; t++) sums[so + t]! += X[off + t]!;
-    inertia += bestDist;
+    if (weights === undefined) {
+      counts[best]!++;
+      for (let t = 0; t < d; t++) sums[so + t]! += X[off + t]!;
+      inertia += bestDist;
+    } else {
+      const w = weights[i]!;
+      counts[best]! += w;
+      for (let t = 0; t < d; t++) sums[so + t]! += w * X[off + t]!;
+      inertia += w * bestDist;
+    }
     if (labels !== undefined) labels[i] = best;
-    offerFarthest(part.farthest, bestDist, i, best, X, off);
+    offerFarthest(part.farthest, bestDist, i, best, X, off, weights === undefined ? 1 : weights[i]!);
   }
   return { ...part, inertia };
 }
@@ -150,20 +164,23 @@ export function updateCentres(partial: LloydPartial, oldCentres: Matrix): LloydU
   let next = 0;
   for (let j = 0; j < k; j++) {
     if (counts[j]! > 0) continue;
-    while (next < farthest.count && counts[farthest.labels[next]!]! <= 1) next++;
+    // A row whose cluster would be left with no weight (no other row) stays.
+    while (next < farthest.count && counts[farthest.labels[next]!]! - farthest.weights[next]! <= 0) next++;
     if (next === farthest.count) {
       stale.push(j);
       continue;
     }
     const from = farthest.labels[next]!;
+    const w = farthest.weights[next]!;
     const po = next * d;
     for (let t = 0; t < d; t++) {
       const v = farthest.points[po + t]!;
-      sums[from * d + t]! -= v;
-      sums[j * d + t] = v;
+      // w = 1 (unweighted) multiplies exactly: the same bits as subtracting the row itself.
+      sums[from * d + t]! -= w * v;
+      sums[j * d + t] = w * v;
     }
-    counts[from]!--;
-    counts[j] = 1;
+    counts[from]! -= w;
+    counts[j] = w;
     relocated.push({ cluster: j, row: farthest.rows[next]! });
     next++;
   }

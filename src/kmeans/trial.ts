@@ -37,6 +37,11 @@ export interface TrialOptions {
   readonly signal?: AbortSignal | undefined;
   /** Called after each iteration. */
   readonly onIteration?: ((event: LloydIterationEvent) => void) | undefined;
+  /**
+   * n: each row's positive sample weight (scikit-learn's `sample_weight`): centres are weighted means and the
+   * inertia is weighted. Undefined: every row weighs 1.
+   */
+  readonly weights?: Float64Array | undefined;
 }
 
 /** The outcome of one restart. */
@@ -60,7 +65,7 @@ export interface TrialResult {
  * const { centres, inertia } = runTrial(x, { initial, maxIterations: 300, tolerance: 0 });
  */
 export function runTrial(x: Matrix, options: TrialOptions): TrialResult {
-  const { initial, maxIterations, tolerance, signal, onIteration } = options;
+  const { initial, maxIterations, tolerance, signal, onIteration, weights } = options;
   let centres = initial;
   let labels = new Int32Array(x.rows).fill(-1);
   let previous = new Int32Array(x.rows).fill(-1);
@@ -69,7 +74,7 @@ export function runTrial(x: Matrix, options: TrialOptions): TrialResult {
   let strict = false;
   while (iterations < maxIterations) {
     signal?.throwIfAborted();
-    const partial = lloydStep(x, centres, { labels });
+    const partial = lloydStep(x, centres, { labels, weights });
     const update = updateCentres(partial, centres);
     iterations++;
     const moved = countChanged(labels, previous);
@@ -88,7 +93,7 @@ export function runTrial(x: Matrix, options: TrialOptions): TrialResult {
     }
     [labels, previous] = [previous, labels];
   }
-  const final = lloydStep(x, centres);
+  const final = lloydStep(x, centres, { weights });
   return { centres, inertia: final.inertia, iterations, converged };
 }
 

@@ -10,15 +10,19 @@
  * (plus-plus-shards.ts) that runs on the worker pool for large inputs, with shard potentials added in shard
  * order so the same seed draws the same rows for any thread count (and, within one shard, the same rows as
  * the earlier cumulative-sum search).
+ *
+ * With sample weights (scikit-learn's `sample_weight`, as its `_kmeans_plusplus` uses them) a row of weight w
+ * counts as w rows: the first centre is drawn in proportion to w, each further one to w·D(x)², and the
+ * potential a candidate lowers is Σ w·D(x)².
  * @module
  */
-import type { Matrix } from "../../linalg/matrix.js";
+import { type Matrix, matrix } from "../../linalg/matrix.js";
 import type { Rng } from "../../linalg/rng.js";
 import { runSharded } from "../../parallel/pool.js";
 import { sharedFloat64, toShared } from "../../parallel/shared.js";
 import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "../shard-kernels.js";
 import { type SeedShardArgs, sampleRow, seedShard, totalPotential } from "./plus-plus-shards.js";
-import { centresFromRows, type InitResult } from "./random.js";
+import { centresFromRows, drawByWeight, type InitResult } from "./random.js";
 
 /** Options for {@link initKMeansPlusPlus}. */
 export interface KMeansPlusPlusOptions {
@@ -28,6 +32,8 @@ export interface KMeansPlusPlusOptions {
   readonly threads?: number;
   /** Rows per shard (default 32,768; tests use small shards). */
   readonly shardRows?: number;
+  /** n: the rows' positive sample weights (default: every row weighs 1). */
+  readonly weights?: Float64Array | undefined;
 }
 
 /**
@@ -51,6 +57,9 @@ export function initKMeansPlusPlus(
   const threads = numShards > 1 ? (options.threads ?? 1) : 1;
   const alloc = threads > 1 ? sharedFloat64 : (len: number) => new Float64Array(len);
   const data = threads > 1 ? toShared(x).data : x.data;
+  const { weights: given } = options;
+  const weights =
+    given === undefined || threads === 1 ? given : toShared(matrix(given.length, 1, given)).data;
   const rows = new Int32Array(k);
   let closest = alloc(n);
   let best = alloc(n);
@@ -69,10 +78,11 @@ export function initKMeansPlusPlus(
       first,
       scratch,
       potentials: scratchPot,
+      weights,
     };
     runSharded(KMEANS_KERNEL["kmeans.pp"], seedShard, args, numShards, threads);
   };
-  rows[0] = rng.nextInt(n);
+  rows[0] = weights === undefined ? rng.nextInt(n) : drawByWeight(weights, rng);
   pass(rows[0]!, true);
   [closest, scratch] = [scratch, closest];
   [closestPot, scratchPot] = [scratchPot, closestPot];
@@ -83,7 +93,7 @@ export function initKMeansPlusPlus(
     for (let trial = 0; trial < numTrials; trial++) {
       const candidate =
         potential > 0
-          ? sampleRow(closest, closestPot, shardRows, rng.nextFloat() * potential)
+          ? sampleRow(closest, closestPot, shardRows, rng.nextFloat() * potential, weights)
           : rng.nextInt(n);
       pass(candidate, false);
       const pot = totalPotential(scratchPot);

@@ -25,13 +25,15 @@ export interface SeedShardArgs {
   readonly first: boolean;
   /** n: receives min(D(x)², ‖x − x_c‖²). */
   readonly scratch: Float64Array;
-  /** numShards: receives each shard's Σ of `scratch`, summed in row order. */
+  /** numShards: receives each shard's Σ of `scratch` (times the rows' weights, if any), summed in row order. */
   readonly potentials: Float64Array;
+  /** n: the rows' sample weights, in a weighted fit: the potential is Σ w·D(x)². */
+  readonly weights?: Float64Array | undefined;
 }
 
 /** Updates the rows of shard `s` against the candidate and writes the shard's potential. */
 export function seedShard(args: SeedShardArgs, s: number): void {
-  const { data: X, rows, cols: d, shardRows, candidate, closest, first, scratch } = args;
+  const { data: X, rows, cols: d, shardRows, candidate, closest, first, scratch, weights } = args;
   const start = s * shardRows;
   const end = Math.min(rows, start + shardRows);
   const co = candidate * d;
@@ -45,7 +47,7 @@ export function seedShard(args: SeedShardArgs, s: number): void {
     }
     if (!first && closest[i]! < v) v = closest[i]!;
     scratch[i] = v;
-    pot += v;
+    pot += weights === undefined ? v : weights[i]! * v;
   }
   args.potentials[s] = pot;
 }
@@ -58,15 +60,16 @@ export function totalPotential(potentials: Float64Array): number {
 }
 
 /**
- * The first row whose running sum of `weights` exceeds r (weights summed shard by shard from the shard
- * potentials), so rows of zero weight are never drawn while the potential is positive. Falls back to the
- * last row when rounding leaves r at or above the final running sum.
+ * The first row whose running sum of `weights` (times `rowWeights`, when given) exceeds r (summed shard by
+ * shard from the shard potentials), so rows of zero weight are never drawn while the potential is positive.
+ * Falls back to the last row when rounding leaves r at or above the final running sum.
  */
 export function sampleRow(
   weights: Float64Array,
   potentials: Float64Array,
   shardRows: number,
   r: number,
+  rowWeights?: Float64Array,
 ): number {
   let offset = 0;
   for (let s = 0; s < potentials.length; s++) {
@@ -76,7 +79,7 @@ export function sampleRow(
       const end = Math.min(weights.length, start + shardRows);
       let acc = offset;
       for (let i = start; i < end; i++) {
-        acc += weights[i]!;
+        acc += rowWeights === undefined ? weights[i]! : rowWeights[i]! * weights[i]!;
         if (acc > r) return i;
       }
     }

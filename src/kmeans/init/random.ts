@@ -1,6 +1,7 @@
 /**
  * Random seeding: k distinct rows chosen uniformly (Forgy's method, as scikit-learn's `init="random"`, which
  * takes the first k entries of a random permutation). SageMaker's container calls this `init_method=random`.
+ * With sample weights, as scikit-learn's: k distinct rows drawn one by one in proportion to their weights.
  * @module
  */
 import { type Matrix, matrix } from "../../linalg/matrix.js";
@@ -31,8 +32,18 @@ export function centresFromRows(x: Matrix, rows: Int32Array): Matrix {
  * @example
  * const { centres } = initRandom(x, 7, createRng(0));
  */
-export function initRandom(x: Matrix, k: number, rng: Rng): InitResult {
+export function initRandom(x: Matrix, k: number, rng: Rng, weights?: Float64Array): InitResult {
   const n = x.rows;
+  if (weights !== undefined) {
+    // Drawn rows get weight 0, so each draw is among the rows not drawn yet.
+    const left = Float64Array.from(weights);
+    const rows = new Int32Array(k);
+    for (let j = 0; j < k; j++) {
+      rows[j] = drawByWeight(left, rng);
+      left[rows[j]!] = 0;
+    }
+    return { centres: centresFromRows(x, rows), rows };
+  }
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = 0; i < k; i++) {
@@ -43,4 +54,23 @@ export function initRandom(x: Matrix, k: number, rng: Rng): InitResult {
   }
   const rows = perm.slice(0, k);
   return { centres: centresFromRows(x, rows), rows };
+}
+
+/**
+ * A row drawn with probability proportional to its (non-negative) weight; rows of weight 0 are never drawn
+ * while any weight is positive (rounding past the total gives the last row of positive weight).
+ */
+export function drawByWeight(weights: Float64Array, rng: Rng): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]!;
+  const r = rng.nextFloat() * total;
+  let acc = 0;
+  let last = weights.length - 1;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i]! <= 0) continue;
+    acc += weights[i]!;
+    last = i;
+    if (acc > r) return i;
+  }
+  return last;
 }
