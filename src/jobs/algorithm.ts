@@ -16,6 +16,11 @@ export type AlgorithmName = "pca" | "kmeans";
 export interface ChannelData {
   readonly matrix: Matrix;
   readonly featureNames: readonly string[] | null;
+  /**
+   * Each row's label when every record has one: RecordIO's `label["values"]`, or a CSV's first `label_size`
+   * column. PCA and K-Means ignore labels unless K-Means is told they are sample weights (`sample_weights`).
+   */
+  readonly labels?: Float64Array | null;
 }
 
 export interface TrainingContext {

@@ -3,9 +3,13 @@
  * https://), as S3Prefix or ManifestFile inputs (src/data/sources/input-objects.ts):
  * - `text/csv`: SageMaker's rule is no header row (spec §3.2). Strata also accepts one: when any field of the
  *   first line is not a number, that line is taken as the header and gives the feature names. The first
- *   `label_size` columns are dropped. Empty or non-numeric cells fail naming line and column.
- * - `application/x-recordio-protobuf`: SageMaker's Record messages (src/formats `decodeDenseRows`); labels
- *   are ignored, as PCA and K-Means ignore them.
+ *   `label_size` columns are not features; the first of them is kept as the row's label. Empty or
+ *   non-numeric cells fail naming line and column.
+ * - `application/x-recordio-protobuf`: SageMaker's Record messages (src/formats `decodeDenseRows`), with
+ *   their labels when every record has one.
+ *
+ * PCA and K-Means ignore labels, as SageMaker's do, unless a K-Means job takes them as its sample weights
+ * (the Strata extension `sample_weights=label`).
  * - `application/x-parquet`: read with DuckDB (remote objects are fetched to the local cache first); every
  *   column must be numeric and becomes a feature, in file order.
  * @module
@@ -79,9 +83,9 @@ function decodeObject(
   }
   // Sparse records are densified: at most 16 values per byte received (a density of about 0.5%), so a
   // tiny record with a huge shape is refused before it is allocated.
-  const { matrix: m } = decodeDenseRows(bytes, { maxValues: Math.max(1 << 16, bytes.length * 16) });
+  const { matrix: m, labels } = decodeDenseRows(bytes, { maxValues: Math.max(1 << 16, bytes.length * 16) });
   if (m.rows === 0) throw emptyData(uri);
-  return { matrix: m, featureNames: null };
+  return { matrix: m, featureNames: null, labels };
 }
 
 type SniffedFormat = "recordio-protobuf" | "parquet" | "gzip" | "text";
@@ -147,7 +151,21 @@ function stackParts(parts: readonly ChannelData[], uris: readonly string[]): Cha
     m.data.set(p.matrix.data.subarray(0, p.matrix.rows * cols), at);
     at += p.matrix.rows * cols;
   }
-  return { matrix: m, featureNames: parts.find((p) => p.featureNames !== null)?.featureNames ?? null };
+  // Labels only when every object has them: a row without one has no label to stand for.
+  let labels: Float64Array | null = null;
+  if (parts.every((p) => p.labels != null)) {
+    labels = new Float64Array(rows);
+    let row = 0;
+    for (const p of parts) {
+      labels.set(p.labels!, row);
+      row += p.matrix.rows;
+    }
+  }
+  return {
+    matrix: m,
+    featureNames: parts.find((p) => p.featureNames !== null)?.featureNames ?? null,
+    labels,
+  };
 }
 
 /** V8's longest string is 2^29 − 24 characters; a CSV object is decoded into one. */
@@ -231,6 +249,7 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
   if (rows === 0) throw emptyData(source);
   const cols = width - labelSize;
   const m = matrix(rows, cols);
+  const labels = labelSize > 0 ? new Float64Array(rows) : null;
   for (let r = 0; r < rows; r++) {
     const lineNo = r + start + 1;
     const line = lines[r + start]!;
@@ -250,6 +269,9 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
         },
       );
     }
+    // Labels are not checked here (PCA and K-Means ignore them): one that is not a number is NaN, refused
+    // only by a job that reads it (K-Means' sample_weights=label).
+    if (labels !== null) labels[r] = NUMBER.test(fields[0]!) ? Number(fields[0]) : Number.NaN;
     for (let c = 0; c < cols; c++) {
       const raw = fields[c + labelSize]!;
       const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
@@ -265,7 +287,7 @@ export function parseNumericCsv(text: string, options: { labelSize: number; sour
     }
   }
   const featureNames = hasHeader ? first.slice(labelSize).map((f) => f.trim()) : null;
-  return { matrix: m, featureNames };
+  return { matrix: m, featureNames, labels };
 }
 
 async function readParquet(uri: string, options: ReadChannelOptions): Promise<ChannelData> {

@@ -37,6 +37,11 @@ export interface KMeansParams {
   readonly numTrials: number;
   /** Seed of every random choice (Strata extension; default 0). */
   readonly seed: number;
+  /**
+   * Where each row's sample weight comes from (Strata extension; default `none`: every row weighs 1).
+   * `label`: the record's label (RecordIO `label["values"]`, or the first column of a CSV with `label_size=1`).
+   */
+  readonly sampleWeights: "none" | "label";
   /** SageMaker streaming batch size (validated only; default 5000). */
   readonly miniBatchSize: number;
   /** SageMaker streaming passes (validated only; default 1). */
@@ -126,6 +131,7 @@ const ENTRIES: readonly HyperparameterEntry[] = [
     auto: 10,
   }),
   integer("seed", "seed", () => ({ min: 0 }), { defaultValue: 0 }),
+  oneOf("sample_weights", "sampleWeights", ["none", "label"], "none"),
   evalMetrics,
   // Validated only: SageMaker's streaming web-scale k-means settings.
   integer("mini_batch_size", "miniBatchSize", positive, { defaultValue: 5000 }),

@@ -264,6 +264,61 @@ describe("training jobs", () => {
     assert.deepEqual(bytes[2], bytes[0]);
   });
 
+  it("takes sample weights from the records' labels with sample_weights=label: KMeans.fit's weighted model, from RecordIO or CSV", async () => {
+    const weights = Float64Array.from({ length: data.rows }, (_, i) => Math.fround(0.5 + (i % 7)));
+    const recordio = join(env.home, "weighted.recordio");
+    writeFileSync(recordio, encodeDenseRows(data, { dtype: "float32", labels: weights }));
+    // The weight first, as the label column of text/csv;label_size=1.
+    const csv = join(env.home, "weighted.csv");
+    writeFileSync(
+      csv,
+      Array.from({ length: data.rows }, (_, i) =>
+        [weights[i], ...data.data.subarray(i * 3, i * 3 + 3)].join(","),
+      ).join("\n"),
+    );
+    const hp = { k: "3", seed: "4", sample_weights: "label" };
+    const channel = (uri: string, type: string) => ({
+      ChannelName: "train",
+      DataSource: { S3DataSource: { S3Uri: uri } },
+      ContentType: type,
+    });
+    const names = ["km-weighted-recordio", "km-weighted-csv", "km-unlabelled"];
+    await Promise.all(
+      [
+        channel(recordio, "application/x-recordio-protobuf"),
+        channel(csv, "text/csv;label_size=1"),
+        channel(trainCsv, "text/csv"),
+      ].map((c, i) =>
+        service.createTrainingJob({
+          TrainingJobName: names[i],
+          AlgorithmSpecification: { TrainingImage: "kmeans" },
+          HyperParameters: hp,
+          InputDataConfig: [c],
+        }),
+      ),
+    );
+    const jobs = await Promise.all(names.map((n) => service.waitForCompletion(n, { timeoutMs: 10_000 })));
+    const expected = new KMeans({ k: 3, seed: 4 }).fit(data, {
+      sampleWeight: weights,
+    });
+    for (const job of jobs.slice(0, 2)) {
+      assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+      const metadata = JSON.parse(
+        readFileSync(join(env.home, "artifacts", job.TrainingJobName, "output", "strata-model.json"), "utf8"),
+      );
+      const trained = modelFromFile(metadata.model.state) as KMeansModel;
+      assert.deepEqual(trained.centroids.data, expected.centroids.data);
+      assert.deepEqual(trained.training, expected.training);
+      const msd = job.FinalMetricDataList?.find((m) => m.MetricName === "train:msd")?.Value;
+      assert.equal(msd, expected.training!.msd);
+    }
+    // The unweighted fit differs: the weights were used.
+    const unweighted = new KMeans({ k: 3, seed: 4 }).fit(data);
+    assert.notDeepEqual(unweighted.centroids.data, expected.centroids.data);
+    assert.equal(jobs[2]!.TrainingJobStatus, "Failed");
+    assert.match(jobs[2]!.FailureReason ?? "", /sample_weights=label .* records have none/);
+  });
+
   it("fails fast on an unknown or mistyped hyperparameter: the job never exists", async () => {
     for (const [hp, code, pattern] of [
       [{ num_componets: "2" }, "UNKNOWN_HYPERPARAMETER", /Unknown PCA hyperparameter "num_componets"/],

@@ -9,11 +9,17 @@
  * in strata-model.json (`inertia`), not a SageMaker metric.
  * The fit checks the abort signal before every Lloyd round, so StopTrainingJob and MaxRuntimeInSeconds
  * take effect within one iteration.
+ *
+ * `sample_weights=label` (a Strata extension, as XGBoost's `csv_weights` is SageMaker's for XGBoost) takes each
+ * record's label as its sample weight: the seeding, centres and `train:msd` are then weighted (kmeans.ts).
+ * SageMaker's K-Means has no weights and would refuse the unknown hyperparameter, so a weighted job cannot
+ * silently run unweighted there.
  * @module
  */
 
 import { rowShards } from "../../contract/contract.js";
 import { fitRounds } from "../../contract/executor.js";
+import { StrataError } from "../../errors.js";
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
 import {
@@ -46,7 +52,13 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
 
   async train(train: ChannelData, test: ChannelData | null, params, context) {
     const x = train.matrix;
+    const sampleWeight = params.sampleWeights === "label" ? weightsFromLabels(train) : undefined;
     context.progress(0, `fitting K-Means k=${params.k} on ${x.rows} rows x ${x.cols} features`);
+    if (sampleWeight !== undefined)
+      context.logger.log(
+        "info",
+        "K-Means with sample weights from the records' labels (sample_weights=label, a Strata extension).",
+      );
     const shards = Math.max(1, Math.ceil(x.rows / KMEANS_SHARD_ROWS));
     context.logger.log(
       "info",
@@ -55,6 +67,7 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     let lastReport = 0;
     const model = await new KMeans(params).fitOn(context.rounds, x, {
       ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
+      ...(sampleWeight === undefined ? {} : { sampleWeight }),
       logger: context.logger,
       signal: context.signal,
       onIteration: (e) => {
@@ -108,6 +121,9 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         bestTrial: training.bestTrial,
         trialInertias: [...training.trialInertias],
         sizes: [...training.sizes],
+        ...(training.clusterWeights === undefined
+          ? {}
+          : { clusterWeights: [...training.clusterWeights], totalWeight: training.totalWeight }),
         // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
         state: modelToFile(model),
       },
@@ -115,3 +131,26 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     };
   },
 };
+
+/**
+ * The train channel's labels as sample weights.
+ * @throws StrataError INVALID_JOB_REQUEST when the records have no labels; NON_NUMERIC_VALUE naming the first
+ *   record (1-based) whose label is not a finite number above 0
+ */
+function weightsFromLabels(train: ChannelData): Float64Array {
+  const labels = train.labels;
+  if (labels == null)
+    throw new StrataError(
+      "INVALID_JOB_REQUEST",
+      "sample_weights=label takes each record's weight from its label, but the train channel's records have none: write RecordIO records with label[\"values\"], or CSV with the weight first and ContentType text/csv;label_size=1.",
+      { details: { hyperparameter: "sample_weights" } },
+    );
+  const bad = labels.findIndex((w) => !(Number.isFinite(w) && w > 0));
+  if (bad >= 0)
+    throw new StrataError(
+      "NON_NUMERIC_VALUE",
+      `Record ${bad + 1} of the train channel has a label of ${labels[bad]}; with sample_weights=label every label is a sample weight, a finite number above 0.`,
+      { details: { record: bad + 1, hyperparameter: "sample_weights" } },
+    );
+  return labels;
+}
