@@ -5,9 +5,12 @@
  * table's average. Names and descriptions are made from these (segment-names.ts), not from the centroid's
  * reconstruction through the kept components, which can lie far from the members (a county segment whose
  * reconstructed population was 267 has a members' median of 4,195).
+ *
+ * With row weights (`strata run --weight TotalPop`) each row counts its weight: the means and medians are
+ * weighted (a segment's median person, not its median county), and the index is against the weighted mean.
  * @module
  */
-import { medianInPlace } from "../util/median.js";
+import { medianInPlace, weightedMedianInPlace } from "../util/median.js";
 
 /** One segment's profile, feature order. */
 export interface MemberProfile {
@@ -21,7 +24,8 @@ export interface MemberProfile {
  * Every segment's profile: the members (rows whose cluster is the segment) of each feature column.
  * @param columns the features' values in original units, one array per feature, rows in order
  * @param clusters each row's segment, 0..k-1
- * @param overallMean each feature's mean over the whole table
+ * @param overallMean each feature's mean over the whole table (weighted, when there are weights)
+ * @param weights each row's positive weight, or undefined: every row counts once
  * @example memberProfiles([income, poverty], clusters, 7, [53000, 16.7])[3].index[0] // 142: 42% above average
  */
 export function memberProfiles(
@@ -29,6 +33,7 @@ export function memberProfiles(
   clusters: ArrayLike<number>,
   k: number,
   overallMean: readonly number[],
+  weights?: ArrayLike<number>,
 ): MemberProfile[] {
   const n = clusters.length;
   const sizes = new Int32Array(k);
@@ -45,21 +50,33 @@ export function memberProfiles(
     index: [] as (number | null)[],
   }));
   const scratch = new Float64Array(n);
+  const weightScratch = weights === undefined ? undefined : new Float64Array(n);
   columns.forEach((column, j) => {
     for (let c = 0; c < k; c++) {
       const from = offsets[c]!;
       const to = offsets[c + 1]!;
       const values = scratch.subarray(0, to - from);
+      const rowWeights = weightScratch?.subarray(0, to - from);
       let sum = 0;
+      let total = 0;
       for (let r = from; r < to; r++) {
-        const v = column[order[r]!]!;
+        const row = order[r]!;
+        const v = column[row]!;
         values[r - from] = v;
-        sum += v;
+        if (rowWeights === undefined) sum += v;
+        else {
+          const w = weights![row]!;
+          rowWeights[r - from] = w;
+          sum += w * v;
+          total += w;
+        }
       }
-      const mean = to > from ? sum / (to - from) : Number.NaN;
+      const mean = to > from ? sum / (rowWeights === undefined ? to - from : total) : Number.NaN;
       const p = profiles[c]!;
       p.mean.push(mean);
-      p.median.push(medianInPlace(values));
+      p.median.push(
+        rowWeights === undefined ? medianInPlace(values) : weightedMedianInPlace(values, rowWeights),
+      );
       p.index.push(overallMean[j] === 0 || !Number.isFinite(mean) ? null : (mean / overallMean[j]!) * 100);
     }
   });

@@ -10,7 +10,7 @@ import { before, describe, test } from "node:test";
 import fc from "fast-check";
 import { memberProfiles } from "../../src/explain/member-profiles.js";
 import type { Summary } from "../../src/explain/summary-document.js";
-import { medianInPlace } from "../../src/util/median.js";
+import { medianInPlace, weightedMedianInPlace } from "../../src/util/median.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
 import { buildSummary } from "../../src/workflow/summary.js";
@@ -38,6 +38,46 @@ describe("member profiles", () => {
       { seed: 14, numRuns: 500 },
     );
     assert.ok(Number.isNaN(medianInPlace(new Float64Array(0))));
+  });
+
+  test("weightedMedianInPlace equals the median of the values repeated by their (whole) weights", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 1, max: 4 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (pairs) => {
+          const repeated = pairs.flatMap(([v, w]) => new Array<number>(w).fill(v / 2));
+          const got = weightedMedianInPlace(
+            Float64Array.from(pairs, ([v]) => v / 2),
+            Float64Array.from(pairs, ([, w]) => w),
+          );
+          assert.equal(got, sortedMedian(repeated));
+        },
+      ),
+      { seed: 14, numRuns: 500 },
+    );
+    // Equal weights of any size are the plain median; one heavy value is the median.
+    assert.equal(
+      weightedMedianInPlace(Float64Array.of(4, 1, 3, 2), Float64Array.of(0.1, 0.1, 0.1, 0.1)),
+      2.5,
+    );
+    assert.equal(weightedMedianInPlace(Float64Array.of(1, 2, 100), Float64Array.of(1, 1, 5)), 100);
+    assert.ok(Number.isNaN(weightedMedianInPlace(new Float64Array(0), new Float64Array(0))));
+  });
+
+  test("weighted profiles: each row counts its weight in the mean, the median and the index", () => {
+    // Segment 0 holds a town of 1,000 people with income 10 and a city of 9,000 with income 50.
+    const income = [10, 50, 30, 40];
+    const people = [1000, 9000, 500, 500];
+    const clusters = [0, 0, 1, 1];
+    const overall = (10 * 1000 + 50 * 9000 + 30 * 500 + 40 * 500) / 11_000;
+    const [a, b] = memberProfiles([income], clusters, 2, [overall], people);
+    assert.equal(a!.mean[0], (10 * 1000 + 50 * 9000) / 10_000);
+    assert.equal(a!.median[0], 50, "the median person of segment 0 lives in the city");
+    assert.equal(b!.median[0], 35);
+    assert.equal(a!.index[0], (a!.mean[0]! / overall) * 100);
   });
 
   test("each segment's mean, median and index (mean ÷ overall mean × 100) of its own rows", () => {
