@@ -69,6 +69,12 @@ export const ERROR_CODES = {
     summary: "Two rows have the same index value.",
   },
   NO_ROWS_LEFT: { status: 400, awsType: "ValidationException", summary: "Cleaning removed every row." },
+  VALUE_OUT_OF_RANGE: {
+    status: 400,
+    awsType: "ValidationException",
+    summary:
+      "A number in the data is outside what its use allows (a --weight of 0 or below); the message names the column and the rows.",
+  },
   // Arguments and hyperparameters
   INVALID_ARGUMENT: {
     status: 400,

@@ -2,7 +2,9 @@
  * What a run explains beyond the fitted models: automatic names for the kept components, each segment's
  * profile from its members (mean, median and index per feature, member-profiles.ts) with its typical counties,
  * name and one-line description, the overall medians and means they are read against, the centroid's
- * reconstruction in original units (labelled as such), and a histogram of every raw feature. buildSummary stores all of it in summary.json, which is
+ * reconstruction in original units (labelled as such), and a histogram of every raw feature. With row
+ * weights (`--weight`) the profiles and the overall median, mean and spread they are read against are
+ * weighted, and each segment carries its members' total weight. buildSummary stores all of it in summary.json, which is
  * what lets `strata report` rebuild the report from summary.json and assignments.csv alone.
  * @module
  */
@@ -13,6 +15,7 @@ import type { PCAModel } from "../pca/pca-model.js";
 import type { FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
+import { weightedMedianInPlace } from "../util/median.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
 import type { Entity } from "./entity.js";
 import { type Histogram, histogram } from "./histogram.js";
@@ -37,6 +40,8 @@ export interface ExplainInput {
   readonly sizes: readonly number[];
   /** What the rows are (words). */
   readonly entity: Entity;
+  /** The column that weights the rows and each row's weight, or null. */
+  readonly weight: { readonly column: string; readonly values: Float64Array } | null;
 }
 
 /** One segment (cluster) as summary.json stores it. */
@@ -47,6 +52,8 @@ export interface SegmentSummary {
   readonly autoName: string;
   readonly description: string;
   readonly size: number;
+  /** The members' total weight, in a run weighted by a column (`--weight`). */
+  readonly weight?: number;
   /** The members' mean, median and index (mean ÷ overall mean × 100) per feature, in original units. */
   readonly profile: MemberProfile;
   /**
@@ -93,15 +100,20 @@ export function explainSegmentation(result: ExplainInput): Explanation {
     Array.from(kmeans.centroids.data.subarray(c * kept, (c + 1) * kept)),
   );
   const centres = segmentCentres(centroids, mapping);
-  const nationalMedian = [...result.describeRaw.stats["50%"]];
-  const overallMean = [...result.describeRaw.stats.mean];
-  const nationalStd = [...result.describeRaw.stats.std];
-  const profiles = memberProfiles(
-    features.map((f) => result.table.column(f)),
-    result.closestCluster,
-    kmeans.k,
-    overallMean,
-  );
+  const columns = features.map((f) => result.table.column(f));
+  const weights = result.weight?.values;
+  const overall =
+    weights === undefined
+      ? {
+          median: [...result.describeRaw.stats["50%"]],
+          mean: [...result.describeRaw.stats.mean],
+          std: [...result.describeRaw.stats.std],
+        }
+      : weightedOverall(columns, weights);
+  const { median: nationalMedian, mean: overallMean, std: nationalStd } = overall;
+  const profiles = memberProfiles(columns, result.closestCluster, kmeans.k, overallMean, weights);
+  const segmentWeights =
+    weights === undefined ? undefined : weightPerSegment(result.closestCluster, weights, kmeans.k);
   const typical = typicalMembers(
     result.table.index,
     result.closestCluster,
@@ -126,12 +138,42 @@ export function explainSegmentation(result: ExplainInput): Explanation {
     autoName: names[id]!,
     description: describeSegment({ ...p, typicalCounties: p.typicalCounties.slice(0, 3) }),
     size: p.size,
+    ...(segmentWeights === undefined ? {} : { weight: segmentWeights[id]! }),
     profile: profiles[id]!,
     reconstructedCentre: centres[id]!,
     typicalCounties: [...p.typicalCounties],
   }));
   const histograms = Object.fromEntries(features.map((f) => [f, histogram(result.table.column(f))]));
   return { componentNames, mapping, nationalMedian, overallMean, nationalStd, segments, histograms };
+}
+
+/** Each feature's weighted median, mean and standard deviation over the whole table. */
+function weightedOverall(
+  columns: readonly Float64Array[],
+  weights: Float64Array,
+): { median: number[]; mean: number[]; std: number[] } {
+  let total = 0;
+  for (const w of weights) total += w;
+  const median: number[] = [];
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const column of columns) {
+    let sum = 0;
+    for (let i = 0; i < column.length; i++) sum += weights[i]! * column[i]!;
+    const m = sum / total;
+    let squares = 0;
+    for (let i = 0; i < column.length; i++) squares += weights[i]! * (column[i]! - m) ** 2;
+    mean.push(m);
+    std.push(Math.sqrt(squares / total));
+    median.push(weightedMedianInPlace(Float64Array.from(column), Float64Array.from(weights)));
+  }
+  return { median, mean, std };
+}
+
+function weightPerSegment(clusters: Int32Array, weights: Float64Array, k: number): number[] {
+  const totals = new Array<number>(k).fill(0);
+  for (let i = 0; i < clusters.length; i++) totals[clusters[i]!]! += weights[i]!;
+  return totals;
 }
 
 /** A fitted scaler as the back-mapping and summary.json describe it. */

@@ -37,6 +37,11 @@ export interface Summary {
   readonly droppedRows: readonly string[];
   /** What the rows are, in words ("counties", "customers", "rows"), and the area they make up ("US" or null). */
   readonly entity: Entity;
+  /**
+   * The column that weights the rows (`--weight`: K-Means sample weights; the profiles and the overall
+   * median and mean are weighted) and the used rows' total weight; null (or absent, in older files): none.
+   */
+  readonly weight?: { column: string; total: number } | null;
   /** The column that places rows on a US map, and at which level (null: no map). */
   readonly geography: Geography | null;
   /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
@@ -83,7 +88,7 @@ export interface Summary {
   readonly scaler:
     | { kind: "min-max"; featureRange: [number, number]; dataMin: number[]; dataMax: number[] }
     | { kind: "standard"; mean: number[]; scale: number[] };
-  /** The national median of every raw feature (describe's 50%). */
+  /** The national median of every raw feature (describe's 50%; the weighted median with `weight`). */
   readonly nationalMedian: number[];
   /** The mean of every raw feature over the table: what a segment's index is taken against. */
   readonly overallMean: number[];

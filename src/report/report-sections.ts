@@ -140,7 +140,7 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
         shown.length < members.length
           ? ` (the ${shown.length} most typical listed; every one is in assignments.csv)`
           : "";
-      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${escapeMarkup(countOf(members.length, s.entity))}${more}</summary>
+      return `<details data-segment="${g.id}"><summary><span class="swatch" style="background:${m.segmentColours[i]}"></span>${escapeMarkup(m.segmentLabels[i]!)}: ${escapeMarkup(countOf(members.length, s.entity))}${escapeMarkup(weightShare(s, g.weight))}${more}</summary>
 <div class="scroll">${htmlTable(shown, countyColumns(s.pca.kept, s.entity.one), { sortable: true })}</div></details>`;
     })
     .join("\n");
@@ -153,7 +153,10 @@ function segments(m: ReportModel, svg: ChartSvgs): string {
     richest >= 0
       ? ` The richest, ${m.segmentLabels[richest]}, has a median household income of ${formatFeatureValue("Income", m.medians[richest]![income])} among its ${s.entity.many}, against ${formatFeatureValue("Income", s.nationalMedian[income])} for the median ${s.entity.one}.`
       : "";
-  return `<p class="lead">Each segment is named from its members: the features on which its ${escapeMarkup(s.entity.many)}' median lies furthest from the ${word} median, in ${word} standard deviations; its description lists those medians and the ${escapeMarkup(s.entity.many)} closest to its centre. The index table compares each segment's mean with the ${word} mean (100 = the same, 200 = twice).${escapeMarkup(note)}</p>
+  const weighted = s.weight
+    ? `<p class="lead">Weighted by ${escapeMarkup(s.weight.column)}: each ${escapeMarkup(s.entity.one)} counts as much as its ${escapeMarkup(s.weight.column)} in K-Means (sample weights) and in every median, mean and index below, so the ${word} median is the median over the total ${escapeMarkup(s.weight.column)}, not over ${escapeMarkup(s.entity.many)}.</p>\n`
+    : "";
+  return `${weighted}<p class="lead">Each segment is named from its members: the features on which its ${escapeMarkup(s.entity.many)}' median lies furthest from the ${word} median, in ${word} standard deviations; its description lists those medians and the ${escapeMarkup(s.entity.many)} closest to its centre. The index table compares each segment's mean with the ${word} mean (100 = the same, 200 = twice).${escapeMarkup(note)}</p>
 <div class="segments">${cards}</div>
 ${chartFigure(svg["segment-centres"], "segment-centres")}
 <h3>Index: each segment's mean against the ${word} mean</h3>
@@ -161,6 +164,12 @@ ${chartFigure(svg["segment-centres"], "segment-centres")}
 <h3>${escapeMarkup(capitalized(s.entity.many))} by segment</h3>
 <p class="lead">Closest to the centre first; click a header to sort. "Stands out" is estimated from the ${escapeMarkup(s.entity.one)}'s coordinates on the kept components.</p>
 ${tables}`;
+}
+
+/** ", 18.6% of TotalPop" in a weighted run; "" otherwise. */
+function weightShare(s: ReportModel["summary"], weight: number | undefined): string {
+  if (!s.weight || weight === undefined) return "";
+  return `, ${((100 * weight) / s.weight.total).toFixed(1)}% of ${s.weight.column}`;
 }
 
 /** The search box (answered by the client script), in the rows' words. */
@@ -193,7 +202,7 @@ function method(m: ReportModel): string {
       { header: "ms", text: (r) => r[1].toFixed(1), value: (r) => r[1] },
     ],
   );
-  return `<p class="lead">Load (DuckDB) → drop rows with missing values → ${s.scaler.kind === "standard" ? "standardise" : "min-max scale"} → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia) → assign each ${escapeMarkup(s.entity.one)} its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
+  return `<p class="lead">Load (DuckDB) → drop rows with missing values → ${s.scaler.kind === "standard" ? "standardise" : "min-max scale"} → PCA (exact, sign-fixed so each component's largest loading is positive) → keep the top ${s.pca.kept} components → K-Means (k-means++ seeding, best of several restarts by inertia${s.weight ? `; each row weighted by ${escapeMarkup(s.weight.column)}` : ""}) → assign each ${escapeMarkup(s.entity.one)} its closest centroid (Euclidean). Segment profiles are their members' means and medians in original units; each centroid's reconstruction through the kept loadings (inverse PCA, then inverse scaling) is in summary.json as reconstructedCentre. Strata ${escapeMarkup(s.strataVersion)}, summary format ${s.formatVersion}.</p>
 <p class="lead">Building this report (every chart to SVG and PNG, and this page) is timed as <code>timings.report</code> in summary.json.</p>
 <h3>Timings</h3>
 ${table}`;

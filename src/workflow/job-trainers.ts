@@ -4,7 +4,8 @@
  * model.tar.gz and strata-model.json written at the SageMaker path. The training data is written beside the
  * outputs as RecordIO-protobuf (what the SageMaker SDK uploads for built-in algorithms) and the job's train
  * channel names that file, so DescribeTrainingJob is truthful and the job can be re-run with `strata train`;
- * the already-decoded rows are handed to the job as well, so nothing is parsed twice.
+ * the already-decoded rows are handed to the job as well, so nothing is parsed twice. Row weights (`--weight`)
+ * travel as each record's label, with the K-Means job's `sample_weights=label` (a Strata extension).
  * @module
  */
 
@@ -53,11 +54,15 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
     featureNames: readonly string[],
     hyperParameters: Record<string, string>,
     callerMetadata?: Record<string, unknown>,
+    labels?: Float64Array,
   ): Promise<RunJob> => {
     const dir = resolve(dataDir);
     await mkdir(dir, { recursive: true });
     const fileName = `${algorithm}-train.pbr`;
-    await writeFile(join(dir, fileName), encodeDenseRows(x, { dtype: "float64" }));
+    await writeFile(
+      join(dir, fileName),
+      encodeDenseRows(x, { dtype: "float64", ...(labels === undefined ? {} : { labels }) }),
+    );
     const trainUri = join(resolve(publishedDataDir ?? dataDir), fileName);
     const name = nameFromBase(algorithm);
     await service.createTrainingJob(
@@ -74,7 +79,10 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
         ],
         ResourceConfig: { InstanceCount: 1 },
       },
-      { channels: { train: { matrix: x, featureNames } }, ...(callerMetadata ? { callerMetadata } : {}) },
+      {
+        channels: { train: { matrix: x, featureNames, labels: labels ?? null } },
+        ...(callerMetadata ? { callerMetadata } : {}),
+      },
     );
     const done = await service.waitForCompletion(name);
     if (done.TrainingJobStatus !== "Completed" || done.ModelArtifacts === undefined) {
@@ -108,13 +116,21 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
       const trained = await loadTrainedModel(job.artifactUri, "pca");
       return trained.model as PCAModel;
     },
-    async kmeans(z, featureNames, { k, seed, restarts }): Promise<KMeansModel> {
-      const job = await train("kmeans", z, featureNames, {
-        k: String(k),
-        init_method: "kmeans++",
-        local_lloyd_num_trials: String(restarts),
-        seed: String(seed),
-      });
+    async kmeans(z, featureNames, { k, seed, restarts, weights }): Promise<KMeansModel> {
+      const job = await train(
+        "kmeans",
+        z,
+        featureNames,
+        {
+          k: String(k),
+          init_method: "kmeans++",
+          local_lloyd_num_trials: String(restarts),
+          seed: String(seed),
+          ...(weights === undefined ? {} : { sample_weights: "label" }),
+        },
+        undefined,
+        weights,
+      );
       const trained = await loadTrainedModel(job.artifactUri, "kmeans");
       return trained.model as KMeansModel;
     },

@@ -3,7 +3,8 @@
  * elbow), Calinski–Harabasz, Davies–Bouldin (the contract's cluster metrics) and the silhouette (on the same
  * seeded sample as the run's, above SILHOUETTE_EXACT_ROWS rows), and k chosen by one stated rule: the highest
  * silhouette, the smaller k on a tie. Each k is fitted in memory with the run's seed (a quick restart count),
- * and only the chosen one is trained as the run's registered K-Means job.
+ * and only the chosen one is trained as the run's registered K-Means job. With row weights the fits and their
+ * inertia are weighted; the three quality scores stay unweighted, as scikit-learn defines them.
  * @module
  */
 import { StrataError } from "../errors.js";
@@ -40,13 +41,22 @@ export const AUTO_RANGE: readonly [number, number] = [2, 12];
 export function sweepK(
   x: Matrix,
   range: readonly [number, number],
-  options: { seed: number; restarts: number; silhouetteRows: number; onK?: (k: number) => void },
+  options: {
+    seed: number;
+    restarts: number;
+    silhouetteRows: number;
+    weights?: Float64Array | undefined;
+    onK?: (k: number) => void;
+  },
 ): KSweep {
   const [from, to] = [range[0], Math.min(range[1], x.rows - 1)];
   const points: SweepPoint[] = [];
   for (let k = from; k <= to; k++) {
     options.onK?.(k);
-    const model = new KMeans({ k, seed: options.seed, numTrials: options.restarts }).fit(x);
+    const model = new KMeans({ k, seed: options.seed, numTrials: options.restarts }).fit(
+      x,
+      options.weights === undefined ? {} : { sampleWeight: options.weights },
+    );
     const labels = model.predict(x).closestCluster;
     const score = model.score(x);
     const sampled = options.silhouetteRows < x.rows;

@@ -37,6 +37,11 @@ export interface SegmentationOptions {
   readonly exclude?: readonly string[] | undefined;
   /** Fill missing feature values with the column's median or mean instead of dropping the row. */
   readonly impute?: "median" | "mean" | undefined;
+  /**
+   * A numeric column whose values weight the rows (e.g. population): K-Means sample weights and weighted
+   * segment profiles. Not a feature unless `features` names it; a row missing it is dropped (never imputed).
+   */
+  readonly weight?: string | undefined;
   /** What the rows are, as a plural ("customers"); default from the data (explain/entity.ts). */
   readonly entity?: string | undefined;
   /**

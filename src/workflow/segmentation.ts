@@ -55,10 +55,11 @@ export interface Trainers {
     numComponents: number,
     context?: { scaler: MinMaxScalerModel | StandardScalerModel },
   ): Promise<PCAModel>;
+  /** `weights`: each row's sample weight (`--weight`), or undefined. */
   kmeans(
     z: Matrix,
     featureNames: readonly string[],
-    options: { k: number; seed: number; restarts: number },
+    options: { k: number; seed: number; restarts: number; weights?: Float64Array | undefined },
   ): Promise<KMeansModel>;
 }
 
@@ -67,8 +68,11 @@ export const inProcessTrainers: Trainers = {
   async pca(x, featureNames, numComponents) {
     return new PCA({ numComponents }).fit(x, { featureNames });
   },
-  async kmeans(z, _featureNames, { k, seed, restarts }) {
-    return new KMeans({ k, seed, restarts, initMethod: "kmeans++" }).fit(z);
+  async kmeans(z, _featureNames, { k, seed, restarts, weights }) {
+    return new KMeans({ k, seed, restarts, initMethod: "kmeans++" }).fit(
+      z,
+      weights === undefined ? {} : { sampleWeight: weights },
+    );
   },
 };
 
@@ -129,6 +133,8 @@ export interface SegmentationResult {
   /** Per feature, how many values were filled in, and with what (with `impute`). */
   readonly imputed: Readonly<Record<string, { readonly count: number; readonly value: number }>>;
   readonly impute: "median" | "mean" | null;
+  /** The column that weights the rows (`--weight`) and each used row's weight, or null. */
+  readonly weight: { readonly column: string; readonly values: Float64Array } | null;
   readonly features: readonly string[];
   /** The cleaned features, indexed "State-County". */
   readonly table: Frame;
@@ -201,6 +207,7 @@ export async function runSegmentation(
     ids: options.idColumns,
     features: options.features,
     exclude: options.exclude,
+    weight: options.weight,
   });
   const geography = detectGeography(raw, columns.identifiers);
   const entity = entityFor(options.entity, geography);
@@ -214,12 +221,14 @@ export async function runSegmentation(
         dropColumns: columns.unused.map((u) => u.column).filter((c) => !columns.index.includes(c)),
         features: columns.features,
         impute: options.impute,
+        required: columns.weight === null ? [] : [columns.weight],
       }),
     (c) =>
       `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${columns.index.length === 0 ? "data rows " : ""}${cappedList(c.droppedRows)})` : ""}`,
   );
   const features = [...columns.features];
   checkFeatures?.(features);
+  const weight = columns.weight === null ? null : rowWeights(cleaned, columns.weight);
   const { components: checkedComponents, pcaComponents } = checkDataOptions(options, {
     rows: cleaned.usedRows,
     features: features.length,
@@ -271,6 +280,7 @@ export async function runSegmentation(
           seed: options.seed,
           restarts: Math.min(options.restarts, SWEEP_RESTARTS),
           silhouetteRows: Math.min(projections.rows, SILHOUETTE_EXACT_ROWS),
+          weights: weight?.values,
         });
   const kmeans = await step(
     "kmeans",
@@ -279,6 +289,7 @@ export async function runSegmentation(
         k: sweep?.chosen ?? options.clusters,
         seed: options.seed,
         restarts: options.restarts,
+        weights: weight?.values,
       }),
     (m) =>
       `${sweep === null ? "" : `k=${sweep.points[0]!.k}..${sweep.points.at(-1)!.k} swept, `}k=${m.k}, inertia ${m.inertia.toFixed(4)}`,
@@ -290,7 +301,15 @@ export async function runSegmentation(
   );
   const stability =
     options.stability !== undefined && options.stability > 0
-      ? clusterStability(projections, assigned.closestCluster, kmeans.k, options.stability, options.seed)
+      ? clusterStability(
+          projections,
+          assigned.closestCluster,
+          kmeans.k,
+          options.stability,
+          options.seed,
+          undefined,
+          weight?.values,
+        )
       : null;
   const explained = await step(
     "explain",
@@ -330,6 +349,7 @@ export async function runSegmentation(
     missingByColumn: cleaned.missingByColumn,
     imputed: cleaned.imputed,
     impute: options.impute ?? null,
+    weight,
     features,
     table: cleaned.frame,
     identifiers: cleaned.identifiers,
@@ -350,6 +370,26 @@ export async function runSegmentation(
     daviesBouldin: explained.daviesBouldin,
     timings,
   };
+}
+
+/**
+ * The used rows' weights from the cleaned table (the weight column is a feature, or kept with the identifiers).
+ * @throws StrataError VALUE_OUT_OF_RANGE naming the rows (capped) whose weight is not a number above 0
+ */
+function rowWeights(
+  cleaned: { readonly frame: Frame; readonly identifiers: Frame },
+  column: string,
+): { column: string; values: Float64Array } {
+  const from = cleaned.frame.columnNames.includes(column) ? cleaned.frame : cleaned.identifiers;
+  const values = Float64Array.from(from.column(column));
+  const bad = cleaned.frame.index.filter((_, i) => !(Number.isFinite(values[i]!) && values[i]! > 0));
+  if (bad.length > 0)
+    throw new StrataError(
+      "VALUE_OUT_OF_RANGE",
+      `--weight ${JSON.stringify(column)}: ${bad.length} row${bad.length === 1 ? " has" : "s have"} a weight of 0 or below (${cappedList(bad)}); every weight must be a number above 0. Leave those rows out of the data, or weight by another column.`,
+      { details: { flag: "--weight", column, rows: bad.length } },
+    );
+  return { column, values };
 }
 
 function clusterSizes(labels: Int32Array, k: number): number[] {

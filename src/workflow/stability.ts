@@ -4,7 +4,8 @@
  * is fitted on each resample, and every original segment is matched with its most similar cluster of the
  * resample by the Jaccard similarity of their rows (among the rows drawn). A segment's stability is the mean
  * of that best Jaccard over the resamples: above 0.75 a segment is stable, below 0.5 it dissolves.
- * Everything is seeded by the run's seed, so a run repeats exactly.
+ * Everything is seeded by the run's seed, so a run repeats exactly. With row weights, each resample's fit
+ * weighs its drawn rows as the run's fit does.
  * @module
  */
 import { KMeans } from "../kmeans/kmeans.js";
@@ -32,6 +33,7 @@ export function clusterStability(
   resamples: number,
   seed: number,
   onResample?: (b: number) => void,
+  weights?: Float64Array,
 ): Stability {
   const n = x.rows;
   const d = x.cols;
@@ -45,7 +47,11 @@ export function clusterStability(
     for (let i = 0; i < n; i++) drawn[i] = rng.nextInt(n);
     const sample = matrix(n, d);
     for (let i = 0; i < n; i++) sample.data.set(x.data.subarray(drawn[i]! * d, (drawn[i]! + 1) * d), i * d);
-    const model = new KMeans({ k, seed: seed + 100 + b, numTrials: RESAMPLE_RESTARTS }).fit(sample);
+    const sampleWeight = weights === undefined ? undefined : Float64Array.from(drawn, (row) => weights[row]!);
+    const model = new KMeans({ k, seed: seed + 100 + b, numTrials: RESAMPLE_RESTARTS }).fit(
+      sample,
+      sampleWeight === undefined ? {} : { sampleWeight },
+    );
     const boot = model.predict(sample).closestCluster;
     // Each distinct row drawn, with its original segment and its cluster in the resample.
     const seen = new Map<number, number>();

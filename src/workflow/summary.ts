@@ -53,6 +53,10 @@ export function buildSummary(result: SegmentationResult): Summary {
     },
     droppedRows: result.droppedRows,
     entity: { ...result.entity },
+    weight:
+      result.weight === null
+        ? null
+        : { column: result.weight.column, total: result.weight.values.reduce((a, b) => a + b, 0) },
     geography: result.geography === null ? null : { ...result.geography },
     columns: {
       index: [...result.columns.index],

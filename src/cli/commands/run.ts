@@ -85,6 +85,7 @@ interface RunFlags {
   features?: string[];
   exclude?: string[];
   impute?: "median" | "mean";
+  weight?: string;
   entity?: string;
   stability?: number;
   scale?: "minmax" | "standard";
@@ -202,6 +203,10 @@ export function registerRun(program: Command): void {
       "each segment's stability by the cluster-wise bootstrap over n resamples (mean Jaccard; 0: none)",
       parseIntegerIn("--stability", 0, 1000),
     )
+    .option(
+      "--weight <column>",
+      "a numeric column (e.g. population) whose values weight each row: K-Means sample weights and weighted segment profiles",
+    )
     .option("--entity <plural>", 'what the rows are, for the words ("customers"; default from the data)')
     .option(
       "--impute <how>",
@@ -230,6 +235,7 @@ export function registerRun(program: Command): void {
       features: flags.features,
       exclude: flags.exclude,
       impute: flags.impute,
+      weight: flags.weight,
       entity: flags.entity,
       stability: flags.stability,
       scale: flags.scale,
@@ -300,14 +306,21 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   });
   lines.push(
     ...sweepLines(s),
-    `K-Means: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
+    `K-Means${s.weight ? ` weighted by ${s.weight.column}` : ""}: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}${s.weight ? " (weighted)" : ""}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
   const width = Math.max(8, s.entity.many.length);
   const stable = s.stability === null ? "" : "  stability";
-  lines.push(`  cluster  ${s.entity.many.padStart(width)}${stable}  segment`);
+  // With --weight, each segment's share of the weight ("TotalPop %") beside its count of rows.
+  const weight = s.weight ?? null;
+  const shareHeader = weight === null ? "" : `  ${weight.column} %`;
+  const share = (c: number) =>
+    weight === null
+      ? ""
+      : `  ${pct((s.segments?.[c]?.weight ?? Number.NaN) / weight.total).padStart(shareHeader.length - 2)}`;
+  lines.push(`  cluster  ${s.entity.many.padStart(width)}${shareHeader}${stable}  segment`);
   s.kmeans.sizes.forEach((n, c) => {
     lines.push(
-      `  ${String(c).padStart(7)}  ${String(n).padStart(width)}${s.stability === null ? "" : `  ${s.stability.jaccard[c]!.toFixed(2).padStart(9)}`}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
+      `  ${String(c).padStart(7)}  ${String(n).padStart(width)}${share(c)}${s.stability === null ? "" : `  ${s.stability.jaccard[c]!.toFixed(2).padStart(9)}`}  ${s.segments?.[c]?.name ?? ""}`.trimEnd(),
     );
   });
   const report = reportFile ? `, ${reportFile.slice(outDir.length + 1)} and charts/` : "";

@@ -22,6 +22,8 @@ export interface CleanOptions {
   readonly features?: readonly string[];
   /** Fill a missing feature value with its column's median or mean (over the loaded rows) instead of dropping. */
   readonly impute?: "median" | "mean" | undefined;
+  /** More columns whose missing values drop the row, never imputed (a row's weight cannot be made up). */
+  readonly required?: readonly string[];
 }
 
 export interface CleanResult {
@@ -35,7 +37,10 @@ export interface CleanResult {
   readonly ignoredTextColumns: string[];
   /** The dropped and index columns of the used rows (CensusId, State, County), for outputs that name rows. */
   readonly identifiers: Frame;
-  /** Per feature, how many loaded rows missed a value there (0s left out): why rows were dropped or imputed. */
+  /**
+   * Per feature (and required column), how many loaded rows missed a value there (0s left out): why rows
+   * were dropped or imputed.
+   */
   readonly missingByColumn: Record<string, number>;
   /** Per feature, how many values were filled in, and with what (with `impute`). */
   readonly imputed: Record<string, { readonly count: number; readonly value: number }>;
@@ -57,8 +62,9 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
   const labels = indexColumns.length === 0 ? [...frame.index] : frame.labelsFrom(indexColumns, separator);
   const removedColumns = new Set([...dropColumns, ...indexColumns]);
   const features = options.features ?? frame.numericColumnNames.filter((c) => !removedColumns.has(c));
+  const required = (options.required ?? []).filter((c) => !features.includes(c));
   const missingByColumn: Record<string, number> = {};
-  for (const f of features) {
+  for (const f of [...features, ...required]) {
     let missing = 0;
     for (const v of frame.column(f)) if (Number.isNaN(v)) missing++;
     if (missing > 0) missingByColumn[f] = missing;
@@ -68,6 +74,7 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
   if (options.impute !== undefined) {
     const replacements = new Map<string, Float64Array>();
     for (const f of Object.keys(missingByColumn)) {
+      if (options.required?.includes(f) === true) continue;
       const column = frame.column(f);
       const present = Float64Array.from(column.filter((v) => !Number.isNaN(v)));
       if (present.length === 0) continue;
@@ -84,7 +91,7 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
     filled = frame.withColumns(replacements);
   }
   const positional = filled.withIndex(frame.index.map((_, i) => String(i)));
-  const { frame: kept, dropped } = positional.dropna(features);
+  const { frame: kept, dropped } = positional.dropna([...features, ...required]);
   const droppedRows = dropped.map((p) => labels[Number(p)]!);
   if (kept.numRows === 0) {
     throw new StrataError(

@@ -7,7 +7,8 @@
  *   name says so (`id`, `key`, `fips`, `code`, `zip`, `no`, `number`, as a word at its end: CensusId,
  *   customer_id, FIPS), or when it counts the rows (1..n or 0..n−1 in order);
  * - a numeric column with one value (or none) is left out as constant (or empty);
- * - every other numeric column is a feature, unless `--exclude` names it or `--features` does not.
+ * - every other numeric column is a feature, unless `--exclude` names it or `--features` does not, or it is
+ *   the `--weight` column (a feature only when `--features` names it too).
  *
  * The row index is `--index` when given ([] for row numbers); else the first text column whose values are
  * all distinct, else the first distinct pair among the first 8 text columns (the census's State and County), else the
@@ -27,6 +28,8 @@ export interface ColumnChoices {
   readonly features?: readonly string[] | undefined;
   /** Numeric columns that are not features. */
   readonly exclude?: readonly string[] | undefined;
+  /** The numeric column that weights the rows. */
+  readonly weight?: string | undefined;
 }
 
 /** A column the run does not use as a feature, and why. */
@@ -44,6 +47,8 @@ export interface ColumnPlan {
   readonly features: readonly string[];
   /** Every column that is not a feature, with the reason, table order. */
   readonly unused: readonly UnusedColumn[];
+  /** The column that weights the rows, or null. */
+  readonly weight: string | null;
 }
 
 /** A numeric column's name that says it identifies rows: the word at its end (customer_id, FIPS, CensusId). */
@@ -141,6 +146,15 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
   checkNamed(frame, choices.ids, "--id");
   checkNamed(frame, choices.features, "--features");
   checkNamed(frame, choices.exclude, "--exclude");
+  if (choices.weight !== undefined) {
+    checkNamed(frame, [choices.weight], "--weight");
+    if (!frame.isNumeric(choices.weight))
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `--weight names ${quote(choices.weight)}, a text column; a weight must be a number per row (e.g. a population).`,
+        { details: { flag: "--weight", column: choices.weight } },
+      );
+  }
   for (const f of choices.features ?? [])
     if (!frame.isNumeric(f))
       throw new StrataError(
@@ -197,7 +211,8 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
   const chosen = choices.features === undefined ? undefined : new Set(choices.features);
   const features: string[] = [];
   for (const name of frame.numericColumnNames) {
-    if (excluded.has(name)) reasons.set(name, "excluded by --exclude");
+    if (name === choices.weight && chosen?.has(name) !== true) reasons.set(name, "the weight (--weight)");
+    else if (excluded.has(name)) reasons.set(name, "excluded by --exclude");
     else if (chosen?.has(name) === true) {
       // What the user names is a feature, whatever it looked like.
       reasons.delete(name);
@@ -215,7 +230,13 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
   const unused = frame.columnNames
     .filter((c) => !features.includes(c))
     .map((column) => ({ column, reason: reasons.get(column) ?? "text" }));
-  return { index, identifiers: identifiers.filter((c) => !features.includes(c)), features, unused };
+  return {
+    index,
+    identifiers: identifiers.filter((c) => !features.includes(c)),
+    features,
+    unused,
+    weight: choices.weight ?? null,
+  };
 }
 
 /** Pairs are tried among this many text columns at most: each try is a pass over the rows. */
