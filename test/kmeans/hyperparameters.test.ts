@@ -34,6 +34,7 @@ describe("parseKMeansHyperparameters", () => {
         tol: 0.0001,
         numTrials: 10,
         seed: 0,
+        sampleWeights: "none",
         evalMetrics: ["msd"],
         miniBatchSize: 5000,
         epochs: 1,
