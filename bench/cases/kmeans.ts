@@ -3,7 +3,8 @@
  * the same fixed number of Lloyd iterations (tol = 0; a tool that reaches a fixed point earlier stops there,
  * and so do the others). The figure is time per iteration (whole fit / iterations run); the note prints the
  * final inertia of each tool, which must agree with Strata's to 1e-9 relative. ml-kmeans gets number[][]
- * (its own format) before the clock starts.
+ * (its own format) before the clock starts. The weighted rows give row i the sample weight 1 + (i mod 5), in
+ * Strata and in scikit-learn.
  * @module
  */
 import { kmeans as mlKmeans } from "ml-kmeans";
@@ -92,6 +93,27 @@ export async function kmeansCase(sizes: readonly number[], threads: number): Pro
         `${rounds.where}; ×${(job.medianMs / strata.medianMs).toFixed(2)} of KMeans.fit's time; ${agree(jobInertia, ref)}`,
       ),
     );
+    const weights = Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 5));
+    let weightedRef = 0;
+    const weighted = await measure(() => {
+      const t0 = performance.now();
+      const m = new KMeans({ k: 7, maxIterations: ITERATIONS, tol: 0 }).fit(x, {
+        threads,
+        initialCentres: initial,
+        sampleWeight: weights,
+      });
+      weightedRef = m.training!.inertia;
+      return (performance.now() - t0) / m.training!.iterations;
+    });
+    out.push(
+      row(
+        CASE,
+        "strata (weighted)",
+        n,
+        weighted,
+        `sample weights 1 + (i mod 5), ${threads} threads; ×${(weighted.medianMs / strata.medianMs).toFixed(2)} of the unweighted time; inertia ${weightedRef.toPrecision(15)}`,
+      ),
+    );
     const plain = await measure(fit(threads, "lloyd"));
     out.push(
       row(CASE, "strata (plain Lloyd)", n, plain, `no bounds, ${threads} threads; ${agree(ref, ref)}`),
@@ -114,7 +136,7 @@ export async function kmeansCase(sizes: readonly number[], threads: number): Pro
     const mlInertia = inertiaOf(x, matrix(7, x.cols, Float64Array.from(mlCentres.flat())));
     out.push(row(CASE, "ml-kmeans", n, ml, `${mlIters} iters; ${agree(mlInertia, ref)}`));
     const py = pythonAvailable();
-    for (const algorithm of ["lloyd", "elkan"]) {
+    for (const algorithm of ["lloyd", "elkan", "lloyd weighted"]) {
       const tool = `scikit-learn ${algorithm}`;
       if (!py.ok) {
         out.push(skipped(CASE, tool, n, py.reason));
@@ -126,10 +148,11 @@ export async function kmeansCase(sizes: readonly number[], threads: number): Pro
         maxMs: number;
         runs: number;
         extra: { iterations: number; inertia: number };
-      }>("kmeans.py", [ds.f64, String(x.cols), centresPath, String(ITERATIONS), algorithm]);
+      }>("kmeans.py", [ds.f64, String(x.cols), centresPath, String(ITERATIONS), ...algorithm.split(" ")]);
       const it = r.extra.iterations;
       const per = { medianMs: r.medianMs / it, minMs: r.minMs / it, maxMs: r.maxMs / it, runs: r.runs };
-      out.push(row(CASE, tool, n, per, `${it} iters; ${agree(r.extra.inertia, ref)}`));
+      const against = algorithm.endsWith("weighted") ? weightedRef : ref;
+      out.push(row(CASE, tool, n, per, `${it} iters; ${agree(r.extra.inertia, against)}`));
     }
   }
   return out;

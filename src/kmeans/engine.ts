@@ -90,8 +90,7 @@ class StepRunner {
     if (this.numShards === 1) this.threads = 1;
     // float32 bounds need the distances to stay inside float32's range (bounds.ts); else plain Lloyd.
     this.bounds = bounds && boundsFit(boxDiagonal(x, initial));
-    // Weighted fits run the JavaScript loops (hamerly.ts): the WebAssembly kernels sum unweighted rows.
-    const ws = kernels === "wasm" && weights === undefined ? workspaceFor(x, k, this.numShards) : undefined;
+    const ws = kernels === "wasm" ? workspaceFor(x, k, this.numShards) : undefined;
     this.workspace = ws;
     this.args = stepRowArgs(x, k, shardRows, ws, this.threads > 1, weights);
   }

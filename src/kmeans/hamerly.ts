@@ -25,9 +25,10 @@
  * adds them in row order. A shard that did change is expected to change again, and its pass adds the sums in
  * the row loop, as the full pass does. Once the centres settle, most shards are unchanged and never re-summed.
  *
- * A fit with sample weights runs the same assignment (which centre is nearest does not depend on the weights)
- * with its sums kept out of the row loop, and adds the weighted sums and inertia in a second loop over the
- * shard (js-row-loops.ts `weightedSumLoop`); its passes always run the JavaScript loops.
+ * A fit with sample weights runs the same passes with each row's sums, count and inertia multiplied by its
+ * weight: the weighted variants of the JavaScript loops, or the WebAssembly kernels for the assignment (which
+ * centre is nearest does not depend on the weights) followed by js-row-loops.ts `weightedSumLoop` for the
+ * sums and inertia — the same bits either way.
  *
  * Each pass runs either these JavaScript row loops or the WebAssembly ones of wasm-kernels.ts (from
  * wasm-workspace.ts's `WASM_MIN_ROWS` rows, for small enough k·d), which compute the same bits; the WebAssembly
@@ -109,8 +110,6 @@ export function stepRowArgs(
   shared: boolean,
   weights?: Float64Array,
 ): StepRowArgs {
-  if (weights !== undefined && workspace !== undefined)
-    throw new Error("A weighted fit runs the JavaScript row loops, without a WebAssembly workspace.");
   const n = x.rows;
   const d = x.cols;
   const numShards = Math.max(1, Math.ceil(n / shardRows));
@@ -229,10 +228,10 @@ function jsPass(
   counts: Float64Array,
 ): ShardPassResult {
   const { data: X, cols: d, k, centres: C, half, drift, move, pass, labels, lower, upper, weights } = args;
-  // Weighted: the row loop never sums (it would add plain rows); weightedSumLoop does, after it.
-  const split = weights !== undefined || (pass !== "full" && flag === 1);
+  const split = pass !== "full" && flag === 1;
+  const weighted = weights !== undefined;
   const result = new Float64Array(2);
-  rowLoop(d, k, pass, !split)(
+  rowLoop(d, k, pass, !split, weighted)(
     X,
     C,
     half,
@@ -247,18 +246,13 @@ function jsPass(
     end,
     MARGIN,
     result,
+    weights,
   );
   const changed = result[1]!;
-  if (weights !== undefined) {
-    // The inertia needs every row's distance on the passes that report one; else the cached sums stand
-    // when no row moved (the same labels give the same weighted sums).
-    const measure = pass !== "bounded";
-    if (!measure && flag !== 0 && changed === 0)
-      return { inertia: Number.NaN, changed, summed: false, searchAll: false };
-    const inertia = weightedSumLoop(d)(X, C, labels, weights, sums, counts, start, end, measure);
-    return { inertia, changed, summed: true, searchAll: false };
+  if (split && changed > 0) {
+    if (weighted) weightedSumLoop(d, false)(X, C, labels, weights, sums, counts, start, end);
+    else sumLoop(d)(X, labels, sums, counts, start, end);
   }
-  if (split && changed > 0) sumLoop(d)(X, labels, sums, counts, start, end);
   return { inertia: result[0]!, changed, summed: !split || changed > 0, searchAll: false };
 }
 
@@ -307,16 +301,29 @@ function wasmPass(
     counts.set(scratch.subarray(base + k * d, r));
   };
   const { half, drift, move, centres, labels, lower, upper, work, x } = o;
+  // Weighted: the kernels assign the rows; the weighted sums (and inertia) are added here, in row order.
+  const { weights } = args;
+  const weighted = (inertia: boolean) =>
+    weightedSumLoop(d, inertia)(args.data, args.centres, args.labels, weights!, sums, counts, start, end);
   if (pass === "full" || searchAll) {
     scratch.fill(0, base, r);
     kernels.full(x, centres, labels, lower, upper, sumsAt, countsAt, start, end, resultAt);
-    readSums();
     const changed = scratch[r + 1]!;
-    return { inertia: scratch[r]!, changed, summed: true, searchAll: changed > MOVED_FOR_FULL * rows };
+    const searchNext = changed > MOVED_FOR_FULL * rows;
+    if (weights !== undefined)
+      return { inertia: weighted(true), changed, summed: true, searchAll: searchNext };
+    readSums();
+    return { inertia: scratch[r]!, changed, summed: true, searchAll: searchNext };
   }
   kernels.bounded(x, centres, half, drift, move, labels, lower, upper, work, start, end, resultAt);
   const changed = scratch[r + 1]!;
   const next = scratch[r + 3]! > TESTED_FOR_FULL * rows;
+  if (weights !== undefined) {
+    if (pass === "exact") return { inertia: weighted(true), changed, summed: true, searchAll: next };
+    const summed = flag === 0 || changed > 0;
+    if (summed) weighted(false);
+    return { inertia: Number.NaN, changed, summed, searchAll: next };
+  }
   if (pass === "exact") {
     scratch.fill(0, base, r);
     kernels.settle(x, centres, labels, sumsAt, countsAt, start, end, resultAt);

@@ -26,6 +26,7 @@ type RowLoop = (
   end: number,
   margin: number,
   result: Float64Array,
+  weights?: Float64Array,
 ) => void;
 
 const compiled = new Map<string, RowLoop>();
@@ -38,12 +39,13 @@ const compiled = new Map<string, RowLoop>();
  * magnitude. The terms are summed in the same order as `lloydStep`'s loop (t = 0..d-1, centres 0..k-1, strict
  * `<`), so the results are bit-identical to it. Large k·d falls back to plain loops (same order).
  *
- * One function per (d, k, pass kind, fused sums): one function serving several kinds would be optimised by
- * V8 during the first (all-search) pass, with no type feedback for the skip paths, and then deoptimise on
- * later calls.
+ * One function per (d, k, pass kind, fused sums, weighted): one function serving several kinds would be
+ * optimised by V8 during the first (all-search) pass, with no type feedback for the skip paths, and then
+ * deoptimise on later calls. `weighted`: each row's sums, count and inertia are multiplied by `weights[i]`
+ * (a fit with sample weights); the assignment is the same.
  */
-export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): RowLoop {
-  const key = `${d}x${k}${pass}${fused ? "s" : ""}`;
+export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean, weighted = false): RowLoop {
+  const key = `${d}x${k}${pass}${fused ? "s" : ""}${weighted ? "w" : ""}`;
   let fn = compiled.get(key);
   if (fn !== undefined) return fn;
   const unroll = k * d <= 256;
@@ -75,12 +77,19 @@ export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): R
   // Sums and counts: fused into the loop for the full pass, and for a bounded pass over a shard that changed
   // on its previous pass (likely to change again); otherwise left to `sumLoop` or the cache.
   const accumulate = (label: string) =>
-    fused
-      ? `
+    !fused
+      ? ""
+      : weighted
+        ? `
+      counts[${label}] += w;
+      const so = ${label} * ${d};
+      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += w * ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += w * X[off + t];`}`
+        : `
       counts[${label}]++;
       const so = ${label} * ${d};
-      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`
-      : "";
+      ${unroll ? xs.map((x, t) => `sums[so + ${t}] += ${x};`).join(" ") : `for (let t = 0; t < ${d}; t++) sums[so + t] += X[off + t];`}`;
+  // A row's share of the inertia: its squared distance, times its weight in a weighted fit.
+  const addInertia = (v: string) => (weighted ? `inertia += w * ${v};` : `inertia += ${v};`);
   // Bounds are float32, rounded outwards without branches (bounds.ts).
   const storeUpper = (v: string) => `upper[i] = ${v} * ${F32_UP} + ${F32_TINY};`;
   const storeLower = (v: string) =>
@@ -119,7 +128,7 @@ export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): R
           ${storeUpper("Math.sqrt(own)")}
           ${storeLower("bound")}
           ${accumulate("previous")}
-          inertia += own;
+          ${addInertia("own")}
           continue;
         }
       }`;
@@ -129,6 +138,7 @@ export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): R
     const margin2 = margin * margin;
     for (let i = start; i < end; i++) {
       const previous = labels[i];
+      ${weighted ? "const w = weights[i];" : ""}
       ${skip}
       let best = 0, bestDist = Infinity, second = Infinity;
       ${search}
@@ -137,7 +147,7 @@ export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): R
       if (best !== previous) changed++;
       labels[i] = best;
       ${accumulate("best")}
-      inertia += bestDist;
+      ${addInertia("bestDist")}
     }
     result[0] = ${pass === "bounded" ? "NaN" : "inertia"};
     result[1] = changed;`;
@@ -156,6 +166,7 @@ export function rowLoop(d: number, k: number, pass: PassKind, fused: boolean): R
     "end",
     "margin",
     "result",
+    "weights",
     body,
   ) as RowLoop;
   warmUp(fn, d, k);
@@ -193,6 +204,7 @@ function warmUp(fn: RowLoop, d: number, k: number): void {
       4,
       MARGIN,
       new Float64Array(2),
+      Float64Array.of(1, 2, 1, 3),
     );
   }
 }
@@ -241,8 +253,8 @@ export function sumLoop(d: number): SumLoop {
 }
 
 /**
- * Adds rows [start, end) times their weights to the sums and counts of their labels; when `inertia` is asked
- * for, returns Σ w·‖x − C[label]‖² (the distance summed over t in order, as the row loop does), else NaN.
+ * Adds rows [start, end), each times its weight, to the sums and counts of their labels; the `inertia`
+ * variant returns Σ w·‖x − C[label]‖² (each distance summed over t in order, as the row loops do), the other NaN.
  */
 type WeightedSumLoop = (
   X: Float64Array,
@@ -253,18 +265,19 @@ type WeightedSumLoop = (
   counts: Float64Array,
   start: number,
   end: number,
-  inertia: boolean,
 ) => number;
 
-const weightedSumLoops = new Map<number, WeightedSumLoop>();
+const weightedSumLoops = new Map<string, WeightedSumLoop>();
 
 /**
- * The sums of a weighted pass (a fit with sample weights), after the row loop has settled the labels without
- * summing: which centre is nearest does not depend on the weights, so the weighted passes reuse the unweighted
- * row loops for the assignment and add the weighted sums here, in row order (weights indexed as the rows).
+ * `sumLoop` for a fit with sample weights, with the weighted inertia on request: the sums of a weighted pass
+ * whose row loop did not add them (a bounded pass over an unchanged shard, and every WebAssembly pass, whose
+ * kernels assign the rows but sum them unweighted). The same additions in the same order as the weighted
+ * row loops, so the same bits.
  */
-export function weightedSumLoop(d: number): WeightedSumLoop {
-  let fn = weightedSumLoops.get(d);
+export function weightedSumLoop(d: number, inertia: boolean): WeightedSumLoop {
+  const key = `${d}${inertia ? "i" : ""}`;
+  let fn = weightedSumLoops.get(key);
   if (fn !== undefined) return fn;
   const unroll = d <= 32;
   const add = unroll
@@ -282,7 +295,8 @@ export function weightedSumLoop(d: number): WeightedSumLoop {
     "counts",
     "start",
     "end",
-    "inertia",
+    // One function with the distances and one without: a flag tested per row kept V8 from keeping the
+    // loop tight (measured: twice the time per row).
     `let total = 0, diff = 0;
     for (let i = start; i < end; i++) {
       const j = labels[i];
@@ -290,22 +304,21 @@ export function weightedSumLoop(d: number): WeightedSumLoop {
       counts[j] += w;
       const so = j * ${d}, off = i * ${d};
       ${add}
-      if (inertia) { let v = 0; ${dist} total += w * v; }
+      ${inertia ? `let v = 0; ${dist} total += w * v;` : ""}
     }
-    return inertia ? total : NaN;`,
+    return ${inertia ? "total" : "NaN"};`,
   ) as WeightedSumLoop;
   for (let r = 0; r < 20; r++)
     fn(
       new Float64Array(d),
       new Float64Array(d),
       Int32Array.of(0),
-      Float64Array.of(1),
+      Float64Array.of(2),
       new Float64Array(d),
       new Float64Array(1),
       0,
       1,
-      r % 2 === 0,
     );
-  weightedSumLoops.set(d, fn);
+  weightedSumLoops.set(key, fn);
   return fn;
 }

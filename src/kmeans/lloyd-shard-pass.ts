@@ -39,9 +39,7 @@ interface LloydShardMemo {
 function newMemo(shard: RowShard, k: number, boxDiagonal: number | undefined): LloydShardMemo {
   const rows = rowView(shard.data, shard.start, shard.end);
   const weights = shard.weights?.subarray(shard.start, shard.end);
-  // Weighted shards run the JavaScript loops (hamerly.ts).
-  const workspace =
-    shard.data.rows >= WASM_MIN_ROWS && weights === undefined ? WasmWorkspace.create(rows, k, 1) : undefined;
+  const workspace = shard.data.rows >= WASM_MIN_ROWS ? WasmWorkspace.create(rows, k, 1) : undefined;
   return {
     k,
     d: rows.cols,

@@ -1,8 +1,9 @@
 /**
  * K-Means with sample weights (scikit-learn's `sample_weight`): against scikit-learn's weighted Lloyd from the
  * same centres (test/kmeans/weighted-reference.py made the numbers), against the unweighted fit of the rows
- * repeated w times (integer weights), the same bits on every path (plain loop, engine on 1 and 2 threads,
- * contract rounds inline and on threads), and seeding that counts a row w times.
+ * repeated w times (integer weights), the same bits on every path (plain loop, engine on 1 and 2 threads with
+ * JavaScript or WebAssembly kernels, contract rounds inline and on threads), and seeding that counts a row w
+ * times.
  * @module
  */
 import assert from "node:assert/strict";
@@ -142,12 +143,14 @@ describe("K-Means with sample weights", () => {
     assert.equal(one.inertia, plain.inertia);
     // Several shards: the bits follow the shard plan, not the thread count or the executor.
     const plan = { shardRows: 700, chunkRows: 700 };
-    const engine1 = runTrialFast(x, trial, { shardRows: 700, threads: 1 });
+    const engine1 = runTrialFast(x, trial, { shardRows: 700, threads: 1, kernels: "js" });
+    const wasm1 = runTrialFast(x, trial, { shardRows: 700, threads: 1, kernels: "wasm" });
+    const wasm2 = runTrialFast(x, trial, { shardRows: 700, threads: 2, kernels: "wasm" });
     const engine2 = runTrialFast(x, trial, { shardRows: 700, threads: 2 });
     const hamerlyOff = runTrialFast(x, trial, { shardRows: 700, algorithm: "lloyd" });
     const inline = await runTrialRounds(new InlineExecutor(), x, rowShards(x, plan), trial);
     const onThreads = await runTrialRounds(threads, x, rowShards(x, plan), trial);
-    for (const other of [engine2, hamerlyOff, inline, onThreads]) {
+    for (const other of [engine2, wasm1, wasm2, hamerlyOff, inline, onThreads]) {
       assert.deepEqual(other.centres.data, engine1.centres.data);
       assert.equal(other.inertia, engine1.inertia);
       assert.deepEqual(other.sizes, engine1.sizes);
