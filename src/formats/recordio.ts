@@ -139,3 +139,26 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The length of the longest prefix of `bytes` made of whole records (a multi-part record counts once its
+ * last part is in), for decoding a stream block by block. Stops at the first header it cannot read whole
+ * or whose magic is wrong; decoding the rest at the end of the stream then reports what is wrong there.
+ * @example const end = completeRecordsEnd(buffer); decodeDenseRows(buffer.subarray(0, end));
+ */
+export function completeRecordsEnd(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  let safe = 0;
+  while (at + 8 <= bytes.length) {
+    if (view.getUint32(at, true) !== RECORDIO_MAGIC) break;
+    const lrec = view.getUint32(at + 4, true);
+    const next = at + 8 + (((lrec & MAX_LENGTH) + 3) & ~3);
+    if (next > bytes.length) break;
+    at = next;
+    const cflag = lrec >>> 29;
+    // A record ends with a whole one (0) or a last part (3); parts 1 and 2 leave it open.
+    if (cflag === 0 || cflag === 3) safe = at;
+  }
+  return safe;
+}

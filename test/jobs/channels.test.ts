@@ -2,13 +2,15 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
+import { MAX_CSV_FIELDS, MAX_CSV_LINE_CHARS, parseNumericCsv } from "../../src/data/stream/numeric-csv.js";
 import { isStrataError } from "../../src/errors.js";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
-import { MAX_CSV_FIELDS, MAX_CSV_LINE_CHARS, parseNumericCsv, readChannel } from "../../src/jobs/channels.js";
+import { readChannel } from "../../src/jobs/channels.js";
 import { InlineJobRunner } from "../../src/jobs/runners/inline.js";
 import type { ChannelSpec } from "../../src/jobs/spec.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
-import { matrix, toRows } from "../../src/linalg/matrix.js";
+import { fromRows, matrix, toRows } from "../../src/linalg/matrix.js";
 import { createStopFlag, raiseStopFlag, signalFromStopFlag } from "../../src/util/stop-flag.js";
 import { tempDir } from "../helpers/cli.js";
 import { blobs, csvRequest, tempHome, writeCsv } from "./job-fixtures.js";
@@ -189,6 +191,19 @@ describe("channels of several objects (issue 11)", () => {
       );
       return true;
     });
+  });
+
+  it("reads gzip objects by their content, whatever their names: a CSV part and a RecordIO part, decompressed as they stream", async () => {
+    const dir = tempDir("strata-gzip-");
+    writeFileSync(join(dir, "a.csv"), gzipSync("x,y\n1,2\n3,4\n"));
+    const data = await readChannel(spec(join(dir, "a.csv"), csv));
+    assert.deepEqual(data.featureNames, ["x", "y"]);
+    assert.deepEqual(toRows(data.matrix), [
+      [1, 2],
+      [3, 4],
+    ]);
+    writeFileSync(join(dir, "b.rec"), gzipSync(encodeDenseRows(fromRows([[7, 8]]), { dtype: "float32" })));
+    assert.deepEqual(toRows((await readChannel(spec(join(dir, "b.rec"), recordio))).matrix), [[7, 8]]);
   });
 
   it("refuses parts of different widths, naming both", async () => {

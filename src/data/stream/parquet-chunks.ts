@@ -1,0 +1,103 @@
+/**
+ * A channel's Parquet object streamed in chunks through DuckDB: its record batches (DuckDB's data chunks of
+ * 2,048 rows) are read one at a time from a streaming result, every column cast to DOUBLE and copied straight
+ * out of DuckDB's vector memory (as read-columns.ts does), transposed into rows and cut into chunks of
+ * `chunkRows`. Every column must be numeric and every cell present; a channel's Parquet columns are its
+ * features, in file order.
+ * @module
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import duckdb from "@duckdb/node-bindings";
+import { StrataError } from "../../errors.js";
+import { type DataChunk, Rechunker, type StreamSource } from "./chunks.js";
+
+const NUMERIC_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|U\w*INT)$/;
+
+/**
+ * The object's columns, checked numeric.
+ * @throws StrataError NON_NUMERIC_VALUE naming the first column that is not a number type
+ */
+async function numericColumns(con: DuckDBConnection, from: string, name: string): Promise<string[]> {
+  const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
+  const columns = described
+    .getRowObjectsJS()
+    .map((r) => ({ name: String(r["column_name"]), type: String(r["column_type"]) }));
+  const bad = columns.find((c) => !NUMERIC_TYPE.test(c.type));
+  if (bad !== undefined)
+    throw new StrataError(
+      "NON_NUMERIC_VALUE",
+      `${name}: column ${JSON.stringify(bad.name)} is ${bad.type}; training channels hold numbers only.`,
+      { details: { source: name, column: bad.name, type: bad.type } },
+    );
+  return columns.map((c) => c.name);
+}
+
+/** The chunks of a Parquet object; `onHeader` hears its column names before the first chunk. */
+export async function* parquetChunks(
+  source: StreamSource,
+  chunkRows: number,
+  onHeader?: (featureNames: readonly string[], cols: number) => void,
+): AsyncGenerator<DataChunk> {
+  // DuckDB is loaded only for Parquet: it is a large native module most jobs never need.
+  const { sqlIdent, sqlString, duckdbInstance } = await import("../duckdb.js");
+  const con = await (await duckdbInstance()).connect();
+  try {
+    const from = `read_parquet(${sqlString(source.path)})`;
+    const names = await numericColumns(con, from, source.name);
+    onHeader?.(names, names.length);
+    const d = names.length;
+    const select = names.map((c) => `CAST(${sqlIdent(c)} AS DOUBLE)`).join(", ");
+    const result = await con.stream(`SELECT ${select} FROM ${from}`);
+    const rechunker = new Rechunker(d, chunkRows, false);
+    let row = 0;
+    let rows = new Float64Array(0);
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const n = chunk.rowCount;
+      if (rows.length < n * d) rows = new Float64Array(n * d);
+      for (let c = 0; c < d; c++) {
+        const vec = duckdb.data_chunk_get_vector(chunk.chunk, c);
+        const bytes = duckdb.vector_get_data(vec, n * 8);
+        const values = new Float64Array(bytes.buffer, bytes.byteOffset, n);
+        const missing = firstMissing(duckdb.vector_get_validity(vec, Math.ceil(n / 64) * 8), n);
+        if (missing >= 0)
+          throw new StrataError(
+            "NON_NUMERIC_VALUE",
+            `${source.name}: row ${row + missing + 1}, column ${JSON.stringify(names[c])} is empty.`,
+            { details: { source: source.name, row: row + missing + 1, column: names[c] } },
+          );
+        for (let r = 0; r < n; r++) rows[r * d + c] = values[r]!;
+      }
+      row += n;
+      yield* rechunker.push(rows, n, null);
+    }
+    if (row === 0)
+      throw new StrataError(
+        "EMPTY_DATA",
+        `${source.name} has no rows: a training channel needs at least one.`,
+        {
+          details: { source: source.name },
+        },
+      );
+    const last = rechunker.end();
+    if (last) yield last;
+  } finally {
+    con.closeSync();
+  }
+}
+
+/** The first row a validity mask marks NULL (bit i of the little-endian words), or −1; null mask: none. */
+function firstMissing(mask: Uint8Array | null, n: number): number {
+  if (mask === null) return -1;
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, Math.ceil(n / 32));
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    if (word === 0xffffffff) continue;
+    const end = Math.min(32, n - w * 32);
+    for (let b = 0; b < end; b++) if ((word & (1 << b)) === 0) return w * 32 + b;
+  }
+  return -1;
+}
