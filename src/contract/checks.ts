@@ -7,8 +7,8 @@
  */
 import { StrataError } from "../errors.js";
 import { checkFinite } from "../linalg/checks.js";
-import { type Matrix, matrix } from "../linalg/matrix.js";
-import type { RowShard } from "./contract.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { rowView, type Shard } from "./contract.js";
 
 /**
  * Two partials of the same algorithm over data of different widths cannot merge.
@@ -35,17 +35,27 @@ export function checkChunkWidth(chunk: Matrix, width: number, algorithm: string)
 }
 
 /**
- * Every value of a plan's rows is finite; the first one that is not is named by its row in the data and its
- * column, as the estimators name it (linalg/checks.ts `checkFinite`).
+ * Every value of a plan's in-memory rows is finite; the first one that is not is named by its row in the data
+ * and its column, as the estimators name it (linalg/checks.ts `checkFinite`). Streamed shards are checked
+ * chunk by chunk as they are read (contract.ts).
  * @throws StrataError NON_NUMERIC_VALUE
  */
-export function checkPlan(shards: readonly RowShard[]): void {
-  for (const { data, start, end } of shards) {
-    const d = data.cols;
-    const values = data.data.subarray(start * d, end * d);
-    // x·0 is 0 for every finite x and NaN otherwise: one multiply-add per value, no branch, in the common case.
-    let sum = 0;
-    for (let i = 0; i < values.length; i++) sum += values[i]! * 0;
-    if (sum !== 0) checkFinite(matrix(end - start, d, values), undefined, start);
+export function checkPlan(shards: readonly Shard[]): void {
+  for (const shard of shards) {
+    if (!("data" in shard)) continue;
+    const { data, start, end } = shard;
+    checkRowsFinite(rowView(data, start, end), start);
   }
+}
+
+/**
+ * Every value of `rows` is finite (the first row is the data's row `firstRow`).
+ * @throws StrataError NON_NUMERIC_VALUE naming the row and column
+ */
+export function checkRowsFinite(rows: Matrix, firstRow: number): void {
+  const values = rows.data;
+  // x·0 is 0 for every finite x and NaN otherwise: one multiply-add per value, no branch, in the common case.
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]! * 0;
+  if (sum !== 0) checkFinite(rows, undefined, firstRow);
 }

@@ -17,8 +17,11 @@
  * (structured-clone safe). `update` never modifies its chunk.
  * @module
  */
+import type { StreamSource } from "../data/stream/chunks.js";
+import { objectChunks } from "../data/stream/object-chunks.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { importExport, type ModuleRef } from "../util/module-ref.js";
+import { checkRowsFinite } from "./checks.js";
 
 /** What a round ends with: the model, or the state of the next round. */
 export type RoundOutcome<S, M> =
@@ -65,12 +68,47 @@ export interface ObjectShard {
   };
 }
 
-/** What a round runs: rows of a matrix in memory, or an object by reference. */
-export type Shard = RowShard | ObjectShard;
+/**
+ * A shard that is one object of a channel too large to hold, streamed in chunks of `chunkRows` where the shard
+ * runs (src/data/stream): memory is bounded by the chunk, and only the reference travels. Its chunks are
+ * folded with `update` like a row shard's, numbered from `firstRow`, the object's first row in the channel.
+ */
+export interface StreamShard {
+  readonly stream: StreamSource;
+  readonly firstRow: number;
+  readonly chunkRows: number;
+  /** Hand each chunk's labels to `update` as the rows' weights (K-Means' `sample_weights=label`). */
+  readonly labelsAsWeights?: boolean;
+}
+
+/** What a round runs: rows of a matrix in memory, an object the algorithm reads itself, or a streamed object. */
+export type Shard = RowShard | ObjectShard | StreamShard;
 
 /** Whether a shard is an object by reference. */
 export function isObjectShard(shard: Shard): shard is ObjectShard {
   return "object" in shard;
+}
+
+/** Whether a shard is a streamed object. */
+export function isStreamShard(shard: Shard): shard is StreamShard {
+  return "stream" in shard;
+}
+
+/** A streamed shard's chunks folded into the empty partial, in order. */
+async function streamPartial<S, P>(
+  algorithm: ShardAlgorithm<S, P, unknown>,
+  state: S,
+  shard: StreamShard,
+): Promise<P> {
+  let partial: P | undefined;
+  for await (const chunk of objectChunks(shard.stream, shard.chunkRows, (_, cols) => {
+    partial = algorithm.empty(state, cols);
+  })) {
+    checkRowsFinite(chunk.matrix, shard.firstRow + chunk.firstRow);
+    const weights = shard.labelsAsWeights === true ? (chunk.labels ?? undefined) : undefined;
+    partial = algorithm.update(partial!, chunk.matrix, state, shard.firstRow + chunk.firstRow, weights);
+  }
+  return partial!;
 }
 
 /**
@@ -169,8 +207,8 @@ export function fitShard<S, P, M>(algorithm: ShardAlgorithm<S, P, M>, initialSta
 }
 
 /**
- * Any shard's partial, as executors compute it: an object shard by the algorithm's `objectPartial`, a row
- * shard by {@link runShard}.
+ * Any shard's partial, as executors compute it: an object shard by the algorithm's `objectPartial`, a
+ * streamed one by folding its chunks, a row shard by {@link runShard}.
  */
 export async function shardPartial<S, P>(
   algorithm: ShardAlgorithm<S, P, unknown>,
@@ -178,6 +216,7 @@ export async function shardPartial<S, P>(
   shard: Shard,
   memo?: ShardMemo,
 ): Promise<P> {
+  if (isStreamShard(shard)) return streamPartial(algorithm, state, shard);
   if (!isObjectShard(shard)) return runShard(algorithm, state, shard, memo);
   if (algorithm.objectPartial === undefined)
     throw new Error(`${algorithm.name} reads rows, not objects: it has no objectPartial`);

@@ -14,7 +14,7 @@ import { matrix } from "../linalg/matrix.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
 import { startWorkerModule } from "../util/worker-module.js";
-import { type AlgorithmRef, isObjectShard, type Shard } from "./contract.js";
+import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "./contract.js";
 import { type RoundExecutor, type RoundOptions, settledRound } from "./executor.js";
 import type { ForgetMemo, ShardReply, ShardTask } from "./shard-worker.js";
 
@@ -122,7 +122,7 @@ export class ThreadsExecutor implements RoundExecutor {
 
   /** A row shard with its rows (and weights) in shared memory (toShared moves a matrix there once). */
   #sharedShard(shard: Shard): Shard {
-    if (isObjectShard(shard)) return shard;
+    if (isObjectShard(shard) || isStreamShard(shard)) return shard;
     const { weights } = shard;
     return {
       ...shard,

@@ -5,7 +5,9 @@
  * writes beside it, and the final metrics. Algorithms know nothing about SQLite, threads or object storage.
  * @module
  */
+import { rowShards, type Shard } from "../contract/contract.js";
 import type { RoundExecutor } from "../contract/executor.js";
+import type { StreamSource } from "../data/stream/chunks.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Logger } from "../util/logger.js";
 
@@ -21,6 +23,53 @@ export interface ChannelData {
    * column. PCA and K-Means ignore labels unless K-Means is told they are sample weights (`sample_weights`).
    */
   readonly labels?: Float64Array | null;
+}
+
+/**
+ * A channel too large to hold (or a Pipe-mode one): its objects, streamed in bounded chunks where each shard
+ * runs (contract.ts `StreamShard`). Its shape is known without decoding it (src/data/stream/count-rows.ts).
+ */
+export interface StreamedChannel {
+  readonly sources: readonly StreamSource[];
+  /** Per object, the channel's index of its first row. */
+  readonly firstRows: readonly number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly featureNames: readonly string[] | null;
+}
+
+/** A channel as an algorithm gets it: in memory, or streamed. */
+export type Channel = ChannelData | StreamedChannel;
+
+/** Whether the channel is streamed. */
+export function isStreamed(channel: Channel): channel is StreamedChannel {
+  return "sources" in channel;
+}
+
+/** A channel's rows and features. */
+export function channelShape(channel: Channel): { readonly rows: number; readonly cols: number } {
+  return isStreamed(channel) ? channel : channel.matrix;
+}
+
+/**
+ * The shards an algorithm's rounds run over: an in-memory channel cut into `shardRows`-row shards (the
+ * estimators' own plan, so a job gives their bits), a streamed one as one shard per object, read in chunks
+ * of `shardRows` rows.
+ */
+export function channelShards(channel: Channel, shardRows: number): Shard[] {
+  if (!isStreamed(channel)) return rowShards(channel.matrix, { shardRows, chunkRows: shardRows });
+  return channel.sources.map((stream, i) => ({
+    stream,
+    firstRow: channel.firstRows[i]!,
+    chunkRows: shardRows,
+  }));
+}
+
+/** Calls `each` with the channel's rows: the whole matrix, or each streamed chunk in order. */
+export async function forEachChunk(channel: Channel, each: (rows: Matrix) => void): Promise<void> {
+  if (!isStreamed(channel)) return each(channel.matrix);
+  const { objectChunks } = await import("../data/stream/object-chunks.js");
+  for (const source of channel.sources) for await (const chunk of objectChunks(source)) each(chunk.matrix);
 }
 
 export interface TrainingContext {
@@ -73,10 +122,7 @@ export interface TrainingAlgorithm<P = unknown> {
    * `feature_dim` is taken from the data (a Strata convenience; SageMaker requires it).
    */
   parseHyperParameters(map: Readonly<Record<string, string>>, shape: DataShape, logger?: Logger): P;
-  train(
-    train: ChannelData,
-    test: ChannelData | null,
-    params: P,
-    context: TrainingContext,
-  ): Promise<TrainingResult>;
+  /** Whether `train` takes streamed channels; an algorithm that does not gets every channel in memory. */
+  readonly streams: boolean;
+  train(train: Channel, test: Channel | null, params: P, context: TrainingContext): Promise<TrainingResult>;
 }

@@ -46,7 +46,7 @@ export interface WrittenArtifacts {
 /** Builds the metadata document of a finished run. */
 export function buildMetadata(
   spec: TrainingJobSpec,
-  train: ChannelData,
+  train: Pick<ChannelData, "featureNames">,
   params: unknown,
   result: TrainingResult,
   caller: Record<string, unknown> | undefined,

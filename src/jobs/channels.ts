@@ -17,15 +17,19 @@
  * (the Strata extension `sample_weights=label`).
  * @module
  */
+
+import { stat } from "node:fs/promises";
+import { totalmem } from "node:os";
 import { fetchToCache } from "../data/cache.js";
 import { type AccessRules, checkObjectRead, UNRESTRICTED } from "../data/sources/access.js";
 import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
-import { fileBlocks } from "../data/stream/byte-stream.js";
+import { fileBlocks, isGzipFile } from "../data/stream/byte-stream.js";
 import type { DataChunk, RecordFormat, StreamSource } from "../data/stream/chunks.js";
+import { countRows } from "../data/stream/count-rows.js";
 import { DEFAULT_CHUNK_ROWS, objectChunks } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
 import { matrix } from "../linalg/matrix.js";
-import type { ChannelData } from "./algorithm.js";
+import type { Channel, ChannelData } from "./algorithm.js";
 import type { ChannelSpec } from "./spec.js";
 
 export interface ReadChannelOptions {
@@ -78,7 +82,11 @@ export async function readChannel(
   channel: ChannelSpec,
   options: ReadChannelOptions = {},
 ): Promise<ChannelData> {
-  const sources = await channelSources(channel, options);
+  return readSources(await channelSources(channel, options));
+}
+
+/** The objects' rows in memory, stacked in order. */
+async function readSources(sources: readonly StreamSource[]): Promise<ChannelData> {
   const parts: ChannelData[] = [];
   for (const source of sources) parts.push(await readObject(source));
   return stackParts(
@@ -199,4 +207,78 @@ function emptyData(source: string): StrataError {
   return new StrataError("EMPTY_DATA", `${source} has no rows: a training channel needs at least one.`, {
     details: { source },
   });
+}
+
+/** How a channel may be read: whole into memory, streamed, or whichever its size calls for. */
+export type ChannelReading = "memory" | "stream" | "auto";
+
+/** Decoded bytes a channel may take in memory before it is streamed: `STRATA_CHANNEL_MEMORY_MB`, else ¼ of RAM. */
+export function channelMemoryBudget(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env["STRATA_CHANNEL_MEMORY_MB"]);
+  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : Math.floor(totalmem() / 4);
+}
+
+/**
+ * A channel as a job trains on it: in memory when it may be and fits the budget (its decoded rows × columns ×
+ * 8 bytes), else streamed (`StreamedChannel`: each object's rows counted without decoding it, and its width
+ * read from its first block). Plain CSV and RecordIO objects whose bytes are well inside the budget are read
+ * at once, without counting.
+ * @throws StrataError as readChannel; WIDTH_MISMATCH naming two objects of different widths
+ */
+export async function openChannel(
+  channel: ChannelSpec,
+  options: ReadChannelOptions & { readonly reading: ChannelReading; readonly budgetBytes: number },
+): Promise<Channel> {
+  const sources = await channelSources(channel, options);
+  const inMemory = () => readSources(sources);
+  if (options.reading === "memory") return inMemory();
+  if (options.reading === "auto") {
+    // A CSV number takes about as many bytes as its double, a RecordIO float32 half; gzip and Parquet say
+    // nothing by their size.
+    let bytes = 0;
+    let opaque = false;
+    for (const s of sources) {
+      opaque ||= s.format === "parquet" || (await isGzipFile(s.path));
+      bytes += (await stat(s.path)).size;
+    }
+    if (!opaque && bytes * 2 <= options.budgetBytes) return inMemory();
+  }
+  const headers = [];
+  for (const source of sources) headers.push(await objectHeader(source));
+  const cols = headers[0]!.cols;
+  const wrong = headers.findIndex((h) => h.cols !== cols);
+  if (wrong >= 0)
+    throw new StrataError(
+      "WIDTH_MISMATCH",
+      `${sources[wrong]!.name} has ${headers[wrong]!.cols} features per record; ${sources[0]!.name} has ${cols}. Every object of a channel needs the same width.`,
+      { details: { object: sources[wrong]!.name, width: headers[wrong]!.cols, expected: cols } },
+    );
+  const firstRows: number[] = [];
+  let rows = 0;
+  for (const source of sources) {
+    firstRows.push(rows);
+    rows += await countRows(source);
+  }
+  if (options.reading === "auto" && rows * cols * 8 <= options.budgetBytes) return inMemory();
+  return {
+    sources,
+    firstRows,
+    rows,
+    cols,
+    featureNames: headers.find((h) => h.featureNames !== null)?.featureNames ?? null,
+  };
+}
+
+/** An object's width and feature names, from its first chunk (the stream is then closed). */
+async function objectHeader(
+  source: StreamSource,
+): Promise<{ cols: number; featureNames: readonly string[] | null }> {
+  let header: { cols: number; featureNames: readonly string[] | null } | undefined;
+  const chunks = objectChunks(source, 1, (featureNames, cols) => {
+    header = { cols, featureNames };
+  });
+  await chunks.next();
+  await chunks.return(undefined);
+  if (header === undefined) throw emptyData(source.name);
+  return header;
 }

@@ -3,8 +3,9 @@
  * default). Phases, with the SecondaryStatus each one reports:
  *
  * ```
- * Downloading   load channel(s) (ObjectStore: path | file:// | s3:// | https://) -> decode (CSV | RecordIO-
- *               protobuf | Parquet) -> check the test channel's width against train
+ * Downloading   open channel(s) (ObjectStore: path | file:// | s3:// | https://): decoded into memory (CSV |
+ *               RecordIO-protobuf | Parquet), or, for an algorithm that streams, streamed when the channel
+ *               is larger than the memory budget or in Pipe mode -> check the test channel's width against train
  *               -> validate hyperparameters against the data's shape (num_components <= features, k <= rows)
  * Training      algorithm.train(train, test, params, {logger, signal, progress, rounds})
  * Uploading     pack model.tar.gz (model_algo-1) + strata-model.json -> atomic writes (metadata first,
@@ -20,10 +21,10 @@
 import { localExecutor } from "../contract/choose-executor.js";
 import { isStrataError, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import type { ChannelData, TrainingResult } from "./algorithm.js";
+import { type Channel, channelShape, isStreamed, type TrainingResult } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { buildMetadata, writeArtifacts } from "./artifact.js";
-import { readChannel } from "./channels.js";
+import { type ChannelReading, channelMemoryBudget, openChannel } from "./channels.js";
 import type { JobRun, RunEvents, RunOutcome } from "./runners/runner.js";
 
 export interface RunTrainingOptions {
@@ -41,8 +42,12 @@ export function failureReason(error: unknown): string {
   return `AlgorithmError: ${message}`;
 }
 
-function describeChannel(name: string, data: ChannelData, source: string): string {
-  return `Channel ${name}: ${data.matrix.rows} rows x ${data.matrix.cols} features from ${source}${data.featureNames ? " (header row)" : ""}.`;
+function describeChannel(name: string, data: Channel, source: string): string {
+  const { rows, cols } = channelShape(data);
+  const how = isStreamed(data)
+    ? `, streamed from ${data.sources.length} object${data.sources.length === 1 ? "" : "s"} in bounded chunks`
+    : "";
+  return `Channel ${name}: ${rows} rows x ${cols} features from ${source}${data.featureNames ? " (header row)" : ""}${how}.`;
 }
 
 /**
@@ -61,36 +66,41 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
       ...(options.home === undefined ? {} : { home: options.home }),
       ...(run.access === undefined ? {} : { access: run.access }),
     };
-    let train: ChannelData;
-    let test: ChannelData | null;
+    let train: Channel;
+    let test: Channel | null;
     if (run.channels !== undefined) {
       ({ train, test } = run.channels);
       logger.log("info", describeChannel("train", train, "the caller (in memory)"));
       if (test !== null) logger.log("info", describeChannel("test", test, "the caller (in memory)"));
     } else {
-      train = await readChannel(spec.train, readOptions);
+      // Pipe mode streams, as SageMaker's Pipe input does; File mode streams what does not fit the budget.
+      const pipe = spec.request.AlgorithmSpecification.TrainingInputMode === "Pipe";
+      const reading: ChannelReading = !algorithm.streams ? "memory" : pipe ? "stream" : "auto";
+      const opening = { ...readOptions, reading, budgetBytes: channelMemoryBudget() };
+      train = await openChannel(spec.train, opening);
       logger.log("info", describeChannel("train", train, spec.train.uri));
       signal.throwIfAborted();
-      test = spec.test === null ? null : await readChannel(spec.test, readOptions);
+      test = spec.test === null ? null : await openChannel(spec.test, opening);
       if (test !== null && spec.test !== null)
         logger.log("info", describeChannel("test", test, spec.test.uri));
     }
-    if (test !== null && test.matrix.cols !== train.matrix.cols) {
+    const shape = channelShape(train);
+    if (test !== null && channelShape(test).cols !== shape.cols) {
       throw new StrataError(
         "WIDTH_MISMATCH",
-        `The test channel has ${test.matrix.cols} features; the train channel has ${train.matrix.cols}.`,
-        { details: { train: train.matrix.cols, test: test.matrix.cols } },
+        `The test channel has ${channelShape(test).cols} features; the train channel has ${shape.cols}.`,
+        { details: { train: shape.cols, test: channelShape(test).cols } },
       );
     }
     const params = algorithm.parseHyperParameters(
       spec.request.HyperParameters,
-      { featureDim: train.matrix.cols, numRows: train.matrix.rows },
+      { featureDim: shape.cols, numRows: shape.rows },
       logger,
     );
     signal.throwIfAborted();
 
     events.phase("Training");
-    const rounds = localExecutor(train.matrix.rows * train.matrix.cols);
+    const rounds = localExecutor(shape.rows * shape.cols);
     let result: TrainingResult;
     try {
       result = await algorithm.train(train, test, params, {

@@ -14,6 +14,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import type { DataChunk, RecordFormat } from "../../src/data/stream/chunks.js";
+import { countRows } from "../../src/data/stream/count-rows.js";
 import { objectChunks } from "../../src/data/stream/object-chunks.js";
 import { isStrataError } from "../../src/errors.js";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
@@ -94,7 +95,7 @@ function assertChunkPlan(chunks: readonly DataChunk[], rows: number, chunkRows: 
 }
 
 describe("channel objects streamed in chunks", () => {
-  test("any format, gzip or not: the chunks joined are the rows, cut at exactly chunkRows", async () => {
+  test("any format, gzip or not: the chunks joined are the rows, cut at exactly chunkRows; countRows counts them without decoding", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -119,6 +120,8 @@ describe("channel objects streamed in chunks", () => {
           const labelSize = p.format === "csv" && withLabels ? 1 : 0;
           const { chunks, names } = await collect(path, p.format, labelSize, p.chunkRows);
           assertChunkPlan(chunks, p.rows, p.chunkRows);
+          const counted = await countRows({ path, format: p.format, labelSize, name: path });
+          assert.equal(counted, p.rows, "countRows without decoding");
           const got = joined(chunks);
           assert.deepEqual(got.data, Array.from(m.data));
           assert.deepEqual(got.labels, labels ? Array.from(labels) : null);
@@ -138,6 +141,7 @@ describe("channel objects streamed in chunks", () => {
       const path = await writeObject(m, "recordio-protobuf", { gzip, header: false, crlf: false, labels });
       const { chunks } = await collect(path, "recordio-protobuf", 0, 8192);
       assertChunkPlan(chunks, m.rows, 8192);
+      assert.equal(await countRows({ path, format: "recordio-protobuf", labelSize: 0, name: path }), m.rows);
       const got = joined(chunks);
       assert.ok(got.data.every((v, i) => v === m.data[i]));
       assert.ok(got.labels!.every((v, i) => v === labels[i]));

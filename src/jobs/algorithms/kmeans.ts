@@ -33,6 +33,8 @@ import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.j
 
 export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
   name: "kmeans",
+  // Full-batch Lloyd seeds from the rows in memory: a K-Means job reads its channels whole.
+  streams: false,
 
   checkHyperParameters(map) {
     // The data width is unknown yet: a placeholder feature_dim lets the other rows of the table be checked.

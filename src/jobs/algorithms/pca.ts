@@ -10,7 +10,7 @@
  * @module
  */
 import { checkPlan } from "../../contract/checks.js";
-import { mergeInOrder, rowShards } from "../../contract/contract.js";
+import { mergeInOrder } from "../../contract/contract.js";
 import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
 import type { Matrix } from "../../linalg/matrix.js";
 import { modelToFile } from "../../models/model-file.js";
@@ -19,21 +19,33 @@ import { finalize, type PCAStats } from "../../pca/partial-stats.js";
 import type { PCAModel } from "../../pca/pca-model.js";
 import { PCA_STATS, PCA_STATS_REF } from "../../pca/pca-rounds.js";
 import { SHARD_ROWS } from "../../pca/scatter-shards.js";
-import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
+import {
+  type Channel,
+  channelShape,
+  channelShards,
+  type FinalMetric,
+  forEachChunk,
+  type TrainingAlgorithm,
+} from "../algorithm.js";
 
-/** Mean squared reconstruction error of `x` through the kept components. */
-function reconstructionMsd(model: PCAModel, x: Matrix): number {
-  const back = model.inverseTransform(model.transform(x));
+/** Mean squared reconstruction error of the channel's rows through the kept components, chunk by chunk. */
+async function reconstructionMsd(model: PCAModel, channel: Channel): Promise<number> {
   let total = 0;
-  for (let i = 0; i < x.data.length; i++) {
-    const diff = x.data[i]! - back.data[i]!;
-    total += diff * diff;
-  }
-  return x.rows === 0 ? Number.NaN : total / x.rows;
+  let rows = 0;
+  await forEachChunk(channel, (x: Matrix) => {
+    const back = model.inverseTransform(model.transform(x));
+    for (let i = 0; i < x.data.length; i++) {
+      const diff = x.data[i]! - back.data[i]!;
+      total += diff * diff;
+    }
+    rows += x.rows;
+  });
+  return rows === 0 ? Number.NaN : total / rows;
 }
 
 export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
   name: "pca",
+  streams: true,
 
   checkHyperParameters(map) {
     parsePCAHyperparameters(map, {});
@@ -43,11 +55,13 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
     return parsePCAHyperparameters(map, { featureDim: shape.featureDim, ...(logger ? { logger } : {}) });
   },
 
-  async train(train: ChannelData, test: ChannelData | null, params, context) {
+  async train(train: Channel, test: Channel | null, params, context) {
     context.signal.throwIfAborted();
-    context.progress(0, `fitting PCA on ${train.matrix.rows} rows x ${train.matrix.cols} features`);
-    // The contract's PCA on the runner's executor, over PCA.fit's own shard plan: the same bits as PCA.fit.
-    const plan = rowShards(train.matrix, { shardRows: SHARD_ROWS, chunkRows: SHARD_ROWS });
+    const shape = channelShape(train);
+    context.progress(0, `fitting PCA on ${shape.rows} rows x ${shape.cols} features`);
+    // The contract's PCA on the runner's executor: in memory over PCA.fit's own shard plan (the same bits as
+    // PCA.fit), streamed one shard per object.
+    const plan = channelShards(train, SHARD_ROWS);
     // Rounds run by hand (not fitRounds) so that finalize gets the feature names and the job's logger.
     checkPlan(plan);
     context.logger.log(
@@ -70,7 +84,7 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
     );
     const metrics: FinalMetric[] = [{ name: "train:explained_variance_ratio", value: ratio }];
     if (test !== null)
-      metrics.push({ name: "test:reconstruction_msd", value: reconstructionMsd(model, test.matrix) });
+      metrics.push({ name: "test:reconstruction_msd", value: await reconstructionMsd(model, test) });
     context.logger.log(
       "info",
       `PCA kept ${model.numComponents} of ${model.numFeatures} components (explained variance ratio ${ratio.toFixed(6)}).`,

@@ -1,0 +1,157 @@
+/**
+ * Issue 15: a training job whose channel is streamed rather than read into memory — in Pipe mode, or in File
+ * mode once the channel is larger than the memory budget — trains the same model as from the rows in memory.
+ * The data is generated at test time (DuckDB writes it from a formula; nothing is committed): 2,000,000 × 34
+ * in four Parquet files, and a gzip CSV channel with a header.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
+import { sqlString, withConnection } from "../../src/data/duckdb.js";
+import { readChannel } from "../../src/jobs/channels.js";
+import { InlineJobRunner } from "../../src/jobs/runners/inline.js";
+import type { ChannelSpec } from "../../src/jobs/spec.js";
+import { TrainingService } from "../../src/jobs/training-service.js";
+import { modelFromFile } from "../../src/models/model-file.js";
+import { PCA } from "../../src/pca/pca.js";
+import type { PCAModel } from "../../src/pca/pca-model.js";
+import { tempHome } from "./job-fixtures.js";
+
+const COLS = 34;
+const ROWS_PER_FILE = 500_000;
+
+/** Column t of row i: a few smooth signals and their mixtures, so the spectrum has structure. */
+function columnSql(t: number): string {
+  return `sin(i * ${0.0007 * (t + 1)}) * ${t + 1} + cos(i * ${0.013 * ((t % 5) + 1)}) + (i % ${7 + t}) * 0.01 AS c${t}`;
+}
+
+function assertSameModel(actual: PCAModel, expected: PCAModel): void {
+  assert.equal(actual.numComponents, expected.numComponents);
+  for (let c = 0; c < expected.singularValues.length; c++) {
+    const e = expected.singularValues[c]!;
+    assert.ok(Math.abs(actual.singularValues[c]! - e) <= 1e-9 * Math.max(1, e), `s[${c}]`);
+  }
+  for (let i = 0; i < expected.components.data.length; i++)
+    assert.ok(Math.abs(actual.components.data[i]! - expected.components.data[i]!) <= 1e-9, `v[${i}]`);
+  for (let t = 0; t < expected.mean.length; t++)
+    assert.ok(
+      Math.abs(actual.mean[t]! - expected.mean[t]!) <= 1e-9 * Math.max(1, Math.abs(expected.mean[t]!)),
+    );
+}
+
+describe("streamed training channels", () => {
+  let env: ReturnType<typeof tempHome>;
+  let service: TrainingService;
+  let parquetDir: string;
+
+  before(async () => {
+    env = tempHome();
+    service = await TrainingService.open({ home: env.home, stopGraceMs: 1000 });
+    parquetDir = join(env.home, "big");
+    mkdirSync(parquetDir);
+    const columns = Array.from({ length: COLS }, (_, t) => columnSql(t)).join(", ");
+    await withConnection(async (con) => {
+      for (let f = 0; f < 4; f++) {
+        const path = join(parquetDir, `part-${f}.parquet`);
+        await con.run(
+          `COPY (SELECT ${columns} FROM (SELECT range::DOUBLE AS i FROM range(${f * ROWS_PER_FILE}, ${(f + 1) * ROWS_PER_FILE}))) TO ${sqlString(path)} (FORMAT parquet)`,
+        );
+      }
+    });
+  });
+  after(async () => {
+    await service.close();
+    env.cleanup();
+  });
+
+  const pcaJob = (
+    on: TrainingService,
+    name: string,
+    uri: string,
+    contentType: string,
+    mode: "Pipe" | "File",
+    components: number,
+  ) =>
+    on.createTrainingJob({
+      TrainingJobName: name,
+      AlgorithmSpecification: { TrainingImage: "pca", TrainingInputMode: mode },
+      HyperParameters: { num_components: String(components) },
+      InputDataConfig: [
+        { ChannelName: "train", DataSource: { S3DataSource: { S3Uri: uri } }, ContentType: contentType },
+      ],
+    });
+
+  const trainedModel = (name: string): PCAModel => {
+    const metadata = JSON.parse(
+      readFileSync(join(env.home, "artifacts", name, "output", "strata-model.json"), "utf8"),
+    );
+    return modelFromFile(metadata.model.state) as PCAModel;
+  };
+
+  it("PCA over 2,000,000 x 34 in four Parquet files, in Pipe mode, equals PCA.fit on the rows in memory (1e-9)", async () => {
+    await pcaJob(service, "pca-streamed", `${parquetDir}/`, "application/x-parquet", "Pipe", 10);
+    const job = await service.waitForCompletion("pca-streamed", { timeoutMs: 300_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const logs = service
+      .logs("pca-streamed")
+      .map((e) => e.message)
+      .join("\n");
+    assert.match(
+      logs,
+      /Channel train: 2000000 rows x 34 features .*streamed from 4 objects in bounded chunks/,
+    );
+    const spec: ChannelSpec = {
+      name: "train",
+      uri: `${parquetDir}/`,
+      dataType: "S3Prefix",
+      contentType: { format: "parquet", labelSize: 0 },
+    };
+    const inMemory = await readChannel(spec);
+    assert.equal(inMemory.matrix.rows, 4 * ROWS_PER_FILE);
+    const expected = new PCA({ numComponents: 10 }).fit(inMemory.matrix, {
+      featureNames: inMemory.featureNames ?? undefined,
+    });
+    assertSameModel(trainedModel("pca-streamed"), expected);
+  });
+
+  it("File mode streams a channel larger than the memory budget; a gzip CSV with a header streams with its names", async () => {
+    const lines = ["a,b,c"];
+    for (let i = 0; i < 30_000; i++) lines.push(`${Math.sin(i)},${Math.cos(i * 0.3) * 2},${(i % 17) / 3}`);
+    const csv = join(env.home, "small.csv.gz");
+    writeFileSync(csv, gzipSync(`${lines.join("\n")}\n`));
+    // The inline runner reads the budget in this process (a worker thread keeps the environment it started with).
+    const inline = await TrainingService.open({
+      home: env.home,
+      runner: new InlineJobRunner({ home: env.home }),
+    });
+    process.env["STRATA_CHANNEL_MEMORY_MB"] = "0.1";
+    try {
+      await pcaJob(inline, "pca-budget", csv, "text/csv", "File", 2);
+      const job = await inline.waitForCompletion("pca-budget", { timeoutMs: 60_000 });
+      assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+      const logs = inline
+        .logs("pca-budget")
+        .map((e) => e.message)
+        .join("\n");
+      assert.match(logs, /Channel train: 30000 rows x 3 features .*\(header row\), streamed from 1 object/);
+    } finally {
+      delete process.env["STRATA_CHANNEL_MEMORY_MB"];
+      await inline.close();
+    }
+    const inMemory = await readChannel({
+      name: "train",
+      uri: csv,
+      dataType: "S3Prefix",
+      contentType: { format: "csv", labelSize: 0 },
+    });
+    const trained = trainedModel("pca-budget");
+    assert.deepEqual([...trained.featureNames], ["a", "b", "c"]);
+    assertSameModel(
+      trained,
+      new PCA({ numComponents: 2 }).fit(inMemory.matrix, { featureNames: ["a", "b", "c"] }),
+    );
+  });
+});
