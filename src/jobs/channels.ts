@@ -26,7 +26,7 @@ import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
 import { fileBlocks, isGzipFile } from "../data/stream/byte-stream.js";
 import type { DataChunk, RecordFormat, StreamSource } from "../data/stream/chunks.js";
 import { countRows } from "../data/stream/count-rows.js";
-import { DEFAULT_CHUNK_ROWS, objectChunks } from "../data/stream/object-chunks.js";
+import { DEFAULT_CHUNK_ROWS, objectChunks, objectHeader } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
 import { matrix } from "../linalg/matrix.js";
 import type { Channel, ChannelData } from "./algorithm.js";
@@ -267,18 +267,4 @@ export async function openChannel(
     cols,
     featureNames: headers.find((h) => h.featureNames !== null)?.featureNames ?? null,
   };
-}
-
-/** An object's width and feature names, from its first chunk (the stream is then closed). */
-async function objectHeader(
-  source: StreamSource,
-): Promise<{ cols: number; featureNames: readonly string[] | null }> {
-  let header: { cols: number; featureNames: readonly string[] | null } | undefined;
-  const chunks = objectChunks(source, 1, (featureNames, cols) => {
-    header = { cols, featureNames };
-  });
-  await chunks.next();
-  await chunks.return(undefined);
-  if (header === undefined) throw emptyData(source.name);
-  return header;
 }

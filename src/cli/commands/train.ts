@@ -17,13 +17,14 @@ import { followLogs, formatJobSummary, jsonDescription } from "../../jobs/job-re
 import type { CreateTrainingJobRequest } from "../../jobs/request.js";
 import { validateTrainingJobRequest } from "../../jobs/spec.js";
 import { TrainingService } from "../../jobs/training-service.js";
-import { parseInteger } from "../arguments.js";
+import { parseChoice, parseInteger } from "../arguments.js";
 import { printJson, printLines } from "../output.js";
 
 export interface TrainFlags {
   train: string;
   test?: string;
   contentType?: string;
+  inputMode?: "File" | "Pipe";
   hp: Record<string, string>;
   output?: string;
   name?: string;
@@ -70,7 +71,7 @@ export function buildTrainRequest(algorithm: string, flags: TrainFlags): CreateT
   });
   return {
     ...(flags.name === undefined ? {} : { TrainingJobName: flags.name }),
-    AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: "File" },
+    AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: flags.inputMode ?? "File" },
     HyperParameters: flags.hp,
     InputDataConfig: [
       channel("train", flags.train),
@@ -94,6 +95,11 @@ export function registerTrain(program: Command): void {
     .option(
       "--content-type <type>",
       "text/csv[;label_size=N], application/x-recordio-protobuf or application/x-parquet (default: from the extension, else text/csv)",
+    )
+    .option(
+      "--input-mode <mode>",
+      "TrainingInputMode: File (channels read whole when they fit in memory, else streamed) or Pipe (always streamed)",
+      parseChoice("--input-mode", ["File", "Pipe"] as const),
     )
     .option("--hp <key=value>", "a hyperparameter, SageMaker's name (repeatable)", collectHyperParameter, {})
     .option("--output <uri>", "S3OutputPath (default: $STRATA_HOME/artifacts)")

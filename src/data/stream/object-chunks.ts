@@ -6,7 +6,7 @@
  */
 import type { DataChunk, StreamSource } from "./chunks.js";
 import { csvChunks } from "./csv-chunks.js";
-import { parquetChunks } from "./parquet-chunks.js";
+import { parquetChunks, parquetHeader } from "./parquet-chunks.js";
 import { recordioChunks } from "./recordio-chunks.js";
 
 /** Rows per chunk when nobody says: 8,192 rows × 34 columns is 2.2 MB. */
@@ -29,4 +29,28 @@ export function objectChunks(
     case "recordio-protobuf":
       return recordioChunks(source, chunkRows, (cols) => onHeader?.(null, cols));
   }
+}
+
+/**
+ * An object's width and feature names without reading its rows: a Parquet schema, or a CSV's or RecordIO's
+ * first block (the stream is then closed).
+ * @throws StrataError EMPTY_DATA for an object with no rows, and the reader's format errors
+ */
+export async function objectHeader(
+  source: StreamSource,
+): Promise<{ readonly cols: number; readonly featureNames: readonly string[] | null }> {
+  if (source.format === "parquet") {
+    const names = await parquetHeader(source);
+    return { cols: names.length, featureNames: names };
+  }
+  let header: { cols: number; featureNames: readonly string[] | null } | undefined;
+  const chunks = objectChunks(source, 1, (featureNames, cols) => {
+    header = { cols, featureNames };
+  });
+  try {
+    await chunks.next();
+  } finally {
+    await chunks.return(undefined);
+  }
+  return header!;
 }

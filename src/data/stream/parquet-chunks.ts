@@ -32,6 +32,17 @@ async function numericColumns(con: DuckDBConnection, from: string, name: string)
   return columns.map((c) => c.name);
 }
 
+/** A Parquet object's column names (checked numeric), from its schema alone. */
+export async function parquetHeader(source: StreamSource): Promise<readonly string[]> {
+  const { sqlString, streamingInstance } = await import("../duckdb.js");
+  const con = await (await streamingInstance()).connect();
+  try {
+    return await numericColumns(con, `read_parquet(${sqlString(source.path)})`, source.name);
+  } finally {
+    con.closeSync();
+  }
+}
+
 /** The chunks of a Parquet object; `onHeader` hears its column names before the first chunk. */
 export async function* parquetChunks(
   source: StreamSource,
@@ -39,8 +50,8 @@ export async function* parquetChunks(
   onHeader?: (featureNames: readonly string[], cols: number) => void,
 ): AsyncGenerator<DataChunk> {
   // DuckDB is loaded only for Parquet: it is a large native module most jobs never need.
-  const { sqlIdent, sqlString, duckdbInstance } = await import("../duckdb.js");
-  const con = await (await duckdbInstance()).connect();
+  const { sqlIdent, sqlString, streamingInstance } = await import("../duckdb.js");
+  const con = await (await streamingInstance()).connect();
   try {
     const from = `read_parquet(${sqlString(source.path)})`;
     const names = await numericColumns(con, from, source.name);
