@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,kmeans,run,run-large,serve] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,kmeans,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
  * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list). Every case warms each tool
  * up, times several runs and reports min / median / max and the ratio of each tool to Strata (see
@@ -19,10 +19,11 @@ import { pcaCase } from "./cases/pca.js";
 import { runCase } from "./cases/run.js";
 import { runLargeCase } from "./cases/run-large.js";
 import { serveCase } from "./cases/serve.js";
+import { streamCase } from "./cases/stream.js";
 import { addRatios, type BenchRow, formatTable } from "./harness.js";
 import { pythonFacts } from "./python.js";
 
-const CASES = ["load", "pca", "kmeans", "run", "run-large", "serve"] as const;
+const CASES = ["load", "pca", "kmeans", "run", "run-large", "serve", "stream"] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Args {
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     else if (name === "run") rows.push(...(await runCase()));
     else if (name === "run-large")
       rows.push(...(await runLargeCase(args.sizesGiven ? args.sizes : [200_000, 1_000_000])));
+    else if (name === "stream") rows.push(...(await streamCase(args.sizesGiven ? args.sizes : [20_000_000])));
     else rows.push(...(await serveCase()));
     log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }

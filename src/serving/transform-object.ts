@@ -1,21 +1,26 @@
 /**
  * One object of a batch transform, as the shard that transforms it runs it (transform-objects.ts), on a
- * worker thread of the contract's executor, off the server's event loop:
+ * worker thread of the contract's executor, off the server's event loop, as a stream:
  *
- *   read the object (gunzip, bounded) ─▶ split (None | Line | RecordIO) ─▶ batch (SingleRecord |
- *   MultiRecord up to MaxPayloadInMB) ─▶ invoke each batch ─▶ assemble (None: concatenate; Line: "\n"
- *   after each) ─▶ write `<S3OutputPath>/<key under the prefix>.out` atomically, only when wholly successful
+ *   read the object in 4 MiB blocks (a remote one fetched to the cache first; gunzipped on the fly, at most
+ *   MAX_DECOMPRESSED_BYTES) ─▶ split (None | Line | RecordIO) ─▶ batch (SingleRecord | MultiRecord up to
+ *   MaxPayloadInMB) ─▶ invoke each batch ─▶ assemble (None: concatenate; Line: "\n" after each) into a
+ *   temporary file ─▶ put `<S3OutputPath>/<key under the prefix>.out` from it, only when wholly successful
  *
- * The stop signal is checked between batches.
+ * Memory holds one request and its answer, never the object or its output, so a 20-million-row object is
+ * transformed in a few megabytes. The stop signal is checked between batches.
  * @module
  */
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
-import type { AccessRules } from "../data/sources/access.js";
-import { readInputObject } from "../data/sources/input-objects.js";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fetchToCache } from "../data/cache.js";
+import { type AccessRules, checkObjectRead } from "../data/sources/access.js";
+import { storeFor } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
+import { fileBlocks } from "../data/stream/byte-stream.js";
 import { StrataError } from "../errors.js";
-import { splitRequests } from "./batch-split.js";
+import { requestStream } from "./batch-split.js";
 import { invokePipeline } from "./invoke.js";
 import type { ModelRequest } from "./model-spec.js";
 import type { CompiledPipeline } from "./pipeline.js";
@@ -28,8 +33,12 @@ export interface TransformRunInput {
   readonly access: AccessRules;
 }
 
-/** The most a transform input object may decompress to: a gzip bomb stops here, not at the kernel's OOM killer. */
-export const MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024;
+/**
+ * The most a transform input object may decompress to. The object is streamed, so this bounds the work and
+ * the output a gzip bomb can cause, not memory (a bomb of zeros fails sooner: its one "line" passes
+ * MaxPayloadInMB).
+ */
+export const MAX_DECOMPRESSED_BYTES = 64 * 1024 ** 3;
 
 /** `<output>/<relative>.out` for a path, file:// or s3:// output prefix. */
 export function outputUri(outputPath: string, relative: string): string {
@@ -51,26 +60,6 @@ export function transformFailureReason(error: unknown, objectUri?: string): stri
   const client = error instanceof StrataError && error.status < 500;
   const where = objectUri === undefined ? "" : `${objectUri}: `;
   return `${client ? "ClientError" : "InternalServerError"}: ${where}${message}`.slice(0, 1024);
-}
-
-const gunzipAsync = promisify(gunzip);
-
-/** Gunzips on libuv's thread pool, refusing output past MAX_DECOMPRESSED_BYTES. */
-async function gunzipBounded(bytes: Uint8Array, uri: string): Promise<Uint8Array> {
-  try {
-    return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
-  } catch (cause) {
-    if ((cause as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
-      throw new StrataError(
-        "INPUT_TOO_LARGE",
-        `${uri} decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes (${bytes.length} compressed); split it into smaller objects.`,
-        { details: { uri, compressedBytes: bytes.length, limit: MAX_DECOMPRESSED_BYTES }, cause },
-      );
-    throw new StrataError("FORMAT_ERROR", `${uri} is not valid gzip (CompressionType Gzip).`, {
-      details: { uri },
-      cause,
-    });
-  }
 }
 
 function resultType(accept: string): string {
@@ -100,24 +89,37 @@ export async function transformObject(
   const { request, access } = input;
   const { ContentType: contentType, SplitType: splitType, CompressionType } = request.TransformInput;
   const out = request.TransformOutput;
-  let bytes = await readInputObject(object.uri, access);
-  if (CompressionType === "Gzip") bytes = await gunzipBounded(bytes, object.uri);
-  const parts: Uint8Array[] = [];
-  let records = 0;
-  for (const body of splitRequests(bytes, {
-    splitType,
-    strategy: request.BatchStrategy,
-    maxPayloadBytes: request.MaxPayloadInMB * 1024 * 1024,
-  })) {
-    if (signal.aborted) return "stopped";
-    const result = invokePipeline(pipeline, contentType, out.Accept, body);
-    records += result.rows;
-    parts.push(typeof result.body === "string" ? Buffer.from(result.body, "utf8") : result.body);
-    if (out.AssembleWith === "Line") parts.push(NEWLINE);
+  await checkObjectRead(object.uri, access);
+  const { path } = await fetchToCache(object.uri, { store: storeFor(object.uri, access) });
+  const blocks = fileBlocks(path, {
+    compression: CompressionType === "Gzip" ? "gzip" : "none",
+    maxBytes: MAX_DECOMPRESSED_BYTES,
+    name: object.uri,
+  });
+  const dir = await mkdtemp(join(tmpdir(), "strata-transform-"));
+  const part = join(dir, "part.out");
+  const file = await open(part, "w");
+  try {
+    let records = 0;
+    for await (const body of requestStream(blocks, {
+      splitType,
+      strategy: request.BatchStrategy,
+      maxPayloadBytes: request.MaxPayloadInMB * 1024 * 1024,
+    })) {
+      if (signal.aborted) return "stopped";
+      const result = invokePipeline(pipeline, contentType, out.Accept, body);
+      records += result.rows;
+      await file.write(typeof result.body === "string" ? Buffer.from(result.body, "utf8") : result.body);
+      if (out.AssembleWith === "Line") await file.write(NEWLINE);
+    }
+    await file.close();
+    const target = outputUri(out.S3OutputPath, object.relativeKey);
+    await resolveStore(target).put(target, { file: part }, { contentType: resultType(out.Accept) });
+    return { uri: object.uri, records, target };
+  } finally {
+    await file.close().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
-  const target = outputUri(out.S3OutputPath, object.relativeKey);
-  await resolveStore(target).put(target, Buffer.concat(parts), { contentType: resultType(out.Accept) });
-  return { uri: object.uri, records, target };
 }
 
 const NEWLINE = Buffer.from("\n");

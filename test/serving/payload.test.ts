@@ -11,7 +11,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
 import { fromRows } from "../../src/linalg/matrix.js";
-import { splitRequests } from "../../src/serving/batch-split.js";
+import { requestStream } from "../../src/serving/batch-split.js";
 import { RowBuffer, scanCsv } from "../../src/serving/payload/csv-scanner.js";
 import { formatFloat32, formatPythonFloat } from "../../src/serving/payload/float-format.js";
 import { encodeResponse } from "../../src/serving/payload/responses.js";
@@ -162,23 +162,33 @@ test("K-Means predictions print the same for cached and uncached cluster indices
   );
 });
 
-test("batch transform splits lines and RecordIO frames within MaxPayloadInMB", () => {
+test("batch transform splits lines and RecordIO frames within MaxPayloadInMB, whatever the blocks they arrive in", async () => {
+  const text = (bodies: Uint8Array[]) => bodies.map((b) => Buffer.from(b).toString());
   const lines = Buffer.from("1,2\r\n3,4\n\n5,6\n");
-  assert.deepEqual(
-    splitRequests(lines, { splitType: "Line", strategy: "SingleRecord", maxPayloadBytes: 100 }).map((b) =>
-      Buffer.from(b).toString(),
-    ),
-    ["1,2", "3,4", "5,6"],
-  );
-  assert.deepEqual(
-    splitRequests(lines, { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 7 }).map((b) =>
-      Buffer.from(b).toString(),
-    ),
-    ["1,2\n3,4", "5,6"],
-  );
-  assert.throws(
-    () => splitRequests(lines, { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 2 }),
+  // Every cut of the object into two blocks gives the same requests.
+  for (let cut = 0; cut <= lines.length; cut++) {
+    const blocks = [lines.subarray(0, cut), lines.subarray(cut)];
+    assert.deepEqual(
+      text(await splitAll(blocks, { splitType: "Line", strategy: "SingleRecord", maxPayloadBytes: 100 })),
+      ["1,2", "3,4", "5,6"],
+    );
+    assert.deepEqual(
+      text(await splitAll(blocks, { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 7 })),
+      ["1,2\n3,4", "5,6"],
+    );
+  }
+  await assert.rejects(
+    splitAll([lines], { splitType: "Line", strategy: "MultiRecord", maxPayloadBytes: 2 }),
     /Record 1 has 3 bytes, more than MaxPayloadInMB/,
+  );
+  // A record still open past the limit fails at once, before the object ends (no line break in a gzip bomb).
+  await assert.rejects(
+    splitAll([Buffer.alloc(50, 48), Buffer.alloc(50, 48)], {
+      splitType: "Line",
+      strategy: "SingleRecord",
+      maxPayloadBytes: 60,
+    }),
+    /Record 1 has 100 bytes, more than MaxPayloadInMB \(60 bytes\)/,
   );
   const rec = encodeDenseRows(
     fromRows([
@@ -188,25 +198,36 @@ test("batch transform splits lines and RecordIO frames within MaxPayloadInMB", (
     ]),
     { dtype: "float32" },
   );
-  const frames = splitRequests(rec, {
-    splitType: "RecordIO",
-    strategy: "SingleRecord",
-    maxPayloadBytes: 1000,
-  });
-  assert.equal(frames.length, 3);
-  assert.deepEqual(Buffer.concat(frames), Buffer.from(rec));
+  for (let cut = 0; cut <= rec.length; cut += 3) {
+    const frames = await splitAll([rec.subarray(0, cut), rec.subarray(cut)], {
+      splitType: "RecordIO",
+      strategy: "SingleRecord",
+      maxPayloadBytes: 1000,
+    });
+    assert.equal(frames.length, 3);
+    assert.deepEqual(Buffer.concat(frames), Buffer.from(rec));
+  }
   assert.equal(
-    splitRequests(rec, { splitType: "RecordIO", strategy: "MultiRecord", maxPayloadBytes: rec.length })
+    (await splitAll([rec], { splitType: "RecordIO", strategy: "MultiRecord", maxPayloadBytes: rec.length }))
       .length,
     1,
   );
-  assert.throws(
-    () =>
-      splitRequests(rec.subarray(0, 10), {
-        splitType: "RecordIO",
-        strategy: "SingleRecord",
-        maxPayloadBytes: 1000,
-      }),
-    /RecordIO/,
+  await assert.rejects(
+    splitAll([rec.subarray(0, 10)], {
+      splitType: "RecordIO",
+      strategy: "SingleRecord",
+      maxPayloadBytes: 1000,
+    }),
+    /RecordIO: the frame at offset 0 is truncated/,
   );
 });
+
+/** Every request of an object that arrives in these blocks. */
+async function splitAll(
+  blocks: Uint8Array[],
+  options: Parameters<typeof requestStream>[1],
+): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const body of requestStream(blocks, options)) out.push(body);
+  return out;
+}
