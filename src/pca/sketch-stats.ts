@@ -16,7 +16,7 @@
  */
 import { checkSameWidth } from "../contract/checks.js";
 import { rowSigns } from "../linalg/counter-signs.js";
-import { addWeightedPanel, centrePanel, PANEL_ROWS } from "../linalg/row-panels.js";
+import { addSignedPanel, centrePanel, PANEL_ROWS } from "../linalg/row-panels.js";
 import { rangeMeans } from "../linalg/scatter.js";
 
 /** The sketch of a set of rows. Plain data (structured-clone safe); treat as immutable. */
@@ -73,6 +73,7 @@ export function sketchRowRange(
   const sketch = new Float64Array(ell * d);
   const panel = new Float64Array(PANEL_ROWS * d);
   const signs = new Float64Array(PANEL_ROWS * ell);
+  const sums = new Float64Array(8 * d);
   for (let i = start; i < end; i += PANEL_ROWS) {
     const rows = Math.min(PANEL_ROWS, end - i);
     centrePanel(data, d, i, rows, mean, panel, squares);
@@ -81,7 +82,7 @@ export function sketchRowRange(
       rowSigns(key, firstRow + (i - start) + r, ell, signs, r * ell);
       for (let c = 0; c < ell; c++) signSums[c] = signSums[c]! + signs[r * ell + c]!;
     }
-    addWeightedPanel(sketch, ell, d, panel, signs);
+    addSignedPanel(sketch, ell, d, panel, signs, sums);
   }
   return sketchStats({
     numFeatures: d,
