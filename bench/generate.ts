@@ -2,7 +2,9 @@
  * Deterministic benchmark data, written at run time under bench/.data/ (git-ignored; never committed):
  * - "census-like": 34 correlated columns shaped like the ACS census table (counts in the thousands,
  *   percentages 0–100, incomes in the tens of thousands), driven by 6 latent factors so PCA has structure;
- * - "blobs": 5-dimensional Gaussian blobs around 7 centres that overlap, so Lloyd needs many iterations.
+ * - "blobs": 5-dimensional Gaussian blobs around 7 centres that overlap, so Lloyd needs many iterations;
+ * - "wide": 1,000 columns driven by 50 latent factors of geometrically decaying strength over a noise floor,
+ *   the shape randomized PCA is for (a spectrum that decays, then flattens).
  * Each data set is kept as CSV, Parquet (DuckDB COPY) and raw little-endian float64 (for numpy's fromfile),
  * and reused when a file with the same name already exists: the seed and sizes fix its contents.
  * @module
@@ -70,6 +72,26 @@ export function blobs(n: number): Matrix {
   return x;
 }
 
+/** n × 1,000 rows from 50 latent factors (strength 0.9^q) plus unit noise (seeded). */
+export function wide(n: number): Matrix {
+  const d = 1000;
+  const f = 50;
+  const rng = createRng(1000);
+  const loadings = new Float64Array(d * f);
+  for (let i = 0; i < loadings.length; i++) loadings[i] = rng.nextGaussian();
+  const x = matrix(n, d);
+  const z = new Float64Array(f);
+  for (let i = 0; i < n; i++) {
+    for (let q = 0; q < f; q++) z[q] = 3 * 0.9 ** q * rng.nextGaussian();
+    for (let j = 0; j < d; j++) {
+      let v = rng.nextGaussian();
+      for (let q = 0; q < f; q++) v += loadings[j * f + q]! * z[q]!;
+      x.data[i * d + j] = v;
+    }
+  }
+  return x;
+}
+
 async function writeCsv(path: string, m: Matrix, columns: readonly string[]): Promise<void> {
   const tmp = `${path}.tmp`;
   const out = createWriteStream(tmp);
@@ -87,11 +109,14 @@ async function writeCsv(path: string, m: Matrix, columns: readonly string[]): Pr
 }
 
 /** Generates (or reuses) a data set's CSV, Parquet and float64 files. */
-export async function dataSet(kind: "census-like" | "blobs", n: number): Promise<DataSet> {
+export async function dataSet(kind: "census-like" | "blobs" | "wide", n: number): Promise<DataSet> {
   mkdirSync(DATA_DIR, { recursive: true });
-  const m = kind === "census-like" ? censusLike(n) : blobs(n);
+  const m = kind === "census-like" ? censusLike(n) : kind === "blobs" ? blobs(n) : wide(n);
   const prefix = kind === "census-like" ? "c" : "x";
-  const columns = Array.from({ length: m.cols }, (_, j) => `${prefix}${String(j).padStart(2, "0")}`);
+  const columns = Array.from(
+    { length: m.cols },
+    (_, j) => `${prefix}${String(j).padStart(kind === "wide" ? 4 : 2, "0")}`,
+  );
   const name = `${kind}-${n}-v${VERSION}`;
   const csv = resolve(DATA_DIR, `${name}.csv`);
   const parquet = resolve(DATA_DIR, `${name}.parquet`);

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,kmeans,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,pca-wide,kmeans,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
- * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list). Every case warms each tool
+ * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list); pca-wide (1,000 columns),
+ * run-large and stream (20M rows) have sizes of their own unless `--rows` is given. Every case warms each tool
  * up, times several runs and reports min / median / max and the ratio of each tool to Strata (see
  * harness.ts). `--json` prints the rows as JSON; `--markdown FILE` writes the table with the machine's facts
  * (what BENCHMARKS.md keeps). Generated data lives in bench/.data/ (git-ignored). Not part of `npm test`.
@@ -16,6 +17,7 @@ import { defaultThreads, sharedPool, shutdownPool } from "../src/parallel/pool.j
 import { kmeansCase } from "./cases/kmeans.js";
 import { loadCase } from "./cases/load.js";
 import { pcaCase } from "./cases/pca.js";
+import { pcaWideCase } from "./cases/pca-wide.js";
 import { runCase } from "./cases/run.js";
 import { runLargeCase } from "./cases/run-large.js";
 import { serveCase } from "./cases/serve.js";
@@ -23,13 +25,13 @@ import { streamCase } from "./cases/stream.js";
 import { addRatios, type BenchRow, formatTable } from "./harness.js";
 import { pythonFacts } from "./python.js";
 
-const CASES = ["load", "pca", "kmeans", "run", "run-large", "serve", "stream"] as const;
+const CASES = ["load", "pca", "pca-wide", "kmeans", "run", "run-large", "serve", "stream"] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Args {
   only: CaseName[];
   sizes: number[];
-  /** Whether --rows was given (run-large has sizes of its own otherwise). */
+  /** Whether --rows was given (pca-wide and run-large have sizes of their own otherwise). */
   sizesGiven: boolean;
   threads: number;
   json: boolean;
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     if (name === "load") rows.push(...(await loadCase(args.sizes)));
     else if (name === "pca") rows.push(...(await pcaCase(args.sizes, args.threads)));
+    else if (name === "pca-wide")
+      rows.push(...(await pcaWideCase(args.sizesGiven ? args.sizes : [20_000], args.threads)));
     else if (name === "kmeans") rows.push(...(await kmeansCase(args.sizes, args.threads)));
     else if (name === "run") rows.push(...(await runCase()));
     else if (name === "run-large")

@@ -31,6 +31,13 @@ export interface PCAParams {
   readonly subtractMean: boolean;
   /** Randomized mode only: −1 means max(10, numComponents). Default −1. */
   readonly extraComponents: number;
+  /**
+   * Randomized mode only (Strata extension; default 0): passes of subspace iteration after the sketch, each
+   * one more round over the data. 0 is SageMaker's single pass; see randomized.ts.
+   */
+  readonly powerIterations: number;
+  /** Randomized mode only (Strata extension; default 0): the seed of the sketch's random signs. */
+  readonly seed: number;
 }
 
 /** Caller-facing typed options: everything but numComponents is optional. */
@@ -42,6 +49,9 @@ export interface PCAParseOptions {
   /** Where ignored keys are reported (debug). */
   readonly logger?: Logger;
 }
+
+/** The most power iterations a fit may ask for: each is a pass over the data, and a few converge. */
+export const MAX_POWER_ITERATIONS = 20;
 
 /** The widest data regular PCA takes: its scatter matrix is features² doubles (2 GiB at this width). */
 export const MAX_PCA_FEATURES = 16_384;
@@ -73,6 +83,14 @@ export const PCA_TABLE: HyperparameterTable = {
     oneOf("algorithm_mode", "algorithmMode", ["regular", "randomized"], "regular"),
     boolean("subtract_mean", "subtractMean", true),
     integer("extra_components", "extraComponents", () => ({ min: -1 }), { defaultValue: -1 }),
+    // Strata extensions for algorithm_mode=randomized (SageMaker's container does not know them).
+    integer(
+      "power_iterations",
+      "powerIterations",
+      () => ({ min: 0, max: MAX_POWER_ITERATIONS, why: "Strata's limit: each is a pass over the data" }),
+      { defaultValue: 0 },
+    ),
+    integer("seed", "seed", () => ({ min: 0 }), { defaultValue: 0 }),
   ],
   // Keys the SageMaker PCA container itself defines (default-conf.json): accepted and ignored.
   ignored: ["force_dense", "epochs"],
@@ -98,29 +116,30 @@ function contextFor(dataWidth: number | undefined, featureDim: number | undefine
   return { dataWidth, featureDim: dataWidth ?? featureDim };
 }
 
-/** Cross-field rules, applied after every field is valid. */
+/** Fills the defaults and freezes (no cross-field rule: ℓ ≥ d is handled at fit time, see randomized.ts). */
 function finish(values: Record<string, unknown>): PCAParams {
-  const params = Object.freeze({
+  return Object.freeze({
     featureDim: undefined,
     miniBatchSize: undefined,
     ...withDefaults(PCA_TABLE, values),
   } as unknown as PCAParams);
-  if (params.algorithmMode === "randomized") {
-    throw new StrataError(
-      "NOT_IMPLEMENTED",
-      "algorithm_mode=randomized arrives with the scale-out work; use regular (exact, and fast for D up to a few thousand).",
-      { details: { name: "algorithm_mode", value: "randomized" } },
-    );
-  }
-  return params;
+}
+
+/**
+ * ℓ, the rows of randomized mode's sketch: num_components + extra_components, where extra_components = −1
+ * means max(10, num_components) (SageMaker's rule, spec §1.1).
+ * @example sketchSize({ numComponents: 5, extraComponents: -1 }) // 15
+ */
+export function sketchSize(params: Pick<PCAParams, "numComponents" | "extraComponents">): number {
+  const extra = params.extraComponents === -1 ? Math.max(10, params.numComponents) : params.extraComponents;
+  return params.numComponents + extra;
 }
 
 /**
  * Parses SageMaker's string→string hyperparameter map into PCAParams.
  * @param options.featureDim the data width, when known: num_components must be ≤ it, feature_dim equal to it.
  * @throws INVALID_HYPERPARAMETER (bad value), UNKNOWN_HYPERPARAMETER (undefined name), MISSING_HYPERPARAMETER
- *   (num_components absent), NOT_IMPLEMENTED (algorithm_mode=randomized), INPUT_TOO_LARGE (data wider than
- *   MAX_PCA_FEATURES).
+ *   (num_components absent), INPUT_TOO_LARGE (data wider than MAX_PCA_FEATURES).
  * @example
  * parsePCAHyperparameters({ feature_dim: "34", mini_batch_size: "500", num_components: "33" }, { featureDim: 34 });
  */

@@ -9,15 +9,16 @@
  * @module
  */
 import { StrataError } from "../errors.js";
-import { checkFinite, checkWidth, resolveFeatureNames } from "../linalg/checks.js";
+import { checkFinite, checkWidth } from "../linalg/checks.js";
 import { DEFAULT_PANEL_ROWS, mirrorUpper } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { accumulateScatterRange, rangeMeans } from "../linalg/scatter.js";
-import { flipSigns } from "../linalg/sign-flip.js";
 import { symmetricEigen } from "../linalg/sym-eigen.js";
-import { type Logger, silentLogger } from "../util/logger.js";
 import type { PCAParams } from "./hyperparameters.js";
-import { PCAModel } from "./pca-model.js";
+import type { PCAModel } from "./pca-model.js";
+import { checkFitShape, type FinalizeOptions, modelFromSpectrum } from "./spectrum-model.js";
+
+export type { FinalizeOptions } from "./spectrum-model.js";
 
 /** Sufficient statistics of a set of rows. Treat as immutable. */
 export interface PCAStats {
@@ -113,14 +114,6 @@ export function mergeStats(a: PCAStats, b: PCAStats): PCAStats {
   return stats(d, n, mean, scatter);
 }
 
-/** Options of {@link finalize}. */
-export interface FinalizeOptions {
-  /** Column names, length numFeatures; default "x0".."x{d-1}". */
-  readonly featureNames?: readonly string[];
-  /** Receives non-fatal events (numerically zero components kept). */
-  readonly logger?: Logger;
-}
-
 /**
  * Turns stats into a fitted model: symmetric eigen-decomposition of the scatter (or of the uncentred second
  * moment when `params.subtractMean` is false), top numComponents kept, signs fixed.
@@ -131,26 +124,7 @@ export function finalize(s: PCAStats, params: PCAParams, options: FinalizeOption
   const d = s.numFeatures;
   const n = s.count;
   const C = params.numComponents;
-  const logger = options.logger ?? silentLogger;
-  if (n < 2) {
-    throw new StrataError("INVALID_ARGUMENT", `PCA needs at least 2 rows to estimate variance; got ${n}.`, {
-      details: { minimum: 2, received: n },
-    });
-  }
-  if (params.featureDim !== undefined && params.featureDim !== d) {
-    throw new StrataError(
-      "INVALID_HYPERPARAMETER",
-      `feature_dim=${params.featureDim} is invalid: expected ${d} (the number of features in the data).`,
-      { details: { name: "feature_dim", value: params.featureDim, expected: d } },
-    );
-  }
-  if (C > d) {
-    throw new StrataError(
-      "INVALID_HYPERPARAMETER",
-      `num_components=${C} is invalid: expected an integer from 1 to ${d} (the number of features).`,
-      { details: { name: "num_components", value: C, maximum: d } },
-    );
-  }
+  checkFitShape(n, d, params);
   // The matrix whose eigenvectors are the components: centred scatter, or Σ xxᵀ = scatter + n·mean·meanᵀ.
   const moment = Float64Array.from(s.scatter);
   if (!params.subtractMean) {
@@ -163,38 +137,15 @@ export function finalize(s: PCAStats, params: PCAParams, options: FinalizeOption
   for (let i = 0; i < d; i++) trace += moment[i * d + i]!;
   const { values, vectors } = symmetricEigen(matrix(d, d, moment));
   const raw = matrix(C, d);
-  const singularValues = new Float64Array(C);
-  const explainedVariance = new Float64Array(C);
-  const explainedVarianceRatio = new Float64Array(C);
-  const top = values[d - 1]!;
+  const eigenvalues = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     const idx = d - 1 - c; // eigenvalues ascend; component 0 is the largest
-    const lambda = Math.max(values[idx]!, 0);
+    eigenvalues[c] = values[idx]!;
     for (let j = 0; j < d; j++) raw.data[c * d + j] = vectors.data[j * d + idx]!;
-    singularValues[c] = Math.sqrt(lambda);
-    explainedVariance[c] = lambda / (n - 1);
-    explainedVarianceRatio[c] = trace > 0 ? lambda / trace : 0;
-    if (lambda <= d * Number.EPSILON * top) {
-      logger.log(
-        "warn",
-        `PCA component ${c} has (numerically) zero variance: the data has rank below ${C}.`,
-        {
-          component: c,
-          eigenvalue: values[idx]!,
-        },
-      );
-    }
   }
-  return new PCAModel({
-    featureNames: resolveFeatureNames(options.featureNames, d),
-    subtractMean: params.subtractMean,
-    mean: params.subtractMean ? Float64Array.from(s.mean) : new Float64Array(d),
-    components: flipSigns(raw).components,
-    singularValues,
-    explainedVariance,
-    explainedVarianceRatio,
-    nSamplesSeen: n,
-    totalVariance: trace / (n - 1),
-    varianceRatioBasis: "all-features",
-  });
+  return modelFromSpectrum(
+    { count: n, mean: s.mean, trace, eigenvalues, vectors: raw, largest: values[d - 1]! },
+    params,
+    options,
+  );
 }

@@ -110,6 +110,91 @@ describe("training jobs", () => {
     assert.ok(metadata.metrics["train:explained_variance_ratio"] > 0.5);
   });
 
+  it("issue 15: trains PCA with algorithm_mode=randomized — RandomizedPCAExecutor, one round per pass — into an artifact that reads back to PCA.fit's model", async () => {
+    const centres = Array.from({ length: 4 }, (_, i) =>
+      Array.from({ length: 12 }, (_, j) => ((i * 7 + j * 3) % 11) * 0.5),
+    );
+    const x = blobs(400, centres, 15, 0.4);
+    const wideCsv = writeCsv(join(env.home, "wide.csv"), x);
+    const hp = {
+      num_components: "3",
+      algorithm_mode: "randomized",
+      extra_components: "4",
+      power_iterations: "3",
+      seed: "5",
+    };
+    const output = join(env.home, "randomized-pca");
+    const { TrainingJobArn } = await service.createTrainingJob(
+      csvRequest({ image: "pca", train: wideCsv, hyperParameters: hp, output }),
+    );
+    const name = nameOf(TrainingJobArn);
+    const job = await service.waitForCompletion(name, { timeoutMs: 20_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const messages = service.logs(name).map((l) => l.message);
+    const where = "1 shard on the caller's thread";
+    for (const line of [
+      "algorithm_mode=randomized: RandomizedPCAExecutor, a sketch of 7 rows (num_components=3 + extra_components=4), power_iterations=3 (4 passes over the data), seed=5.",
+      `PCA sketch of ${where}.`,
+      `PCA power iteration 1 of 3 of ${where}.`,
+      `PCA power iteration 2 of 3 of ${where}.`,
+      `PCA power iteration 3 of 3 of ${where}.`,
+    ])
+      assert.ok(messages.includes(line), `${line}\n---\n${messages.join("\n")}`);
+
+    const expected = new PCA(parsePCAHyperparameters(hp, { featureDim: 12 })).fit(x);
+    const tarGz = new Uint8Array(readFileSync(join(output, name, "output", "model.tar.gz")));
+    const arrays = decodePCAArtifactFile(await readModelAlgoFile(tarGz));
+    const sm = expected.toSageMaker();
+    assert.deepEqual([arrays.v.rows, arrays.v.cols], [12, 3]);
+    assertFloat32Equal(arrays.s, sm.s, "s");
+    assertFloat32Equal(arrays.v.data, sm.v.data, "v");
+    assertFloat32Equal(arrays.mean, sm.mean, "mean");
+    assert.ok(arrays.s[0]! <= arrays.s[1]! && arrays.s[1]! <= arrays.s[2]!, "s ascending, as regular mode");
+    const metadata = JSON.parse(readFileSync(join(output, name, "output", "strata-model.json"), "utf8"));
+    assert.deepEqual(modelFromFile(metadata.model.state), expected);
+    assert.equal(metadata.params.algorithmMode, "randomized");
+    assert.equal(metadata.params.powerIterations, 3);
+    // 4 blobs: 3 centre directions (s 69, 67, 46) over noise (s ≤ 9); each pass shrinks the error by about
+    // (9 / 46)⁴, so after 3 the exact ratios agree to ~1e-9 (measured 1.1e-9).
+    const regular = new PCA({ numComponents: 3 }).fit(x);
+    for (let c = 0; c < 3; c++)
+      assert.ok(
+        Math.abs(expected.explainedVarianceRatio[c]! - regular.explainedVarianceRatio[c]!) < 1e-8,
+        `component ${c}`,
+      );
+  });
+
+  it("issue 15: randomized with a sketch as wide as the data logs SageMaker's warning and trains regular mode's model", async () => {
+    const hp = { num_components: "2", algorithm_mode: "randomized" };
+    const { TrainingJobArn } = await service.createTrainingJob(
+      csvRequest({ image: "pca", train: trainCsv, hyperParameters: hp, output: join(env.home, "too-wide") }),
+    );
+    const name = nameOf(TrainingJobArn);
+    const job = await service.waitForCompletion(name, { timeoutMs: 10_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const logs = service.logs(name);
+    assert.ok(
+      logs.some((l) =>
+        l.message.startsWith(
+          "The total number of components and extra components should be less than the number of features: num_components + extra_components = 12, features = 3.",
+        ),
+      ),
+      logs.map((l) => l.message).join("\n"),
+    );
+    assert.ok(
+      logs.some(
+        (l) => l.message === "algorithm_mode=randomized: PCAExecutor (exact scatter statistics, one pass).",
+      ),
+    );
+    const metadata = JSON.parse(
+      readFileSync(join(env.home, "too-wide", name, "output", "strata-model.json"), "utf8"),
+    );
+    assert.deepEqual(
+      modelFromFile(metadata.model.state),
+      new PCA({ numComponents: 2 }).fit(data, { featureNames: ["alpha", "beta", "gamma"] }),
+    );
+  });
+
   it("trains K-Means with a test channel and reports train:msd and the eval_metrics on the test channel", async () => {
     const hp = { k: "3", feature_dim: "3", seed: "4", eval_metrics: '["msd", "ssd"]' };
     const output = join(env.home, "out");

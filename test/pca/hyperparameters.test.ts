@@ -9,7 +9,9 @@ import { isStrataError } from "../../src/errors.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import {
   MAX_PCA_FEATURES,
+  MAX_POWER_ITERATIONS,
   parsePCAHyperparameters,
+  sketchSize,
   validatePCAOptions,
 } from "../../src/pca/hyperparameters.js";
 import { PCA } from "../../src/pca/pca.js";
@@ -37,6 +39,8 @@ describe("parsePCAHyperparameters", () => {
       algorithmMode: "regular",
       subtractMean: true,
       extraComponents: -1,
+      powerIterations: 0,
+      seed: 0,
     });
     assert.ok(Object.isFrozen(p));
   });
@@ -124,16 +128,71 @@ describe("parsePCAHyperparameters", () => {
     );
   });
 
-  test("algorithm_mode=randomized is refused clearly for now", () => {
+  test("issue 15: algorithm_mode=randomized is accepted, with its settings", () => {
+    const p = parsePCAHyperparameters({
+      num_components: "5",
+      algorithm_mode: "randomized",
+      extra_components: "20",
+      power_iterations: "3",
+      seed: "42",
+    });
+    assert.deepEqual(
+      [p.algorithmMode, p.extraComponents, p.powerIterations, p.seed],
+      ["randomized", 20, 3, 42],
+    );
+    const typed = new PCA({ numComponents: 3, algorithmMode: "randomized", powerIterations: 2 }).params;
+    assert.deepEqual([typed.algorithmMode, typed.powerIterations, typed.seed], ["randomized", 2, 0]);
+  });
+
+  test("issue 15: extra_components is -1 (SageMaker's max(10, num_components)) or at least 0", () => {
+    const size = (map: Record<string, string>) => sketchSize(parsePCAHyperparameters(map));
+    assert.equal(size({ num_components: "5" }), 15, "-1 by default: 5 + max(10, 5)");
+    assert.equal(size({ num_components: "5", extra_components: "-1" }), 15);
+    assert.equal(size({ num_components: "12", extra_components: "-1" }), 24, "12 + max(10, 12)");
+    assert.equal(size({ num_components: "5", extra_components: "0" }), 5);
+    assert.equal(size({ num_components: "5", extra_components: "7" }), 12);
+    for (const bad of ["-2", "1.5", "ten"])
+      rejects(
+        () => parsePCAHyperparameters({ num_components: "5", extra_components: bad }),
+        "INVALID_HYPERPARAMETER",
+        /^extra_components=.* is invalid: expected an integer of at least -1\.$/,
+      );
+  });
+
+  test("issue 15: power_iterations is an integer from 0 to 20 (Strata extension), seed a non-negative integer", () => {
+    for (const ok of ["0", "1", "20"])
+      assert.equal(
+        parsePCAHyperparameters({ num_components: "3", power_iterations: ok }).powerIterations,
+        Number(ok),
+      );
     rejects(
-      () => parsePCAHyperparameters({ num_components: "3", algorithm_mode: "randomized" }),
-      "NOT_IMPLEMENTED",
-      /^algorithm_mode=randomized arrives with the scale-out work; use regular/,
+      () => parsePCAHyperparameters({ num_components: "3", power_iterations: "21" }),
+      "INVALID_HYPERPARAMETER",
+      `power_iterations=21 is invalid: expected an integer from 0 to ${MAX_POWER_ITERATIONS} (Strata's limit: each is a pass over the data).`,
     );
     rejects(
-      () => new PCA({ numComponents: 3, algorithmMode: "randomized" }),
-      "NOT_IMPLEMENTED",
-      /use regular/,
+      () => parsePCAHyperparameters({ num_components: "3", power_iterations: "-1" }),
+      "INVALID_HYPERPARAMETER",
+      /^power_iterations=-1 is invalid: expected an integer from 0 to 20/,
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", power_iterations: "two" }),
+      "INVALID_HYPERPARAMETER",
+      /^power_iterations="two" is invalid/,
+    );
+    rejects(
+      () => new PCA({ numComponents: 3, powerIterations: 0.5 }),
+      "INVALID_HYPERPARAMETER",
+      /^powerIterations=0.5 is invalid: expected an integer from 0 to 20/,
+    );
+    assert.equal(
+      parsePCAHyperparameters({ num_components: "3", seed: "9007199254740991" }).seed,
+      2 ** 53 - 1,
+    );
+    rejects(
+      () => parsePCAHyperparameters({ num_components: "3", seed: "-1" }),
+      "INVALID_HYPERPARAMETER",
+      "seed=-1 is invalid: expected an integer of at least 0.",
     );
   });
 
@@ -154,7 +213,7 @@ describe("parsePCAHyperparameters", () => {
     rejects(
       () => parsePCAHyperparameters({ num_components: "3", num_component: "3" }),
       "UNKNOWN_HYPERPARAMETER",
-      'Unknown PCA hyperparameter "num_component": expected one of feature_dim, num_components, mini_batch_size, algorithm_mode, subtract_mean, extra_components.',
+      'Unknown PCA hyperparameter "num_component": expected one of feature_dim, num_components, mini_batch_size, algorithm_mode, subtract_mean, extra_components, power_iterations, seed.',
     );
   });
 });
@@ -168,6 +227,8 @@ describe("typed options", () => {
       algorithmMode: "regular",
       subtractMean: false,
       extraComponents: -1,
+      powerIterations: 0,
+      seed: 0,
     });
     rejects(
       () => validatePCAOptions({ numComponents: 40 }, 34),

@@ -1,6 +1,9 @@
 /**
- * PCA as a training-job algorithm: SageMaker's `pca:1` hyperparameters (src/pca), a regular-mode fit through
- * the algorithm contract (the statistics round of pca-rounds.ts on the runner's executor), and `model_algo-1` as the named NDArray dict {s, v, mean} in float32 with `s` ascending (spec §1.3, §5.1).
+ * PCA as a training-job algorithm: SageMaker's `pca:1` hyperparameters (src/pca), a fit through the algorithm
+ * contract on the runner's executor — regular mode's statistics round (pca-rounds.ts, logged as SageMaker's
+ * `PCAExecutor`) or randomized mode's sketch and power passes (randomized.ts, `RandomizedPCAExecutor`) — and
+ * `model_algo-1` as the named NDArray dict {s, v, mean} in float32 with `s` ascending in both modes (spec
+ * §1.3, §5.1).
  *
  * Metrics: SageMaker's PCA container reports none we could confirm (spec §2.3, §8 item 10), so Strata emits
  * two of its own, documented in docs/training-jobs.md:
@@ -10,14 +13,12 @@
  * @module
  */
 import { checkPlan } from "../../contract/checks.js";
-import { mergeInOrder } from "../../contract/contract.js";
 import { encodePCAArtifactFile } from "../../formats/ndarray-models.js";
 import type { Matrix } from "../../linalg/matrix.js";
 import { modelToFile } from "../../models/model-file.js";
-import { type PCAParams, parsePCAHyperparameters } from "../../pca/hyperparameters.js";
-import { finalize, type PCAStats } from "../../pca/partial-stats.js";
+import { fitPCARounds, type PCARounds, pcaRounds } from "../../pca/fit-plan.js";
+import { type PCAParams, parsePCAHyperparameters, sketchSize } from "../../pca/hyperparameters.js";
 import type { PCAModel } from "../../pca/pca-model.js";
-import { PCA_STATS, PCA_STATS_REF } from "../../pca/pca-rounds.js";
 import { SHARD_ROWS } from "../../pca/scatter-shards.js";
 import {
   type Channel,
@@ -43,6 +44,15 @@ async function reconstructionMsd(model: PCAModel, channel: Channel): Promise<num
   return rows === 0 ? Number.NaN : total / rows;
 }
 
+/** The job log's line naming the mode and SageMaker's executor for it, with randomized mode's settings. */
+function describeMode(params: PCAParams, rounds: PCARounds): string {
+  if (rounds.executor === "PCAExecutor")
+    return `algorithm_mode=${params.algorithmMode}: PCAExecutor (exact scatter statistics, one pass).`;
+  const extra = sketchSize(params) - params.numComponents;
+  const passes = params.powerIterations;
+  return `algorithm_mode=randomized: RandomizedPCAExecutor, a sketch of ${sketchSize(params)} rows (num_components=${params.numComponents} + extra_components=${extra}), power_iterations=${passes} (${1 + passes} pass${passes === 0 ? "" : "es"} over the data), seed=${params.seed}.`;
+}
+
 export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
   name: "pca",
   streams: true,
@@ -59,20 +69,27 @@ export const pcaAlgorithm: TrainingAlgorithm<PCAParams> = {
     context.signal.throwIfAborted();
     const shape = channelShape(train);
     context.progress(0, `fitting PCA on ${shape.rows} rows x ${shape.cols} features`);
-    // The contract's PCA on the runner's executor: in memory over PCA.fit's own shard plan (the same bits as
-    // PCA.fit), streamed one shard per object.
+    // The contract's PCA on the runner's executor: in memory over PCA.fit's own shard plan (pcaPlan: the same
+    // bits as PCA.fit), streamed one shard per object.
     const plan = channelShards(train, SHARD_ROWS);
-    // Rounds run by hand (not fitRounds) so that finalize gets the feature names and the job's logger.
     checkPlan(plan);
-    context.logger.log(
-      "info",
-      `PCA statistics of ${plan.length} shard${plan.length === 1 ? "" : "s"} on ${context.rounds.where}.`,
-    );
-    const partials = await context.rounds.round<PCAParams, PCAStats>(PCA_STATS_REF, params, plan);
-    context.signal.throwIfAborted();
-    const model = finalize(mergeInOrder(PCA_STATS, partials, params), params, {
+    const rounds = pcaRounds(params, shape.cols, context.logger);
+    context.logger.log("info", describeMode(params, rounds));
+    const shards = `${plan.length} shard${plan.length === 1 ? "" : "s"} on ${context.rounds.where}`;
+    const model = await fitPCARounds(context.rounds, plan, rounds, {
       featureNames: train.featureNames ?? undefined,
       logger: context.logger,
+      signal: context.signal,
+      onRound(round, of) {
+        const what =
+          rounds.executor === "PCAExecutor"
+            ? "statistics"
+            : round === 1
+              ? "sketch"
+              : `power iteration ${round - 1} of ${of - 1}`;
+        context.logger.log("info", `PCA ${what} of ${shards}.`);
+        if (round > 1) context.progress((round - 1) / of);
+      },
     });
     const sm = model.toSageMaker();
     const bytes = encodePCAArtifactFile({ s: sm.s, v: sm.v, mean: sm.mean });
