@@ -74,11 +74,12 @@ describe("streamed training channels", () => {
     contentType: string,
     mode: "Pipe" | "File",
     components: number,
+    extra: Record<string, string> = {},
   ) =>
     on.createTrainingJob({
       TrainingJobName: name,
       AlgorithmSpecification: { TrainingImage: "pca", TrainingInputMode: mode },
-      HyperParameters: { num_components: String(components) },
+      HyperParameters: { num_components: String(components), ...extra },
       InputDataConfig: [
         { ChannelName: "train", DataSource: { S3DataSource: { S3Uri: uri } }, ContentType: contentType },
       ],
@@ -115,6 +116,26 @@ describe("streamed training channels", () => {
       featureNames: inMemory.featureNames ?? undefined,
     });
     assertSameModel(trainedModel("pca-streamed"), expected);
+  });
+
+  it("randomized PCA (2 power iterations) over the same streamed Parquet equals PCA.fit in randomized mode in memory (1e-9)", async () => {
+    const extra = { algorithm_mode: "randomized", power_iterations: "2", seed: "3" };
+    await pcaJob(service, "rpca-streamed", `${parquetDir}/`, "application/x-parquet", "Pipe", 10, extra);
+    const job = await service.waitForCompletion("rpca-streamed", { timeoutMs: 300_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const inMemory = await readChannel({
+      name: "train",
+      uri: `${parquetDir}/`,
+      dataType: "S3Prefix",
+      contentType: { format: "parquet", labelSize: 0 },
+    });
+    const expected = new PCA({
+      numComponents: 10,
+      algorithmMode: "randomized",
+      powerIterations: 2,
+      seed: 3,
+    }).fit(inMemory.matrix, { featureNames: inMemory.featureNames ?? undefined });
+    assertSameModel(trainedModel("rpca-streamed"), expected);
   });
 
   it("File mode streams a channel larger than the memory budget; a gzip CSV with a header streams with its names", async () => {
