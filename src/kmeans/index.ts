@@ -5,6 +5,7 @@
 export { adjustedRandIndex } from "./agreement.js";
 export type { Assignment } from "./assign.js";
 export { assignNearest } from "./assign.js";
+export type { KMeansFitOptions, KMeansIterationEvent } from "./fit-options.js";
 export type {
   EvalMetric,
   InitMethod,
@@ -22,7 +23,6 @@ export type { KMeansPlusPlusOptions } from "./init/kmeans-plus-plus.js";
 export { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
 export type { InitResult } from "./init/random.js";
 export { initRandom } from "./init/random.js";
-export type { KMeansFitOptions, KMeansIterationEvent } from "./kmeans.js";
 export { KMeans } from "./kmeans.js";
 export type { KMeansPrediction, KMeansScore, KMeansTrainingSummary } from "./kmeans-model.js";
 export { KMeansModel } from "./kmeans-model.js";
