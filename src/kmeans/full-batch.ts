@@ -29,7 +29,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { assignNearest } from "./assign.js";
+import { rowsPerCluster } from "./assign.js";
 import { type EngineTrialResult, runTrialFast } from "./engine.js";
 import { checkFitInput } from "./fit-checks.js";
 import type { KMeansFitOptions } from "./fit-options.js";
@@ -162,12 +162,6 @@ function seed(
   return p.initMethod === "random"
     ? initRandom(x, p.k, rng, weights).centres
     : initKMeansPlusPlus(x, p.k, rng, { threads, weights }).centres;
-}
-
-function rowsPerCluster(x: Matrix, centres: Matrix): number[] {
-  const sizes = new Array<number>(centres.rows).fill(0);
-  for (const label of assignNearest(x, centres).labels) sizes[label]!++;
-  return sizes;
 }
 
 function sum(values: Float64Array): number {
