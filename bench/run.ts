@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,kmeans,run,run-large,serve] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,kmeans,kmeans-web-scale,run,run-large,serve] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
- * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list). Every case warms each tool
+ * Sizes default to 10k, 100k and 1M rows (kmeans-web-scale: 2M; `--rows` picks one or a comma list). Every case warms each tool
  * up, times several runs and reports min / median / max and the ratio of each tool to Strata (see
  * harness.ts). `--json` prints the rows as JSON; `--markdown FILE` writes the table with the machine's facts
  * (what BENCHMARKS.md keeps). Generated data lives in bench/.data/ (git-ignored). Not part of `npm test`.
@@ -14,6 +14,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { defaultThreads, sharedPool, shutdownPool } from "../src/parallel/pool.js";
 import { kmeansCase } from "./cases/kmeans.js";
+import { kmeansWebScaleCase } from "./cases/kmeans-web-scale.js";
 import { loadCase } from "./cases/load.js";
 import { pcaCase } from "./cases/pca.js";
 import { runCase } from "./cases/run.js";
@@ -22,13 +23,13 @@ import { serveCase } from "./cases/serve.js";
 import { addRatios, type BenchRow, formatTable } from "./harness.js";
 import { pythonFacts } from "./python.js";
 
-const CASES = ["load", "pca", "kmeans", "run", "run-large", "serve"] as const;
+const CASES = ["load", "pca", "kmeans", "kmeans-web-scale", "run", "run-large", "serve"] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Args {
   only: CaseName[];
   sizes: number[];
-  /** Whether --rows was given (run-large has sizes of its own otherwise). */
+  /** Whether --rows was given (run-large and kmeans-web-scale have sizes of their own otherwise). */
   sizesGiven: boolean;
   threads: number;
   json: boolean;
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     if (name === "load") rows.push(...(await loadCase(args.sizes)));
     else if (name === "pca") rows.push(...(await pcaCase(args.sizes, args.threads)));
     else if (name === "kmeans") rows.push(...(await kmeansCase(args.sizes, args.threads)));
+    else if (name === "kmeans-web-scale")
+      rows.push(...(await kmeansWebScaleCase(args.sizesGiven ? args.sizes : [2_000_000], args.threads)));
     else if (name === "run") rows.push(...(await runCase()));
     else if (name === "run-large")
       rows.push(...(await runLargeCase(args.sizesGiven ? args.sizes : [200_000, 1_000_000])));
