@@ -9,6 +9,10 @@
  *   Each centre starts with the weight of the one row it was copied from (1 without sample weights). The
  *   sample is then streamed like every later batch: SageMaker's artifacts show weights summing to K plus the
  *   rows streamed, the sampled rows included.
+ * - k-means|| (Bahmani et al. 2012) is not offered for this sample: it replaces k-means++'s K sequential passes
+ *   over all n rows by a few oversampling rounds, which pays off when seeding over the whole data; here the
+ *   sample is one mini-batch (5,000 rows by default), where K = 70 greedy k-means++ draws take milliseconds,
+ *   and SageMaker's `init_method` takes only `random` and `kmeans++`.
  * - A shard whose first batch has fewer rows than the sample wants starts from what it has ("Effective batch
  *   size used to initialize is 740", as SageMaker logs); one of fewer than K rows keeps each row as a centre.
  * - Later epochs start from the shard's centres and weights after the previous epoch; weights keep decaying
