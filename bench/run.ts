@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,pca-wide,kmeans,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,pca-wide,kmeans,kmeans-web-scale,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
  * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list); pca-wide (1,000 columns),
- * run-large and stream (20M rows) have sizes of their own unless `--rows` is given. Every case warms each tool
+ * kmeans-web-scale (2M), run-large and stream (20M rows) have sizes of their own unless `--rows` is given.
+ * Every case warms each tool
  * up, times several runs and reports min / median / max and the ratio of each tool to Strata (see
  * harness.ts). `--json` prints the rows as JSON; `--markdown FILE` writes the table with the machine's facts
  * (what BENCHMARKS.md keeps). Generated data lives in bench/.data/ (git-ignored). Not part of `npm test`.
@@ -15,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { defaultThreads, sharedPool, shutdownPool } from "../src/parallel/pool.js";
 import { kmeansCase } from "./cases/kmeans.js";
+import { kmeansWebScaleCase } from "./cases/kmeans-web-scale.js";
 import { loadCase } from "./cases/load.js";
 import { pcaCase } from "./cases/pca.js";
 import { pcaWideCase } from "./cases/pca-wide.js";
@@ -25,13 +27,23 @@ import { streamCase } from "./cases/stream.js";
 import { addRatios, type BenchRow, formatTable } from "./harness.js";
 import { pythonFacts } from "./python.js";
 
-const CASES = ["load", "pca", "pca-wide", "kmeans", "run", "run-large", "serve", "stream"] as const;
+const CASES = [
+  "load",
+  "pca",
+  "pca-wide",
+  "kmeans",
+  "kmeans-web-scale",
+  "run",
+  "run-large",
+  "serve",
+  "stream",
+] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Args {
   only: CaseName[];
   sizes: number[];
-  /** Whether --rows was given (pca-wide and run-large have sizes of their own otherwise). */
+  /** Whether --rows was given (pca-wide, kmeans-web-scale, run-large and stream have sizes of their own otherwise). */
   sizesGiven: boolean;
   threads: number;
   json: boolean;
@@ -101,6 +113,8 @@ async function main(): Promise<void> {
     else if (name === "pca-wide")
       rows.push(...(await pcaWideCase(args.sizesGiven ? args.sizes : [20_000], args.threads)));
     else if (name === "kmeans") rows.push(...(await kmeansCase(args.sizes, args.threads)));
+    else if (name === "kmeans-web-scale")
+      rows.push(...(await kmeansWebScaleCase(args.sizesGiven ? args.sizes : [2_000_000], args.threads)));
     else if (name === "run") rows.push(...(await runCase()));
     else if (name === "run-large")
       rows.push(...(await runLargeCase(args.sizesGiven ? args.sizes : [200_000, 1_000_000])));

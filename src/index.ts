@@ -39,9 +39,14 @@ export { decodeRecordIO, encodeRecordIO } from "./formats/recordio.js";
 export { packTarGz, readModelAlgoFile, type TarEntry, unpackTarGz } from "./formats/tarball.js";
 // Estimators and fitted models.
 export { adjustedRandIndex } from "./kmeans/agreement.js";
-export { parseKMeansHyperparameters } from "./kmeans/hyperparameters.js";
-export { KMeans, type KMeansFitOptions } from "./kmeans/kmeans.js";
-export { KMeansModel, type KMeansPrediction, type KMeansScore } from "./kmeans/kmeans-model.js";
+export { parseKMeansHyperparameters, type TrainingMode } from "./kmeans/hyperparameters.js";
+export { KMeans, type KMeansEpochEvent, type KMeansFitOptions } from "./kmeans/kmeans.js";
+export {
+  KMeansModel,
+  type KMeansPrediction,
+  type KMeansScore,
+  type WebScaleSummary,
+} from "./kmeans/kmeans-model.js";
 export {
   daviesBouldinScore,
   silhouetteScore,

@@ -198,9 +198,37 @@ export function runShard<S, P>(
  * @example const metrics = fitShard(CLUSTER_METRICS, { centres }, wholeShard(x));
  */
 export function fitShard<S, P, M>(algorithm: ShardAlgorithm<S, P, M>, initialState: S, shard: RowShard): M {
+  return fitPlan(algorithm, initialState, [shard]);
+}
+
+/**
+ * An algorithm's rounds over a plan of in-memory shards, on the caller's thread and synchronously: the
+ * partials of every round merged in shard order as executors merge them, so the model has the bits
+ * `fitRounds` gives for the same plan on any executor. For estimators whose model depends on the plan
+ * (web-scale K-Means: each shard is its own stream).
+ * @param options `signal` checked before every round; `onRound` called after each with the round's state,
+ *   its merged partial and the next round's state (undefined after the last)
+ * @example const model = fitPlan(WEB_SCALE_ROUNDS, state, rowShards(x, { shardRows, chunkRows: shardRows }));
+ */
+export function fitPlan<S, P, M>(
+  algorithm: ShardAlgorithm<S, P, M>,
+  initialState: S,
+  shards: readonly RowShard[],
+  options: {
+    readonly signal?: AbortSignal | undefined;
+    readonly onRound?: (event: { state: S; merged: P; next: S | undefined }) => void;
+  } = {},
+): M {
   let state = initialState;
   for (;;) {
-    const outcome = algorithm.finalize(runShard(algorithm, state, shard), state);
+    options.signal?.throwIfAborted();
+    const merged = mergeInOrder(
+      algorithm,
+      shards.map((shard) => runShard(algorithm, state, shard)),
+      state,
+    );
+    const outcome = algorithm.finalize(merged, state);
+    options.onRound?.({ state, merged, next: outcome.done ? undefined : outcome.state });
     if (outcome.done) return outcome.model;
     state = outcome.state;
   }

@@ -54,3 +54,10 @@ export function assignNearest(x: Matrix, centres: Matrix): Assignment {
   }
   return { labels, dist2 };
 }
+
+/** Rows nearest to each centre (k counts; ties to the lowest index): cluster sizes of a weighted fit. */
+export function rowsPerCluster(x: Matrix, centres: Matrix): number[] {
+  const sizes = new Array<number>(centres.rows).fill(0);
+  for (const label of assignNearest(x, centres).labels) sizes[label]!++;
+  return sizes;
+}

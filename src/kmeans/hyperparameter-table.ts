@@ -18,6 +18,11 @@ import {
 
 /** How initial centres are chosen. */
 export type InitMethod = "random" | "kmeans++";
+/**
+ * How K-Means trains (Strata extension `training_mode`): `full-batch` Lloyd with restarts over rows held in
+ * memory, `web-scale` SageMaker's streaming mini-batch k-means, or `auto` (training-mode.ts decides).
+ */
+export type TrainingMode = "auto" | "full-batch" | "web-scale";
 /** Metrics SageMaker reports for a test channel: mean and sum of squared distances to the closest centre. */
 export type EvalMetric = "msd" | "ssd";
 
@@ -42,15 +47,20 @@ export interface KMeansParams {
    * `label`: the record's label (RecordIO `label["values"]`, or the first column of a CSV with `label_size=1`).
    */
   readonly sampleWeights: "none" | "label";
-  /** SageMaker streaming batch size (validated only; default 5000). */
+  /**
+   * How it trains (Strata extension; default `auto`: full-batch for rows held in memory, web-scale for a
+   * streamed channel; training-mode.ts).
+   */
+  readonly trainingMode: TrainingMode;
+  /** Web-scale: rows per mini-batch (default 5000). */
   readonly miniBatchSize: number;
-  /** SageMaker streaming passes (validated only; default 1). */
+  /** Web-scale: passes over the data (default 1). */
   readonly epochs: number;
-  /** SageMaker extra centres factor (validated only; `auto` = 10). */
+  /** Web-scale: each shard keeps k × this many weighted centres (`auto` = 10). */
   readonly extraCenterFactor: number;
-  /** SageMaker centre-weight half life (validated only; default 0). */
+  /** Web-scale: points after which a point's weight in its centre has halved (default 0: no decay). */
   readonly halfLifeTimeSize: number;
-  /** SageMaker init of the K → k reduction (validated only; default `kmeans++`). */
+  /** Web-scale: seeding of the K → k reduction's attempts (default `kmeans++`). */
   readonly localLloydInitMethod: InitMethod;
   /** Metrics to report on a test channel (default `["msd"]`). */
   readonly evalMetrics: readonly EvalMetric[];
@@ -100,8 +110,8 @@ const rows = (c: HyperContext): Bounds => ({
 });
 
 /**
- * The table. Rows marked "validated only" are accepted with SageMaker's ranges so that a job SageMaker
- * accepts is accepted here, but Strata's full-batch Lloyd does not use them.
+ * The table. The streaming rows are SageMaker's, with its ranges; they shape web-scale training and are
+ * validated (but unused) in full-batch training, so a job SageMaker accepts is accepted here in either mode.
  */
 const ENTRIES: readonly HyperparameterEntry[] = [
   // Used by Strata.
@@ -132,10 +142,12 @@ const ENTRIES: readonly HyperparameterEntry[] = [
   }),
   integer("seed", "seed", () => ({ min: 0 }), { defaultValue: 0 }),
   oneOf("sample_weights", "sampleWeights", ["none", "label"], "none"),
+  oneOf("training_mode", "trainingMode", ["auto", "full-batch", "web-scale"], "auto"),
   evalMetrics,
-  // Validated only: SageMaker's streaming web-scale k-means settings.
+  // SageMaker's streaming web-scale k-means settings (used by training_mode=web-scale).
   integer("mini_batch_size", "miniBatchSize", positive, { defaultValue: 5000 }),
-  integer("epochs", "epochs", positive, { defaultValue: 1 }),
+  // Each epoch is a pass over the data: a billion of them would never end (as local_lloyd_num_trials).
+  integer("epochs", "epochs", () => ({ min: 1, max: 1000, why: "Strata's limit" }), { defaultValue: 1 }),
   integer("extra_center_factor", "extraCenterFactor", positive, { aliases: ["center_factor"], auto: 10 }),
   integer("half_life_time_size", "halfLifeTimeSize", () => ({ min: 0 }), { defaultValue: 0 }),
   oneOf("local_lloyd_init_method", "localLloydInitMethod", ["random", "kmeans++"], "kmeans++"),

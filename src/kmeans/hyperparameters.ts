@@ -5,13 +5,15 @@
  * through the same validators in {@link resolveKMeansParams}. Either way the result is a frozen
  * {@link KMeansParams}; string maps never travel further in.
  *
- * Strata fits with full-batch Lloyd (Lloyd 1982) and restarts, not SageMaker's streaming web-scale k-means,
- * so `mini_batch_size`, `epochs`, `extra_center_factor`, `half_life_time_size` and `local_lloyd_init_method`
- * are validated with SageMaker's ranges (a job that SageMaker would reject fails here too) but do not change
- * the fit. `init_method` defaults to `kmeans++`, unlike the container's `random`: SageMaker seeds a *streaming*
- * pass whose extra centres (k × extra_center_factor) are reduced later by a k-means++ Lloyd, so its first
- * seeding matters little; Strata's seeding is the start of the final Lloyd run itself, which is exactly where
- * k-means++ (Arthur & Vassilvitskii 2007) gives better optima in fewer iterations.
+ * Strata trains in one of two ways, chosen by its `training_mode` extension (training-mode.ts): full-batch
+ * Lloyd (Lloyd 1982) with restarts, or SageMaker's streaming web-scale k-means (web-scale/). The streaming
+ * settings — `mini_batch_size`, `epochs`, `extra_center_factor`, `half_life_time_size`,
+ * `local_lloyd_init_method` — shape web-scale training; full-batch training validates them with SageMaker's
+ * ranges (a job that SageMaker would reject fails here too) and does not use them. `init_method` defaults to
+ * `kmeans++`, unlike the container's `random`: in full-batch training the seeding is the start of the final
+ * Lloyd run itself, exactly where k-means++ (Arthur & Vassilvitskii 2007) gives better optima in fewer
+ * iterations; in web-scale training it seeds each shard's K extra centres, where it costs little and spreads
+ * them better than random rows.
  * @module
  */
 import { StrataError } from "../errors.js";
@@ -19,7 +21,7 @@ import { checkCodeOptions, parseWireMap, withDefaults } from "../util/hyperparam
 import type { Logger } from "../util/logger.js";
 import { type Context, KMEANS_TABLE, type KMeansParams } from "./hyperparameter-table.js";
 
-export type { EvalMetric, InitMethod, KMeansParams } from "./hyperparameter-table.js";
+export type { EvalMetric, InitMethod, KMeansParams, TrainingMode } from "./hyperparameter-table.js";
 export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
 
 /**

@@ -35,6 +35,27 @@ export interface KMeansTrainingSummary {
   readonly clusterWeights?: readonly number[];
   /** In a fit with sample weights: the rows' total weight. */
   readonly totalWeight?: number;
+  /**
+   * Present when the model came from web-scale training (training_mode=web-scale). `iterations`,
+   * `converged`, `bestTrial` and `trialInertias` are then those of the K → k reduction's attempts, whose
+   * inertias are over the weighted centres, not the rows; `inertia`, `msd` and `sizes` are over the rows.
+   */
+  readonly webScale?: WebScaleSummary;
+}
+
+/** What web-scale training did (web-scale/fit.ts). */
+export interface WebScaleSummary {
+  /** Rows per mini-batch, passes over the data, and the centres each shard kept (k × extra_center_factor). */
+  readonly miniBatchSize: number;
+  readonly epochs: number;
+  readonly centresPerShard: number;
+  /** Shards of the plan, each its own stream; mini-batches streamed by all of them over all epochs. */
+  readonly shards: number;
+  readonly miniBatches: number;
+  /** Weighted centres the reduction started from (the union of the shards', less any of weight 0). */
+  readonly reducedCentres: number;
+  /** The winning reduction attempt's loss per unit of centre weight (SageMaker's "mean square distance"). */
+  readonly reductionMsd: number;
 }
 
 /** Per-row answers of {@link KMeansModel.predict}. */

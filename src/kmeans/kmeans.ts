@@ -1,84 +1,29 @@
 /**
- * The K-Means estimator: full-batch Lloyd iterations (Lloyd 1982) from k-means++ (Arthur & Vassilvitskii
- * 2007) or random seeds, repeated `numTrials` times; the restart with the lowest inertia wins. Each restart
- * draws from its own `rng.fork()` of the seed, so the same seed gives a bit-identical model.
+ * The K-Means estimator: holds validated params (SageMaker's `kmeans:1` hyperparameters plus Strata's
+ * extensions) and fits them; `fit` returns a new {@link KMeansModel}. It trains one of two ways, as
+ * `trainingMode` (`training_mode`) and training-mode.ts decide:
  *
- * Convergence (scikit-learn's rule, `_kmeans_single_lloyd`): a restart stops after the iteration in which
- * either (a) no row changed cluster ("strict" convergence), or (b) the squared Frobenius norm of the centre
- * shift, Σ_j ‖c_j(new) − c_j(old)‖², is at most `tol × mean_f Var(x_f)`: tol times the mean of the per-feature
- * (population) variances of the data, which makes `tol` independent of the data's scale. `tol = 0` means "run
- * until labels stop changing or maxIterations". After the loop a final assignment pass makes the inertia and
- * cluster sizes consistent with the final centroids.
+ * - full-batch (full-batch.ts): Lloyd with restarts, each from k-means++ or random seeds, the lowest inertia
+ *   winning — what `auto` picks for a matrix, whose rows are all in memory;
+ * - web-scale (web-scale/): SageMaker's streaming mini-batch k-means — each shard streams mini-batches into
+ *   k × extra_center_factor weighted centres, and weighted Lloyd reduces their union to k.
  *
- * Each restart runs on engine.ts: Hamerly 2010's bounds skip the distance computations that cannot change a
- * row's label (identical results to plain Lloyd), and seeding, assignment and partial sums run as fixed row
- * shards on worker threads for large inputs, merged in shard order so every thread count gives the same bits.
- *
- * Sample weights (`sampleWeight`, scikit-learn's `sample_weight`; e.g. each county's population): a row of
- * weight w counts as w rows in the seeding, the centre means and the inertia (restarts compete on the weighted
- * inertia). The convergence tolerance stays on the plain variance, as in scikit-learn. SageMaker's K-Means
- * takes no weights: this is a Strata extension (hyperparameter `sample_weights`, jobs/algorithms/kmeans.ts).
+ * One estimator for both, because both read the one hyperparameter table: a job's params, `training_mode`
+ * included, go to `new KMeans(params)` unchanged, and no setting is silently ignored by a second class.
  * @module
  */
-import { rowShards } from "../contract/contract.js";
-import { memoKey, type RoundExecutor } from "../contract/executor.js";
+import type { RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
-import { checkFinite } from "../linalg/checks.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { createRng, type Rng } from "../linalg/rng.js";
-import { resolveThreads } from "../parallel/pool.js";
-import { type Logger, silentLogger } from "../util/logger.js";
-import { assignNearest } from "./assign.js";
-import { type EngineTrialResult, type KernelLanguage, type LloydAlgorithm, runTrialFast } from "./engine.js";
-import {
-  checkParamsAgainstData,
-  type KMeansOptions,
-  type KMeansParams,
-  resolveKMeansParams,
-} from "./hyperparameters.js";
-import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
-import { initRandom } from "./init/random.js";
-import { KMeansModel } from "./kmeans-model.js";
-import { runTrialRounds } from "./lloyd-rounds.js";
-import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
-import type { LloydIterationEvent, TrialOptions, TrialResult } from "./trial.js";
+import type { KMeansFitOptions } from "./fit-options.js";
+import { fitFullBatch, fitFullBatchOn } from "./full-batch.js";
+import { type KMeansOptions, type KMeansParams, resolveKMeansParams } from "./hyperparameters.js";
+import type { KMeansModel } from "./kmeans-model.js";
+import { chooseTrainingMode } from "./training-mode.js";
+import { fitWebScale, fitWebScaleOn } from "./web-scale/fit.js";
 
-/** Progress of one Lloyd iteration, reported to `onIteration` (trial.ts's event plus the restart). */
-export interface KMeansIterationEvent extends LloydIterationEvent {
-  /** 0-based restart. */
-  readonly trial: number;
-}
-
-/** Options of {@link KMeans.fit}. */
-export interface KMeansFitOptions {
-  /** Receives non-convergence warnings and a summary line; default silent. */
-  readonly logger?: Logger;
-  /** Checked before every iteration; aborting throws the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Called after every Lloyd iteration of every restart. */
-  readonly onIteration?: (event: KMeansIterationEvent) => void;
-  /**
-   * Threads for seeding and Lloyd iterations, the caller's included; default: every core (at most 8). Inputs
-   * under {@link PARALLEL_MIN_ROWS} rows always run on the caller. The model has the same bits for any count.
-   */
-  readonly threads?: number;
-  /** "hamerly" (default) skips distance computations by Hamerly 2010's bounds; "lloyd" computes them all. */
-  readonly algorithm?: LloydAlgorithm;
-  /** The row loops' language (engine.ts; default: WebAssembly for large inputs). Never changes the model. */
-  readonly kernels?: KernelLanguage;
-  /**
-   * k × d starting centres for a single restart (seeding and `numTrials` are then skipped): benchmarks and
-   * comparisons against other tools from the same start.
-   */
-  readonly initialCentres?: Matrix;
-  /** One name per column of x, kept in the model; default "x0".."x{d-1}". */
-  readonly featureNames?: readonly string[];
-  /** n: each row's sample weight, positive and finite (default: every row weighs 1). */
-  readonly sampleWeight?: Float64Array | readonly number[];
-}
-
-/** Below this many rows KMeans.fit stays on the calling thread (thread start-up costs more than the work). */
-export const PARALLEL_MIN_ROWS = 65_536;
+export type { KMeansEpochEvent, KMeansFitOptions, KMeansIterationEvent } from "./fit-options.js";
+export { meanVariance, PARALLEL_MIN_ROWS } from "./full-batch.js";
 
 /** K-Means estimator: holds validated params; `fit` returns a new {@link KMeansModel}. */
 export class KMeans {
@@ -90,6 +35,7 @@ export class KMeans {
    * @throws StrataError INVALID_HYPERPARAMETER, UNKNOWN_HYPERPARAMETER, MISSING_HYPERPARAMETER
    * @example
    * const model = new KMeans({ k: 7, seed: 0 }).fit(x);
+   * const streamed = new KMeans({ k: 7, trainingMode: "web-scale", miniBatchSize: 5000 }).fit(x);
    */
   constructor(options: KMeansOptions) {
     this.params = resolveKMeansParams(options);
@@ -97,227 +43,51 @@ export class KMeans {
   }
 
   /**
-   * Fits k centroids to the rows of `x` (n × d; not mutated).
+   * Fits k centroids to the rows of `x` (n × d; not mutated), on this thread (full-batch: and the worker pool
+   * for large inputs).
    *
    * @throws StrataError WIDTH_MISMATCH (d ≠ featureDim), INVALID_HYPERPARAMETER (k > n), INVALID_ARGUMENT
-   *   (fewer than 2 rows), NON_NUMERIC_VALUE (a value that is not finite); the signal's reason when aborted
+   *   (fewer than 2 rows; an option the training mode cannot take), NON_NUMERIC_VALUE (a value that is not
+   *   finite); the signal's reason when aborted
    */
   fit(x: Matrix, options: KMeansFitOptions = {}): KMeansModel {
-    const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
-    const engine = {
-      threads,
-      algorithm: options.algorithm ?? "hamerly",
-      ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
-    } as const;
-    const run = restarts(x, this.params, options, threads);
-    let step = run.next();
-    while (!step.done) step = run.next(runTrialFast(x, step.value, engine));
-    return step.value;
+    if (this.#mode(x) === "web-scale") return fitWebScale(x, this.params, options);
+    return fitFullBatch(x, this.params, fullBatchOptions(options));
   }
 
   /**
-   * The same fit with its Lloyd iterations as rounds of the algorithm contract on `executor` (inline, worker
-   * threads, or a cluster's), over the engine's shard plan: the same model, bit for bit, as {@link fit}.
-   * Seeding runs here, on the caller's data. Training jobs fit this way.
+   * The same fit with its rounds on `executor` (inline, worker threads, or a cluster's): full-batch, each
+   * restart's Lloyd iterations over the engine's shard plan (seeding runs here, on the caller's data);
+   * web-scale, each shard's stream where the shard runs. The same model, bit for bit, as {@link fit}.
+   * Training jobs fit this way.
    * @throws as {@link fit}
    * @example
    * const model = await new KMeans({ k: 7 }).fitOn(new InlineExecutor(), x);
    */
-  async fitOn(
+  fitOn(
     executor: RoundExecutor,
     x: Matrix,
     options: Omit<KMeansFitOptions, "algorithm" | "kernels"> = {},
   ): Promise<KMeansModel> {
-    const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
-    const run = restarts(x, this.params, options, threads);
-    const plan = rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
-    // The restarts share the shards' memos (their copies of the rows); restarts() has checked the rows.
-    const fit = { memo: memoKey(), checked: true };
-    try {
-      let step = run.next();
-      while (!step.done) step = run.next(await runTrialRounds(executor, x, plan, step.value, fit));
-      return step.value;
-    } finally {
-      executor.forget(fit.memo);
-    }
+    if (this.#mode(x) === "web-scale") return fitWebScaleOn(executor, x, this.params, options);
+    return fitFullBatchOn(executor, x, this.params, fullBatchOptions(options));
+  }
+
+  #mode(x: Matrix): "full-batch" | "web-scale" {
+    return chooseTrainingMode(this.params.trainingMode, { inMemory: true, numRows: x.rows }).mode;
   }
 }
 
 /**
- * The restarts of a fit, whichever way their iterations run: checks the data, seeds each restart and yields
- * its settings, receives its result, and returns the model of the best. `fit` runs the restarts on the
- * in-memory engine, `fitOn` as contract rounds; both drive this one generator.
+ * Full-batch fits follow a fixed shard plan that never changes their model: a `shardRows` would do nothing.
+ * @throws StrataError INVALID_ARGUMENT
  */
-function* restarts(
-  x: Matrix,
-  p: KMeansParams,
-  options: KMeansFitOptions,
-  threads: number,
-): Generator<TrialOptions, KMeansModel, EngineTrialResult> {
-  const { logger = silentLogger, signal, onIteration, initialCentres } = options;
-  if (x.rows < 2) {
-    throw new StrataError("INVALID_ARGUMENT", `K-Means needs at least 2 rows; the data has ${x.rows}.`, {
-      details: { rows: x.rows },
-    });
-  }
-  checkParamsAgainstData(p, x.rows, x.cols);
-  checkFinite(x, options.featureNames);
-  const weights =
-    options.sampleWeight === undefined ? undefined : checkedWeights(options.sampleWeight, x.rows);
-  // tol = 0 (fixed iterations) needs no pass over the data for the variance.
-  const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
-  if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
-  const seeder = createRng(p.seed);
-  const trials: EngineTrialResult[] = [];
-  let best = 0;
-  const numTrials = initialCentres === undefined ? p.numTrials : 1;
-  for (let trial = 0; trial < numTrials; trial++) {
-    const rng = seeder.fork();
-    const initial = initialCentres ?? seed(x, p, rng, threads, weights);
-    const result = yield {
-      initial,
-      maxIterations: p.maxIterations,
-      tolerance,
-      signal,
-      onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
-      weights,
-    };
-    trials.push(result);
-    if (result.inertia < trials[best]!.inertia) best = trial;
-  }
-  const winner = trials[best]!;
-  // The restart's final pass already assigned every row against the winning centres: its inertia and
-  // counts are those of the model (equal to assignNearest's, summed in shard order).
-  const inertia = winner.inertia;
-  // Weighted, the restart's counts are the clusters' weights; the sizes count the rows of the same assignment.
-  const sizes = weights === undefined ? [...winner.sizes] : rowsPerCluster(x, winner.centres);
-  const weighting =
-    weights === undefined
-      ? {}
-      : { clusterWeights: Object.freeze([...winner.sizes]), totalWeight: sum(weights) };
-  report(logger, trials, best, p, sizes);
-  return new KMeansModel(
-    winner.centres,
-    {
-      inertia,
-      msd: inertia / (weighting.totalWeight ?? x.rows),
-      iterations: winner.iterations,
-      converged: winner.converged,
-      numRows: x.rows,
-      bestTrial: best,
-      trialInertias: Object.freeze(trials.map((t) => t.inertia)),
-      sizes: Object.freeze(sizes),
-      ...weighting,
-    },
-    options.featureNames,
-  );
-}
-
-function seed(
-  x: Matrix,
-  p: KMeansParams,
-  rng: Rng,
-  threads: number,
-  weights: Float64Array | undefined,
-): Matrix {
-  return p.initMethod === "random"
-    ? initRandom(x, p.k, rng, weights).centres
-    : initKMeansPlusPlus(x, p.k, rng, { threads, weights }).centres;
-}
-
-/**
- * The sample weights as a Float64Array, checked: one per row, each finite and above 0.
- * @throws StrataError INVALID_ARGUMENT naming the first bad weight's row (0-based) and value
- */
-function checkedWeights(given: Float64Array | readonly number[], rows: number): Float64Array {
-  if (given.length !== rows)
+function fullBatchOptions<O extends KMeansFitOptions>(options: O): O {
+  if (options.shardRows !== undefined)
     throw new StrataError(
       "INVALID_ARGUMENT",
-      `sampleWeight has ${given.length} weights; the data has ${rows} rows (one weight per row).`,
-      { details: { expected: rows, received: given.length } },
+      "shardRows sets the shards of web-scale training; full-batch training has a fixed plan (use trainingMode web-scale).",
+      { details: { shardRows: options.shardRows } },
     );
-  const weights = Float64Array.from(given);
-  for (let i = 0; i < rows; i++) {
-    const w = weights[i]!;
-    if (!(Number.isFinite(w) && w > 0))
-      throw new StrataError(
-        "INVALID_ARGUMENT",
-        `sampleWeight[${i}] is ${w}; every sample weight must be a finite number above 0.`,
-        { details: { row: i, value: String(w) } },
-      );
-  }
-  return weights;
-}
-
-function rowsPerCluster(x: Matrix, centres: Matrix): number[] {
-  const sizes = new Array<number>(centres.rows).fill(0);
-  for (const label of assignNearest(x, centres).labels) sizes[label]!++;
-  return sizes;
-}
-
-function sum(values: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return total;
-}
-
-function checkInitialCentres(c: Matrix, k: number, d: number): void {
-  if (c.rows !== k || c.cols !== d || !c.data.every(Number.isFinite)) {
-    throw new StrataError(
-      "INVALID_ARGUMENT",
-      `initialCentres is ${c.rows}x${c.cols}; expected ${k}x${d} finite values (k x the number of features).`,
-      { details: { expected: [k, d], received: [c.rows, c.cols] } },
-    );
-  }
-}
-
-function report(
-  logger: Logger,
-  trials: readonly TrialResult[],
-  best: number,
-  p: KMeansParams,
-  sizes: readonly number[],
-): void {
-  const notConverged = trials.filter((t) => !t.converged).length;
-  if (notConverged > 0) {
-    logger.log(
-      "warn",
-      `K-Means: ${notConverged} of ${trials.length} restarts did not converge within ${p.maxIterations} iterations; raise max_iterations or tol.`,
-      { notConverged, numTrials: trials.length, maxIterations: p.maxIterations },
-    );
-  }
-  const empty = sizes.flatMap((n, j) => (n === 0 ? [j] : []));
-  if (empty.length > 0) {
-    logger.log(
-      "warn",
-      `K-Means: ${empty.length} of ${p.k} clusters (${empty.join(", ")}) have no training rows; the data has fewer distinct rows than k.`,
-      { emptyClusters: empty, k: p.k },
-    );
-  }
-  const w = trials[best]!;
-  logger.log(
-    "info",
-    `K-Means: restart ${best} of ${trials.length} won with inertia ${w.inertia} after ${w.iterations} iterations.`,
-    {
-      bestTrial: best,
-      inertia: w.inertia,
-      iterations: w.iterations,
-    },
-  );
-}
-
-/** Mean over features of the population variance (two-pass), the scale of scikit-learn's tolerance. */
-export function meanVariance(x: Matrix): number {
-  const { rows: n, cols: d, data: X } = x;
-  const mean = new Float64Array(d);
-  for (let i = 0, off = 0; i < n; i++, off += d) for (let t = 0; t < d; t++) mean[t]! += X[off + t]!;
-  for (let t = 0; t < d; t++) mean[t]! /= n;
-  let total = 0;
-  for (let i = 0, off = 0; i < n; i++, off += d) {
-    for (let t = 0; t < d; t++) {
-      const diff = X[off + t]! - mean[t]!;
-      total += diff * diff;
-    }
-  }
-  return total / n / d;
+  return options;
 }

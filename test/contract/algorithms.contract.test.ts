@@ -13,6 +13,10 @@
  * - the results equal independent references written out here or from another library (column minima and
  *   maxima, two-pass moments, ml-pca's SVD, SageMaker's sketch written out with ml-pca's eigensolver) and
  *   brute-force metrics (Davies–Bouldin as metrics.ts computes it; Calinski–Harabasz written out here).
+ *
+ * Web-scale K-Means (issue 15) is its own suite: each shard is its own stream, so another cut into shards is
+ * another (equally valid) model, as on SageMaker's instances. What holds is the rest: for one shard plan, any
+ * chunking and either executor give the same bits, the input is not modified, and the same errors are raised.
  * @module
  */
 import assert from "node:assert/strict";
@@ -24,6 +28,7 @@ import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contrac
 import { ThreadsExecutor } from "../../src/contract/threads.js";
 import { isStrataError } from "../../src/errors.js";
 import { KMEANS_SHARD_ROWS, runTrialFast } from "../../src/kmeans/engine.js";
+import { resolveKMeansParams } from "../../src/kmeans/hyperparameters.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
@@ -35,6 +40,14 @@ import {
 } from "../../src/kmeans/lloyd-rounds.js";
 import { CLUSTER_METRICS_REF, type ClusterMetrics } from "../../src/kmeans/metric-rounds.js";
 import { daviesBouldinScore } from "../../src/kmeans/metrics.js";
+import { webScaleSettings } from "../../src/kmeans/web-scale/settings.js";
+import {
+  WEB_SCALE_ROUNDS_REF,
+  type WebScaleModel,
+  type WebScalePartial,
+  type WebScaleRoundState,
+  webScaleStart,
+} from "../../src/kmeans/web-scale/web-scale-rounds.js";
 import { rowSigns, signKey } from "../../src/linalg/counter-signs.js";
 import { type Matrix, matrix, toRows } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
@@ -604,3 +617,74 @@ for (const c of CASES) {
     });
   });
 }
+
+describe("the contract: web-scale K-Means", () => {
+  const x = blobs(1500, 5, 4, 3);
+  // Batches of 120 rows: several per shard, spanning chunk boundaries; 2 epochs, so a round resumes each
+  // shard's centres from the state.
+  const settings = webScaleSettings(resolveKMeansParams({ k: 4, miniBatchSize: 120, epochs: 2, seed: 5 }));
+  const fit = (executor: RoundExecutor, shards: readonly RowShard[]) =>
+    fitRounds<WebScaleRoundState, WebScalePartial, WebScaleModel>(
+      executor,
+      WEB_SCALE_ROUNDS_REF,
+      webScaleStart(settings, 5),
+      shards,
+    ).then((r) => r.model);
+
+  test("the same shard plan gives the same model bit for bit inline and on 2 threads, however the shards are chunked; the input is unchanged", async () => {
+    const before = Float64Array.from(x.data);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 100, max: 1500 }),
+        fc.integer({ min: 1, max: 400 }),
+        async (shardRows, chunkRows) => {
+          const whole = await fit(inline, rowShards(x, { shardRows, chunkRows: shardRows }));
+          assert.deepEqual(await fit(inline, rowShards(x, { shardRows, chunkRows })), whole);
+          assert.deepEqual(await fit(threads, rowShards(x, { shardRows, chunkRows })), whole);
+        },
+      ),
+      { numRuns: 8, seed: 41 },
+    );
+    assert.deepEqual(x.data, before);
+  });
+
+  test("the plan is the model's: another cut into shards is another stream per shard (close in loss, not in bits)", async () => {
+    const one = await fit(inline, rowShards(x, { shardRows: 1500, chunkRows: 1500 }));
+    const three = await fit(inline, rowShards(x, { shardRows: 500, chunkRows: 500 }));
+    assert.equal(one.shards.length, 1);
+    assert.equal(three.shards.length, 3);
+    assert.equal(three.reduction.inputCentres, 3 * 40);
+    assert.notDeepEqual(three.centres.data, one.centres.data);
+    const loss = (centres: Matrix) => KMeansModel.fromCentroids(centres).score(x).ssd;
+    expectClose([loss(three.centres)], [loss(one.centres)], within(0.01), "loss of 3 streams vs 1");
+  });
+
+  test("KMeans.fitOn with trainingMode web-scale equals KMeans.fit on both executors, and its model round-trips through the model file", async () => {
+    const estimator = new KMeans({ k: 4, trainingMode: "web-scale", miniBatchSize: 120, seed: 2 });
+    const fast = estimator.fit(x, { shardRows: 400, featureNames: NAMES });
+    for (const [name, executor] of EXECUTORS) {
+      const model = await estimator.fitOn(executor, x, { shardRows: 400, featureNames: NAMES });
+      assert.deepEqual(modelToFile(model), modelToFile(fast), name);
+    }
+    const back = modelFromFile(JSON.parse(JSON.stringify(modelToFile(fast))));
+    assert.deepEqual(back, fast);
+  });
+
+  test("a shard of another width is WIDTH_MISMATCH and a NaN is NON_NUMERIC_VALUE, on both executors", async () => {
+    const narrow = matrix(10, 4);
+    for (const [, executor] of EXECUTORS) {
+      const mixed = [
+        ...rowShards(x, { shardRows: 500, chunkRows: 100 }),
+        { data: narrow, start: 0, end: 10, chunkRows: 5 },
+      ];
+      await assert.rejects(fit(executor, mixed), (e: unknown) => isStrataError(e, "WIDTH_MISMATCH"));
+      const withNaN = matrix(x.rows, 5, Float64Array.from(x.data));
+      withNaN.data[203 * 5 + 2] = Number.NaN;
+      await assert.rejects(
+        fit(executor, rowShards(withNaN, { shardRows: 100, chunkRows: 30 })),
+        (e: unknown) =>
+          isStrataError(e, "NON_NUMERIC_VALUE") && /^Row 203, "column 2" is NaN/.test(e.message),
+      );
+    }
+  });
+});

@@ -404,6 +404,72 @@ describe("training jobs", () => {
     assert.match(jobs[2]!.FailureReason ?? "", /sample_weights=label .* records have none/);
   });
 
+  it("trains K-Means web-scale with training_mode=web-scale: says which mode ran and why, logs SageMaker's lines, and its model reads back as KMeans.fit's", async () => {
+    const hp = { k: "3", seed: "4", training_mode: "web-scale", mini_batch_size: "100", epochs: "2" };
+    const names = ["km-web-scale", "km-auto"];
+    await Promise.all(
+      [hp, { k: "3", seed: "4" }].map((hyperParameters, i) =>
+        service.createTrainingJob(
+          csvRequest({ image: "kmeans", train: trainCsv, hyperParameters, name: names[i]! }),
+        ),
+      ),
+    );
+    const [job, auto] = await Promise.all(
+      names.map((n) => service.waitForCompletion(n, { timeoutMs: 10_000 })),
+    );
+    assert.equal(job!.TrainingJobStatus, "Completed", job!.FailureReason);
+    const logs = service.logs("km-web-scale").map((l) => l.message);
+    const all = logs.join("\n");
+    assert.ok(
+      logs.includes(
+        "K-Means training mode: web-scale (SageMaker's streaming mini-batch k-means), because training_mode=web-scale.",
+      ),
+      all,
+    );
+    assert.ok(logs.includes("K-Means web-scale streams over 1 shard on the caller's thread."), all);
+    assert.ok(logs.includes("shrinking 30 centers into 3"), all);
+    assert.equal(logs.filter((m) => m.startsWith("local kmeans attempt #")).length, 10, all);
+    const expected = new KMeans(
+      parseKMeansHyperparameters({ ...hp, feature_dim: "3" }, { featureDim: 3, numRows: 300 }),
+    ).fit(data);
+    assert.equal(expected.training!.webScale!.miniBatches, 6);
+    const output = join(env.home, "artifacts", "km-web-scale", "output");
+    const artifact = decodeKMeansArtifactFile(
+      await readModelAlgoFile(new Uint8Array(readFileSync(join(output, "model.tar.gz")))),
+    );
+    assert.deepEqual([artifact.k, artifact.dim], [3, 3]);
+    assertFloat32Equal(artifact.centroids, expected.centroids.data, "centroids");
+    assert.deepEqual(
+      (await unpackTarGz(new Uint8Array(readFileSync(join(output, "model.tar.gz"))))).map((e) => e.name),
+      ["model_algo-1"],
+    );
+    const metadata = JSON.parse(readFileSync(join(output, "strata-model.json"), "utf8"));
+    assert.equal(metadata.model.trainingMode, "web-scale");
+    assert.deepEqual(metadata.model.webScale, expected.training!.webScale);
+    const trained = modelFromFile(metadata.model.state) as KMeansModel;
+    assert.deepEqual(trained.centroids.data, expected.centroids.data);
+    assert.deepEqual(trained.training, expected.training);
+    const msd = job!.FinalMetricDataList?.find((m) => m.MetricName === "train:msd")?.Value;
+    assert.equal(msd, expected.training!.msd);
+
+    // The default: full-batch for a channel held in memory, and the log says so.
+    assert.equal(auto!.TrainingJobStatus, "Completed", auto!.FailureReason);
+    assert.ok(
+      service
+        .logs("km-auto")
+        .some(
+          (l) =>
+            l.message ===
+            "K-Means training mode: full-batch Lloyd with restarts, because training_mode=auto and the 300 rows are in memory.",
+        ),
+    );
+    const autoMetadata = JSON.parse(
+      readFileSync(join(env.home, "artifacts", "km-auto", "output", "strata-model.json"), "utf8"),
+    );
+    assert.equal(autoMetadata.model.trainingMode, "full-batch");
+    assert.equal(autoMetadata.model.webScale, undefined);
+  });
+
   it("fails fast on an unknown or mistyped hyperparameter: the job never exists", async () => {
     for (const [hp, code, pattern] of [
       [{ num_componets: "2" }, "UNKNOWN_HYPERPARAMETER", /Unknown PCA hyperparameter "num_componets"/],
@@ -426,6 +492,19 @@ describe("training jobs", () => {
         csvRequest({ image: "kmeans", train: trainCsv, hyperParameters: { k: "1" }, name: "bad-hp" }),
       ),
       (e: unknown) => isStrataError(e, "INVALID_HYPERPARAMETER") && /\bk\b/.test(e.message),
+    );
+    await assert.rejects(
+      service.createTrainingJob(
+        csvRequest({
+          image: "kmeans",
+          train: trainCsv,
+          hyperParameters: { k: "3", training_mode: "streaming" },
+          name: "bad-hp",
+        }),
+      ),
+      (e: unknown) =>
+        isStrataError(e, "INVALID_HYPERPARAMETER") &&
+        e.message === 'Unknown training_mode "streaming": expected one of "auto", "full-batch", "web-scale".',
     );
     assert.throws(
       () => service.describeTrainingJob("bad-hp"),

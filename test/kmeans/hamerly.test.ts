@@ -11,11 +11,9 @@ import { runTrialFast } from "../../src/kmeans/engine.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import { runTrial } from "../../src/kmeans/trial.js";
-import { matrix, selectColumns } from "../../src/linalg/matrix.js";
+import { matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
-import { PCA } from "../../src/pca/pca.js";
-import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
-import { readCensusMatrix } from "../helpers/read-census-matrix.js";
+import { censusProjections } from "../helpers/census-projections.js";
 
 const RUNS = { numRuns: 80, seed: 20261201 };
 
@@ -71,9 +69,7 @@ describe("Hamerly bounds give exactly plain Lloyd's answer", () => {
   });
 
   test("census-shaped case (3218 rows, top 5 components, k = 7): identical models", () => {
-    const { matrix: raw } = readCensusMatrix();
-    const scaled = new MinMaxScaler().fit(raw).transform(raw);
-    const z = selectColumns(new PCA({ numComponents: 33 }).fit(scaled).transform(scaled), [0, 1, 2, 3, 4]);
+    const z = censusProjections();
     const fit = (algorithm: "hamerly" | "lloyd") =>
       new KMeans({ k: 7, seed: 0, restarts: 10 }).fit(z, { algorithm, threads: 1 });
     const [h, l] = [fit("hamerly"), fit("lloyd")];

@@ -35,6 +35,7 @@ describe("parseKMeansHyperparameters", () => {
         numTrials: 10,
         seed: 0,
         sampleWeights: "none",
+        trainingMode: "auto",
         evalMetrics: ["msd"],
         miniBatchSize: 5000,
         epochs: 1,
@@ -182,6 +183,12 @@ describe("parseKMeansHyperparameters", () => {
       /^mini_batch_size=0 is invalid: expected an integer of at least 1\.$/,
     );
     rejects(() => parse({ epochs: "0" }), "INVALID_HYPERPARAMETER", /^epochs=0 is invalid/);
+    // Web-scale training passes over the data once per epoch: a billion would never end.
+    rejects(
+      () => parse({ epochs: "1001" }),
+      "INVALID_HYPERPARAMETER",
+      "epochs=1001 is invalid: expected an integer from 1 to 1000 (Strata's limit).",
+    );
     rejects(
       () => parse({ extra_center_factor: "0" }),
       "INVALID_HYPERPARAMETER",
@@ -193,6 +200,22 @@ describe("parseKMeansHyperparameters", () => {
       () => parse({ half_life_time_size: "-5" }),
       "INVALID_HYPERPARAMETER",
       /^half_life_time_size=-5 is invalid/,
+    );
+  });
+
+  test("training_mode (Strata extension): auto, full-batch or web-scale", () => {
+    assert.equal(parse({}).trainingMode, "auto");
+    assert.equal(parse({ training_mode: "web-scale" }).trainingMode, "web-scale");
+    assert.equal(parse({ training_mode: "full-batch" }).trainingMode, "full-batch");
+    rejects(
+      () => parse({ training_mode: "webscale" }),
+      "INVALID_HYPERPARAMETER",
+      'Unknown training_mode "webscale": expected one of "auto", "full-batch", "web-scale".',
+    );
+    rejects(
+      () => new KMeans({ k: 7, trainingMode: "streaming" as never }),
+      "INVALID_HYPERPARAMETER",
+      'Unknown trainingMode "streaming": expected one of "auto", "full-batch", "web-scale".',
     );
   });
 

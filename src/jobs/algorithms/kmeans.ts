@@ -1,8 +1,17 @@
 /**
- * K-Means as a training-job algorithm: SageMaker's `kmeans:1` hyperparameters (src/kmeans), Lloyd with
- * restarts — each restart's iterations as rounds of the algorithm contract on the runner's executor
- * (`KMeans.fitOn`: the same model, bit for bit, as `KMeans.fit`) — and `model_algo-1` as an NDArray list of
- * one float32 array [k, D] of centroids (spec §5.1).
+ * K-Means as a training-job algorithm: SageMaker's `kmeans:1` hyperparameters (src/kmeans), trained as
+ * rounds of the algorithm contract on the runner's executor (`KMeans.fitOn`: the same model, bit for bit, as
+ * `KMeans.fit`), and `model_algo-1` as an NDArray list of one float32 array [k, D] of centroids (spec §5.1).
+ *
+ * How it trains is `training_mode`'s (a Strata extension), decided here by `chooseTrainingMode` from the
+ * channel and logged with the reason: `full-batch` Lloyd with restarts (each restart's iterations as rounds),
+ * or `web-scale`, SageMaker's streaming mini-batch k-means (each shard of the train channel streams its own
+ * mini-batches into k × extra_center_factor weighted centres, reduced to k by weighted Lloyd). `auto` is
+ * full-batch for a channel held in memory — every channel today — and web-scale for a streamed one.
+ *
+ * The model is the k centroids only. SageMaker's artifacts sometimes add a `state_<uuid>` file (K centres and
+ * one weight each, spec §2.2), but its meaning is unconfirmed and SageMaker's own readers ignore it, so Strata
+ * writes none rather than guess its contract; strata-model.json records the web-scale run instead.
  *
  * Metrics as SageMaker documents them (spec §2.3): `train:msd` always; with a test channel, `test:msd` and
  * `test:ssd` for each of them that `eval_metrics` lists (default `["msd"]`). The training sum of squares is
@@ -21,7 +30,13 @@ import { rowShards } from "../../contract/contract.js";
 import { fitRounds } from "../../contract/executor.js";
 import { StrataError } from "../../errors.js";
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
-import { KMeans, type KMeansParams, parseKMeansHyperparameters } from "../../kmeans/index.js";
+import {
+  chooseTrainingMode,
+  KMeans,
+  type KMeansParams,
+  parseKMeansHyperparameters,
+  WEB_SCALE_SHARD_ROWS,
+} from "../../kmeans/index.js";
 import {
   CLUSTER_METRICS_REF,
   type ClusterMetrics,
@@ -61,17 +76,29 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         "info",
         "K-Means with sample weights from the records' labels (sample_weights=label, a Strata extension).",
       );
-    const shards = Math.max(1, Math.ceil(x.rows / KMEANS_SHARD_ROWS));
+    // Every channel is held in memory today; a streamed channel will say inMemory: false (auto: web-scale).
+    const choice = chooseTrainingMode(params.trainingMode, { inMemory: true, numRows: x.rows });
+    const webScale = choice.mode === "web-scale";
     context.logger.log(
       "info",
-      `K-Means Lloyd rounds over ${shards} shard${shards === 1 ? "" : "s"} on ${context.rounds.where}.`,
+      `K-Means training mode: ${webScale ? "web-scale (SageMaker's streaming mini-batch k-means)" : "full-batch Lloyd with restarts"}, because ${choice.reason}.`,
+      { trainingMode: choice.mode },
+    );
+    const shardRows = webScale ? WEB_SCALE_SHARD_ROWS : KMEANS_SHARD_ROWS;
+    const shards = Math.max(1, Math.ceil(x.rows / shardRows));
+    context.logger.log(
+      "info",
+      `K-Means ${webScale ? "web-scale streams" : "Lloyd rounds"} over ${shards} shard${shards === 1 ? "" : "s"} on ${context.rounds.where}.`,
     );
     let lastReport = 0;
-    const model = await new KMeans(params).fitOn(context.rounds, x, {
+    // The mode chosen here is the one that runs, whatever the estimator would choose for a matrix.
+    const model = await new KMeans({ ...params, trainingMode: choice.mode }).fitOn(context.rounds, x, {
       ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
       ...(sampleWeight === undefined ? {} : { sampleWeight }),
       logger: context.logger,
       signal: context.signal,
+      onEpoch: (e) =>
+        context.progress(e.epoch / e.epochs, `epoch ${e.epoch}/${e.epochs}, ${e.centres} weighted centres`),
       onIteration: (e) => {
         const now = Date.now();
         if (now - lastReport < 200) return;
@@ -120,6 +147,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         iterations: training.iterations,
         converged: training.converged,
         numRows: training.numRows,
+        trainingMode: choice.mode,
+        ...(training.webScale === undefined ? {} : { webScale: training.webScale }),
         bestTrial: training.bestTrial,
         trialInertias: [...training.trialInertias],
         sizes: [...training.sizes],

@@ -1,0 +1,232 @@
+/**
+ * Full-batch K-Means: Lloyd iterations (Lloyd 1982) from k-means++ (Arthur & Vassilvitskii 2007) or random
+ * seeds, repeated `numTrials` times; the restart with the lowest inertia wins. Each restart draws from its own
+ * `rng.fork()` of the seed, so the same seed gives a bit-identical model. `KMeans` (kmeans.ts) runs this for
+ * `training_mode=full-batch`; web-scale training runs it too, for its final K → k reduction over weighted
+ * centres (web-scale/reduce.ts).
+ *
+ * Convergence (scikit-learn's rule, `_kmeans_single_lloyd`): a restart stops after the iteration in which
+ * either (a) no row changed cluster ("strict" convergence), or (b) the squared Frobenius norm of the centre
+ * shift, Σ_j ‖c_j(new) − c_j(old)‖², is at most `tol × mean_f Var(x_f)`: tol times the mean of the per-feature
+ * (population) variances of the data, which makes `tol` independent of the data's scale. `tol = 0` means "run
+ * until labels stop changing or maxIterations". After the loop a final assignment pass makes the inertia and
+ * cluster sizes consistent with the final centroids.
+ *
+ * Each restart runs on engine.ts: Hamerly 2010's bounds skip the distance computations that cannot change a
+ * row's label (identical results to plain Lloyd), and seeding, assignment and partial sums run as fixed row
+ * shards on worker threads for large inputs, merged in shard order so every thread count gives the same bits.
+ *
+ * Sample weights (`sampleWeight`, scikit-learn's `sample_weight`; e.g. each county's population): a row of
+ * weight w counts as w rows in the seeding, the centre means and the inertia (restarts compete on the weighted
+ * inertia). The convergence tolerance stays on the plain variance, as in scikit-learn. SageMaker's K-Means
+ * takes no weights: this is a Strata extension (hyperparameter `sample_weights`, jobs/algorithms/kmeans.ts).
+ * @module
+ */
+import { rowShards } from "../contract/contract.js";
+import { memoKey, type RoundExecutor } from "../contract/executor.js";
+import { StrataError } from "../errors.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { createRng, type Rng } from "../linalg/rng.js";
+import { resolveThreads } from "../parallel/pool.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { rowsPerCluster } from "./assign.js";
+import { type EngineTrialResult, runTrialFast } from "./engine.js";
+import { checkFitInput } from "./fit-checks.js";
+import type { KMeansFitOptions } from "./fit-options.js";
+import type { KMeansParams } from "./hyperparameters.js";
+import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
+import { initRandom } from "./init/random.js";
+import { KMeansModel } from "./kmeans-model.js";
+import { runTrialRounds } from "./lloyd-rounds.js";
+import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
+import type { TrialOptions, TrialResult } from "./trial.js";
+
+/** Below this many rows a full-batch fit stays on the calling thread (thread start-up costs more than the work). */
+export const PARALLEL_MIN_ROWS = 65_536;
+
+/**
+ * Fits k centroids to the rows of `x` (n × d; not mutated) by Lloyd with restarts, on the in-memory engine.
+ * @throws StrataError WIDTH_MISMATCH (d ≠ featureDim), INVALID_HYPERPARAMETER (k > n), INVALID_ARGUMENT
+ *   (fewer than 2 rows), NON_NUMERIC_VALUE (a value that is not finite); the signal's reason when aborted
+ * @example
+ * const model = fitFullBatch(x, resolveKMeansParams({ k: 7 }), { threads: 1 });
+ */
+export function fitFullBatch(x: Matrix, params: KMeansParams, options: KMeansFitOptions = {}): KMeansModel {
+  const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
+  const engine = {
+    threads,
+    algorithm: options.algorithm ?? "hamerly",
+    ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
+  } as const;
+  const run = restarts(x, params, options, threads);
+  let step = run.next();
+  while (!step.done) step = run.next(runTrialFast(x, step.value, engine));
+  return step.value;
+}
+
+/**
+ * The same fit with its Lloyd iterations as rounds of the algorithm contract on `executor` (inline, worker
+ * threads, or a cluster's), over the engine's shard plan: the same model, bit for bit, as {@link fitFullBatch}.
+ * Seeding runs here, on the caller's data.
+ * @throws as {@link fitFullBatch}
+ */
+export async function fitFullBatchOn(
+  executor: RoundExecutor,
+  x: Matrix,
+  params: KMeansParams,
+  options: Omit<KMeansFitOptions, "algorithm" | "kernels"> = {},
+): Promise<KMeansModel> {
+  const threads = x.rows < PARALLEL_MIN_ROWS ? 1 : resolveThreads(options.threads);
+  const run = restarts(x, params, options, threads);
+  const plan = rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
+  // The restarts share the shards' memos (their copies of the rows); restarts() has checked the rows.
+  const fit = { memo: memoKey(), checked: true };
+  try {
+    let step = run.next();
+    while (!step.done) step = run.next(await runTrialRounds(executor, x, plan, step.value, fit));
+    return step.value;
+  } finally {
+    executor.forget(fit.memo);
+  }
+}
+
+/**
+ * The restarts of a fit, whichever way their iterations run: checks the data, seeds each restart and yields
+ * its settings, receives its result, and returns the model of the best. `fit` runs the restarts on the
+ * in-memory engine, `fitOn` as contract rounds; both drive this one generator.
+ */
+export function* restarts(
+  x: Matrix,
+  p: KMeansParams,
+  options: KMeansFitOptions,
+  threads: number,
+): Generator<TrialOptions, KMeansModel, EngineTrialResult> {
+  const { logger = silentLogger, signal, onIteration, initialCentres } = options;
+  const weights = checkFitInput(x, p, options);
+  // tol = 0 (fixed iterations) needs no pass over the data for the variance.
+  const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
+  if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
+  const seeder = createRng(p.seed);
+  const trials: EngineTrialResult[] = [];
+  let best = 0;
+  const numTrials = initialCentres === undefined ? p.numTrials : 1;
+  for (let trial = 0; trial < numTrials; trial++) {
+    const rng = seeder.fork();
+    const initial = initialCentres ?? seed(x, p, rng, threads, weights);
+    const result = yield {
+      initial,
+      maxIterations: p.maxIterations,
+      tolerance,
+      signal,
+      onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
+      weights,
+    };
+    trials.push(result);
+    if (result.inertia < trials[best]!.inertia) best = trial;
+  }
+  const winner = trials[best]!;
+  // The restart's final pass already assigned every row against the winning centres: its inertia and
+  // counts are those of the model (equal to assignNearest's, summed in shard order).
+  const inertia = winner.inertia;
+  // Weighted, the restart's counts are the clusters' weights; the sizes count the rows of the same assignment.
+  const sizes = weights === undefined ? [...winner.sizes] : rowsPerCluster(x, winner.centres);
+  const weighting =
+    weights === undefined
+      ? {}
+      : { clusterWeights: Object.freeze([...winner.sizes]), totalWeight: sum(weights) };
+  report(logger, trials, best, p, sizes);
+  return new KMeansModel(
+    winner.centres,
+    {
+      inertia,
+      msd: inertia / (weighting.totalWeight ?? x.rows),
+      iterations: winner.iterations,
+      converged: winner.converged,
+      numRows: x.rows,
+      bestTrial: best,
+      trialInertias: Object.freeze(trials.map((t) => t.inertia)),
+      sizes: Object.freeze(sizes),
+      ...weighting,
+    },
+    options.featureNames,
+  );
+}
+
+function seed(
+  x: Matrix,
+  p: KMeansParams,
+  rng: Rng,
+  threads: number,
+  weights: Float64Array | undefined,
+): Matrix {
+  return p.initMethod === "random"
+    ? initRandom(x, p.k, rng, weights).centres
+    : initKMeansPlusPlus(x, p.k, rng, { threads, weights }).centres;
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
+}
+
+function checkInitialCentres(c: Matrix, k: number, d: number): void {
+  if (c.rows !== k || c.cols !== d || !c.data.every(Number.isFinite)) {
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `initialCentres is ${c.rows}x${c.cols}; expected ${k}x${d} finite values (k x the number of features).`,
+      { details: { expected: [k, d], received: [c.rows, c.cols] } },
+    );
+  }
+}
+
+function report(
+  logger: Logger,
+  trials: readonly TrialResult[],
+  best: number,
+  p: KMeansParams,
+  sizes: readonly number[],
+): void {
+  const notConverged = trials.filter((t) => !t.converged).length;
+  if (notConverged > 0) {
+    logger.log(
+      "warn",
+      `K-Means: ${notConverged} of ${trials.length} restarts did not converge within ${p.maxIterations} iterations; raise max_iterations or tol.`,
+      { notConverged, numTrials: trials.length, maxIterations: p.maxIterations },
+    );
+  }
+  const empty = sizes.flatMap((n, j) => (n === 0 ? [j] : []));
+  if (empty.length > 0) {
+    logger.log(
+      "warn",
+      `K-Means: ${empty.length} of ${p.k} clusters (${empty.join(", ")}) have no training rows; the data has fewer distinct rows than k.`,
+      { emptyClusters: empty, k: p.k },
+    );
+  }
+  const w = trials[best]!;
+  logger.log(
+    "info",
+    `K-Means: restart ${best} of ${trials.length} won with inertia ${w.inertia} after ${w.iterations} iterations.`,
+    {
+      bestTrial: best,
+      inertia: w.inertia,
+      iterations: w.iterations,
+    },
+  );
+}
+
+/** Mean over features of the population variance (two-pass), the scale of scikit-learn's tolerance. */
+export function meanVariance(x: Matrix): number {
+  const { rows: n, cols: d, data: X } = x;
+  const mean = new Float64Array(d);
+  for (let i = 0, off = 0; i < n; i++, off += d) for (let t = 0; t < d; t++) mean[t]! += X[off + t]!;
+  for (let t = 0; t < d; t++) mean[t]! /= n;
+  let total = 0;
+  for (let i = 0, off = 0; i < n; i++, off += d) {
+    for (let t = 0; t < d; t++) {
+      const diff = X[off + t]! - mean[t]!;
+      total += diff * diff;
+    }
+  }
+  return total / n / d;
+}

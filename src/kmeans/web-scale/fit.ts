@@ -1,0 +1,266 @@
+/**
+ * Web-scale K-Means as a fit (training_mode=web-scale): the contract's web-scale rounds over a shard plan —
+ * synchronously on the caller's thread (`fitWebScale`) or on any executor (`fitWebScaleOn`), the same model
+ * bit for bit for the same plan — then one measuring round of Lloyd's (lloyd-rounds.ts) over the rows, for
+ * the inertia, `train:msd` and cluster sizes of the final centres. The log says what SageMaker's says
+ * ("shrinking 70 centers into 7", "local kmeans attempt #0 … Current mean square distance …").
+ *
+ *   rows ─▶ shards of WEB_SCALE_SHARD_ROWS ─▶ per shard: mini-batches ─▶ K weighted centres   (× epochs)
+ *        ─▶ union in shard order ─▶ weighted Lloyd K·shards → k ─▶ measure the rows ─▶ KMeansModel
+ *
+ * The plan is fixed by the number of rows (and `shardRows`), never by the thread count: more shards are more
+ * streams, so another plan gives another (equally good) model, and a fixed one keeps models repeatable.
+ * @module
+ */
+import { fitPlan, type RowShard, rowShards } from "../../contract/contract.js";
+import { fitRounds, type RoundExecutor } from "../../contract/executor.js";
+import { StrataError } from "../../errors.js";
+import type { Matrix } from "../../linalg/matrix.js";
+import { type Logger, silentLogger } from "../../util/logger.js";
+import { rowsPerCluster } from "../assign.js";
+import { checkFitInput } from "../fit-checks.js";
+import type { KMeansEpochEvent, KMeansFitOptions } from "../fit-options.js";
+import type { KMeansParams } from "../hyperparameters.js";
+import { KMeansModel } from "../kmeans-model.js";
+import {
+  LLOYD_ROUNDS,
+  LLOYD_ROUNDS_REF,
+  type LloydModel,
+  type LloydRoundPartial,
+  type LloydRoundState,
+} from "../lloyd-rounds.js";
+import { KMEANS_SHARD_ROWS } from "../shard-kernels.js";
+import { initSampleRows, type WebScaleSettings, webScaleSettings } from "./settings.js";
+import {
+  WEB_SCALE_ROUNDS,
+  WEB_SCALE_ROUNDS_REF,
+  type WebScaleModel,
+  type WebScalePartial,
+  type WebScaleRoundState,
+  webScaleStart,
+} from "./web-scale-rounds.js";
+
+/**
+ * Rows per shard of a web-scale fit's default plan: 2^20, so 10M rows are 10 streams (enough to keep 8
+ * threads busy) and a data set of under a million rows is one stream, as on one SageMaker instance.
+ */
+export const WEB_SCALE_SHARD_ROWS = 1 << 20;
+
+/** The plan of a web-scale fit: consecutive shards of `shardRows` rows, each read as one chunk. */
+export function webScalePlan(x: Matrix, shardRows: number, weights?: Float64Array): RowShard[] {
+  return rowShards(x, { shardRows, chunkRows: shardRows }, weights);
+}
+
+/**
+ * Fits k centroids to the rows of `x` (n × d; not mutated) by web-scale k-means, on the caller's thread.
+ * @throws StrataError as `KMeans.fit`, and INVALID_ARGUMENT for `initialCentres` or a `shardRows` that is not
+ *   a positive integer
+ * @example const model = fitWebScale(x, resolveKMeansParams({ k: 7, trainingMode: "web-scale" }));
+ */
+export function fitWebScale(x: Matrix, params: KMeansParams, options: KMeansFitOptions = {}): KMeansModel {
+  const fit = prepare(x, params, options);
+  const streamed = fitPlan(WEB_SCALE_ROUNDS, fit.start, fit.plan, {
+    signal: options.signal,
+    onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch),
+  });
+  const measured = fitPlan(LLOYD_ROUNDS, measureStart(streamed), fit.measurePlan);
+  return finish(x, fit, streamed, measured, options);
+}
+
+/**
+ * The same fit with its rounds on `executor` (inline, worker threads, a cluster's): each shard streams where
+ * it runs. The same model, bit for bit, as {@link fitWebScale} for the same plan.
+ * @throws as {@link fitWebScale}
+ */
+export async function fitWebScaleOn(
+  executor: RoundExecutor,
+  x: Matrix,
+  params: KMeansParams,
+  options: KMeansFitOptions = {},
+): Promise<KMeansModel> {
+  const fit = prepare(x, params, options);
+  const { model: streamed } = await fitRounds<WebScaleRoundState, WebScalePartial, WebScaleModel>(
+    executor,
+    WEB_SCALE_ROUNDS_REF,
+    fit.start,
+    fit.plan,
+    {
+      checked: true,
+      signal: options.signal,
+      onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch),
+    },
+  );
+  const { model: measured } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
+    executor,
+    LLOYD_ROUNDS_REF,
+    measureStart(streamed),
+    fit.measurePlan,
+    { checked: true, signal: options.signal },
+  );
+  return finish(x, fit, streamed, measured, options);
+}
+
+interface Prepared {
+  readonly settings: WebScaleSettings;
+  readonly weights: Float64Array | undefined;
+  readonly plan: RowShard[];
+  readonly start: WebScaleRoundState;
+  /** The measuring round's plan: the full-batch engine's, so its sums add up in the same order. */
+  readonly measurePlan: RowShard[];
+}
+
+function prepare(x: Matrix, params: KMeansParams, options: KMeansFitOptions): Prepared {
+  const weights = checkFitInput(x, params, options);
+  if (options.initialCentres !== undefined)
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      "initialCentres starts a full-batch restart; web-scale training draws its k x extra_center_factor centres from each shard's first mini-batch (use trainingMode full-batch to start from given centres).",
+      { details: { trainingMode: "web-scale" } },
+    );
+  const shardRows = options.shardRows ?? WEB_SCALE_SHARD_ROWS;
+  if (!(Number.isInteger(shardRows) && shardRows >= 1))
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `shardRows=${shardRows} is invalid: expected an integer of at least 1 (rows per web-scale shard).`,
+      { details: { shardRows } },
+    );
+  const settings = webScaleSettings(params);
+  return {
+    settings,
+    weights,
+    plan: webScalePlan(x, shardRows, weights),
+    start: webScaleStart(settings, x.cols),
+    measurePlan: rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS }, weights),
+  };
+}
+
+function reportEpoch(
+  state: WebScaleRoundState,
+  merged: WebScalePartial,
+  onEpoch: ((event: KMeansEpochEvent) => void) | undefined,
+): void {
+  if (onEpoch === undefined) return;
+  let centres = 0;
+  for (const s of merged.shards) centres += s.weights.length;
+  onEpoch({ epoch: state.epoch + 1, epochs: state.settings.epochs, centres });
+}
+
+/** A Lloyd round that only measures the final centres: their inertia and cluster sizes (or weights). */
+function measureStart(streamed: WebScaleModel): LloydRoundState {
+  const { iterations, converged } = streamed.reduction;
+  return {
+    centres: streamed.centres,
+    iteration: iterations,
+    maxIterations: iterations,
+    tol: 0,
+    ended: { converged },
+  };
+}
+
+function finish(
+  x: Matrix,
+  fit: Prepared,
+  streamed: WebScaleModel,
+  measured: LloydModel,
+  options: KMeansFitOptions,
+): KMeansModel {
+  const { settings, weights } = fit;
+  const { reduction, shards } = streamed;
+  const totalWeight = weights?.reduce((a, b) => a + b, 0);
+  const msd = measured.inertia / (totalWeight ?? x.rows);
+  const reductionMsd = reduction.attemptInertias[reduction.bestAttempt]! / reduction.totalWeight;
+  logRun(options.logger ?? silentLogger, settings, streamed, msd, x.rows);
+  // Weighted, the measured counts are the clusters' weights; the sizes count the rows of the same assignment.
+  const sizes = weights === undefined ? measured.sizes : rowsPerCluster(x, streamed.centres);
+  return new KMeansModel(
+    streamed.centres,
+    {
+      inertia: measured.inertia,
+      msd,
+      iterations: reduction.iterations,
+      converged: reduction.converged,
+      numRows: x.rows,
+      bestTrial: reduction.bestAttempt,
+      trialInertias: Object.freeze([...reduction.attemptInertias]),
+      sizes: Object.freeze([...sizes]),
+      ...(totalWeight === undefined
+        ? {}
+        : { clusterWeights: Object.freeze([...measured.sizes]), totalWeight }),
+      webScale: {
+        miniBatchSize: settings.miniBatchSize,
+        epochs: settings.epochs,
+        centresPerShard: settings.centresPerShard,
+        shards: shards.length,
+        miniBatches: shards.reduce((n, s) => n + s.batches, 0),
+        reducedCentres: reduction.inputCentres,
+        reductionMsd,
+      },
+    },
+    options.featureNames,
+  );
+}
+
+/** The run in the log, in SageMaker's words where it has them (spec §2.2). */
+function logRun(
+  logger: Logger,
+  settings: WebScaleSettings,
+  streamed: WebScaleModel,
+  msd: number,
+  rows: number,
+): void {
+  const { reduction, shards } = streamed;
+  const B = settings.miniBatchSize;
+  const K = settings.centresPerShard;
+  const batches = shards.reduce((n, s) => n + s.batches, 0);
+  logger.log(
+    "info",
+    `K-Means web-scale: ${shards.length} shard${shards.length === 1 ? "" : "s"} streamed ${rows} rows ${settings.epochs === 1 ? "once" : `${settings.epochs} times`} in ${batches} mini-batches of up to ${B} rows, each shard into ${K} weighted centres (k=${settings.k} x extra_center_factor=${K / settings.k}).`,
+    { shards: shards.length, miniBatches: batches, miniBatchSize: B, centresPerShard: K },
+  );
+  const want = initSampleRows(settings);
+  for (const s of shards) {
+    const where = shards.length === 1 ? "" : ` (shard starting at row ${s.firstRow})`;
+    if (s.initRows < B)
+      logger.log(
+        "info",
+        `Batch size ${B} is bigger than the first batch data. Effective batch size used to initialize is ${s.initRows}${where}.`,
+        { firstRow: s.firstRow, initRows: s.initRows, miniBatchSize: B },
+      );
+    if (s.centres < K)
+      logger.log(
+        "warn",
+        `K-Means web-scale: a shard of ${s.initRows} rows${where} keeps each row as a centre: fewer than the ${K} centres (the initial sample wants ${want} rows).`,
+        { firstRow: s.firstRow, rows: s.initRows, centresPerShard: K },
+      );
+  }
+  logger.log("info", `shrinking ${reduction.inputCentres} centers into ${settings.k}`, {
+    centres: reduction.inputCentres,
+    k: settings.k,
+  });
+  if (reduction.droppedCentres > 0)
+    logger.log(
+      "info",
+      `K-Means web-scale: ${reduction.droppedCentres} centres whose weight decayed to 0 (half_life_time_size=${settings.halfLifeTimeSize}) were left out of the reduction.`,
+      { dropped: reduction.droppedCentres },
+    );
+  for (const [i, inertia] of reduction.attemptInertias.entries())
+    logger.log(
+      "info",
+      `local kmeans attempt #${i}. Current mean square distance ${inertia / reduction.totalWeight}`,
+      {
+        attempt: i,
+        msd: inertia / reduction.totalWeight,
+      },
+    );
+  if (!reduction.converged)
+    logger.log(
+      "warn",
+      `K-Means web-scale: the winning reduction attempt did not converge within ${settings.reduction.maxIterations} iterations; raise local_lloyd_max_iter or local_lloyd_tol.`,
+      { maxIterations: settings.reduction.maxIterations },
+    );
+  logger.log(
+    "info",
+    `K-Means web-scale: attempt ${reduction.bestAttempt} of ${reduction.attemptInertias.length} won after ${reduction.iterations} iterations; mean square distance of the ${rows} rows to the ${settings.k} centres ${msd}.`,
+    { bestAttempt: reduction.bestAttempt, iterations: reduction.iterations, msd },
+  );
+}
