@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   CreateEndpointCommand,
@@ -34,6 +34,7 @@ const rows = Number(process.argv[process.argv.indexOf("--rows") + 1] ?? 0) || 2_
 const json = process.argv.includes("--json");
 /** `--no-train`: the transform phase only (a 20M-row K-Means job in memory is not what this measures). */
 const train = !process.argv.includes("--no-train");
+const PART_ROWS = 4_000_000;
 const credentials = { accessKeyId: "BENCHUNDERLOAD", secretAccessKey: "bench-under-load-secret" };
 
 function census(): string[] {
@@ -107,8 +108,11 @@ async function main(): Promise<void> {
     { cwd: ROOT, env, stdio: ["ignore", "ignore", "inherit"] },
   );
   const source = census();
-  const input = join(DATA, "in", "rows.csv");
-  await writeRows(input, source, rows);
+  // Parts of at most 4,000,000 rows (~640 MB): a server job reads local objects of up to 1 GiB each.
+  const input = `${join(DATA, "in")}/`;
+  const parts = Math.ceil(rows / PART_ROWS);
+  for (let p = 0; p < parts; p++)
+    await writeRows(join(DATA, "in", `rows-${p}.csv`), source, Math.min(PART_ROWS, rows - p * PART_ROWS));
 
   const port = 18000 + Math.floor(Math.random() * 1000);
   const server = spawn(
@@ -204,9 +208,9 @@ async function main(): Promise<void> {
     let transformStatus = "";
     phases.push(
       await measure(`batch transform of ${rows} rows`, async () => {
-        transformStatus =
-          (await sm.send(new DescribeTransformJobCommand({ TransformJobName: "load-transform" })))
-            .TransformJobStatus ?? "";
+        const d = await sm.send(new DescribeTransformJobCommand({ TransformJobName: "load-transform" }));
+        transformStatus = d.TransformJobStatus ?? "";
+        if (d.FailureReason) transformStatus += ` (${d.FailureReason})`;
         return transformStatus !== "InProgress";
       }),
     );
@@ -243,14 +247,15 @@ async function main(): Promise<void> {
     restUntil = performance.now() + 2000;
     phases.push(await measure("at rest after", async () => performance.now() > restUntil));
     const hwm = rssOf(server.pid!).hwm;
-    const fileMb = statSync(input).size / 2 ** 20;
+    const fileMb =
+      readdirSync(join(DATA, "in")).reduce((a, f) => a + statSync(join(DATA, "in", f)).size, 0) / 2 ** 20;
     if (json)
       process.stdout.write(
         `${JSON.stringify({ rows, fileMb, transformStatus, trainStatus, serverPeakRssMb: hwm, phases }, null, 2)}\n`,
       );
     else {
       process.stdout.write(
-        `input: ${rows} rows, ${fileMb.toFixed(0)} MB CSV; transform ${transformStatus}, training ${trainStatus}; server VmHWM ${hwm.toFixed(0)} MB\n\n`,
+        `input: ${rows} rows, ${fileMb.toFixed(0)} MB CSV in ${parts} objects; transform ${transformStatus}, training ${trainStatus}; server VmHWM ${hwm.toFixed(0)} MB\n\n`,
       );
       process.stdout.write(
         "| phase | s | invocations | p50 ms | p99 ms | max ms | server peak RSS MB |\n|---|---|---|---|---|---|---|\n",

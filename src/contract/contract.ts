@@ -19,6 +19,7 @@
  */
 import type { StreamSource } from "../data/stream/chunks.js";
 import { objectChunks } from "../data/stream/object-chunks.js";
+import { StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { importExport, type ModuleRef } from "../util/module-ref.js";
 import { checkRowsFinite } from "./checks.js";
@@ -94,6 +95,30 @@ export function isStreamShard(shard: Shard): shard is StreamShard {
   return "stream" in shard;
 }
 
+/**
+ * A chunk's labels as its rows' weights (positive and finite).
+ * @throws StrataError NON_NUMERIC_VALUE naming the object and the record (1-based) of a missing or bad weight
+ */
+function labelWeights(labels: Float64Array | null, shard: StreamShard, firstRow: number): Float64Array {
+  const name = shard.stream.name;
+  if (labels === null)
+    throw new StrataError(
+      "NON_NUMERIC_VALUE",
+      `${name}: its records have no labels to take as sample weights.`,
+      {
+        details: { source: name },
+      },
+    );
+  const bad = labels.findIndex((w) => !(Number.isFinite(w) && w > 0));
+  if (bad >= 0)
+    throw new StrataError(
+      "NON_NUMERIC_VALUE",
+      `${name}: record ${firstRow + bad + 1} has a label of ${labels[bad]}; as a sample weight it must be a finite number above 0.`,
+      { details: { source: name, record: firstRow + bad + 1 } },
+    );
+  return labels;
+}
+
 /** A streamed shard's chunks folded into the empty partial, in order. */
 async function streamPartial<S, P>(
   algorithm: ShardAlgorithm<S, P, unknown>,
@@ -105,7 +130,8 @@ async function streamPartial<S, P>(
     partial = algorithm.empty(state, cols);
   })) {
     checkRowsFinite(chunk.matrix, shard.firstRow + chunk.firstRow);
-    const weights = shard.labelsAsWeights === true ? (chunk.labels ?? undefined) : undefined;
+    const weights =
+      shard.labelsAsWeights === true ? labelWeights(chunk.labels, shard, chunk.firstRow) : undefined;
     partial = algorithm.update(partial!, chunk.matrix, state, shard.firstRow + chunk.firstRow, weights);
   }
   return partial!;

@@ -15,6 +15,7 @@ import {
   type RowShard,
   type Shard,
   type ShardMemo,
+  type StreamShard,
   shardPartial,
 } from "./contract.js";
 
@@ -143,7 +144,7 @@ export async function fitRounds<S, P, M>(
   executor: RoundExecutor,
   ref: AlgorithmRef,
   initialState: S,
-  shards: readonly RowShard[],
+  shards: readonly (RowShard | StreamShard)[],
   options: FitRoundsOptions<S, P> = {},
 ): Promise<FitResult<M>> {
   if (options.checked !== true) checkPlan(shards);

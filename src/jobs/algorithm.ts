@@ -5,7 +5,7 @@
  * writes beside it, and the final metrics. Algorithms know nothing about SQLite, threads or object storage.
  * @module
  */
-import { rowShards, type Shard } from "../contract/contract.js";
+import { rowShards, type Shard, type StreamShard } from "../contract/contract.js";
 import type { RoundExecutor } from "../contract/executor.js";
 import type { StreamSource } from "../data/stream/chunks.js";
 import type { Matrix } from "../linalg/matrix.js";
@@ -36,6 +36,8 @@ export interface StreamedChannel {
   readonly rows: number;
   readonly cols: number;
   readonly featureNames: readonly string[] | null;
+  /** Whether the records have labels (RecordIO `label["values"]`, or CSV label columns). */
+  readonly labels: boolean;
 }
 
 /** A channel as an algorithm gets it: in memory, or streamed. */
@@ -58,11 +60,12 @@ export function channelShape(channel: Channel): { readonly rows: number; readonl
  */
 export function channelShards(channel: Channel, shardRows: number): Shard[] {
   if (!isStreamed(channel)) return rowShards(channel.matrix, { shardRows, chunkRows: shardRows });
-  return channel.sources.map((stream, i) => ({
-    stream,
-    firstRow: channel.firstRows[i]!,
-    chunkRows: shardRows,
-  }));
+  return streamShards(channel, shardRows);
+}
+
+/** A streamed channel's shards: one per object, read in chunks of `chunkRows` rows. */
+export function streamShards(channel: StreamedChannel, chunkRows: number): StreamShard[] {
+  return channel.sources.map((stream, i) => ({ stream, firstRow: channel.firstRows[i]!, chunkRows }));
 }
 
 /** Calls `each` with the channel's rows: the whole matrix, or each streamed chunk in order. */

@@ -266,5 +266,6 @@ export async function openChannel(
     rows,
     cols,
     featureNames: headers.find((h) => h.featureNames !== null)?.featureNames ?? null,
+    labels: headers.every((h) => h.labels),
   };
 }

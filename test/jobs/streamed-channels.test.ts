@@ -11,10 +11,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
+import { encodeDenseRows } from "../../src/formats/dense-rows.js";
 import { readChannel } from "../../src/jobs/channels.js";
 import { InlineJobRunner } from "../../src/jobs/runners/inline.js";
 import type { ChannelSpec } from "../../src/jobs/spec.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
+import { KMeans } from "../../src/kmeans/kmeans.js";
+import type { KMeansModel } from "../../src/kmeans/kmeans-model.js";
+import { matrix } from "../../src/linalg/matrix.js";
 import { modelFromFile } from "../../src/models/model-file.js";
 import { PCA } from "../../src/pca/pca.js";
 import type { PCAModel } from "../../src/pca/pca-model.js";
@@ -136,6 +140,61 @@ describe("streamed training channels", () => {
       seed: 3,
     }).fit(inMemory.matrix, { featureNames: inMemory.featureNames ?? undefined });
     assertSameModel(trainedModel("rpca-streamed"), expected);
+  });
+
+  it("K-Means over a streamed RecordIO channel with weights trains web-scale, one shard per object, as the in-memory fit of that plan", async () => {
+    const dir = join(env.home, "kmeans-parts");
+    mkdirSync(dir);
+    const per = 30_000;
+    const x = matrix(3 * per, 5);
+    for (let i = 0; i < x.rows; i++)
+      for (let t = 0; t < 5; t++) x.data[i * 5 + t] = ((i * 7) % 5) * 3 + Math.sin(i * 0.37 + t * 1.3);
+    const weights = Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 4));
+    for (let p = 0; p < 3; p++) {
+      const part = matrix(per, 5, x.data.slice(p * per * 5, (p + 1) * per * 5));
+      writeFileSync(
+        join(dir, `part-${p}.rec`),
+        encodeDenseRows(part, { dtype: "float64", labels: weights.slice(p * per, (p + 1) * per) }),
+      );
+    }
+    const hp = { k: "5", seed: "2", sample_weights: "label", mini_batch_size: "2000" };
+    const start = (name: string, extra: Record<string, string> = {}) =>
+      service.createTrainingJob({
+        TrainingJobName: name,
+        AlgorithmSpecification: { TrainingImage: "kmeans", TrainingInputMode: "Pipe" },
+        HyperParameters: { ...hp, ...extra },
+        InputDataConfig: [
+          {
+            ChannelName: "train",
+            DataSource: { S3DataSource: { S3Uri: `${dir}/` } },
+            ContentType: "application/x-recordio-protobuf",
+          },
+        ],
+      });
+    await start("km-streamed");
+    await start("km-streamed-full", { training_mode: "full-batch" });
+    const job = await service.waitForCompletion("km-streamed", { timeoutMs: 120_000 });
+    assert.equal(job.TrainingJobStatus, "Completed", job.FailureReason);
+    const logs = service
+      .logs("km-streamed")
+      .map((e) => e.message)
+      .join("\n");
+    assert.match(logs, /web-scale .*because training_mode=auto and the 90000 rows are streamed/);
+    assert.match(logs, /shrinking 150 centers into 5/);
+    const metadata = JSON.parse(
+      readFileSync(join(env.home, "artifacts", "km-streamed", "output", "strata-model.json"), "utf8"),
+    );
+    const trained = modelFromFile(metadata.model.state) as KMeansModel;
+    const expected = new KMeans({ k: 5, seed: 2, trainingMode: "web-scale", miniBatchSize: 2000 }).fit(x, {
+      shardRows: per,
+      sampleWeight: weights,
+    });
+    assert.deepEqual(trained.centroids.data, expected.centroids.data);
+    assert.deepEqual(trained.training?.sizes, expected.training?.sizes);
+    assert.ok(Math.abs(trained.training!.msd - expected.training!.msd) <= 1e-12 * expected.training!.msd);
+    const full = await service.waitForCompletion("km-streamed-full", { timeoutMs: 60_000 });
+    assert.equal(full.TrainingJobStatus, "Failed");
+    assert.match(full.FailureReason ?? "", /training_mode=full-batch needs the train channel in memory/);
   });
 
   it("File mode streams a channel larger than the memory budget; a gzip CSV with a header streams with its names", async () => {

@@ -36,21 +36,26 @@ export function objectChunks(
  * first block (the stream is then closed).
  * @throws StrataError EMPTY_DATA for an object with no rows, and the reader's format errors
  */
-export async function objectHeader(
-  source: StreamSource,
-): Promise<{ readonly cols: number; readonly featureNames: readonly string[] | null }> {
+export async function objectHeader(source: StreamSource): Promise<ObjectHeader> {
   if (source.format === "parquet") {
     const names = await parquetHeader(source);
-    return { cols: names.length, featureNames: names };
+    return { cols: names.length, featureNames: names, labels: false };
   }
   let header: { cols: number; featureNames: readonly string[] | null } | undefined;
   const chunks = objectChunks(source, 1, (featureNames, cols) => {
     header = { cols, featureNames };
   });
   try {
-    await chunks.next();
+    const first = await chunks.next();
+    return { ...header!, labels: first.done !== true && first.value.labels !== null };
   } finally {
     await chunks.return(undefined);
   }
-  return header!;
+}
+
+/** What an object's first block or schema says: its width, feature names, and whether its rows have labels. */
+export interface ObjectHeader {
+  readonly cols: number;
+  readonly featureNames: readonly string[] | null;
+  readonly labels: boolean;
 }

@@ -28,6 +28,7 @@
 
 import { rowShards } from "../../contract/contract.js";
 import { fitRounds } from "../../contract/executor.js";
+import { DEFAULT_CHUNK_ROWS } from "../../data/stream/object-chunks.js";
 import { StrataError } from "../../errors.js";
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
 import {
@@ -37,19 +38,31 @@ import {
   parseKMeansHyperparameters,
   WEB_SCALE_SHARD_ROWS,
 } from "../../kmeans/index.js";
+import type { KMeansModel } from "../../kmeans/kmeans-model.js";
 import {
   CLUSTER_METRICS_REF,
   type ClusterMetrics,
   type MetricRoundState,
 } from "../../kmeans/metric-rounds.js";
 import { KMEANS_SHARD_ROWS } from "../../kmeans/shard-kernels.js";
+import { fitWebScaleStreamed } from "../../kmeans/web-scale/fit.js";
 import { modelToFile } from "../../models/model-file.js";
-import type { ChannelData, FinalMetric, TrainingAlgorithm } from "../algorithm.js";
+import {
+  type Channel,
+  type ChannelData,
+  type FinalMetric,
+  isStreamed,
+  type StreamedChannel,
+  streamShards,
+  type TrainingAlgorithm,
+  type TrainingContext,
+  type TrainingResult,
+} from "../algorithm.js";
 
 export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
   name: "kmeans",
-  // Full-batch Lloyd seeds from the rows in memory: a K-Means job reads its channels whole.
-  streams: false,
+  // A streamed channel trains web-scale (full-batch Lloyd seeds from, and iterates over, rows in memory).
+  streams: true,
 
   checkHyperParameters(map) {
     // The data width is unknown yet: a placeholder feature_dim lets the other rows of the table be checked.
@@ -67,7 +80,8 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     );
   },
 
-  async train(train: ChannelData, test: ChannelData | null, params, context) {
+  async train(train: Channel, test: Channel | null, params, context) {
+    if (isStreamed(train)) return trainStreamed(train, test, params, context);
     const x = train.matrix;
     const sampleWeight = params.sampleWeights === "label" ? weightsFromLabels(train) : undefined;
     context.progress(0, `fitting K-Means k=${params.k} on ${x.rows} rows x ${x.cols} features`);
@@ -111,55 +125,10 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         );
       },
     });
-    const training = model.training!;
-    const metrics: FinalMetric[] = [{ name: "train:msd", value: training.msd }];
-    context.logger.log("info", `#quality_metric: host=algo-1, train msd <loss>=${training.msd}`);
-    if (test !== null) {
-      // The metric rounds KMeansModel.score runs, over the test channel's shards on the job's executor (the
-      // same values; their last bits may differ from score's one-shard sums above 32,768 rows).
-      const plan = rowShards(test.matrix, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
-      const state: MetricRoundState = { centres: model.centroids };
-      const { model: score } = await fitRounds<MetricRoundState, unknown, ClusterMetrics>(
-        context.rounds,
-        CLUSTER_METRICS_REF,
-        state,
-        plan,
-        { signal: context.signal },
-      );
-      for (const metric of params.evalMetrics) {
-        metrics.push({ name: `test:${metric}`, value: score[metric] });
-        context.logger.log("info", `#quality_metric: host=algo-1, test ${metric} <loss>=${score[metric]}`);
-      }
-      context.logger.log(
-        "info",
-        `Test channel: Calinski-Harabasz ${score.calinskiHarabasz}, Davies-Bouldin ${score.daviesBouldin} (Strata's, not SageMaker metrics).`,
-      );
-    }
+    const metrics = trainMetrics(model, context);
+    if (test !== null) metrics.push(...(await testMetrics(model, test, params, context)));
     context.progress(1);
-    return {
-      files: [{ name: "model_algo-1", bytes: encodeKMeansArtifactFile(model.centroids) }],
-      metadata: {
-        k: model.k,
-        numFeatures: model.numFeatures,
-        featureNames: train.featureNames === null ? null : [...train.featureNames],
-        inertia: training.inertia,
-        msd: training.msd,
-        iterations: training.iterations,
-        converged: training.converged,
-        numRows: training.numRows,
-        trainingMode: choice.mode,
-        ...(training.webScale === undefined ? {} : { webScale: training.webScale }),
-        bestTrial: training.bestTrial,
-        trialInertias: [...training.trialInertias],
-        sizes: [...training.sizes],
-        ...(training.clusterWeights === undefined
-          ? {}
-          : { clusterWeights: [...training.clusterWeights], totalWeight: training.totalWeight }),
-        // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
-        state: modelToFile(model),
-      },
-      metrics,
-    };
+    return trainingResult(model, train.featureNames, choice.mode, metrics);
   },
 };
 
@@ -170,12 +139,7 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
  */
 function weightsFromLabels(train: ChannelData): Float64Array {
   const labels = train.labels;
-  if (labels == null)
-    throw new StrataError(
-      "INVALID_JOB_REQUEST",
-      "sample_weights=label takes each record's weight from its label, but the train channel's records have none: write RecordIO records with label[\"values\"], or CSV with the weight first and ContentType text/csv;label_size=1.",
-      { details: { hyperparameter: "sample_weights" } },
-    );
+  if (labels == null) throw noLabels();
   const bad = labels.findIndex((w) => !(Number.isFinite(w) && w > 0));
   if (bad >= 0)
     throw new StrataError(
@@ -184,4 +148,143 @@ function weightsFromLabels(train: ChannelData): Float64Array {
       { details: { record: bad + 1, hyperparameter: "sample_weights" } },
     );
   return labels;
+}
+
+/**
+ * A K-Means job over a streamed channel: web-scale, each object a shard streamed once per epoch (full-batch
+ * Lloyd would read the channel again every iteration, and seeds from rows in memory).
+ * @throws StrataError INVALID_HYPERPARAMETER for training_mode=full-batch; INVALID_JOB_REQUEST when
+ *   sample_weights=label and the records have no labels
+ */
+async function trainStreamed(
+  train: StreamedChannel,
+  test: Channel | null,
+  params: KMeansParams,
+  context: TrainingContext,
+): Promise<TrainingResult> {
+  const choice = chooseTrainingMode(params.trainingMode, { inMemory: false, numRows: train.rows });
+  if (choice.mode === "full-batch")
+    throw new StrataError(
+      "INVALID_HYPERPARAMETER",
+      `training_mode=full-batch needs the train channel in memory, but its ${train.rows} rows x ${train.cols} features are streamed (Pipe mode, or more than the memory budget, STRATA_CHANNEL_MEMORY_MB); use training_mode=auto or web-scale.`,
+      { details: { hyperparameter: "training_mode", rows: train.rows } },
+    );
+  const weighted = params.sampleWeights === "label";
+  if (weighted && !train.labels) throw noLabels();
+  context.logger.log(
+    "info",
+    `K-Means training mode: web-scale (SageMaker's streaming mini-batch k-means), because ${choice.reason}.`,
+    {
+      trainingMode: choice.mode,
+    },
+  );
+  context.logger.log(
+    "info",
+    `K-Means web-scale streams over ${train.sources.length} object${train.sources.length === 1 ? "" : "s"} on ${context.rounds.where}.`,
+  );
+  context.progress(
+    0,
+    `fitting K-Means k=${params.k} on ${train.rows} rows x ${train.cols} features (streamed)`,
+  );
+  const model = await fitWebScaleStreamed(
+    context.rounds,
+    streamShards(train, DEFAULT_CHUNK_ROWS),
+    train,
+    params,
+    {
+      ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
+      weighted,
+      logger: context.logger,
+      signal: context.signal,
+      onEpoch: (e) =>
+        context.progress(e.epoch / e.epochs, `epoch ${e.epoch}/${e.epochs}, ${e.centres} weighted centres`),
+    },
+  );
+  const metrics = trainMetrics(model, context);
+  if (test !== null) metrics.push(...(await testMetrics(model, test, params, context)));
+  context.progress(1);
+  return trainingResult(model, train.featureNames, choice.mode, metrics);
+}
+
+/** `train:msd`, logged as SageMaker's container logs it. */
+function trainMetrics(model: KMeansModel, context: TrainingContext): FinalMetric[] {
+  const { msd } = model.training!;
+  context.logger.log("info", `#quality_metric: host=algo-1, train msd <loss>=${msd}`);
+  return [{ name: "train:msd", value: msd }];
+}
+
+/**
+ * The test channel's metrics (`eval_metrics`): the metric rounds KMeansModel.score runs, over the test
+ * channel's shards on the job's executor (the same values; their last bits may differ from score's one-shard
+ * sums above 32,768 rows), in memory or streamed.
+ */
+async function testMetrics(
+  model: KMeansModel,
+  test: Channel,
+  params: KMeansParams,
+  context: TrainingContext,
+): Promise<FinalMetric[]> {
+  const state: MetricRoundState = { centres: model.centroids };
+  const plan = isStreamed(test)
+    ? streamShards(test, DEFAULT_CHUNK_ROWS)
+    : rowShards(test.matrix, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS });
+  const { model: score } = await fitRounds<MetricRoundState, unknown, ClusterMetrics>(
+    context.rounds,
+    CLUSTER_METRICS_REF,
+    state,
+    plan,
+    { signal: context.signal },
+  );
+  const metrics: FinalMetric[] = [];
+  for (const metric of params.evalMetrics) {
+    metrics.push({ name: `test:${metric}`, value: score[metric] });
+    context.logger.log("info", `#quality_metric: host=algo-1, test ${metric} <loss>=${score[metric]}`);
+  }
+  context.logger.log(
+    "info",
+    `Test channel: Calinski-Harabasz ${score.calinskiHarabasz}, Davies-Bouldin ${score.daviesBouldin} (Strata's, not SageMaker metrics).`,
+  );
+  return metrics;
+}
+
+/** model_algo-1 and strata-model.json's model section. */
+function trainingResult(
+  model: KMeansModel,
+  featureNames: readonly string[] | null,
+  mode: "full-batch" | "web-scale",
+  metrics: FinalMetric[],
+): TrainingResult {
+  const training = model.training!;
+  return {
+    files: [{ name: "model_algo-1", bytes: encodeKMeansArtifactFile(model.centroids) }],
+    metadata: {
+      k: model.k,
+      numFeatures: model.numFeatures,
+      featureNames: featureNames === null ? null : [...featureNames],
+      inertia: training.inertia,
+      msd: training.msd,
+      iterations: training.iterations,
+      converged: training.converged,
+      numRows: training.numRows,
+      trainingMode: mode,
+      ...(training.webScale === undefined ? {} : { webScale: training.webScale }),
+      bestTrial: training.bestTrial,
+      trialInertias: [...training.trialInertias],
+      sizes: [...training.sizes],
+      ...(training.clusterWeights === undefined
+        ? {}
+        : { clusterWeights: [...training.clusterWeights], totalWeight: training.totalWeight }),
+      // The exact float64 model, so Strata reads back what it trained (model_algo-1 is float32).
+      state: modelToFile(model),
+    },
+    metrics,
+  };
+}
+
+function noLabels(): StrataError {
+  return new StrataError(
+    "INVALID_JOB_REQUEST",
+    "sample_weights=label takes each record's weight from its label, but the train channel's records have none: write RecordIO records with label[\"values\"], or CSV with the weight first and ContentType text/csv;label_size=1.",
+    { details: { hyperparameter: "sample_weights" } },
+  );
 }

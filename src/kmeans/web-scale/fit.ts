@@ -12,7 +12,7 @@
  * streams, so another plan gives another (equally good) model, and a fixed one keeps models repeatable.
  * @module
  */
-import { fitPlan, type RowShard, rowShards } from "../../contract/contract.js";
+import { fitPlan, type RowShard, rowShards, type StreamShard } from "../../contract/contract.js";
 import { fitRounds, type RoundExecutor } from "../../contract/executor.js";
 import { StrataError } from "../../errors.js";
 import type { Matrix } from "../../linalg/matrix.js";
@@ -100,6 +100,51 @@ export async function fitWebScaleOn(
   return finish(x, fit, streamed, measured, options);
 }
 
+/**
+ * Web-scale K-Means over a channel that is streamed, not held (contract.ts `StreamShard`s, one per object):
+ * each shard streams its object's chunks where it runs, once per epoch, and once more for the measuring
+ * round. With `weighted`, each chunk's labels are its rows' weights (`sample_weights=label`), and a last,
+ * unweighted round counts the rows of each cluster.
+ * @throws StrataError the streamed objects' read errors, NON_NUMERIC_VALUE for a value that is not finite
+ */
+export async function fitWebScaleStreamed(
+  executor: RoundExecutor,
+  shards: readonly StreamShard[],
+  shape: { readonly rows: number; readonly cols: number },
+  params: KMeansParams,
+  options: Pick<KMeansFitOptions, "logger" | "featureNames" | "signal" | "onEpoch"> & {
+    weighted?: boolean;
+  } = {},
+): Promise<KMeansModel> {
+  const settings = webScaleSettings(params);
+  const plan = shards.map((s) => ({ ...s, labelsAsWeights: options.weighted === true }));
+  const { model: streamed } = await fitRounds<WebScaleRoundState, WebScalePartial, WebScaleModel>(
+    executor,
+    WEB_SCALE_ROUNDS_REF,
+    webScaleStart(settings, shape.cols),
+    plan,
+    { signal: options.signal, onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch) },
+  );
+  const measure = (on: readonly StreamShard[]) =>
+    fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
+      executor,
+      LLOYD_ROUNDS_REF,
+      measureStart(streamed),
+      on,
+      {
+        signal: options.signal,
+      },
+    );
+  const { model: measured } = await measure(plan);
+  let sizes = measured.sizes;
+  let totalWeight: number | undefined;
+  if (options.weighted === true) {
+    totalWeight = measured.sizes.reduce((a, b) => a + b, 0);
+    sizes = (await measure(shards.map((s) => ({ ...s, labelsAsWeights: false })))).model.sizes;
+  }
+  return modelOf(shape.rows, settings, streamed, measured, sizes, totalWeight, options);
+}
+
 interface Prepared {
   readonly settings: WebScaleSettings;
   readonly weights: Float64Array | undefined;
@@ -164,14 +209,27 @@ function finish(
   measured: LloydModel,
   options: KMeansFitOptions,
 ): KMeansModel {
-  const { settings, weights } = fit;
-  const { reduction, shards } = streamed;
+  const { weights } = fit;
   const totalWeight = weights?.reduce((a, b) => a + b, 0);
-  const msd = measured.inertia / (totalWeight ?? x.rows);
-  const reductionMsd = reduction.attemptInertias[reduction.bestAttempt]! / reduction.totalWeight;
-  logRun(options.logger ?? silentLogger, settings, streamed, msd, x.rows);
   // Weighted, the measured counts are the clusters' weights; the sizes count the rows of the same assignment.
   const sizes = weights === undefined ? measured.sizes : rowsPerCluster(x, streamed.centres);
+  return modelOf(x.rows, fit.settings, streamed, measured, sizes, totalWeight, options);
+}
+
+/** The model of a web-scale fit over `rows` rows, from its streamed centres and the measuring round. */
+function modelOf(
+  rows: number,
+  settings: WebScaleSettings,
+  streamed: WebScaleModel,
+  measured: LloydModel,
+  sizes: readonly number[],
+  totalWeight: number | undefined,
+  options: Pick<KMeansFitOptions, "logger" | "featureNames">,
+): KMeansModel {
+  const { reduction, shards } = streamed;
+  const msd = measured.inertia / (totalWeight ?? rows);
+  const reductionMsd = reduction.attemptInertias[reduction.bestAttempt]! / reduction.totalWeight;
+  logRun(options.logger ?? silentLogger, settings, streamed, msd, rows);
   return new KMeansModel(
     streamed.centres,
     {
@@ -179,7 +237,7 @@ function finish(
       msd,
       iterations: reduction.iterations,
       converged: reduction.converged,
-      numRows: x.rows,
+      numRows: rows,
       bestTrial: reduction.bestAttempt,
       trialInertias: Object.freeze([...reduction.attemptInertias]),
       sizes: Object.freeze([...sizes]),
