@@ -10,14 +10,23 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
+import { type RowShard, rowShards, type StreamShard } from "../../src/contract/contract.js";
+import { fitRounds, InlineExecutor } from "../../src/contract/executor.js";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import { encodeDenseRows } from "../../src/formats/dense-rows.js";
-import { readChannel } from "../../src/jobs/channels.js";
+import { isStreamed, streamShards } from "../../src/jobs/algorithm.js";
+import { openChannel, readChannel } from "../../src/jobs/channels.js";
 import { InlineJobRunner } from "../../src/jobs/runners/inline.js";
 import type { ChannelSpec } from "../../src/jobs/spec.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import type { KMeansModel } from "../../src/kmeans/kmeans-model.js";
+import {
+  LLOYD_ROUNDS_REF,
+  type LloydModel,
+  type LloydRoundPartial,
+  type LloydRoundState,
+} from "../../src/kmeans/lloyd-rounds.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { modelFromFile } from "../../src/models/model-file.js";
 import { PCA } from "../../src/pca/pca.js";
@@ -120,6 +129,36 @@ describe("streamed training channels", () => {
       featureNames: inMemory.featureNames ?? undefined,
     });
     assertSameModel(trainedModel("pca-streamed"), expected);
+  });
+
+  it("Lloyd rounds from the same starting centres over the streamed 2,000,000-row channel equal them in memory (1e-9)", async () => {
+    const spec: ChannelSpec = {
+      name: "train",
+      uri: `${parquetDir}/`,
+      dataType: "S3Prefix",
+      contentType: { format: "parquet", labelSize: 0 },
+    };
+    const streamed = await openChannel(spec, { reading: "stream", budgetBytes: 0 });
+    assert.ok(isStreamed(streamed));
+    const inMemory = await readChannel(spec);
+    const x = inMemory.matrix;
+    const initial = matrix(5, COLS, x.data.slice(0, 5 * COLS));
+    const start: LloydRoundState = { centres: initial, iteration: 0, maxIterations: 4, tol: 0 };
+    const executor = new InlineExecutor();
+    const fit = (shards: readonly (RowShard | StreamShard)[]) =>
+      fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(executor, LLOYD_ROUNDS_REF, start, shards);
+    const fromStream = (await fit(streamShards(streamed, 8192))).model;
+    const fromMemory = (await fit(rowShards(x, { shardRows: ROWS_PER_FILE, chunkRows: 8192 }))).model;
+    assert.equal(fromStream.iterations, fromMemory.iterations);
+    for (let i = 0; i < fromMemory.centres.data.length; i++) {
+      const e = fromMemory.centres.data[i]!;
+      assert.ok(
+        Math.abs(fromStream.centres.data[i]! - e) <= 1e-9 * Math.max(1, Math.abs(e)),
+        `centre value ${i}`,
+      );
+    }
+    assert.ok(Math.abs(fromStream.inertia - fromMemory.inertia) <= 1e-9 * fromMemory.inertia);
+    assert.deepEqual(fromStream.sizes, fromMemory.sizes);
   });
 
   it("randomized PCA (2 power iterations) over the same streamed Parquet equals PCA.fit in randomized mode in memory (1e-9)", async () => {
