@@ -24,7 +24,7 @@ import { fetchToCache } from "../data/cache.js";
 import { type AccessRules, checkObjectRead, UNRESTRICTED } from "../data/sources/access.js";
 import { listInputObjects, storeFor } from "../data/sources/input-objects.js";
 import { fileBlocks, isGzipFile } from "../data/stream/byte-stream.js";
-import type { DataChunk, RecordFormat, StreamSource } from "../data/stream/chunks.js";
+import { type DataChunk, noRows, type RecordFormat, type StreamSource } from "../data/stream/chunks.js";
 import { countRows } from "../data/stream/count-rows.js";
 import { DEFAULT_CHUNK_ROWS, objectChunks, objectHeader } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
@@ -53,7 +53,7 @@ export async function channelSources(
 ): Promise<StreamSource[]> {
   const access = options.access ?? UNRESTRICTED;
   const objects = (await listInputObjects(channel.uri, channel.dataType, access)).filter((o) => o.size > 0);
-  if (objects.length === 0) throw emptyData(channel.uri);
+  if (objects.length === 0) throw noRows(channel.uri);
   const { format, labelSize } = channel.contentType;
   const sources: StreamSource[] = [];
   for (const { uri } of objects) {
@@ -201,12 +201,6 @@ function stackParts(parts: readonly ChannelData[], uris: readonly string[]): Cha
     featureNames: parts.find((p) => p.featureNames !== null)?.featureNames ?? null,
     labels,
   };
-}
-
-function emptyData(source: string): StrataError {
-  return new StrataError("EMPTY_DATA", `${source} has no rows: a training channel needs at least one.`, {
-    details: { source },
-  });
 }
 
 /** How a channel may be read: whole into memory, streamed, or whichever its size calls for. */

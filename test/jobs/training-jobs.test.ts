@@ -34,6 +34,11 @@ function assertFloat32Equal(actual: Float32Array, expected: ArrayLike<number>, w
   for (let i = 0; i < actual.length; i++) assert.equal(actual[i], Math.fround(expected[i]!), `${what}[${i}]`);
 }
 
+/** A train channel of one object or prefix in the given ContentType. */
+function channel(uri: string, type: string) {
+  return { ChannelName: "train", DataSource: { S3DataSource: { S3Uri: uri } }, ContentType: type };
+}
+
 function nameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1);
 }
@@ -322,11 +327,6 @@ describe("training jobs", () => {
       ),
     );
     const hp = { k: "3", seed: "4" };
-    const channel = (uri: string, type: string) => ({
-      ChannelName: "train",
-      DataSource: { S3DataSource: { S3Uri: uri } },
-      ContentType: type,
-    });
     const names = ["km-csv", "km-recordio", "km-parquet"];
     await Promise.all(
       [
@@ -362,11 +362,6 @@ describe("training jobs", () => {
       ).join("\n"),
     );
     const hp = { k: "3", seed: "4", sample_weights: "label" };
-    const channel = (uri: string, type: string) => ({
-      ChannelName: "train",
-      DataSource: { S3DataSource: { S3Uri: uri } },
-      ContentType: type,
-    });
     const names = ["km-weighted-recordio", "km-weighted-csv", "km-unlabelled"];
     await Promise.all(
       [

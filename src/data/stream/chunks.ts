@@ -6,6 +6,7 @@
  * reader's own block sizes, so a streamed fit follows one plan.
  * @module
  */
+import { StrataError } from "../../errors.js";
 import { type Matrix, matrix } from "../../linalg/matrix.js";
 
 /** Rows of one chunk, with the data's index of its first row, and each row's label when the records have one. */
@@ -80,4 +81,11 @@ export class Rechunker {
     this.held = 0;
     return chunk;
   }
+}
+
+/** The error of a channel object with no data rows (a header alone, or nothing). */
+export function noRows(name: string): StrataError {
+  return new StrataError("EMPTY_DATA", `${name} has no rows: a training channel needs at least one.`, {
+    details: { source: name },
+  });
 }

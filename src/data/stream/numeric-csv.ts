@@ -9,6 +9,7 @@
  */
 import { StrataError } from "../../errors.js";
 import { type Matrix, matrix } from "../../linalg/matrix.js";
+import { noRows } from "./chunks.js";
 
 /** The longest first line (the header or the first row) a channel's CSV may have. */
 export const MAX_CSV_LINE_CHARS = 16 * 1024 * 1024;
@@ -153,14 +154,7 @@ export class NumericCsvLines {
    * @throws StrataError EMPTY_DATA when it held no data row
    */
   end(): void {
-    if (this.rowsSeen === 0)
-      throw new StrataError(
-        "EMPTY_DATA",
-        `${this.source} has no rows: a training channel needs at least one.`,
-        {
-          details: { source: this.source },
-        },
-      );
+    if (this.rowsSeen === 0) throw noRows(this.source);
   }
 
   private first(text: string): void {

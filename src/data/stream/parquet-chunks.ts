@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import { StrataError } from "../../errors.js";
-import { type DataChunk, Rechunker, type StreamSource } from "./chunks.js";
+import { type DataChunk, noRows, Rechunker, type StreamSource } from "./chunks.js";
 
 const NUMERIC_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|U\w*INT)$/;
 
@@ -85,14 +85,7 @@ export async function* parquetChunks(
       row += n;
       yield* rechunker.push(rows, n, null);
     }
-    if (row === 0)
-      throw new StrataError(
-        "EMPTY_DATA",
-        `${source.name} has no rows: a training channel needs at least one.`,
-        {
-          details: { source: source.name },
-        },
-      );
+    if (row === 0) throw noRows(source.name);
     const last = rechunker.end();
     if (last) yield last;
   } finally {

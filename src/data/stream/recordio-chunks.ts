@@ -8,7 +8,7 @@ import { StrataError } from "../../errors.js";
 import { decodeDenseRows } from "../../formats/dense-rows.js";
 import { completeRecordsEnd } from "../../formats/recordio.js";
 import { fileBlocks } from "./byte-stream.js";
-import { type DataChunk, Rechunker, type StreamSource } from "./chunks.js";
+import { type DataChunk, noRows, Rechunker, type StreamSource } from "./chunks.js";
 
 /** The chunks of a RecordIO-protobuf object; `onWidth` hears its width before the first chunk. */
 export async function* recordioChunks(
@@ -48,14 +48,7 @@ export async function* recordioChunks(
   }
   // What is left is not whole records: decoding it reports the truncated or bad frame, naming its offset.
   yield* decode(pending);
-  if (rechunker === undefined)
-    throw new StrataError(
-      "EMPTY_DATA",
-      `${source.name} has no records: a training channel needs at least one.`,
-      {
-        details: { source: source.name },
-      },
-    );
+  if (rechunker === undefined) throw noRows(source.name);
   const last = rechunker.end();
   if (last) yield last;
 }
