@@ -20,6 +20,7 @@ import { sqlIdent, sqlString, withConnection } from "./duckdb.js";
 import { Frame } from "./frame.js";
 import { readArrowFile } from "./read-arrow.js";
 import { type ColumnKind, readColumns } from "./read-columns.js";
+import { isFolderSource, type TableFiles, tableFiles } from "./table-files.js";
 import { type Compression, detectTableFormat, type TableFormat } from "./table-format.js";
 
 export type { TableFormat } from "./table-format.js";
@@ -157,18 +158,63 @@ async function parseCsv(
   expectedRows: number,
   compression: Compression,
 ): Promise<Frame> {
+  const table = await csvRelation(con, [path], options, delimiter, compression);
+  try {
+    return await select(con, table, expectedRows);
+  } catch (e) {
+    throw csvReadError(e, path);
+  }
+}
+
+/** A DuckDB failure while reading CSV rows, as the error that names the file (and line, column and value). */
+export function csvReadError(e: unknown, path: string): StrataError {
+  return (
+    mapConversionError(e, path) ??
+    new StrataError("CSV_PARSE_ERROR", `DuckDB could not read ${path}: ${(e as Error).message}`, {
+      details: { path },
+      cause: e,
+    })
+  );
+}
+
+/**
+ * A table's rows as DuckDB reads them: the relation (a FROM clause) over all its files, the same relation over
+ * some of them (`of`: a streamed read goes file by file), and each column's name and kind.
+ */
+export interface TableRelation {
+  readonly relation: string;
+  readonly of: (files: readonly string[]) => string;
+  readonly columns: readonly { readonly name: string }[];
+  readonly kinds: readonly ColumnKind[];
+}
+
+/** One file, or a list DuckDB reads as one table (the files' columns must agree). */
+function fileList(files: readonly string[]): string {
+  return files.length === 1 ? sqlString(files[0]!) : `[${files.map(sqlString).join(", ")}]`;
+}
+
+/**
+ * The CSV files as one typed relation: DuckDB sniffs the types, then text columns that are mostly numbers are
+ * forced to DOUBLE (so a bad cell fails naming its line) and zero-padded integer codes are kept as text.
+ */
+async function csvRelation(
+  con: DuckDBConnection,
+  files: readonly string[],
+  options: LoadOptions,
+  delimiter: string,
+  compression: Compression,
+): Promise<TableRelation> {
+  const from = fileList(files);
   const na = (options.naValues ?? DEFAULT_NA_VALUES).map(sqlString).join(", ");
   const base = `header=true, delim=${sqlString(delimiter)}, quote='"', escape='"', nullstr=[${na}], strict_mode=true, null_padding=false, compression=${sqlString(compression)}`;
-  const sniffed = await describeColumns(con, `read_csv(${sqlString(path)}, ${base})`);
+  const sniffed = await describeColumns(con, `read_csv(${from}, ${base})`);
   const text = sniffed.filter((c) => c.type === "VARCHAR");
   const forced = new Set<string>();
   if (text.length > 0) {
     const counts = text.map(
       (c) => `count(${sqlIdent(c.name)}), count(TRY_CAST(${sqlIdent(c.name)} AS DOUBLE))`,
     );
-    const row = (
-      await con.runAndReadAll(`SELECT ${counts.join(", ")} FROM read_csv(${sqlString(path)}, ${base})`)
-    )
+    const row = (await con.runAndReadAll(`SELECT ${counts.join(", ")} FROM read_csv(${from}, ${base})`))
       .getRows()[0]!
       .map(Number);
     text.forEach((c, k) => {
@@ -178,7 +224,7 @@ async function parseCsv(
       if (present === 0 || numeric >= NUMERIC_SHARE * present) forced.add(c.name);
     });
   }
-  const codes = await zeroPaddedColumns(con, path, base, sniffed, forced);
+  const codes = await zeroPaddedColumns(con, from, base, sniffed, forced);
   const kinds: ColumnKind[] = sniffed.map((c) =>
     !codes.has(c.name) && (forced.has(c.name) || NUMERIC_TYPE.test(c.type)) ? "numeric" : "string",
   );
@@ -187,18 +233,8 @@ async function parseCsv(
   const types = sniffed.map(
     (c, j) => `${sqlString(c.name)}: '${kinds[j] === "numeric" ? "DOUBLE" : "VARCHAR"}'`,
   );
-  const relation = `read_csv(${sqlString(path)}, ${base}, types={${types.join(", ")}})`;
-  try {
-    return await select(con, relation, sniffed, kinds, expectedRows);
-  } catch (e) {
-    throw (
-      mapConversionError(e, path) ??
-      new StrataError("CSV_PARSE_ERROR", `DuckDB could not read ${path}: ${(e as Error).message}`, {
-        details: { path },
-        cause: e,
-      })
-    );
-  }
+  const of = (some: readonly string[]) => `read_csv(${fileList(some)}, ${base}, types={${types.join(", ")}})`;
+  return { relation: of(files), of, columns: sniffed, kinds };
 }
 
 const INTEGER_TYPE =
@@ -211,7 +247,7 @@ const INTEGER_TYPE =
  */
 async function zeroPaddedColumns(
   con: DuckDBConnection,
-  path: string,
+  from: string,
   base: string,
   sniffed: readonly { name: string; type: string }[],
   mostlyNumeric: ReadonlySet<string>,
@@ -225,37 +261,47 @@ async function zeroPaddedColumns(
     return `CASE WHEN min(length(${col})) = max(length(${col})) THEN count(*) FILTER (WHERE regexp_matches(${col}, '^0[0-9]')) ELSE 0 END`;
   });
   const row = (
-    await con.runAndReadAll(
-      `SELECT ${counts.join(", ")} FROM read_csv(${sqlString(path)}, ${base}, types={${types}})`,
-    )
+    await con.runAndReadAll(`SELECT ${counts.join(", ")} FROM read_csv(${from}, ${base}, types={${types}})`)
   )
     .getRows()[0]!
     .map(Number);
   return new Set(integers.filter((_, k) => row[k]! > 0).map((c) => c.name));
 }
 
-async function select(
-  con: DuckDBConnection,
-  relation: string,
-  columns: readonly { name: string }[],
-  kinds: readonly ColumnKind[],
-  expectedRows: number,
-): Promise<Frame> {
-  const list = columns.map((c, j) => `${sqlIdent(c.name)}::${kinds[j] === "numeric" ? "DOUBLE" : "VARCHAR"}`);
-  const data = await readColumns(con, `SELECT ${list.join(", ")} FROM ${relation}`, kinds, expectedRows);
-  return Frame.fromColumns(columns.map((c, j) => [c.name, data[j]!] as const));
+/** The columns of a relation, selected with their kinds' types (DOUBLE or VARCHAR). */
+export function selectList(table: TableRelation): string {
+  return table.columns
+    .map((c, j) => `${sqlIdent(c.name)}::${table.kinds[j] === "numeric" ? "DOUBLE" : "VARCHAR"}`)
+    .join(", ");
+}
+
+async function select(con: DuckDBConnection, table: TableRelation, expectedRows: number): Promise<Frame> {
+  const data = await readColumns(
+    con,
+    `SELECT ${selectList(table)} FROM ${table.relation}`,
+    table.kinds,
+    expectedRows,
+  );
+  return Frame.fromColumns(table.columns.map((c, j) => [c.name, data[j]!] as const));
+}
+
+interface TypedWords {
+  readonly unreadable: (reason: string) => string;
+  readonly empty: (columns: number) => string;
 }
 
 /**
- * A self-describing relation (Parquet, JSON) into a Frame: DuckDB's types decide numeric or text.
- * @throws StrataError CSV_PARSE_ERROR (`unreadable`), EMPTY_DATA (`empty`)
+ * A self-describing relation (Parquet, JSON): DuckDB's types decide numeric or text.
+ * @throws StrataError CSV_PARSE_ERROR (`unreadable`)
  */
-async function readTyped(
+async function typedRelation(
   con: DuckDBConnection,
-  relation: string,
+  of: (files: readonly string[]) => string,
+  files: readonly string[],
   path: string,
-  words: { readonly unreadable: (reason: string) => string; readonly empty: (columns: number) => string },
-): Promise<Frame> {
+  words: TypedWords,
+): Promise<TableRelation> {
+  const relation = of(files);
   let columns: { name: string; type: string }[];
   try {
     columns = await describeColumns(con, relation);
@@ -266,17 +312,46 @@ async function readTyped(
     });
   }
   const kinds: ColumnKind[] = columns.map((c) => (NUMERIC_TYPE.test(c.type) ? "numeric" : "string"));
-  const frame = await select(con, relation, columns, kinds, 0);
+  return { relation, of, columns, kinds };
+}
+
+/**
+ * A self-describing relation into a Frame.
+ * @throws StrataError CSV_PARSE_ERROR (`unreadable`), EMPTY_DATA (`empty`)
+ */
+async function readTyped(
+  con: DuckDBConnection,
+  of: (files: readonly string[]) => string,
+  path: string,
+  words: TypedWords,
+): Promise<Frame> {
+  const table = await typedRelation(con, of, [path], path, words);
+  const frame = await select(con, table, 0);
   if (frame.numRows === 0)
-    throw new StrataError("EMPTY_DATA", words.empty(columns.length), { details: { path } });
+    throw new StrataError("EMPTY_DATA", words.empty(table.columns.length), { details: { path } });
   return frame;
 }
 
+const parquetWords = (path: string): TypedWords => ({
+  unreadable: (reason) => `${path} is not a readable Parquet file: ${reason}`,
+  empty: (n) => `${path} has ${n} columns but no rows.`,
+});
+
+const jsonWords = (path: string): TypedWords => ({
+  unreadable: (reason) =>
+    `${path} looks like JSON but is not an array of records or JSON Lines Strata can read: ${reason}`,
+  empty: () => `${path} holds no records.`,
+});
+
+function jsonOf(compression: Compression): (files: readonly string[]) => string {
+  const compressed = compression === "none" ? "" : `, compression=${sqlString(compression)}`;
+  return (files) => `read_json(${fileList(files)}, format='auto'${compressed})`;
+}
+
+const parquetOf = (files: readonly string[]) => `read_parquet(${fileList(files)})`;
+
 function readParquet(con: DuckDBConnection, path: string): Promise<Frame> {
-  return readTyped(con, `read_parquet(${sqlString(path)})`, path, {
-    unreadable: (reason) => `${path} is not a readable Parquet file: ${reason}`,
-    empty: (n) => `${path} has ${n} columns but no rows.`,
-  });
+  return readTyped(con, parquetOf, path, parquetWords(path));
 }
 
 /**
@@ -284,12 +359,52 @@ function readParquet(con: DuckDBConnection, path: string): Promise<Frame> {
  * other value (text, booleans, dates, nested objects as their JSON) text.
  */
 function readJson(con: DuckDBConnection, path: string, compression: Compression): Promise<Frame> {
-  const compressed = compression === "none" ? "" : `, compression=${sqlString(compression)}`;
-  return readTyped(con, `read_json(${sqlString(path)}, format='auto'${compressed})`, path, {
-    unreadable: (reason) =>
-      `${path} looks like JSON but is not an array of records or JSON Lines Strata can read: ${reason}`,
-    empty: () => `${path} holds no records.`,
-  });
+  return readTyped(con, jsonOf(compression), path, jsonWords(path));
+}
+
+/**
+ * Local files of one format read as one table, without reading their rows (the streamed reader's start):
+ * `name` names them in messages.
+ * @throws StrataError UNSUPPORTED_SOURCE for Arrow IPC (read whole) and compressed Parquet, CSV_PARSE_ERROR
+ */
+export async function tableRelation(
+  con: DuckDBConnection,
+  files: readonly string[],
+  detected: { readonly format: TableFormat; readonly compression: Compression },
+  name: string,
+  options: LoadOptions = {},
+): Promise<TableRelation> {
+  const { format, compression } = detected;
+  if (format === "arrow")
+    throw new StrataError(
+      "UNSUPPORTED_SOURCE",
+      `${name} is Arrow IPC, which Strata reads whole; write it as Parquet or CSV to stream it.`,
+      { details: { path: name, format } },
+    );
+  if (format === "parquet") {
+    checkParquetCompression(name, compression);
+    return typedRelation(con, parquetOf, files, name, parquetWords(name));
+  }
+  if (format === "json") return typedRelation(con, jsonOf(compression), files, name, jsonWords(name));
+  const first = files[0]!;
+  const delimiter =
+    compression === "zstd"
+      ? first.replace(/\.(zst|zstd)$/i, "").endsWith(".tsv")
+        ? "\t"
+        : ","
+      : compression === "gzip"
+        ? (await scanCsv(first, true)).delimiter
+        : (await peekCsv(first)).delimiter;
+  return csvRelation(con, files, options, delimiter, compression);
+}
+
+function checkParquetCompression(path: string, compression: Compression): void {
+  if (compression !== "none")
+    throw new StrataError(
+      "UNSUPPORTED_SOURCE",
+      `${path} is Parquet inside ${compression}; Parquet compresses its own pages, so write it without the outer ${compression}.`,
+      { details: { path, compression } },
+    );
 }
 
 /**
@@ -303,12 +418,7 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
   if (format === "arrow") return readArrowFile(path, compression);
   return withConnection((con) => {
     if (format === "parquet") {
-      if (compression !== "none")
-        throw new StrataError(
-          "UNSUPPORTED_SOURCE",
-          `${path} is Parquet inside ${compression}; Parquet compresses its own pages, so write it without the outer ${compression}.`,
-          { details: { path, compression } },
-        );
+      checkParquetCompression(path, compression);
       return readParquet(con, path);
     }
     if (format === "json") return readJson(con, path, compression);
@@ -323,6 +433,31 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
  * @example const frame = await loadTable("../shared/data/census/acs2015_county_data.csv");
  */
 export async function loadTable(source: string, options: LoadOptions = {}): Promise<Frame> {
+  if (await isFolderSource(source)) return readTableFiles(await tableFiles(source, options), options);
   const { path } = await fetchToCache(source, options);
   return readTableFile(path, options);
+}
+
+/**
+ * The files of a folder (table-files.ts) read into one Frame.
+ * @throws as readTableFile
+ */
+export async function readTableFiles(files: TableFiles, options: LoadOptions = {}): Promise<Frame> {
+  if (files.format === "arrow")
+    throw new StrataError(
+      "UNSUPPORTED_SOURCE",
+      `${files.name} is a folder of Arrow IPC files; write them as Parquet or CSV, or name one file.`,
+      { details: { path: files.name } },
+    );
+  return withConnection(async (con) => {
+    const table = await tableRelation(con, files.files, files, files.name, options);
+    const frame = await select(con, table, 0).catch((e: unknown) => {
+      throw files.format === "csv" ? csvReadError(e, files.name) : e;
+    });
+    if (frame.numRows === 0)
+      throw new StrataError("EMPTY_DATA", `${files.name} has ${table.columns.length} columns but no rows.`, {
+        details: { path: files.name },
+      });
+    return frame;
+  });
 }

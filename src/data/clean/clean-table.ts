@@ -24,6 +24,8 @@ export interface CleanOptions {
   readonly impute?: "median" | "mean" | undefined;
   /** More columns whose missing values drop the row, never imputed (a row's weight cannot be made up). */
   readonly required?: readonly string[];
+  /** Return no rows instead of failing when every row is dropped (one chunk of a streamed table). */
+  readonly allowEmpty?: boolean;
 }
 
 export interface CleanResult {
@@ -93,7 +95,7 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
   const positional = filled.withIndex(frame.index.map((_, i) => String(i)));
   const { frame: kept, dropped } = positional.dropna([...features, ...required]);
   const droppedRows = dropped.map((p) => labels[Number(p)]!);
-  if (kept.numRows === 0) {
+  if (kept.numRows === 0 && options.allowEmpty !== true) {
     throw new StrataError(
       "NO_ROWS_LEFT",
       `Every one of the ${frame.numRows} rows has a missing value, so cleaning left no rows. ` +

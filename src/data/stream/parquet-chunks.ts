@@ -86,6 +86,15 @@ export async function* parquetChunks(
       yield* rechunker.push(rows, n, null);
     }
     if (row === 0) throw noRows(source.name);
+    // DuckDB ends a stream that failed (a corrupt page) as if it were complete: the metadata says how many
+    // rows there are (table-chunks.ts explains the trap).
+    const expected = Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRows()[0]![0]);
+    if (row !== expected)
+      throw new StrataError(
+        "CSV_PARSE_ERROR",
+        `${source.name}: DuckDB stopped reading after ${row} of its ${expected} rows; the file is damaged or changed while it was read.`,
+        { details: { source: source.name, read: row, rows: expected } },
+      );
     const last = rechunker.end();
     if (last) yield last;
   } finally {
