@@ -11,6 +11,8 @@ export interface Progress {
   done(step: string, elapsedMs: number, detail?: string): void;
   /** Fractional progress inside the current step (bars only; plain mode prints at most every 10%). */
   update(fraction: number): void;
+  /** A sentence about the work (a line of its own; on a bar, shown until the next step). */
+  note(text: string): void;
   stop(): void;
 }
 
@@ -26,7 +28,7 @@ export function createProgress({
   quiet = false,
   stream = process.stderr,
 }: ProgressOptions): Progress {
-  if (quiet) return { start() {}, done() {}, update() {}, stop() {} };
+  if (quiet) return { start() {}, done() {}, update() {}, note() {}, stop() {} };
   return stream.isTTY ? barProgress(totalSteps, stream) : lineProgress(totalSteps, stream);
 }
 
@@ -43,6 +45,9 @@ function lineProgress(totalSteps: number, stream: NodeJS.WritableStream): Progre
       );
     },
     update() {},
+    note(text) {
+      stream.write(`${text}\n`);
+    },
     stop() {},
   };
 }
@@ -70,6 +75,9 @@ function barProgress(totalSteps: number, stream: NodeJS.WriteStream): Progress {
     },
     update(fraction) {
       bar.update(Math.min(totalSteps, value + Math.max(0, Math.min(1, fraction))));
+    },
+    note(text) {
+      bar.update(value, { step: text });
     },
     stop() {
       bar.stop();

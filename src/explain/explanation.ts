@@ -41,7 +41,12 @@ export interface ExplainInput {
   /** What the rows are (words). */
   readonly entity: Entity;
   /** The column that weights the rows and each row's weight, or null. */
-  readonly weight: { readonly column: string; readonly values: Float64Array } | null;
+  readonly weight: {
+    readonly column: string;
+    readonly values: Float64Array;
+    /** Each segment's total weight over every row, when `values` are a sample's (a streamed run). */
+    readonly perSegment?: readonly number[];
+  } | null;
 }
 
 /** One segment (cluster) as summary.json stores it. */
@@ -113,7 +118,9 @@ export function explainSegmentation(result: ExplainInput): Explanation {
   const { median: nationalMedian, mean: overallMean, std: nationalStd } = overall;
   const profiles = memberProfiles(columns, result.closestCluster, kmeans.k, overallMean, weights);
   const segmentWeights =
-    weights === undefined ? undefined : weightPerSegment(result.closestCluster, weights, kmeans.k);
+    weights === undefined
+      ? undefined
+      : (result.weight?.perSegment ?? weightPerSegment(result.closestCluster, weights, kmeans.k));
   const typical = typicalMembers(
     result.table.index,
     result.closestCluster,

@@ -44,6 +44,12 @@ export interface Summary {
   readonly weight?: { column: string; total: number } | null;
   /** The column that places rows on a US map, and at which level (null: no map). */
   readonly geography: Geography | null;
+  /**
+   * A run on a table too large for memory, streamed (null or absent: held in memory). Models, sizes, inertia,
+   * the scaler and describe's count, mean, std, min and max come from every row; profiles, quartiles,
+   * histograms, typical members and the cluster metrics from a uniform sample of `sampleRows` used rows.
+   */
+  readonly streamed?: { sampleRows: number; passes: number } | null;
   /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
   readonly columns: {
     index: string[];

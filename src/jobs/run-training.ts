@@ -71,8 +71,10 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     let test: Channel | null;
     if (run.channels !== undefined) {
       ({ train, test } = run.channels);
-      logger.log("info", describeChannel("train", train, "the caller (in memory)"));
-      if (test !== null) logger.log("info", describeChannel("test", test, "the caller (in memory)"));
+      const from = (c: Channel) =>
+        isStreamed(c) ? `the caller (${c.sources.map((s) => s.name).join(", ")})` : "the caller (in memory)";
+      logger.log("info", describeChannel("train", train, from(train)));
+      if (test !== null) logger.log("info", describeChannel("test", test, from(test)));
     } else {
       // Pipe mode streams, as SageMaker's Pipe input does; File mode streams what does not fit the budget.
       const pipe = spec.request.AlgorithmSpecification.TrainingInputMode === "Pipe";

@@ -21,7 +21,7 @@ import {
 import { StrataError } from "../errors.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
 import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.js";
-import type { ChannelData } from "./algorithm.js";
+import type { Channel } from "./algorithm.js";
 import { getAlgorithm } from "./algorithms/index.js";
 import { removeIncompleteArtifacts } from "./artifact-cleanup.js";
 import {
@@ -75,7 +75,7 @@ export type { ListTrainingJobsRequest } from "./describe.js";
 
 export interface CreateTrainingJobOptions {
   /** Already-decoded channels from an in-process caller; the request's S3Uri values are then only recorded. */
-  readonly channels?: { readonly train: ChannelData; readonly test?: ChannelData | null };
+  readonly channels?: { readonly train: Channel; readonly test?: Channel | null };
   /** Extra fields for strata-model.json (`caller`), e.g. the scaler fitted before PCA. */
   readonly callerMetadata?: Record<string, unknown>;
 }

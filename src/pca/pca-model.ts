@@ -126,12 +126,22 @@ export class PCAModel implements PCAModelFields {
   }
 
   /**
-   * Projects rows: (x − mean)·componentsᵀ, n×d → n×C, column 0 = largest component. x is not modified.
-   * @throws WIDTH_MISMATCH when x.cols ≠ numFeatures.
+   * Projects rows: (x − mean)·componentsᵀ, n×d → n×keep, column 0 = largest component; `keep` (default all C)
+   * computes only the top components, each the same value the full projection gives. x is not modified.
+   * @throws WIDTH_MISMATCH when x.cols ≠ numFeatures; INVALID_ARGUMENT for keep outside 1..C.
    */
-  transform(x: Matrix): Matrix {
+  transform(x: Matrix, keep: number = this.numComponents): Matrix {
     checkWidth(x, this.numFeatures);
-    return multiplyTransposed(x, this.components, matrix(x.rows, this.numComponents), this.mean);
+    if (!(Number.isInteger(keep) && keep >= 1 && keep <= this.numComponents))
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `keep=${keep} is invalid: expected an integer from 1 to ${this.numComponents} (the model's components).`,
+      );
+    const top =
+      keep === this.numComponents
+        ? this.components
+        : matrix(keep, this.numFeatures, this.components.data.subarray(0, keep * this.numFeatures));
+    return multiplyTransposed(x, top, matrix(x.rows, keep), this.mean);
   }
 
   /**

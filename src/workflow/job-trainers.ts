@@ -10,10 +10,10 @@
  */
 
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { StrataError } from "../errors.js";
 import { encodeDenseRows } from "../formats/dense-rows.js";
-import type { AlgorithmName } from "../jobs/algorithm.js";
+import { type AlgorithmName, type Channel, channelShape, type StreamedChannel } from "../jobs/algorithm.js";
 import { loadTrainedModel } from "../jobs/model-artifacts.js";
 import { nameFromBase } from "../jobs/names.js";
 import type { TrainingService } from "../jobs/training-service.js";
@@ -21,6 +21,8 @@ import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { modelToFile } from "../models/model-file.js";
 import type { PCAModel } from "../pca/pca-model.js";
+import type { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
+import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
 import type { Trainers } from "./segmentation.js";
 
 /** A finished job of the run: its name and where its artifact is. */
@@ -31,7 +33,31 @@ export interface RunJob {
   readonly trainUri: string;
 }
 
-export interface JobTrainers extends Trainers {
+/** A training channel the run has written as RecordIO-protobuf, to be streamed by its job. */
+export interface ChannelFile {
+  /** Where it is now (in the run's staging directory). */
+  readonly path: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly featureNames: readonly string[];
+  /** Whether its records carry labels (the rows' weights). */
+  readonly labels: boolean;
+}
+
+/** How a streamed run trains: each model a job over a channel file, streamed (Pipe mode). */
+export interface StreamedTrainers {
+  pcaStreamed(
+    channel: ChannelFile,
+    numComponents: number,
+    context: { scaler: MinMaxScalerModel | StandardScalerModel },
+  ): Promise<PCAModel>;
+  kmeansStreamed(
+    channel: ChannelFile,
+    options: { k: number; seed: number; restarts: number; weighted: boolean },
+  ): Promise<KMeansModel>;
+}
+
+export interface JobTrainers extends Trainers, StreamedTrainers {
   /** The jobs run so far, in order. */
   readonly jobs: readonly RunJob[];
 }
@@ -48,6 +74,8 @@ export interface JobTrainerOptions {
 export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOptions): JobTrainers {
   const jobs: RunJob[] = [];
 
+  const publishedUri = (path: string) => join(resolve(publishedDataDir ?? dataDir), basename(path));
+
   const train = async (
     algorithm: AlgorithmName,
     x: Matrix,
@@ -58,18 +86,54 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
   ): Promise<RunJob> => {
     const dir = resolve(dataDir);
     await mkdir(dir, { recursive: true });
-    const fileName = `${algorithm}-train.pbr`;
+    const file = join(dir, `${algorithm}-train.pbr`);
     await writeFile(
-      join(dir, fileName),
+      file,
       encodeDenseRows(x, { dtype: "float64", ...(labels === undefined ? {} : { labels }) }),
     );
-    const trainUri = join(resolve(publishedDataDir ?? dataDir), fileName);
+    return runJob(
+      algorithm,
+      { matrix: x, featureNames, labels: labels ?? null },
+      publishedUri(file),
+      "File",
+      hyperParameters,
+      callerMetadata,
+    );
+  };
+
+  // A channel written by a streamed run is handed to its job by reference and streamed there (Pipe mode).
+  const trainStreamed = (
+    algorithm: AlgorithmName,
+    channel: ChannelFile,
+    hyperParameters: Record<string, string>,
+    callerMetadata?: Record<string, unknown>,
+  ): Promise<RunJob> => {
+    const trainUri = publishedUri(channel.path);
+    const streamed: StreamedChannel = {
+      sources: [{ path: channel.path, format: "recordio-protobuf", labelSize: 0, name: trainUri }],
+      firstRows: [0],
+      rows: channel.rows,
+      cols: channel.cols,
+      featureNames: channel.featureNames,
+      labels: channel.labels,
+    };
+    return runJob(algorithm, streamed, trainUri, "Pipe", hyperParameters, callerMetadata);
+  };
+
+  const runJob = async (
+    algorithm: AlgorithmName,
+    channel: Channel,
+    trainUri: string,
+    inputMode: "File" | "Pipe",
+    hyperParameters: Record<string, string>,
+    callerMetadata?: Record<string, unknown>,
+  ): Promise<RunJob> => {
     const name = nameFromBase(algorithm);
     await service.createTrainingJob(
       {
         TrainingJobName: name,
-        AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: "File" },
-        HyperParameters: { feature_dim: String(x.cols), ...hyperParameters },
+        AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: inputMode },
+        HyperParameters: { feature_dim: String(channelShape(channel).cols), ...hyperParameters },
         InputDataConfig: [
           {
             ChannelName: "train",
@@ -80,7 +144,7 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
         ResourceConfig: { InstanceCount: 1 },
       },
       {
-        channels: { train: { matrix: x, featureNames, labels: labels ?? null } },
+        channels: { train: channel },
         ...(callerMetadata ? { callerMetadata } : {}),
       },
     );
@@ -115,6 +179,25 @@ export function jobTrainers({ service, dataDir, publishedDataDir }: JobTrainerOp
       );
       const trained = await loadTrainedModel(job.artifactUri, "pca");
       return trained.model as PCAModel;
+    },
+    async pcaStreamed(channel, numComponents, { scaler }): Promise<PCAModel> {
+      const job = await trainStreamed(
+        "pca",
+        channel,
+        { num_components: String(numComponents), mini_batch_size: "500" },
+        { scaler: modelToFile(scaler) },
+      );
+      return (await loadTrainedModel(job.artifactUri, "pca")).model as PCAModel;
+    },
+    async kmeansStreamed(channel, { k, seed, restarts, weighted }): Promise<KMeansModel> {
+      const job = await trainStreamed("kmeans", channel, {
+        k: String(k),
+        init_method: "kmeans++",
+        local_lloyd_num_trials: String(restarts),
+        seed: String(seed),
+        ...(weighted ? { sample_weights: "label" } : {}),
+      });
+      return (await loadTrainedModel(job.artifactUri, "kmeans")).model as KMeansModel;
     },
     async kmeans(z, featureNames, { k, seed, restarts, weights }): Promise<KMeansModel> {
       const job = await train(

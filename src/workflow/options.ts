@@ -56,6 +56,11 @@ export interface SegmentationOptions {
     | undefined;
   /** How the features are scaled before the PCA: "minmax" to [0, 1] (the notebook's; default) or "standard" (z-scores). */
   readonly scale?: "minmax" | "standard" | undefined;
+  /**
+   * Stream the table in chunks instead of holding it (true), hold it (false), or decide by its estimated size
+   * in memory against the budget (undefined; stream-choice.ts).
+   */
+  readonly stream?: boolean | undefined;
   /** Bootstrap resamples for each segment's stability (stability.ts); 0 or undefined: none. */
   readonly stability?: number | undefined;
 }

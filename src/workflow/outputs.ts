@@ -78,19 +78,32 @@ export async function ensureOutDir(outDir: string): Promise<string> {
 
 /** assignments.csv: id and index columns, comp_1..comp_n, closest_cluster, distance_to_cluster. */
 export function assignmentsCsv(result: SegmentationResult, idColumns: readonly string[]): string {
-  const { identifiers: table, projections, closestCluster, distanceToCluster } = result;
+  return assignmentsHeader(idColumns, result.kept) + assignmentLines(result, idColumns);
+}
+
+/** assignments.csv's header line (with its newline). */
+export function assignmentsHeader(idColumns: readonly string[], kept: number): string {
   const header = [
     ...idColumns.map(csvField),
-    ...Array.from({ length: result.kept }, (_, i) => `comp_${i + 1}`),
+    ...Array.from({ length: kept }, (_, i) => `comp_${i + 1}`),
     "closest_cluster",
     "distance_to_cluster",
   ];
+  return `${header.join(",")}\n`;
+}
+
+/** Rows under assignments.csv's header, one line (and newline) per row: a whole run's, or one chunk's. */
+export function assignmentLines(
+  rows: Pick<SegmentationResult, "identifiers" | "projections" | "closestCluster" | "distanceToCluster">,
+  idColumns: readonly string[],
+): string {
+  const { identifiers: table, projections, closestCluster, distanceToCluster } = rows;
   const idValues = idColumns.map((name) =>
     table.numericColumnNames.includes(name)
       ? Array.from(table.column(name), (v) => String(v))
       : table.stringColumn(name).map((v) => csvField(v ?? "")),
   );
-  const lines = [header.join(",")];
+  const lines: string[] = [];
   for (let i = 0; i < projections.rows; i++) {
     const fields = idValues.map((col) => col[i]!);
     for (let j = 0; j < projections.cols; j++)
@@ -98,7 +111,7 @@ export function assignmentsCsv(result: SegmentationResult, idColumns: readonly s
     fields.push(String(closestCluster[i]), String(distanceToCluster[i]));
     lines.push(fields.join(","));
   }
-  return `${lines.join("\n")}\n`;
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
 function csvField(value: string): string {

@@ -25,7 +25,7 @@ import { detectGeography, type Entity, entityFor, type Geography } from "../expl
 import { KMeans } from "../kmeans/kmeans.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
 import { silhouetteScore } from "../kmeans/metrics.js";
-import { type Matrix, selectColumns } from "../linalg/matrix.js";
+import type { Matrix } from "../linalg/matrix.js";
 import { PCA } from "../pca/pca.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import { applyTransforms, type FeatureTransforms } from "../preprocess/feature-transform.js";
@@ -104,10 +104,10 @@ export interface StepHooks {
 }
 
 /** Restarts per k in a sweep: enough to compare k, quick enough for eleven of them. */
-const SWEEP_RESTARTS = 3;
+export const SWEEP_RESTARTS = 3;
 
 /** How `--components auto` chooses, in words. */
-const AUTO_COMPONENTS_RULE = `the fewest components that explain ${COMPONENTS_AUTO_SHARE * 100}% of the variance`;
+export const AUTO_COMPONENTS_RULE = `the fewest components that explain ${COMPONENTS_AUTO_SHARE * 100}% of the variance`;
 
 export interface SegmentationResult {
   readonly source: string;
@@ -133,8 +133,22 @@ export interface SegmentationResult {
   /** Per feature, how many values were filled in, and with what (with `impute`). */
   readonly imputed: Readonly<Record<string, { readonly count: number; readonly value: number }>>;
   readonly impute: "median" | "mean" | null;
-  /** The column that weights the rows (`--weight`) and each used row's weight, or null. */
-  readonly weight: { readonly column: string; readonly values: Float64Array } | null;
+  /**
+   * The column that weights the rows (`--weight`) and each used row's weight (the sample's, streamed), or
+   * null; streamed, also the total and each segment's total over every row.
+   */
+  readonly weight: {
+    readonly column: string;
+    readonly values: Float64Array;
+    readonly total?: number;
+    readonly perSegment?: readonly number[];
+  } | null;
+  /** Rows used: every row's, where the matrices below hold only a sample (a streamed run). */
+  readonly usedRows: number;
+  /** How many rows were dropped (droppedRows may list only the first of them, streamed). */
+  readonly droppedCount: number;
+  /** A streamed run: the sample the matrices below hold, and how many passes over the data it took. */
+  readonly streamed: { readonly sampleRows: number; readonly passes: number } | null;
   readonly features: readonly string[];
   /** The cleaned features, indexed "State-County". */
   readonly table: Frame;
@@ -268,7 +282,7 @@ export async function runSegmentation(
       : checkedComponents;
   const projections = await step(
     "project",
-    () => selectColumns(pca.transform(scaled.matrix), range(kept)),
+    () => pca.transform(scaled.matrix, kept),
     () => `top ${kept} of ${pca.numComponents}`,
   );
   const componentNames = range(kept).map((i) => `comp_${i + 1}`);
@@ -339,6 +353,9 @@ export async function runSegmentation(
     source: options.source,
     loadedRows: raw.numRows,
     droppedRows: cleaned.droppedRows,
+    droppedCount: cleaned.droppedRows.length,
+    usedRows: cleaned.usedRows,
+    streamed: null,
     columns,
     entity,
     transforms,
@@ -376,7 +393,7 @@ export async function runSegmentation(
  * The used rows' weights from the cleaned table (the weight column is a feature, or kept with the identifiers).
  * @throws StrataError VALUE_OUT_OF_RANGE naming the rows (capped) whose weight is not a number above 0
  */
-function rowWeights(
+export function rowWeights(
   cleaned: { readonly frame: Frame; readonly identifiers: Frame },
   column: string,
 ): { column: string; values: Float64Array } {
@@ -392,13 +409,13 @@ function rowWeights(
   return { column, values };
 }
 
-function clusterSizes(labels: Int32Array, k: number): number[] {
+export function clusterSizes(labels: Int32Array, k: number): number[] {
   const sizes = new Array<number>(k).fill(0);
   for (const label of labels) sizes[label]!++;
   return sizes;
 }
 
-function range(n: number): number[] {
+export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
@@ -406,7 +423,10 @@ function range(n: number): number[] {
  * Each feature's transform from the options, in feature order.
  * @throws StrataError MISSING_COLUMN when `--transform` names a feature the run does not use
  */
-function featureTransforms(options: SegmentationOptions, features: readonly string[]): FeatureTransforms {
+export function featureTransforms(
+  options: SegmentationOptions,
+  features: readonly string[],
+): FeatureTransforms {
   const byFeature = options.transform?.byFeature ?? {};
   for (const name of Object.keys(byFeature))
     if (!features.includes(name))

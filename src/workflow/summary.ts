@@ -45,8 +45,8 @@ export function buildSummary(result: SegmentationResult): Summary {
     source: result.source,
     rows: {
       loaded: result.loadedRows,
-      dropped: result.droppedRows.length,
-      used: result.projections.rows,
+      dropped: result.droppedCount,
+      used: result.usedRows,
       missingByColumn: { ...result.missingByColumn },
       impute: result.impute,
       imputed: { ...result.imputed },
@@ -56,8 +56,12 @@ export function buildSummary(result: SegmentationResult): Summary {
     weight:
       result.weight === null
         ? null
-        : { column: result.weight.column, total: result.weight.values.reduce((a, b) => a + b, 0) },
+        : {
+            column: result.weight.column,
+            total: result.weight.total ?? result.weight.values.reduce((a, b) => a + b, 0),
+          },
     geography: result.geography === null ? null : { ...result.geography },
+    streamed: result.streamed === null ? null : { ...result.streamed },
     columns: {
       index: [...result.columns.index],
       identifiers: [...result.columns.identifiers],

@@ -99,6 +99,7 @@ interface RunFlags {
   names?: string;
   name?: string;
   replaceModels?: boolean;
+  stream?: boolean;
 }
 
 /** The flags `strata run` and `strata report` share: names and histogram features. */
@@ -218,6 +219,11 @@ export function registerRun(program: Command): void {
       "the run's name: its models are <name>-pca, <name>-kmeans, <name>-pipeline (default: the data file's name; taken names get -2, -3, …)",
     )
     .option("--replace-models", "re-register the models of --name instead of taking the next free name")
+    .option(
+      "--stream",
+      "stream the table in chunks (default: when holding it would exceed STRATA_RUN_MEMORY_MB, else a quarter of memory)",
+    )
+    .option("--no-stream", "hold the table in memory whatever its size")
     .option("--json", "print summary.json on stdout instead of the readable summary")
     .option("--quiet", "no progress lines")
     .option("--no-report", "skip report.html and charts/");
@@ -240,6 +246,7 @@ export function registerRun(program: Command): void {
       stability: flags.stability,
       scale: flags.scale,
       transform: flags.transform,
+      stream: flags.stream,
       ...(flags.pcaComponents === undefined ? {} : { pcaComponents: flags.pcaComponents }),
     };
     const names = nameOverrides(flags);
@@ -262,6 +269,12 @@ export function registerRun(program: Command): void {
           reportOptions: { names, ...(flags.hist ? { histFeatures: flags.hist } : {}) },
         },
         {
+          onReading: (choice) => {
+            if (choice.stream)
+              progress.note(
+                `Streaming the table${choice.reason.startsWith("--") ? ` (${choice.reason})` : `: ${choice.reason}`}.`,
+              );
+          },
           onStepStart: (s) => progress.start(s),
           onStepDone: (s, ms, detail) => progress.done(s, ms, detail),
           onWriteStart: () => progress.start("write"),

@@ -8,7 +8,7 @@
  * @module
  */
 import type { AccessRules } from "../../data/sources/access.js";
-import type { ChannelData, FinalMetric } from "../algorithm.js";
+import type { Channel, FinalMetric } from "../algorithm.js";
 import type { TrainingJobSpec } from "../spec.js";
 
 /** The phases a run reports, in order (SecondaryStatus names). */
@@ -18,7 +18,7 @@ export type RunPhase = "Downloading" | "Training" | "Uploading";
 export interface JobRun {
   readonly spec: TrainingJobSpec;
   /** Already-decoded channels from an in-process caller (`strata run`); the URIs are then not read. */
-  readonly channels?: { readonly train: ChannelData; readonly test: ChannelData | null };
+  readonly channels?: { readonly train: Channel; readonly test: Channel | null };
   /** Extra fields for strata-model.json (e.g. the scaler fitted before PCA), written under `caller`. */
   readonly callerMetadata?: Record<string, unknown>;
   /** Where the job may read (every object is checked before it is opened); default: anywhere. */
