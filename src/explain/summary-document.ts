@@ -19,6 +19,12 @@ export interface ComponentSummary {
   readonly top: readonly { feature: string; weight: number }[];
 }
 
+/**
+ * The sample's rows of a streamed run, in assignments.csv's format: what its report is drawn from (the whole
+ * assignments.csv can be gigabytes).
+ */
+export const STREAMED_SAMPLE_FILE = "assignments-sample.csv";
+
 export interface Summary {
   readonly formatVersion: number;
   readonly strataVersion: string;
@@ -49,7 +55,7 @@ export interface Summary {
    * the scaler and describe's count, mean, std, min and max come from every row; profiles, quartiles,
    * histograms, typical members and the cluster metrics from a uniform sample of `sampleRows` used rows.
    */
-  readonly streamed?: { sampleRows: number; passes: number } | null;
+  readonly streamed?: { sampleRows: number; passes: number; sampleFile: string } | null;
   /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
   readonly columns: {
     index: string[];

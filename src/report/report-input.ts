@@ -106,7 +106,7 @@ export interface ReportInputs {
 }
 
 /**
- * Reads summary.json and assignments.csv from an out dir.
+ * Reads summary.json and assignments.csv (a streamed run's sample of it) from an out dir.
  * @throws SOURCE_NOT_FOUND when either file is missing; FORMAT_ERROR when summary.json lacks what the report
  * needs (a summary written before reports existed: run `strata run` again).
  */
@@ -125,7 +125,6 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
   };
   // One after the other, so a missing out dir is always reported as a missing summary.json.
   const summaryText = await read("summary.json");
-  const csv = await read("assignments.csv");
   let summary: Summary;
   try {
     summary = JSON.parse(summaryText) as Summary;
@@ -159,5 +158,7 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
       { details: { missing } },
     );
   }
-  return { summary, counties: parseAssignments(csv, join(outDir, "assignments.csv")) };
+  // A streamed run's report is drawn from its sample (assignments.csv can be gigabytes).
+  const rowsFile = summary.streamed ? summary.streamed.sampleFile : "assignments.csv";
+  return { summary, counties: parseAssignments(await read(rowsFile), join(outDir, rowsFile)) };
 }

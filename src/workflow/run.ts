@@ -17,7 +17,7 @@ import { join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { tableFiles } from "../data/table-files.js";
-import type { Summary } from "../explain/summary-document.js";
+import { STREAMED_SAMPLE_FILE, type Summary } from "../explain/summary-document.js";
 import { metadataUriFor } from "../jobs/model-artifacts.js";
 import { InlineJobRunner } from "../jobs/runners/inline.js";
 import { ThreadJobRunner } from "../jobs/runners/threads.js";
@@ -129,9 +129,9 @@ export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Pro
       { ...buildSummary(result), ...jobsSection(trainers.jobs, registered) },
       reportOptions,
     );
-    // Streamed, assignments.csv was written as the rows were assigned; the report reads the sample's rows.
+    // Streamed, assignments.csv was written as the rows were assigned; the sample's rows are the report's.
     const csv = assignmentsCsv(result, result.columns.identifiers);
-    if (!reading.stream) await writeFileAtomic(assignmentsFile, csv);
+    await writeFileAtomic(reading.stream ? join(outDir, STREAMED_SAMPLE_FILE) : assignmentsFile, csv);
     hooks.onWriteDone?.(performance.now() - started, finalOutDir);
     let reportFile: string | undefined;
     if (options.report ?? true) {

@@ -10,7 +10,7 @@
 import { StrataError } from "../errors.js";
 import { explainSegmentation } from "../explain/explanation.js";
 import { applyNames, type NameOverrides } from "../explain/names.js";
-import { SUMMARY_FORMAT_VERSION, type Summary } from "../explain/summary-document.js";
+import { STREAMED_SAMPLE_FILE, SUMMARY_FORMAT_VERSION, type Summary } from "../explain/summary-document.js";
 import { toRows } from "../linalg/matrix.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import { STRATA_VERSION } from "../version.js";
@@ -61,7 +61,7 @@ export function buildSummary(result: SegmentationResult): Summary {
             total: result.weight.total ?? result.weight.values.reduce((a, b) => a + b, 0),
           },
     geography: result.geography === null ? null : { ...result.geography },
-    streamed: result.streamed === null ? null : { ...result.streamed },
+    streamed: result.streamed === null ? null : { ...result.streamed, sampleFile: STREAMED_SAMPLE_FILE },
     columns: {
       index: [...result.columns.index],
       identifiers: [...result.columns.identifiers],

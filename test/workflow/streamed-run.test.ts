@@ -92,7 +92,16 @@ describe("a streamed run on a three-file Parquet table equals the run held in me
     assert.equal(s.rows.dropped, Math.floor((ROWS - 1) / 997) + 1);
     assert.deepEqual(s.droppedRows, h.droppedRows);
     assert.deepEqual(s.columns, h.columns);
-    assert.deepEqual(s.streamed, { sampleRows: SAMPLE_ROWS, passes: 3 });
+    assert.deepEqual(s.streamed, {
+      sampleRows: SAMPLE_ROWS,
+      passes: 3,
+      sampleFile: "assignments-sample.csv",
+    });
+    // The sample's rows, for the report: a uniform sample of the used rows, in table order.
+    const sample = readAssignments(join(outStreamed, "assignments-sample.csv"));
+    assert.equal(sample.rows.length, SAMPLE_ROWS);
+    const ids = sample.rows.map((r) => Number(r[0]));
+    assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]!));
     assert.equal(h.streamed, null);
   });
 
@@ -207,7 +216,11 @@ describe("strata run --stream on the census and on bad input", () => {
     );
     const streamed = JSON.parse(s.stdout);
     const held = JSON.parse(h.stdout);
-    assert.deepEqual(streamed.streamed, { sampleRows: 3218, passes: 3 });
+    assert.deepEqual(streamed.streamed, {
+      sampleRows: 3218,
+      passes: 3,
+      sampleFile: "assignments-sample.csv",
+    });
     assert.deepEqual(streamed.rows, held.rows);
     assert.deepEqual(streamed.droppedRows, ["Hawaii-Kalawao", "Texas-Loving"]);
     assertAllClose(streamed.pca.singularValues, held.pca.singularValues, 1e-9, "s");
@@ -219,11 +232,15 @@ describe("strata run --stream on the census and on bad input", () => {
       for (let j = 3; j < 8; j++)
         assertClose(Number(row[j]), Number(b.rows[i]![j]), 1e-9, `row ${i} col ${j}`);
     });
-    // Explained from every row: the sizes of the segments' profiles are the sizes.
-    assert.equal(
-      streamed.segments.reduce((n: number, g: { size: number }) => n + g.size, 0),
-      3218,
+    // Explained from every row: the sample is the table's rows, all of them.
+    assert.deepEqual(
+      readFileSync(join(out, "assignments-sample.csv"), "utf8"),
+      readFileSync(join(out, "assignments.csv"), "utf8"),
     );
+    // `strata report` rebuilds the report of a streamed run from its sample.
+    const report = await runCli(["report", out]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.ok(existsSync(join(out, "report.html")));
   });
 
   test("--impute and --stability are refused for a streamed run (a usage error, exit 2), naming the flag, with nothing written", async () => {
