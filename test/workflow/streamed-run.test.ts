@@ -243,6 +243,33 @@ describe("strata run --stream on the census and on bad input", () => {
     assert.ok(existsSync(join(out, "report.html")));
   });
 
+  test("a k range is swept on the sample of projections, and the run trains the chosen k", async () => {
+    const out = tempDir();
+    const r = await runCli(
+      [
+        "run",
+        "--data",
+        censusCsvPath(),
+        "--out",
+        out,
+        "--no-report",
+        "--json",
+        "--stream",
+        "--clusters",
+        "3..5",
+      ],
+      {},
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.deepEqual(
+      s.kSweep.points.map((p: { k: number }) => p.k),
+      [3, 4, 5],
+    );
+    assert.equal(s.kmeans.k, s.kSweep.chosen);
+    assert.equal(s.kmeans.sizes.length, s.kSweep.chosen);
+  });
+
   test("--impute and --stability are refused for a streamed run (a usage error, exit 2), naming the flag, with nothing written", async () => {
     const out = join(tempDir(), "out");
     for (const extra of [
