@@ -29,6 +29,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   "endpoint-configs": async () => (await import("./commands/endpoint-configs.js")).registerEndpointConfigs,
   invoke: async () => (await import("./commands/invoke.js")).registerInvoke,
   transform: async () => (await import("./commands/transform.js")).registerTransform,
+  worker: async () => (await import("./commands/worker.js")).registerWorker,
 };
 
 /**

@@ -19,7 +19,7 @@
  * @module
  */
 import { localExecutor } from "../contract/choose-executor.js";
-import { InlineExecutor } from "../contract/executor.js";
+import { InlineExecutor, type RoundExecutor } from "../contract/executor.js";
 import { isStrataError, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import { type Channel, channelShape, isStreamed, type TrainingResult } from "./algorithm.js";
@@ -78,7 +78,12 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     } else {
       // Pipe mode streams, as SageMaker's Pipe input does; File mode streams what does not fit the budget.
       const pipe = spec.request.AlgorithmSpecification.TrainingInputMode === "Pipe";
-      const reading: ChannelReading = !algorithm.streams ? "memory" : pipe ? "stream" : "auto";
+      // On a cluster every channel streams: each shard then names an object its worker reads itself.
+      const reading: ChannelReading = !algorithm.streams
+        ? "memory"
+        : pipe || run.cluster !== undefined
+          ? "stream"
+          : "auto";
       const opening = { ...readOptions, reading, budgetBytes: channelMemoryBudget() };
       train = await openChannel(spec.train, opening);
       logger.log("info", describeChannel("train", train, spec.train.uri));
@@ -106,7 +111,13 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     // A streamed channel's shards run one at a time on this thread, DuckDB decoding on two: every shard thread
     // would hold a reader of its own (20M x 34 Parquet: 18 s at 428 MB peak this way, 14 s at 641 MB with a
     // shard per core; BENCHMARKS.md). In memory, the rows are shared and the shards spread over the cores.
-    const rounds = isStreamed(train) ? new InlineExecutor() : localExecutor(shape.rows * shape.cols);
+    const rounds: RoundExecutor =
+      run.cluster !== undefined && isStreamed(train)
+        ? // Loaded only for a cluster: BullMQ and ioredis are large, and most jobs never need them.
+          new (await import("../cluster/cluster-executor.js")).ClusterExecutor({ url: run.cluster })
+        : isStreamed(train)
+          ? new InlineExecutor()
+          : localExecutor(shape.rows * shape.cols);
     let result: TrainingResult;
     try {
       result = await algorithm.train(train, test, params, {

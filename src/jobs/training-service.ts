@@ -69,6 +69,11 @@ export interface TrainingServiceOptions {
   readonly recoveryIntervalMs?: number;
   /** Where jobs may read and write (the server's rules; default anywhere: the CLI). */
   readonly access?: AccessRules;
+  /**
+   * A cluster's Redis URL: every job's shards run on its workers (`strata worker`), its channels streamed so
+   * that each shard names an object the workers read themselves.
+   */
+  readonly cluster?: string;
 }
 
 export type { ListTrainingJobsRequest } from "./describe.js";
@@ -99,6 +104,7 @@ export class TrainingService {
   readonly #db: RegistryDb;
   readonly #owner: ProcessOwner;
   readonly #runner: JobRunner;
+  readonly #cluster: string | undefined;
   readonly #arn: ArnContext;
   readonly #running = new Map<string, RunningJob>();
   readonly #changes = new EventEmitter();
@@ -115,6 +121,7 @@ export class TrainingService {
     const home = options.home;
     this.#home = home;
     this.#access = options.access ?? UNRESTRICTED;
+    this.#cluster = options.cluster;
     this.#runner =
       options.runner ??
       new ThreadJobRunner({
@@ -228,6 +235,7 @@ export class TrainingService {
         ...(channels === undefined ? {} : { channels }),
         ...(options.callerMetadata === undefined ? {} : { callerMetadata: options.callerMetadata }),
         access: this.#access,
+        ...(this.#cluster === undefined ? {} : { cluster: this.#cluster }),
       },
       {
         phase: (phase, message) => this.#safely(name, () => this.#onPhase(name, phase, message)),

@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["formats", "data"],
   ["parallel"],
   ["contract"],
+  ["cluster"],
   ["preprocess", "pca", "kmeans"],
   ["models"],
   ["explain"],

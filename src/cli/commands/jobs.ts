@@ -11,6 +11,7 @@ import { StrataError } from "../../errors.js";
 import { followLogs, formatJobSummary, formatLogLine, jsonDescription } from "../../jobs/job-report.js";
 import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../jobs/lifecycle.js";
 import { TrainingService } from "../../jobs/training-service.js";
+import { clusterOption } from "../cluster-option.js";
 import { formatTable, printJson, printLines } from "../output.js";
 
 const STATUSES: readonly TrainingJobStatus[] = TRAINING_JOB_STATUSES;
@@ -154,7 +155,7 @@ export function registerJobs(program: Command): void {
 async function runDetached(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const service = await TrainingService.open();
+  const service = await TrainingService.open(clusterOption());
   let answered = false;
   const answer = (value: unknown) => {
     process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
+import { redisOptions } from "../../cluster/redis-url.js";
 import { type ErrorCode, StrataError } from "../../errors.js";
 import { getAlgorithm } from "../../jobs/algorithms/index.js";
 import { followLogs, formatJobSummary, jsonDescription } from "../../jobs/job-report.js";
@@ -18,6 +19,7 @@ import type { CreateTrainingJobRequest } from "../../jobs/request.js";
 import { validateTrainingJobRequest } from "../../jobs/spec.js";
 import { TrainingService } from "../../jobs/training-service.js";
 import { parseChoice, parseInteger } from "../arguments.js";
+import { clusterOption } from "../cluster-option.js";
 import { printJson, printLines } from "../output.js";
 
 export interface TrainFlags {
@@ -33,6 +35,7 @@ export interface TrainFlags {
   wait?: boolean;
   json?: boolean;
   quiet?: boolean;
+  cluster?: string;
 }
 
 /** Collects repeated `--hp key=value` flags into a map. */
@@ -110,18 +113,28 @@ export function registerTrain(program: Command): void {
       "StoppingCondition.MaxRuntimeInSeconds (default 86400)",
       parseInteger("--max-runtime"),
     )
+    .option(
+      "--cluster <redis-url>",
+      "run the job's shards on a cluster's workers (`strata worker`): redis://[user:password@]host:port, or rediss:// (default: $STRATA_CLUSTER)",
+    )
     .option("--wait", "run the job here and wait for it (logs on stderr)")
     .option("--json", "print the DescribeTrainingJob response (or {TrainingJobArn}) as JSON")
     .option("--quiet", "no log lines on stderr")
     .action(async (algorithm: string, flags: TrainFlags) => {
       const request = buildTrainRequest(algorithm, flags);
+      const cluster = flags.cluster ?? process.env["STRATA_CLUSTER"];
+      if (cluster !== undefined) {
+        // A bad URL is refused here; the job (here, or its detached owner) reads it from STRATA_CLUSTER.
+        redisOptions(cluster, "--cluster");
+        process.env["STRATA_CLUSTER"] = cluster;
+      }
       if (flags.wait) await trainAndWait(request, flags);
       else await trainDetached(request, flags);
     });
 }
 
 async function trainAndWait(request: CreateTrainingJobRequest, flags: TrainFlags): Promise<void> {
-  const service = await TrainingService.open();
+  const service = await TrainingService.open(clusterOption());
   const onSigint = () => {
     const name = service.runningJobs()[0];
     if (name !== undefined) void service.stopTrainingJob(name).catch(() => undefined);

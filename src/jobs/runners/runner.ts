@@ -23,6 +23,8 @@ export interface JobRun {
   readonly callerMetadata?: Record<string, unknown>;
   /** Where the job may read (every object is checked before it is opened); default: anywhere. */
   readonly access?: AccessRules;
+  /** A cluster's Redis URL: the job's shards run on its workers (src/cluster). */
+  readonly cluster?: string;
 }
 
 /** Callbacks from a running job, on the caller's thread. */

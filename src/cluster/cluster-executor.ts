@@ -1,0 +1,157 @@
+/**
+ * The cluster executor of the algorithm contract: each round enqueues one BullMQ job per shard — the
+ * algorithm's ref, the round's state and the shard by reference (shard-codec.ts) — for `strata worker`
+ * processes to run wherever they are, waits for every partial, and hands them back in shard order, so
+ * `fitRounds` merges them exactly as it merges a local executor's. The same shard plan therefore gives the same
+ * model, bit for bit, on one process or on many machines. Only shards that name their data can go: an
+ * object (a channel's file or S3 object) streamed where it runs. Each task's job id is (executor, round,
+ * shard): a task added twice is one job, and its partial is counted once.
+ * @module
+ */
+import { hostname } from "node:os";
+import { type Job, Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
+import { type RoundExecutor, type RoundOptions, settledRound } from "../contract/executor.js";
+import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
+import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
+import { redactedUrl } from "./redis-url.js";
+import { decodeValue, encodeTask } from "./shard-codec.js";
+
+export interface ClusterExecutorOptions {
+  /** The cluster's Redis URL (redis:// or rediss://). */
+  readonly url: string;
+  /** How the URL was given, for messages (`--cluster`). */
+  readonly flag?: string;
+  /** How long a round waits for a live worker before failing (default 30 s). */
+  readonly noWorkerTimeoutMs?: number;
+  /** How long one shard may take, queued and run (default 30 min). */
+  readonly shardTimeoutMs?: number;
+  /** Tries per shard when a worker fails or dies (default 3). */
+  readonly attempts?: number;
+}
+
+let executors = 0;
+
+/** Runs rounds on the workers of a cluster. */
+export class ClusterExecutor implements RoundExecutor {
+  readonly #url: string;
+  readonly #options: ClusterExecutorOptions;
+  readonly #connections: Redis[] = [];
+  readonly #queue: Queue;
+  readonly #events: QueueEvents;
+  readonly #id = `${hostname()}-${process.pid}-${Date.now().toString(36)}-${++executors}`;
+  #round = 0;
+
+  constructor(options: ClusterExecutorOptions) {
+    this.#url = options.url;
+    this.#options = options;
+    const flag = options.flag ?? "--cluster";
+    const connect = () => {
+      const c = redisConnection(options.url, flag);
+      this.#connections.push(c);
+      return c;
+    };
+    this.#queue = new Queue(SHARD_QUEUE, { connection: connect() });
+    this.#events = new QueueEvents(SHARD_QUEUE, { connection: connect() });
+  }
+
+  get where(): string {
+    return `the cluster at ${redactedUrl(this.#url)}`;
+  }
+
+  async round<S, P>(
+    ref: AlgorithmRef,
+    state: S,
+    shards: readonly Shard[],
+    options: RoundOptions<P> = {},
+  ): Promise<P[]> {
+    for (const [i, shard] of shards.entries())
+      if (!isStreamShard(shard) && !isObjectShard(shard))
+        throw new StrataError(
+          "INVALID_ARGUMENT",
+          `Shard ${i} holds rows in this process's memory; a cluster's workers read their own data, so its shards must name objects (stream the channel: TrainingInputMode Pipe).`,
+          { details: { shard: i } },
+        );
+    await this.#events.waitUntilReady();
+    await this.#waitForWorkers();
+    const round = ++this.#round;
+    const jobs = await Promise.all(
+      shards.map((shard, i) =>
+        this.#queue.add("shard", encodeTask(ref, state, shard, i), {
+          jobId: `${this.#id}-r${round}-s${i}`,
+          attempts: this.#options.attempts ?? 3,
+          backoff: { type: "fixed", delay: 200 },
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 24 * 3600 },
+        }),
+      ),
+    );
+    const results = await Promise.allSettled(
+      jobs.map(async (job, i) => {
+        try {
+          const partial = decodeValue<P>(await this.#finished(job));
+          options.onPartial?.(i, partial);
+          return partial;
+        } catch (error) {
+          options.onFailure?.(i, error as Error);
+          throw error;
+        }
+      }),
+    );
+    return settledRound(results);
+  }
+
+  /** A job's return value, or its failure as the StrataError the worker threw. */
+  async #finished(job: Job): Promise<string> {
+    try {
+      return (await job.waitUntilFinished(
+        this.#events,
+        this.#options.shardTimeoutMs ?? 30 * 60_000,
+      )) as string;
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      const at = message.indexOf(STRATA_ERROR_MARK);
+      if (at >= 0) {
+        const e = JSON.parse(message.slice(at + STRATA_ERROR_MARK.length)) as {
+          code: string;
+          message: string;
+          details?: Record<string, unknown>;
+        };
+        const code = e.code in ERROR_CODES ? (e.code as ErrorCode) : "INTERNAL";
+        throw new StrataError(code, e.message, { details: e.details ?? {} });
+      }
+      throw new StrataError("TRAINING_JOB_FAILED", `A shard failed on the cluster: ${message}`, {
+        details: { job: job.id },
+      });
+    }
+  }
+
+  /**
+   * Resolves once a worker is connected.
+   * @throws StrataError SOURCE_UNREACHABLE when none has been for the timeout
+   */
+  async #waitForWorkers(): Promise<void> {
+    const timeout = this.#options.noWorkerTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if ((await this.#queue.getWorkersCount()) > 0) return;
+      if (Date.now() >= deadline)
+        throw new StrataError(
+          "SOURCE_UNREACHABLE",
+          `No worker is connected to ${redactedUrl(this.#url)} (waited ${Math.round(timeout / 1000)} s): start one with \`strata worker --redis <url>\`.`,
+          { details: { cluster: redactedUrl(this.#url) } },
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** Workers keep no shard memos between rounds: there is nothing to forget. */
+  forget(): void {}
+
+  async close(): Promise<void> {
+    await this.#events.close();
+    await this.#queue.close();
+    for (const c of this.#connections) c.disconnect();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What travels through Redis for one shard, and how: a task (the algorithm's ref, the round's state, the
+ * shard by reference) and its partial, each as V8's structured serialization in base64 — typed arrays and
+ * nested objects come back as they were, bit for bit — inside BullMQ's JSON job data. Data rows never travel:
+ * a task names its object, and the worker reads it.
+ *
+ * An algorithm's ref is its module's URL where the coordinator runs; workers may run another copy of Strata
+ * (elsewhere, compiled or from sources), so the ref travels as the module's path under Strata's code root
+ * (`pca/pca-rounds`), and each side resolves it against its own root.
+ * @module
+ */
+import { deserialize, serialize } from "node:v8";
+import type { AlgorithmRef, Shard } from "../contract/contract.js";
+import { StrataError } from "../errors.js";
+
+/** Strata's code root here (src/ or dist/) and this copy's module extension. */
+const ROOT = new URL("../", import.meta.url).href;
+const EXTENSION = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+
+/** An algorithm ref that means the same module in any copy of Strata. */
+export interface PortableRef {
+  readonly path: string;
+  readonly name: string;
+}
+
+/** What the coordinator enqueues for one shard of one round. */
+export interface ShardTaskData {
+  readonly ref: PortableRef;
+  /** The round's state, serialized. */
+  readonly state: string;
+  /** The shard (an object or a streamed object, by reference), serialized. */
+  readonly shard: string;
+  readonly index: number;
+}
+
+/**
+ * A ref as a path under the code root.
+ * @throws StrataError INTERNAL for a module outside Strata's code (a cluster runs only Strata's algorithms)
+ */
+export function portableRef(ref: AlgorithmRef): PortableRef {
+  if (!ref.module.startsWith(ROOT))
+    throw new StrataError(
+      "INTERNAL",
+      `${ref.module} is not Strata's code: a cluster runs Strata's algorithms only.`,
+    );
+  return { path: ref.module.slice(ROOT.length).replace(/\.(ts|js)$/, ""), name: ref.name };
+}
+
+/**
+ * The ref a portable ref names in this copy of Strata.
+ * @throws StrataError INVALID_ARGUMENT for a path that leaves the code root
+ */
+export function localRef(ref: PortableRef): AlgorithmRef {
+  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(ref.path))
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `A shard task names ${JSON.stringify(ref.path)}, which is not a module of Strata.`,
+    );
+  return { module: `${ROOT}${ref.path}${EXTENSION}`, name: ref.name };
+}
+
+/** A value as base64 of V8's serialization. */
+export function encodeValue(value: unknown): string {
+  return serialize(value).toString("base64");
+}
+
+/** The value {@link encodeValue} encoded. */
+export function decodeValue<T>(text: string): T {
+  return deserialize(Buffer.from(text, "base64")) as T;
+}
+
+/** A shard's task. */
+export function encodeTask(ref: AlgorithmRef, state: unknown, shard: Shard, index: number): ShardTaskData {
+  return { ref: portableRef(ref), state: encodeValue(state), shard: encodeValue(shard), index };
+}

@@ -1,0 +1,101 @@
+/**
+ * `strata worker`: a process that joins a cluster and runs shard tasks (cluster-executor.ts). Each task's shard
+ * runs on a worker thread of its own (the contract's ThreadsExecutor, one thread per concurrency slot), so the
+ * CPU-bound fold never blocks this thread, which renews BullMQ's lock on the task; a worker that dies loses
+ * its lock, and BullMQ hands the task to another worker once the lock expires. A shard's object is read here:
+ * a local or shared path as named, an `s3://` or `https://` object through the download cache.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { UnrecoverableError, Worker } from "bullmq";
+import { isStreamShard, type Shard } from "../contract/contract.js";
+import { ThreadsExecutor } from "../contract/threads.js";
+import { fetchToCache } from "../data/cache.js";
+import { isStrataError } from "../errors.js";
+import { type Logger, silentLogger } from "../util/logger.js";
+import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
+import { redactedUrl } from "./redis-url.js";
+import { decodeValue, encodeValue, localRef, type ShardTaskData } from "./shard-codec.js";
+
+export interface ClusterWorkerOptions {
+  readonly url: string;
+  /** Shards run at once (default 1). */
+  readonly concurrency?: number;
+  /** Strata home (the download cache). */
+  readonly home?: string;
+  /** How long a task's lock lasts without renewal: how soon a dead worker's shard runs elsewhere (default 10 s). */
+  readonly lockMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface ClusterWorker {
+  /** This worker's name in the cluster (host and process). */
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+/** Starts a worker; it runs tasks until closed. */
+export async function startClusterWorker(options: ClusterWorkerOptions): Promise<ClusterWorker> {
+  const logger = options.logger ?? silentLogger;
+  const concurrency = options.concurrency ?? 1;
+  const slots = Array.from({ length: concurrency }, () => new ThreadsExecutor({ threads: 1 }));
+  const name = `${hostname()}:${process.pid}`;
+  const connection = redisConnection(options.url, "--redis");
+  const worker = new Worker(
+    SHARD_QUEUE,
+    async (job) => {
+      const task = job.data as ShardTaskData;
+      const executor = slots.pop()!;
+      logger.log(
+        "info",
+        `shard ${task.index} of ${String(job.id)} started (attempt ${job.attemptsMade + 1})`,
+      );
+      try {
+        const shard = await localShard(decodeValue<Shard>(task.shard), options.home);
+        const [partial] = await executor.round(localRef(task.ref), decodeValue(task.state), [shard]);
+        logger.log("info", `shard ${task.index} of ${String(job.id)} done`);
+        return encodeValue(partial);
+      } catch (error) {
+        // A StrataError (bad data, a missing object) fails the same way anywhere: no retry.
+        if (isStrataError(error))
+          throw new UnrecoverableError(
+            `${STRATA_ERROR_MARK}${JSON.stringify({ code: error.code, message: error.message, details: error.details })}`,
+          );
+        throw error;
+      } finally {
+        slots.push(executor);
+      }
+    },
+    {
+      connection,
+      concurrency,
+      name,
+      lockDuration: options.lockMs ?? 10_000,
+      stalledInterval: Math.max(1000, Math.floor((options.lockMs ?? 10_000) / 2)),
+      maxStalledCount: 3,
+    },
+  );
+  await worker.waitUntilReady();
+  logger.log(
+    "info",
+    `worker ${name} joined the cluster at ${redactedUrl(options.url)} (concurrency ${concurrency})`,
+  );
+  return {
+    name,
+    async close() {
+      await worker.close();
+      // BullMQ leaves a connection it was given open.
+      connection.disconnect();
+      await Promise.all(slots.map((s) => s.close()));
+    },
+  };
+}
+
+/** The shard with its object readable here: a remote object fetched to the cache when not at its path. */
+async function localShard(shard: Shard, home: string | undefined): Promise<Shard> {
+  if (!isStreamShard(shard) || existsSync(shard.stream.path)) return shard;
+  if (!/^(s3|https?):\/\//i.test(shard.stream.name)) return shard;
+  const { path } = await fetchToCache(shard.stream.name, home === undefined ? {} : { home });
+  return { ...shard, stream: { ...shard.stream, path } };
+}

@@ -1,0 +1,215 @@
+/**
+ * Issue 16, first steps: training jobs whose shards run on `strata worker` processes over a real Redis
+ * (BullMQ). Three workers (separate processes, the real CLI) and a generated four-object Parquet channel: PCA
+ * (regular and randomized) and web-scale K-Means give the model of the same job run in one process, bit for bit
+ * (the same shard plan), with the shards spread over the workers; a worker killed while it holds a shard has
+ * that shard run elsewhere and the job ends with the same model; with no worker connected, a round fails
+ * naming the cluster and the command that joins one.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
+import { sqlString, withConnection } from "../../src/data/duckdb.js";
+import { streamShards } from "../../src/jobs/algorithm.js";
+import { TrainingService } from "../../src/jobs/training-service.js";
+import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
+import { CLI_ENTRY, tempDir } from "../helpers/cli.js";
+import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
+
+const COLS = 12;
+
+function columnSql(t: number): string {
+  return `sin(i * ${0.0011 * (t + 1)}) * ${t + 1} + cos(i * ${0.017 * ((t % 5) + 1)}) + (i % ${7 + t}) * 0.01 AS c${t}`;
+}
+
+async function writeParquet(dir: string, files: number, rowsPerFile: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const columns = Array.from({ length: COLS }, (_, t) => columnSql(t)).join(", ");
+  await withConnection(async (con) => {
+    for (let f = 0; f < files; f++)
+      await con.run(
+        `COPY (SELECT ${columns} FROM (SELECT range::DOUBLE AS i FROM range(${f * rowsPerFile}, ${(f + 1) * rowsPerFile}))) TO ${sqlString(join(dir, `part-${f}.parquet`))} (FORMAT parquet)`,
+      );
+  });
+}
+
+/** A `strata worker` process, with its stderr collected; resolves once it has joined. */
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  log(): string;
+}
+
+async function startWorker(url: string, home: string): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CLI_ENTRY, "worker", "--redis", url, "--lock-timeout", "1000"],
+    {
+      env: { ...process.env, STRATA_HOME: home },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let text = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    text += chunk;
+  });
+  for (let i = 0; i < 400 && !text.includes("joined the cluster"); i++) {
+    if (child.exitCode !== null) throw new Error(`strata worker exited: ${text}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.match(text, /joined the cluster/);
+  return { child, log: () => text };
+}
+
+async function stopWorker(w: WorkerProcess): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  const exited = new Promise((r) => w.child.once("exit", r));
+  w.child.kill("SIGTERM");
+  await exited;
+}
+
+function job(name: string, algorithm: "pca" | "kmeans", uri: string, hp: Record<string, string>) {
+  return {
+    TrainingJobName: name,
+    AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: "Pipe" },
+    HyperParameters: hp,
+    InputDataConfig: [
+      {
+        ChannelName: "train",
+        DataSource: { S3DataSource: { S3Uri: uri } },
+        ContentType: "application/x-parquet",
+      },
+    ],
+  };
+}
+
+/** The job's float64 model as strata-model.json keeps it. */
+function modelOf(home: string, name: string): unknown {
+  return JSON.parse(readFileSync(join(home, "artifacts", name, "output", "strata-model.json"), "utf8")).model;
+}
+
+describe("training jobs on a cluster of three strata worker processes", { skip: redisSkip }, () => {
+  let redis: RedisServer;
+  let home: string;
+  let data: string;
+  let workers: WorkerProcess[] = [];
+  let local: TrainingService;
+  let clustered: TrainingService;
+
+  before(async () => {
+    redis = await startRedis();
+    home = tempDir("strata-cluster-");
+    data = join(home, "data");
+    await writeParquet(data, 4, 50_000);
+    workers = await Promise.all([0, 1, 2].map(() => startWorker(redis.url, home)));
+    local = await TrainingService.open({ home });
+    clustered = await TrainingService.open({ home, cluster: redis.url });
+  });
+  after(async () => {
+    await clustered?.close();
+    await local?.close();
+    await Promise.all(workers.map(stopWorker));
+    await redis?.stop();
+  });
+
+  const runBoth = async (name: string, algorithm: "pca" | "kmeans", hp: Record<string, string>) => {
+    for (const [service, suffix] of [
+      [local, "local"],
+      [clustered, "cluster"],
+    ] as const) {
+      await service.createTrainingJob(job(`${name}-${suffix}`, algorithm, `${data}/`, hp));
+      const done = await service.waitForCompletion(`${name}-${suffix}`);
+      assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+    }
+    const logs = clustered.logs(`${name}-cluster`).map((l) => l.message);
+    assert.ok(
+      logs.some((m) => m.includes(`on the cluster at ${redis.url}`)),
+      logs.join("\n"),
+    );
+    assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
+  };
+
+  test("PCA, regular: the same model bit for bit, its four shards spread over the workers", async () => {
+    const before = workers.map((w) => (w.log().match(/ done/g) ?? []).length);
+    await runBoth("pca-regular", "pca", { num_components: "5" });
+    const ran = workers.map((w, i) => (w.log().match(/ done/g) ?? []).length - before[i]!);
+    assert.equal(
+      ran.reduce((a, b) => a + b, 0),
+      4,
+    );
+    assert.ok(ran.filter((n) => n > 0).length >= 2, `shards per worker: ${ran.join(", ")}`);
+  });
+
+  test("PCA, randomized with two power iterations (three rounds): the same model bit for bit", async () => {
+    await runBoth("pca-randomized", "pca", {
+      num_components: "3",
+      algorithm_mode: "randomized",
+      extra_components: "4",
+      power_iterations: "2",
+    });
+  });
+
+  test("K-Means, web-scale (epochs 2, then the measuring round): the same model bit for bit", async () => {
+    await runBoth("kmeans-web-scale", "kmeans", { k: "4", feature_dim: String(COLS), epochs: "2" });
+  });
+
+  test("a worker killed while it holds a shard: the shard runs elsewhere, the job ends with the same model", async () => {
+    // One large object, so the shard is still running when the worker that took it is killed.
+    const big = join(home, "big");
+    await writeParquet(big, 1, 1_500_000);
+    await local.createTrainingJob(job("pca-big-local", "pca", `${big}/`, { num_components: "5" }));
+    assert.equal((await local.waitForCompletion("pca-big-local")).TrainingJobStatus, "Completed");
+    // Only the victim is connected when the job starts, so it takes the shard.
+    await Promise.all(workers.splice(1).map(stopWorker));
+    const victim = workers[0]!;
+    const from = victim.log().length;
+    const since = () => victim.log().slice(from);
+    await clustered.createTrainingJob(job("pca-big-cluster", "pca", `${big}/`, { num_components: "5" }));
+    for (let i = 0; i < 800 && !since().includes("started"); i++) await new Promise((r) => setTimeout(r, 10));
+    victim.child.kill("SIGKILL");
+    assert.match(since(), /shard 0 of \S+ started/);
+    assert.doesNotMatch(since(), /shard 0 of \S+ done/);
+    workers = [await startWorker(redis.url, home)];
+    const done = await clustered.waitForCompletion("pca-big-cluster");
+    assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+    assert.match(workers[0]!.log(), /shard 0 of \S+ started \(attempt \d\)/);
+    assert.deepEqual(modelOf(home, "pca-big-cluster"), modelOf(home, "pca-big-local"));
+  });
+});
+
+describe("a cluster with no worker", { skip: redisSkip }, () => {
+  test("a round fails after the timeout, naming the cluster and how to join it", async () => {
+    const redis = await startRedis();
+    const home = tempDir("strata-cluster-empty-");
+    await writeParquet(join(home, "d"), 1, 1000);
+    const executor = new ClusterExecutor({ url: redis.url, noWorkerTimeoutMs: 300 });
+    try {
+      const shards = streamShards(
+        {
+          sources: [
+            { path: join(home, "d", "part-0.parquet"), format: "parquet", labelSize: 0, name: "part-0" },
+          ],
+          firstRows: [0],
+          rows: 1000,
+          cols: COLS,
+          featureNames: null,
+          labels: false,
+        },
+        8192,
+      );
+      await assert.rejects(
+        executor.round(MIN_MAX_STATS_REF, null, shards),
+        (e: Error & { code?: string }) =>
+          e.code === "SOURCE_UNREACHABLE" &&
+          e.message.includes(`No worker is connected to ${redis.url}`) &&
+          e.message.includes("strata worker --redis"),
+      );
+    } finally {
+      await executor.close();
+      await redis.stop();
+    }
+  });
+});
