@@ -59,7 +59,15 @@ export async function startRedis(): Promise<RedisServer> {
   );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0 });
+    const client = new Redis({
+      port,
+      host: "127.0.0.1",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    // Refused while the server starts: that is what the loop waits out.
+    client.on("error", () => {});
     try {
       await client.connect();
       if ((await client.ping()) === "PONG") {
