@@ -37,6 +37,12 @@ export interface ServeOptions {
   readonly connectionLimits?: Partial<ConnectionLimits>;
   /** Where to print startup lines (default stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * A cluster's Redis URL (src/cluster): training jobs that ask for more than one instance
+   * (`ResourceConfig.InstanceCount` > 1), or every job with `clusterJobs: "all"`, run their shards there.
+   */
+  readonly cluster?: string;
+  readonly clusterJobs?: "all" | "multi-instance";
 }
 
 export interface RunningServer {
@@ -78,7 +84,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   mkdirSync(home, { recursive: true });
   const access = await serverAccessRules(home, options.access);
   const hosting = HostingService.open({ home, access });
-  const training = await TrainingService.open({ home, access });
+  const training = await TrainingService.open({
+    home,
+    access,
+    ...(options.cluster === undefined
+      ? {}
+      : { cluster: options.cluster, clusterJobs: options.clusterJobs ?? "multi-instance" }),
+  });
   await hosting.startServing(options.syncIntervalMs ?? 1000);
   const app = buildApp(
     {

@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   invoke: async () => (await import("./commands/invoke.js")).registerInvoke,
   transform: async () => (await import("./commands/transform.js")).registerTransform,
   worker: async () => (await import("./commands/worker.js")).registerWorker,
+  workers: async () => (await import("./commands/workers.js")).registerWorkers,
 };
 
 /**

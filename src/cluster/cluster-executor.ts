@@ -14,9 +14,10 @@ import type { Redis } from "ioredis";
 import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
 import { type RoundExecutor, type RoundOptions, settledRound } from "../contract/executor.js";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
+import type { Logger } from "../util/logger.js";
 import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
-import { decodeValue, encodeTask } from "./shard-codec.js";
+import { decodeValue, encodeTask, type ShardResultData } from "./shard-codec.js";
 
 export interface ClusterExecutorOptions {
   /** The cluster's Redis URL (redis:// or rediss://). */
@@ -29,6 +30,8 @@ export interface ClusterExecutorOptions {
   readonly shardTimeoutMs?: number;
   /** Tries per shard when a worker fails or dies (default 3). */
   readonly attempts?: number;
+  /** Hears, after every round, which worker ran each shard and which shards were retried (the job's log). */
+  readonly logger?: Logger;
 }
 
 let executors = 0;
@@ -87,10 +90,13 @@ export class ClusterExecutor implements RoundExecutor {
         }),
       ),
     );
+    const ran: (ShardResultData | undefined)[] = [];
     const results = await Promise.allSettled(
       jobs.map(async (job, i) => {
         try {
-          const partial = decodeValue<P>(await this.#finished(job));
+          const result = await this.#finished(job);
+          ran[i] = result;
+          const partial = decodeValue<P>(result.partial);
           options.onPartial?.(i, partial);
           return partial;
         } catch (error) {
@@ -99,16 +105,17 @@ export class ClusterExecutor implements RoundExecutor {
         }
       }),
     );
+    this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
     return settledRound(results);
   }
 
   /** A job's return value, or its failure as the StrataError the worker threw. */
-  async #finished(job: Job): Promise<string> {
+  async #finished(job: Job): Promise<ShardResultData> {
     try {
       return (await job.waitUntilFinished(
         this.#events,
         this.#options.shardTimeoutMs ?? 30 * 60_000,
-      )) as string;
+      )) as ShardResultData;
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       const at = message.indexOf(STRATA_ERROR_MARK);
@@ -154,4 +161,21 @@ export class ClusterExecutor implements RoundExecutor {
     await this.#queue.close();
     for (const c of this.#connections) c.disconnect();
   }
+}
+
+/** "shards 0, 2 on vm:81; shard 1 on vm:93 (attempt 2: retried)": who ran what in one round. */
+export function whereShardsRan(ran: readonly (ShardResultData | undefined)[]): string {
+  const byWorker = new Map<string, number[]>();
+  const retried: string[] = [];
+  ran.forEach((r, i) => {
+    if (r === undefined) return;
+    byWorker.set(r.worker, [...(byWorker.get(r.worker) ?? []), i]);
+    if (r.attempt > 1) retried.push(`shard ${i} retried (attempt ${r.attempt}, on ${r.worker})`);
+  });
+  const parts = [...byWorker].map(
+    ([worker, shards]) => `shard${shards.length === 1 ? "" : "s"} ${shards.join(", ")} on ${worker}`,
+  );
+  const failed =
+    ran.length === 0 ? 0 : [...Array(ran.length).keys()].filter((i) => ran[i] === undefined).length;
+  return [...parts, ...retried, ...(failed > 0 ? [`${failed} failed`] : [])].join("; ") || "no shards";
 }

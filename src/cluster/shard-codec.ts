@@ -59,6 +59,16 @@ export function localRef(ref: PortableRef): AlgorithmRef {
   return { module: `${ROOT}${ref.path}${EXTENSION}`, name: ref.name };
 }
 
+/** What a worker returns for a task: the partial, and where and on which attempt it was computed. */
+export interface ShardResultData {
+  /** The partial, serialized. */
+  readonly partial: string;
+  /** The worker's name in the cluster (host:pid). */
+  readonly worker: string;
+  /** 1 on the first try; more when the shard was retried (its worker died, or failed). */
+  readonly attempt: number;
+}
+
 /** A value as base64 of V8's serialization. */
 export function encodeValue(value: unknown): string {
   return serialize(value).toString("base64");

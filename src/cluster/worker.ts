@@ -16,7 +16,14 @@ import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
-import { decodeValue, encodeValue, localRef, type ShardTaskData } from "./shard-codec.js";
+import {
+  decodeValue,
+  encodeValue,
+  localRef,
+  type ShardResultData,
+  type ShardTaskData,
+} from "./shard-codec.js";
+import { WorkerEntry } from "./worker-registry.js";
 
 export interface ClusterWorkerOptions {
   readonly url: string;
@@ -42,20 +49,30 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const slots = Array.from({ length: concurrency }, () => new ThreadsExecutor({ threads: 1 }));
   const name = `${hostname()}:${process.pid}`;
   const connection = redisConnection(options.url, "--redis");
+  const registry = redisConnection(options.url, "--redis");
+  const entry = new WorkerEntry(registry, name, concurrency);
   const worker = new Worker(
     SHARD_QUEUE,
     async (job) => {
       const task = job.data as ShardTaskData;
       const executor = slots.pop()!;
-      logger.log(
-        "info",
-        `shard ${task.index} of ${String(job.id)} started (attempt ${job.attemptsMade + 1})`,
-      );
+      const what = `shard ${task.index} of ${String(job.id)}`;
+      // A task whose worker died is "stalled", not failed: BullMQ counts those apart.
+      const attempt = job.attemptsMade + job.stalledCounter + 1;
+      logger.log("info", `${what} started (attempt ${attempt})`);
+      entry.started(what);
+      let ok = false;
       try {
         const shard = await localShard(decodeValue<Shard>(task.shard), options.home);
         const [partial] = await executor.round(localRef(task.ref), decodeValue(task.state), [shard]);
-        logger.log("info", `shard ${task.index} of ${String(job.id)} done`);
-        return encodeValue(partial);
+        logger.log("info", `${what} done`);
+        ok = true;
+        const result: ShardResultData = {
+          partial: encodeValue(partial),
+          worker: name,
+          attempt,
+        };
+        return result;
       } catch (error) {
         // A StrataError (bad data, a missing object) fails the same way anywhere: no retry.
         if (isStrataError(error))
@@ -65,6 +82,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         throw error;
       } finally {
         slots.push(executor);
+        entry.ended(ok);
       }
     },
     {
@@ -77,6 +95,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     },
   );
   await worker.waitUntilReady();
+  await entry.write();
   logger.log(
     "info",
     `worker ${name} joined the cluster at ${redactedUrl(options.url)} (concurrency ${concurrency})`,
@@ -85,8 +104,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     name,
     async close() {
       await worker.close();
+      await entry.remove();
       // BullMQ leaves a connection it was given open.
       connection.disconnect();
+      registry.disconnect();
       await Promise.all(slots.map((s) => s.close()));
     },
   };

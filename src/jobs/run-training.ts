@@ -114,7 +114,7 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     const rounds: RoundExecutor =
       run.cluster !== undefined && isStreamed(train)
         ? // Loaded only for a cluster: BullMQ and ioredis are large, and most jobs never need them.
-          new (await import("../cluster/cluster-executor.js")).ClusterExecutor({ url: run.cluster })
+          new (await import("../cluster/cluster-executor.js")).ClusterExecutor({ url: run.cluster, logger })
         : isStreamed(train)
           ? new InlineExecutor()
           : localExecutor(shape.rows * shape.cols);

@@ -39,7 +39,7 @@ import { recoverOrphanedJobs } from "./recovery.js";
 import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
 import type { JobRunner, RunHandle, RunOutcome, RunPhase } from "./runners/runner.js";
 import { ThreadJobRunner } from "./runners/threads.js";
-import { validateTrainingJobRequest } from "./spec.js";
+import { type TrainingJobSpec, validateTrainingJobRequest } from "./spec.js";
 import { type LogLine, type TrainingJobRecord, TrainingJobStore } from "./training-job-store.js";
 
 /** setTimeout for delays beyond 2^31 − 1 ms (MaxRuntimeInSeconds may be 28 days); unref'd. Returns a cancel. */
@@ -74,6 +74,11 @@ export interface TrainingServiceOptions {
    * that each shard names an object the workers read themselves.
    */
   readonly cluster?: string;
+  /**
+   * Which jobs go to `cluster`: every job ("all", the default: `strata train --cluster`), or only those that
+   * ask for more than one instance (`ResourceConfig.InstanceCount` > 1: `strata serve --cluster`).
+   */
+  readonly clusterJobs?: "all" | "multi-instance";
 }
 
 export type { ListTrainingJobsRequest } from "./describe.js";
@@ -105,6 +110,7 @@ export class TrainingService {
   readonly #owner: ProcessOwner;
   readonly #runner: JobRunner;
   readonly #cluster: string | undefined;
+  readonly #clusterJobs: "all" | "multi-instance";
   readonly #arn: ArnContext;
   readonly #running = new Map<string, RunningJob>();
   readonly #changes = new EventEmitter();
@@ -122,6 +128,7 @@ export class TrainingService {
     this.#home = home;
     this.#access = options.access ?? UNRESTRICTED;
     this.#cluster = options.cluster;
+    this.#clusterJobs = options.clusterJobs ?? "all";
     this.#runner =
       options.runner ??
       new ThreadJobRunner({
@@ -184,6 +191,13 @@ export class TrainingService {
    * @throws StrataError INVALID_JOB_REQUEST, UNKNOWN_HYPERPARAMETER, INVALID_HYPERPARAMETER,
    *   MISSING_HYPERPARAMETER, NOT_IMPLEMENTED, JOB_NAME_IN_USE
    */
+  /** The cluster a job runs on, if any (see `clusterJobs`). */
+  #clusterFor(spec: TrainingJobSpec): string | undefined {
+    if (this.#cluster === undefined) return undefined;
+    const instances = spec.request.ResourceConfig?.InstanceCount ?? 1;
+    return this.#clusterJobs === "all" || instances > 1 ? this.#cluster : undefined;
+  }
+
   async createTrainingJob(
     request: unknown,
     options: CreateTrainingJobOptions = {},
@@ -235,7 +249,7 @@ export class TrainingService {
         ...(channels === undefined ? {} : { channels }),
         ...(options.callerMetadata === undefined ? {} : { callerMetadata: options.callerMetadata }),
         access: this.#access,
-        ...(this.#cluster === undefined ? {} : { cluster: this.#cluster }),
+        ...(this.#clusterFor(spec) === undefined ? {} : { cluster: this.#clusterFor(spec) }),
       },
       {
         phase: (phase, message) => this.#safely(name, () => this.#onPhase(name, phase, message)),

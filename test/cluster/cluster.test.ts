@@ -17,7 +17,7 @@ import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import { streamShards } from "../../src/jobs/algorithm.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
-import { CLI_ENTRY, tempDir } from "../helpers/cli.js";
+import { CLI_ENTRY, runCli, tempDir } from "../helpers/cli.js";
 import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
 
 const COLS = 12;
@@ -129,6 +129,11 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
       logs.some((m) => m.includes(`on the cluster at ${redis.url}`)),
       logs.join("\n"),
     );
+    // The job's log says which worker ran each shard of every round.
+    assert.ok(
+      logs.some((m) => /^Round 1: shards? [\d, ]+ on \S+:\d+/.test(m)),
+      logs.join("\n"),
+    );
     assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
   };
 
@@ -143,6 +148,28 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     assert.ok(ran.filter((n) => n > 0).length >= 2, `shards per worker: ${ran.join(", ")}`);
   });
 
+  test("strata workers lists the three live workers with their host and the shards they ran", async () => {
+    const r = await runCli(["workers", "--redis", redis.url, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const listed = JSON.parse(r.stdout).Workers as {
+      name: string;
+      host: string;
+      pid: number;
+      done: number;
+      running: number;
+      lastShard: string;
+    }[];
+    assert.deepEqual(listed.map((w) => w.pid).sort(), workers.map((w) => w.child.pid).sort());
+    assert.ok(listed.every((w) => w.host.length > 0 && w.name === `${w.host}:${w.pid}` && w.running === 0));
+    assert.equal(
+      listed.reduce((n, w) => n + w.done, 0),
+      4,
+    );
+    assert.ok(listed.some((w) => /^shard \d of /.test(w.lastShard)));
+    const table = await runCli(["workers", "--redis", redis.url]);
+    assert.match(table.stdout, /NAME +HOST +RUNNING +DONE/);
+  });
+
   test("PCA, randomized with two power iterations (three rounds): the same model bit for bit", async () => {
     await runBoth("pca-randomized", "pca", {
       num_components: "3",
@@ -154,6 +181,32 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
 
   test("K-Means, web-scale (epochs 2, then the measuring round): the same model bit for bit", async () => {
     await runBoth("kmeans-web-scale", "kmeans", { k: "4", feature_dim: String(COLS), epochs: "2" });
+  });
+
+  test("configured for multi-instance jobs (strata serve --cluster), only InstanceCount > 1 goes to the cluster", async () => {
+    const service = await TrainingService.open({ home, cluster: redis.url, clusterJobs: "multi-instance" });
+    try {
+      for (const [name, instances] of [
+        ["pca-one-instance", 1],
+        ["pca-three-instances", 3],
+      ] as const) {
+        await service.createTrainingJob({
+          ...job(name, "pca", `${data}/`, { num_components: "5" }),
+          ResourceConfig: { InstanceCount: instances, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 1 },
+        });
+        assert.equal((await service.waitForCompletion(name)).TrainingJobStatus, "Completed");
+      }
+      const where = (name: string) =>
+        service
+          .logs(name)
+          .map((l) => l.message)
+          .find((m) => m.startsWith("PCA statistics of"));
+      assert.match(where("pca-one-instance")!, /on the caller's thread/);
+      assert.match(where("pca-three-instances")!, new RegExp(`on the cluster at ${redis.url}`));
+      assert.deepEqual(modelOf(home, "pca-three-instances"), modelOf(home, "pca-regular-local"));
+    } finally {
+      await service.close();
+    }
   });
 
   test("a worker killed while it holds a shard: the shard runs elsewhere, the job ends with the same model", async () => {
@@ -176,6 +229,11 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     const done = await clustered.waitForCompletion("pca-big-cluster");
     assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
     assert.match(workers[0]!.log(), /shard 0 of \S+ started \(attempt \d\)/);
+    const logs = clustered.logs("pca-big-cluster").map((l) => l.message);
+    assert.ok(
+      logs.some((m) => /shard 0 retried \(attempt [2-9], on \S+\)/.test(m)),
+      logs.join("\n"),
+    );
     assert.deepEqual(modelOf(home, "pca-big-cluster"), modelOf(home, "pca-big-local"));
   });
 });

@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { clientEnvironment, shellExports } from "../../api/client-env.js";
 import { loadServerCredentials } from "../../api/credentials.js";
 import { startServer } from "../../api/server.js";
+import { redisOptions } from "../../cluster/redis-url.js";
 import { defaultArnContext } from "../../jobs/describe.js";
 import { strataHome } from "../../registry/home.js";
 import { parseInteger } from "../arguments.js";
@@ -22,6 +23,8 @@ interface ServeFlags {
   readonly dataRoot: string[];
   readonly outputRoot: string[];
   readonly allowHttpSources?: boolean;
+  readonly cluster?: string;
+  readonly clusterAllJobs?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -54,10 +57,16 @@ export function registerServe(program: Command): void {
     )
     .option("--allow-http-sources", "let requests name http(s) sources (public addresses only)")
     .option(
+      "--cluster <redis-url>",
+      "run training jobs that ask for more than one instance (ResourceConfig.InstanceCount > 1) on this cluster's workers (`strata worker`)",
+    )
+    .option("--cluster-all-jobs", "with --cluster: run every training job there")
+    .option(
       "--print-env",
       "print the environment that points boto3, the SageMaker SDK and the AWS CLI here, and exit",
     )
     .action(async (flags: ServeFlags) => {
+      if (flags.cluster !== undefined) redisOptions(flags.cluster, "--cluster");
       if (flags.printEnv) {
         const url = `http://${flags.host.includes(":") ? `[${flags.host}]` : flags.host}:${flags.port}`;
         const credentials = loadServerCredentials(strataHome());
@@ -75,6 +84,9 @@ export function registerServe(program: Command): void {
           allowHttp: flags.allowHttpSources === true,
         },
         log: (line) => process.stdout.write(`${line}\n`),
+        ...(flags.cluster === undefined
+          ? {}
+          : { cluster: flags.cluster, clusterJobs: flags.clusterAllJobs ? "all" : "multi-instance" }),
       });
       await new Promise<void>((resolve) => {
         const stop = () => {
