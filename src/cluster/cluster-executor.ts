@@ -15,7 +15,7 @@ import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../
 import { type RoundExecutor, type RoundOptions, settledRound } from "../contract/executor.js";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
+import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import { decodeValue, encodeTask, type ShardResultData } from "./shard-codec.js";
 
@@ -32,6 +32,11 @@ export interface ClusterExecutorOptions {
   readonly attempts?: number;
   /** Hears, after every round, which worker ran each shard and which shards were retried (the job's log). */
   readonly logger?: Logger;
+  /**
+   * The job's stop: a round in flight then ends at once, its queued tasks are removed and its running ones
+   * are stopped where they run (workers watch the fit's stop key).
+   */
+  readonly signal?: AbortSignal;
 }
 
 let executors = 0;
@@ -81,7 +86,7 @@ export class ClusterExecutor implements RoundExecutor {
     const round = ++this.#round;
     const jobs = await Promise.all(
       shards.map((shard, i) =>
-        this.#queue.add("shard", encodeTask(ref, state, shard, i), {
+        this.#queue.add("shard", encodeTask(this.#id, ref, state, shard, i), {
           jobId: `${this.#id}-r${round}-s${i}`,
           attempts: this.#options.attempts ?? 3,
           backoff: { type: "fixed", delay: 200 },
@@ -91,7 +96,7 @@ export class ClusterExecutor implements RoundExecutor {
       ),
     );
     const ran: (ShardResultData | undefined)[] = [];
-    const results = await Promise.allSettled(
+    const settled = Promise.allSettled(
       jobs.map(async (job, i) => {
         try {
           const result = await this.#finished(job);
@@ -105,8 +110,44 @@ export class ClusterExecutor implements RoundExecutor {
         }
       }),
     );
+    const results = await this.#unlessStopped(settled, jobs);
     this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
     return settledRound(results);
+  }
+
+  /**
+   * The round's results, or, when the job is stopped first, its tasks stopped (queued ones removed, running
+   * ones told to stop) and the stop's reason thrown.
+   */
+  async #unlessStopped<T>(settled: Promise<T>, jobs: readonly Job[]): Promise<T> {
+    const signal = this.#options.signal;
+    if (signal === undefined) return settled;
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([settled, stopped]);
+    } catch (error) {
+      if (signal.aborted) await this.#stopTasks(jobs);
+      throw error;
+    } finally {
+      if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Tells the workers to stop this fit's tasks, and removes those still queued. */
+  async #stopTasks(jobs: readonly Job[]): Promise<void> {
+    const client = redisConnection(this.#url, this.#options.flag ?? "--cluster");
+    try {
+      await client.set(stopKey(this.#id), "1", "EX", 3600);
+    } finally {
+      client.disconnect();
+    }
+    // A running task is locked and cannot be removed: its worker stops it on seeing the key.
+    await Promise.all(jobs.map((job) => job.remove().catch(() => undefined)));
   }
 
   /** A job's return value, or its failure as the StrataError the worker threw. */

@@ -19,3 +19,8 @@ export function redisConnection(url: string, flag: string): Redis {
 
 /** How a shard's failure crosses the queue: a StrataError as JSON after this marker, in the job's reason. */
 export const STRATA_ERROR_MARK = "strata-error:";
+
+/** The key that tells workers to drop a fit's tasks: set when its job is stopped. */
+export function stopKey(fit: string): string {
+  return `strata:stop:${fit}`;
+}

@@ -25,6 +25,8 @@ export interface PortableRef {
 
 /** What the coordinator enqueues for one shard of one round. */
 export interface ShardTaskData {
+  /** The fit (executor) the task belongs to: what a stop names. */
+  readonly fit: string;
   readonly ref: PortableRef;
   /** The round's state, serialized. */
   readonly state: string;
@@ -80,6 +82,12 @@ export function decodeValue<T>(text: string): T {
 }
 
 /** A shard's task. */
-export function encodeTask(ref: AlgorithmRef, state: unknown, shard: Shard, index: number): ShardTaskData {
-  return { ref: portableRef(ref), state: encodeValue(state), shard: encodeValue(shard), index };
+export function encodeTask(
+  fit: string,
+  ref: AlgorithmRef,
+  state: unknown,
+  shard: Shard,
+  index: number,
+): ShardTaskData {
+  return { fit, ref: portableRef(ref), state: encodeValue(state), shard: encodeValue(shard), index };
 }

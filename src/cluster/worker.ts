@@ -14,7 +14,7 @@ import { ThreadsExecutor } from "../contract/threads.js";
 import { fetchToCache } from "../data/cache.js";
 import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK } from "./queue.js";
+import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import {
   decodeValue,
@@ -24,6 +24,11 @@ import {
   type ShardTaskData,
 } from "./shard-codec.js";
 import { WorkerEntry } from "./worker-registry.js";
+
+/** How often a running shard's worker looks for its job's stop. */
+const STOP_POLL_MS = 250;
+
+const STOPPED = "stopped";
 
 export interface ClusterWorkerOptions {
   readonly url: string;
@@ -55,6 +60,8 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     SHARD_QUEUE,
     async (job) => {
       const task = job.data as ShardTaskData;
+      if ((await registry.exists(stopKey(task.fit))) === 1)
+        throw new UnrecoverableError(`${STOPPED}: its job was stopped before it started`);
       const executor = slots.pop()!;
       const what = `shard ${task.index} of ${String(job.id)}`;
       // A task whose worker died is "stalled", not failed: BullMQ counts those apart.
@@ -62,9 +69,25 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       logger.log("info", `${what} started (attempt ${attempt})`);
       entry.started(what);
       let ok = false;
+      let stopped = false;
+      // The job's stop reaches a running shard through its fit's stop key. The shard's thread is not ended
+      // (ending a thread inside a DuckDB read aborted the whole process, measured): the shard runs to the end
+      // of its object, and its partial is dropped.
+      const watch = setInterval(() => {
+        void registry.exists(stopKey(task.fit)).then(
+          (found) => {
+            if (found === 1) stopped = true;
+          },
+          () => undefined,
+        );
+      }, STOP_POLL_MS);
       try {
         const shard = await localShard(decodeValue<Shard>(task.shard), options.home);
         const [partial] = await executor.round(localRef(task.ref), decodeValue(task.state), [shard]);
+        if (stopped || (await registry.exists(stopKey(task.fit))) === 1) {
+          stopped = true;
+          throw new Error("stopped");
+        }
         logger.log("info", `${what} done`);
         ok = true;
         const result: ShardResultData = {
@@ -74,6 +97,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         };
         return result;
       } catch (error) {
+        if (stopped) {
+          logger.log("info", `${what} stopped: its job was stopped`);
+          throw new UnrecoverableError(`${STOPPED}: its job was stopped`);
+        }
         // A StrataError (bad data, a missing object) fails the same way anywhere: no retry.
         if (isStrataError(error))
           throw new UnrecoverableError(
@@ -81,6 +108,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
           );
         throw error;
       } finally {
+        clearInterval(watch);
         slots.push(executor);
         entry.ended(ok);
       }

@@ -114,7 +114,11 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     const rounds: RoundExecutor =
       run.cluster !== undefined && isStreamed(train)
         ? // Loaded only for a cluster: BullMQ and ioredis are large, and most jobs never need them.
-          new (await import("../cluster/cluster-executor.js")).ClusterExecutor({ url: run.cluster, logger })
+          new (await import("../cluster/cluster-executor.js")).ClusterExecutor({
+            url: run.cluster,
+            logger,
+            signal,
+          })
         : isStreamed(train)
           ? new InlineExecutor()
           : localExecutor(shape.rows * shape.cols);

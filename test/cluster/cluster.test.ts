@@ -95,6 +95,7 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
   let redis: RedisServer;
   let home: string;
   let data: string;
+  let big: string;
   let workers: WorkerProcess[] = [];
   let local: TrainingService;
   let clustered: TrainingService;
@@ -104,6 +105,9 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     home = tempDir("strata-cluster-");
     data = join(home, "data");
     await writeParquet(data, 4, 50_000);
+    // One large object, so its shard is still running when a test stops its job or kills its worker.
+    big = join(home, "big");
+    await writeParquet(big, 1, 1_500_000);
     workers = await Promise.all([0, 1, 2].map(() => startWorker(redis.url, home)));
     local = await TrainingService.open({ home });
     clustered = await TrainingService.open({ home, cluster: redis.url });
@@ -209,10 +213,21 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     }
   });
 
+  test("stopping a job: its queued shards are removed, a running one runs out its object and its partial is dropped; the worker goes on", async () => {
+    const from = workers.map((w) => w.log().length);
+    const since = () => workers.map((w, i) => w.log().slice(from[i])).join("");
+    await clustered.createTrainingJob(job("pca-stopped", "pca", `${big}/`, { num_components: "5" }));
+    for (let i = 0; i < 800 && !since().includes("started"); i++) await new Promise((r) => setTimeout(r, 10));
+    await clustered.stopTrainingJob("pca-stopped");
+    const done = await clustered.waitForCompletion("pca-stopped");
+    assert.equal(done.TrainingJobStatus, "Stopped");
+    for (let i = 0; i < 400 && !since().includes("stopped: its job was stopped"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.match(since(), /shard 0 of \S+ stopped: its job was stopped/);
+    assert.doesNotMatch(since(), /shard 0 of \S+ done/);
+  });
+
   test("a worker killed while it holds a shard: the shard runs elsewhere, the job ends with the same model", async () => {
-    // One large object, so the shard is still running when the worker that took it is killed.
-    const big = join(home, "big");
-    await writeParquet(big, 1, 1_500_000);
     await local.createTrainingJob(job("pca-big-local", "pca", `${big}/`, { num_components: "5" }));
     assert.equal((await local.waitForCompletion("pca-big-local")).TrainingJobStatus, "Completed");
     // Only the victim is connected when the job starts, so it takes the shard.
