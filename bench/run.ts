@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,pca-wide,kmeans,kmeans-web-scale,run,run-large,serve,stream] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,pca-wide,kmeans,kmeans-web-scale,run,run-large,serve,stream,cluster] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
  * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list); pca-wide (1,000 columns),
  * kmeans-web-scale (2M), run-large and stream (20M rows) have sizes of their own unless `--rows` is given.
@@ -15,6 +15,7 @@ import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { defaultThreads, sharedPool, shutdownPool } from "../src/parallel/pool.js";
+import { clusterCase } from "./cases/cluster.js";
 import { kmeansCase } from "./cases/kmeans.js";
 import { kmeansWebScaleCase } from "./cases/kmeans-web-scale.js";
 import { loadCase } from "./cases/load.js";
@@ -37,6 +38,7 @@ const CASES = [
   "run-large",
   "serve",
   "stream",
+  "cluster",
 ] as const;
 type CaseName = (typeof CASES)[number];
 
@@ -119,6 +121,8 @@ async function main(): Promise<void> {
     else if (name === "run-large")
       rows.push(...(await runLargeCase(args.sizesGiven ? args.sizes : [200_000, 1_000_000])));
     else if (name === "stream") rows.push(...(await streamCase(args.sizesGiven ? args.sizes : [20_000_000])));
+    else if (name === "cluster")
+      rows.push(...(await clusterCase(args.sizesGiven ? args.sizes : [6_000, 600_000])));
     else rows.push(...(await serveCase()));
     log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
