@@ -15,7 +15,7 @@ import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../
 import { type RoundExecutor, type RoundOptions, settledRound } from "../contract/executor.js";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
-import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
+import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import { decodeValue, encodeTask, type ShardResultData } from "./shard-codec.js";
 
@@ -50,6 +50,7 @@ export class ClusterExecutor implements RoundExecutor {
   readonly #events: QueueEvents;
   readonly #id = `${hostname()}-${process.pid}-${Date.now().toString(36)}-${++executors}`;
   #round = 0;
+  #reached = false;
 
   constructor(options: ClusterExecutorOptions) {
     this.#url = options.url;
@@ -62,6 +63,9 @@ export class ClusterExecutor implements RoundExecutor {
     };
     this.#queue = new Queue(SHARD_QUEUE, { connection: connect() });
     this.#events = new QueueEvents(SHARD_QUEUE, { connection: connect() });
+    // A lost connection fails the commands that need it, which is where it is reported.
+    this.#queue.on("error", () => {});
+    this.#events.on("error", () => {});
   }
 
   get where(): string {
@@ -81,6 +85,10 @@ export class ClusterExecutor implements RoundExecutor {
           `Shard ${i} holds rows in this process's memory; a cluster's workers read their own data, so its shards must name objects (stream the channel: TrainingInputMode Pipe).`,
           { details: { shard: i } },
         );
+    if (!this.#reached) {
+      await checkReachable(this.#url, this.#options.flag ?? "--cluster");
+      this.#reached = true;
+    }
     await this.#events.waitUntilReady();
     await this.#waitForWorkers();
     const round = ++this.#round;
@@ -111,6 +119,8 @@ export class ClusterExecutor implements RoundExecutor {
       }),
     );
     const results = await this.#unlessStopped(settled, jobs);
+    // A failed round's other tasks are of no use: stop them where they run, drop those still queued.
+    if (results.some((r) => r.status === "rejected")) await this.#stopTasks(jobs);
     this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
     return settledRound(results);
   }

@@ -49,11 +49,24 @@ export function portableRef(ref: AlgorithmRef): PortableRef {
 }
 
 /**
+ * The modules whose algorithms a worker runs: a task naming any other module is refused before anything is
+ * imported (importing a module runs its top level, and a queue's tasks are data, not code to trust).
+ */
+const ALGORITHM_MODULES: ReadonlySet<string> = new Set([
+  "preprocess/scaler-stats",
+  "pca/pca-rounds",
+  "pca/randomized",
+  "kmeans/lloyd-rounds",
+  "kmeans/metric-rounds",
+  "kmeans/web-scale/web-scale-rounds",
+]);
+
+/**
  * The ref a portable ref names in this copy of Strata.
- * @throws StrataError INVALID_ARGUMENT for a path that leaves the code root
+ * @throws StrataError INVALID_ARGUMENT for a module that holds none of the algorithms a cluster runs
  */
 export function localRef(ref: PortableRef): AlgorithmRef {
-  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(ref.path))
+  if (!ALGORITHM_MODULES.has(ref.path))
     throw new StrataError(
       "INVALID_ARGUMENT",
       `A shard task names ${JSON.stringify(ref.path)}, which is not a module of Strata.`,

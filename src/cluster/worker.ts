@@ -14,7 +14,7 @@ import { ThreadsExecutor } from "../contract/threads.js";
 import { fetchToCache } from "../data/cache.js";
 import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
+import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import {
   decodeValue,
@@ -51,6 +51,7 @@ export interface ClusterWorker {
 export async function startClusterWorker(options: ClusterWorkerOptions): Promise<ClusterWorker> {
   const logger = options.logger ?? silentLogger;
   const concurrency = options.concurrency ?? 1;
+  await checkReachable(options.url, "--redis");
   const slots = Array.from({ length: concurrency }, () => new ThreadsExecutor({ threads: 1 }));
   const name = `${hostname()}:${process.pid}`;
   const connection = redisConnection(options.url, "--redis");
@@ -122,6 +123,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       maxStalledCount: 3,
     },
   );
+  worker.on("error", (error) => logger.log("warn", `the cluster's Redis: ${error.message}`));
   await worker.waitUntilReady();
   await entry.write();
   logger.log(

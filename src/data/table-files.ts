@@ -42,8 +42,13 @@ export async function tableFiles(source: string, options: FetchOptions = {}): Pr
   if (!(await isFolderSource(source))) files = [(await fetchToCache(source, options)).path];
   else if (isRemote(source)) {
     files = [];
-    for (const object of await listInputObjects(source, "S3Prefix"))
-      files.push((await fetchToCache(object.uri, options)).path);
+    // The prefix's own files, as a local folder's: not nested keys, markers (_SUCCESS), hidden or empty ones.
+    const objects = (await listInputObjects(source, "S3Prefix")).filter(
+      (o) => o.size > 0 && !o.relativeKey.includes("/") && !/^[._]/.test(o.relativeKey),
+    );
+    if (objects.length === 0)
+      throw new StrataError("SOURCE_NOT_FOUND", `${source} holds no data files.`, { details: { source } });
+    for (const object of objects) files.push((await fetchToCache(object.uri, options)).path);
   } else {
     const dir = localPath(source);
     const entries = await readdir(dir, { withFileTypes: true });

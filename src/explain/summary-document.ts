@@ -53,9 +53,11 @@ export interface Summary {
   /**
    * A run on a table too large for memory, streamed (null or absent: held in memory). Models, sizes, inertia,
    * the scaler and describe's count, mean, std, min and max come from every row; profiles, quartiles,
-   * histograms, typical members and the cluster metrics from a uniform sample of `sampleRows` used rows.
+   * histograms, typical members and the cluster metrics from `sampleRows` rows: a uniform sample of
+   * `uniformRows` used rows, plus up to 200 rows of each segment it held fewer of (describe's quartiles come
+   * from the uniform rows alone).
    */
-  readonly streamed?: { sampleRows: number; passes: number; sampleFile: string } | null;
+  readonly streamed?: { sampleRows: number; uniformRows: number; passes: number; sampleFile: string } | null;
   /** Every column's role: the row index, the identifiers kept in assignments.csv, and why others are unused. */
   readonly columns: {
     index: string[];

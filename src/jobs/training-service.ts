@@ -185,12 +185,6 @@ export class TrainingService {
     if (recovered.length > 0) void this.#cleanUp(recovered).catch(() => undefined);
   }
 
-  /**
-   * CreateTrainingJob: validates the request and the hyperparameters' names and types, records the job
-   * (InProgress / Starting) and starts it.
-   * @throws StrataError INVALID_JOB_REQUEST, UNKNOWN_HYPERPARAMETER, INVALID_HYPERPARAMETER,
-   *   MISSING_HYPERPARAMETER, NOT_IMPLEMENTED, JOB_NAME_IN_USE
-   */
   /** The cluster a job runs on, if any (see `clusterJobs`). */
   #clusterFor(spec: TrainingJobSpec): string | undefined {
     if (this.#cluster === undefined) return undefined;
@@ -198,6 +192,12 @@ export class TrainingService {
     return this.#clusterJobs === "all" || instances > 1 ? this.#cluster : undefined;
   }
 
+  /**
+   * CreateTrainingJob: validates the request and the hyperparameters' names and types, records the job
+   * (InProgress / Starting) and starts it.
+   * @throws StrataError INVALID_JOB_REQUEST, UNKNOWN_HYPERPARAMETER, INVALID_HYPERPARAMETER,
+   *   MISSING_HYPERPARAMETER, NOT_IMPLEMENTED, JOB_NAME_IN_USE
+   */
   async createTrainingJob(
     request: unknown,
     options: CreateTrainingJobOptions = {},

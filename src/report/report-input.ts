@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StrataError } from "../errors.js";
-import type { Summary } from "../explain/summary-document.js";
+import { STREAMED_SAMPLE_FILE, type Summary } from "../explain/summary-document.js";
 
 /** One row of assignments.csv. */
 export interface CountyRow {
@@ -159,6 +159,6 @@ export async function readReportInputs(outDir: string): Promise<ReportInputs> {
     );
   }
   // A streamed run's report is drawn from its sample (assignments.csv can be gigabytes).
-  const rowsFile = summary.streamed ? summary.streamed.sampleFile : "assignments.csv";
+  const rowsFile = summary.streamed ? STREAMED_SAMPLE_FILE : "assignments.csv";
   return { summary, counties: parseAssignments(await read(rowsFile), join(outDir, rowsFile)) };
 }

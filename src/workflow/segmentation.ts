@@ -148,7 +148,12 @@ export interface SegmentationResult {
   /** How many rows were dropped (droppedRows may list only the first of them, streamed). */
   readonly droppedCount: number;
   /** A streamed run: the sample the matrices below hold, and how many passes over the data it took. */
-  readonly streamed: { readonly sampleRows: number; readonly passes: number } | null;
+  readonly streamed: {
+    readonly sampleRows: number;
+    /** Of the sample's rows, the uniform sample's; the others are rows of segments it held too few of. */
+    readonly uniformRows: number;
+    readonly passes: number;
+  } | null;
   readonly features: readonly string[];
   /** The cleaned features, indexed "State-County". */
   readonly table: Frame;

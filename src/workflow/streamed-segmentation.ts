@@ -285,14 +285,13 @@ export async function runStreamedSegmentation(
     (e) =>
       `silhouette ${e.silhouette.toFixed(4)}${e.silhouetteRows < stats.used ? ` (a sample of ${e.silhouetteRows} rows)` : ""}; profiles from ${sample.rows < stats.used ? `a sample of ${sample.rows} rows` : "every row"}`,
   );
-  const featureNamesOf = (f: Frame) => f.select(features);
   return {
     source: options.source,
     loadedRows: stats.loaded,
     droppedRows: stats.dropped,
     droppedCount: stats.droppedCount,
     usedRows: stats.used,
-    streamed: { sampleRows: sample.rows, passes: TABLE_PASSES },
+    streamed: { sampleRows: sample.rows, uniformRows: sample.uniformRows, passes: TABLE_PASSES },
     columns,
     entity,
     transforms,
@@ -315,9 +314,9 @@ export async function runStreamedSegmentation(
     features,
     table: sample.table,
     identifiers: sample.identifiers,
-    describeRaw: exactDescribe(describe(featureNamesOf(sample.table)), stats.rawMinMax, stats.rawMoments),
+    describeRaw: exactDescribe(describe(sample.uniformTable), stats.rawMinMax, stats.rawMoments),
     describeScaled: exactDescribe(
-      describe(Frame.fromMatrix(sample.scaled, features, sample.table.index)),
+      describe(Frame.fromMatrix(sample.uniformScaled, features)),
       scaled.minMax,
       scaled.moments,
     ),
@@ -532,6 +531,11 @@ interface Models {
 /** The rows a streamed run explains from: a uniform sample of the used rows, in table order. */
 interface RowSample {
   readonly rows: number;
+  /** Of them, the uniform sample's (the rest are rows of segments it held too few of). */
+  readonly uniformRows: number;
+  /** The uniform sample's features as in the data: describe's quartiles come from these alone. */
+  readonly uniformTable: Frame;
+  readonly uniformScaled: Matrix;
   readonly table: Frame;
   readonly identifiers: Frame;
   readonly scaled: Matrix;
@@ -541,9 +545,41 @@ interface RowSample {
   readonly weights: Float64Array | null;
 }
 
+/** Rows kept from each segment (uniformly within it) beside the sample, so no segment goes unexplained. */
+const SEGMENT_ROWS = 200;
+
+/** Kept rows, by slot: what a streamed run explains its segments from. */
+interface RowStore {
+  readonly position: Float64Array;
+  readonly label: string[];
+  readonly ids: (string | number | null)[][];
+  readonly raw: Float64Array;
+  readonly scaled: Float64Array;
+  readonly projections: Float64Array;
+  readonly cluster: Int32Array;
+  readonly distance: Float64Array;
+  readonly weights: Float64Array | null;
+}
+
+function rowStore(capacity: number, d: number, kept: number, idCount: number, weighted: boolean): RowStore {
+  return {
+    position: new Float64Array(capacity),
+    label: new Array<string>(capacity),
+    ids: Array.from({ length: idCount }, () => new Array<string | number | null>(capacity)),
+    raw: new Float64Array(capacity * d),
+    scaled: new Float64Array(capacity * d),
+    projections: new Float64Array(capacity * kept),
+    cluster: new Int32Array(capacity),
+    distance: new Float64Array(capacity),
+    weights: weighted ? new Float64Array(capacity) : null,
+  };
+}
+
 /**
  * Pass 3: every used row through the scaler, the PCA and the K-Means model; assignments.csv written chunk by
- * chunk; each segment's size (and weight); the sample.
+ * chunk; each segment's size (and weight); a uniform sample of the rows and, beside it, up to SEGMENT_ROWS
+ * rows of each segment (uniform within the segment), added where the sample holds fewer of a segment's rows
+ * (a segment of 500 rows in 20 million is often absent from a 50,000-row sample).
  */
 async function assignPass(
   table: StreamedTable,
@@ -555,21 +591,13 @@ async function assignPass(
   const { scaler, pca, kept, kmeans } = models;
   const d = plan.features.length;
   const idColumns = plan.columns.identifiers;
+  const weighted = plan.columns.weight !== null;
   const sizes = new Array<number>(kmeans.k).fill(0);
   const segmentWeights = new Array<number>(kmeans.k).fill(0);
   const reservoir = new Reservoir(Math.min(SAMPLE_ROWS, stats.used), seed);
-  const capacity = reservoir.capacity;
-  const store = {
-    position: new Float64Array(capacity),
-    label: new Array<string>(capacity),
-    ids: idColumns.map(() => new Array<string | number | null>(capacity)),
-    raw: new Float64Array(capacity * d),
-    scaled: new Float64Array(capacity * d),
-    projections: new Float64Array(capacity * kept),
-    cluster: new Int32Array(capacity),
-    distance: new Float64Array(capacity),
-    weights: plan.columns.weight === null ? null : new Float64Array(capacity),
-  };
+  const store = rowStore(reservoir.capacity, d, kept, idColumns.length, weighted);
+  const perSegment = Array.from({ length: kmeans.k }, (_, c) => new Reservoir(SEGMENT_ROWS, seed + 1 + c));
+  const segmentStore = rowStore(kmeans.k * SEGMENT_ROWS, d, kept, idColumns.length, weighted);
   let rows = 0;
   await withFile(assignmentsFile, async (write) => {
     await write(assignmentsHeader(idColumns, kept));
@@ -586,43 +614,64 @@ async function assignPass(
         ),
       );
       const idData: ColumnData[] = idColumns.map((name) => c.identifiers.columnData(name));
+      const put = (into: RowStore, slot: number, i: number) => {
+        into.position[slot] = rows + i;
+        into.label[slot] = c.labels[i]!;
+        idData.forEach((column, j) => {
+          into.ids[j]![slot] = column[i] ?? null;
+        });
+        into.raw.set(c.raw.data.subarray(i * d, (i + 1) * d), slot * d);
+        into.scaled.set(scaled.data.subarray(i * d, (i + 1) * d), slot * d);
+        into.projections.set(projections.data.subarray(i * kept, (i + 1) * kept), slot * kept);
+        into.cluster[slot] = closestCluster[i]!;
+        into.distance[slot] = distanceToCluster[i]!;
+        if (into.weights !== null) into.weights[slot] = c.weights![i]!;
+      };
       for (let i = 0; i < c.x.rows; i++) {
         const cluster = closestCluster[i]!;
         sizes[cluster]!++;
         if (c.weights !== null) segmentWeights[cluster]! += c.weights[i]!;
         const slot = reservoir.offer();
-        if (slot < 0) continue;
-        store.position[slot] = rows + i;
-        store.label[slot] = c.labels[i]!;
-        idData.forEach((column, j) => {
-          store.ids[j]![slot] = column[i] ?? null;
-        });
-        store.raw.set(c.raw.data.subarray(i * d, (i + 1) * d), slot * d);
-        store.scaled.set(scaled.data.subarray(i * d, (i + 1) * d), slot * d);
-        store.projections.set(projections.data.subarray(i * kept, (i + 1) * kept), slot * kept);
-        store.cluster[slot] = cluster;
-        store.distance[slot] = distanceToCluster[i]!;
-        if (store.weights !== null) store.weights[slot] = c.weights![i]!;
+        if (slot >= 0) put(store, slot, i);
+        const own = perSegment[cluster]!.offer();
+        if (own >= 0) put(segmentStore, cluster * SEGMENT_ROWS + own, i);
       }
       rows += c.x.rows;
     }
   });
-  // The sample in table order, so its frames read like the table's.
-  const n = reservoir.size;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => store.position[a]! - store.position[b]!,
-  );
-  const pick = (values: Float64Array, width: number) => {
+  // The sample's rows, then each under-represented segment's own rows not in it already; in table order.
+  const entries: { readonly from: RowStore; readonly slot: number }[] = [];
+  const inSample = new Set<number>();
+  const perCluster = new Array<number>(kmeans.k).fill(0);
+  for (let slot = 0; slot < reservoir.size; slot++) {
+    entries.push({ from: store, slot });
+    inSample.add(store.position[slot]!);
+    perCluster[store.cluster[slot]!]!++;
+  }
+  for (let cluster = 0; cluster < kmeans.k; cluster++) {
+    if (perCluster[cluster]! >= Math.min(SEGMENT_ROWS, sizes[cluster]!)) continue;
+    for (let own = 0; own < perSegment[cluster]!.size; own++) {
+      const slot = cluster * SEGMENT_ROWS + own;
+      if (!inSample.has(segmentStore.position[slot]!)) entries.push({ from: segmentStore, slot });
+    }
+  }
+  entries.sort((a, b) => a.from.position[a.slot]! - b.from.position[b.slot]!);
+  const n = entries.length;
+  const pick = (values: (s: RowStore) => Float64Array, width: number) => {
     const out = new Float64Array(n * width);
-    for (const [i, slot] of order.entries())
-      out.set(values.subarray(slot * width, (slot + 1) * width), i * width);
+    for (const [i, { from, slot }] of entries.entries())
+      out.set(values(from).subarray(slot * width, (slot + 1) * width), i * width);
     return out;
   };
-  const labels = order.map((slot) => store.label[slot]!);
-  const raw = matrix(n, d, pick(store.raw, d));
+  const labels = entries.map(({ from, slot }) => from.label[slot]!);
+  const raw = matrix(
+    n,
+    d,
+    pick((s) => s.raw, d),
+  );
   const identifiers = Frame.fromColumns(
     idColumns.map((name, j) => {
-      const values = order.map((slot) => store.ids[j]![slot] ?? null);
+      const values = entries.map(({ from, slot }) => from.ids[j]![slot] ?? null);
       const numeric = values.every((v) => typeof v === "number" || v === null);
       const data: ColumnData = numeric
         ? Float64Array.from(values, (v) => (v === null ? Number.NaN : (v as number)))
@@ -637,13 +686,27 @@ async function assignPass(
     segmentWeights,
     sample: {
       rows: n,
+      uniformRows: reservoir.size,
+      uniformTable: Frame.fromMatrix(
+        matrix(reservoir.size, d, store.raw.slice(0, reservoir.size * d)),
+        plan.features,
+      ),
+      uniformScaled: matrix(reservoir.size, d, store.scaled.slice(0, reservoir.size * d)),
       table: Frame.fromMatrix(raw, plan.features, labels),
       identifiers,
-      scaled: matrix(n, d, pick(store.scaled, d)),
-      projections: matrix(n, kept, pick(store.projections, kept)),
-      closestCluster: Int32Array.from(order, (slot) => store.cluster[slot]!),
-      distanceToCluster: Float64Array.from(order, (slot) => store.distance[slot]!),
-      weights: store.weights === null ? null : pick(store.weights, 1),
+      scaled: matrix(
+        n,
+        d,
+        pick((s) => s.scaled, d),
+      ),
+      projections: matrix(
+        n,
+        kept,
+        pick((s) => s.projections, kept),
+      ),
+      closestCluster: Int32Array.from(entries, ({ from, slot }) => from.cluster[slot]!),
+      distanceToCluster: Float64Array.from(entries, ({ from, slot }) => from.distance[slot]!),
+      weights: weighted ? pick((s) => s.weights!, 1) : null,
     },
   };
 }

@@ -94,6 +94,7 @@ describe("a streamed run on a three-file Parquet table equals the run held in me
     assert.deepEqual(s.columns, h.columns);
     assert.deepEqual(s.streamed, {
       sampleRows: SAMPLE_ROWS,
+      uniformRows: SAMPLE_ROWS,
       passes: 3,
       sampleFile: "assignments-sample.csv",
     });
@@ -198,6 +199,43 @@ describe("a streamed run on a three-file Parquet table equals the run held in me
   });
 });
 
+describe("a small segment in a large streamed table", () => {
+  test("150 outlying rows of 120,000: their segment is explained from its own rows, not left out of the sample", async () => {
+    const home = tempDir("strata-streamed-small-");
+    const dir = join(home, "t");
+    mkdirSync(dir);
+    const outlier = "i % 800 = 0";
+    await withConnection((con) =>
+      con.run(
+        `COPY (SELECT CASE WHEN ${outlier} THEN 1000 + sin(i) ELSE (i % 2) * 10 + sin(i) END AS a, CASE WHEN ${outlier} THEN 1000 ELSE cos(i) END AS b, CASE WHEN ${outlier} THEN 1000 ELSE (i % 2) * 5 + sin(i * 0.3) END AS c FROM (SELECT range::DOUBLE AS i FROM range(0, 120000))) TO ${sqlString(join(dir, "part-0.parquet"))} (FORMAT parquet)`,
+      ),
+    );
+    const run = await executeRun({
+      ...DEFAULT_OPTIONS,
+      source: `${dir}/`,
+      clusters: 3,
+      stream: true,
+      home,
+      report: false,
+      outDir: join(home, "out"),
+    });
+    const s = run.summary;
+    const small = s.kmeans.sizes.indexOf(150);
+    assert.ok(small >= 0, `sizes ${s.kmeans.sizes.join(", ")}`);
+    // Every one of its 150 rows is in the sample, beside the 50,000 uniform rows.
+    assert.equal(s.streamed?.uniformRows, SAMPLE_ROWS);
+    const sample = readAssignments(join(home, "out", "assignments-sample.csv"));
+    const cluster = sample.header.indexOf("closest_cluster");
+    assert.equal(sample.rows.filter((r) => Number(r[cluster]) === small).length, 150);
+    assert.equal(s.streamed?.sampleRows, sample.rows.length);
+    // Its profile is its members': a median of a near 1000, never a missing value.
+    const profile = s.segments[small]!.profile;
+    assert.ok(Math.abs(profile.median[0]! - 1000) <= 1, JSON.stringify(profile.median));
+    assert.ok(s.segments.every((g) => g.profile.median.every((m) => Number.isFinite(m))));
+    assert.equal(s.segments[small]!.typicalCounties.length, 5);
+  });
+});
+
 describe("strata run --stream on the census and on bad input", () => {
   test("over the budget (STRATA_RUN_MEMORY_MB=1) the census streams: the PCA and projections of the held run, every row explained", async () => {
     const out = tempDir();
@@ -218,6 +256,7 @@ describe("strata run --stream on the census and on bad input", () => {
     const held = JSON.parse(h.stdout);
     assert.deepEqual(streamed.streamed, {
       sampleRows: 3218,
+      uniformRows: 3218,
       passes: 3,
       sampleFile: "assignments-sample.csv",
     });

@@ -21,10 +21,11 @@ export function registerWorkers(program: Command): void {
     .action(async (flags: WorkersFlags) => {
       const url = flags.redis ?? process.env["STRATA_CLUSTER"] ?? "";
       redisOptions(url, "--redis");
-      const [{ redisConnection }, { listWorkers }] = await Promise.all([
+      const [{ checkReachable, redisConnection }, { listWorkers }] = await Promise.all([
         import("../../cluster/queue.js"),
         import("../../cluster/worker-registry.js"),
       ]);
+      await checkReachable(url, "--redis");
       const redis = redisConnection(url, "--redis");
       try {
         const workers = await listWorkers(redis);

@@ -10,7 +10,7 @@ import duckdb from "@duckdb/node-bindings";
 import { StrataError } from "../../errors.js";
 import type { FetchOptions } from "../cache.js";
 import { sqlIdent } from "../duckdb.js";
-import { Frame } from "../frame.js";
+import { type ColumnData, Frame } from "../frame.js";
 import { csvReadError, type LoadOptions, selectList, type TableRelation, tableRelation } from "../load.js";
 import { readColumns } from "../read-columns.js";
 import { type TableFiles, tableFiles } from "../table-files.js";
@@ -79,16 +79,42 @@ export async function tableHead(t: StreamedTable, rows: number): Promise<Frame> 
   const { streamingInstance } = await import("../duckdb.js");
   const con = await (await streamingInstance()).connect();
   try {
-    const sql = `SELECT ${selectList(t.table)} FROM ${t.table.of([t.files[0]!])} LIMIT ${Math.max(1, Math.floor(rows))}`;
-    const data = await readColumns(con, sql, t.table.kinds).catch((e: unknown) => {
-      throw readError(t, e, t.files[0]);
+    // File by file until there are `rows` rows: a first file may be empty (a header-only part).
+    const parts: ColumnData[][] = [];
+    let have = 0;
+    for (const file of t.files) {
+      if (have >= rows) break;
+      const sql = `SELECT ${selectList(t.table)} FROM ${t.table.of([file])} LIMIT ${Math.max(1, Math.floor(rows - have))}`;
+      const data = await readColumns(con, sql, t.table.kinds).catch((e: unknown) => {
+        throw readError(t, e, file);
+      });
+      have += data[0]?.length ?? 0;
+      parts.push(data);
+    }
+    const columns = t.table.columns.map((c, j) => {
+      const pieces = parts.map((p) => p[j]!);
+      const joined: ColumnData =
+        t.table.kinds[j] === "numeric"
+          ? concatFloat64(pieces as Float64Array[])
+          : (pieces as (string | null)[][]).flat();
+      return [c.name, joined] as const;
     });
-    const frame = Frame.fromColumns(t.table.columns.map((c, j) => [c.name, data[j]!] as const));
+    const frame = Frame.fromColumns(columns);
     if (frame.numRows === 0) throw emptyTable(t);
     return frame;
   } finally {
     con.closeSync();
   }
+}
+
+function concatFloat64(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
