@@ -19,10 +19,15 @@ const TEXT_BYTES_PER_CELL = 8;
 /** How many times its compressed size a gzip or zstd table file is, about. */
 const COMPRESSION_RATIO = 6;
 
-/** The run's memory budget in bytes: `STRATA_RUN_MEMORY_MB`, else a quarter of the machine's memory. */
+/**
+ * The run's memory budget in bytes: `STRATA_RUN_MEMORY_MB`, else a quarter of the memory this process may use
+ * (a container's limit when it has one, else the machine's).
+ */
 export function runMemoryBudget(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env["STRATA_RUN_MEMORY_MB"]);
-  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : totalmem() / 4;
+  if (Number.isFinite(mb) && mb > 0) return mb * 1024 * 1024;
+  const limit = process.constrainedMemory?.() ?? 0;
+  return (limit > 0 && limit < totalmem() ? limit : totalmem()) / 4;
 }
 
 export interface StreamChoice {
@@ -39,6 +44,8 @@ export async function chooseStreaming(
 ): Promise<StreamChoice> {
   if (forced === true) return { stream: true, reason: "--stream" };
   if (forced === false) return { stream: false, reason: "--no-stream" };
+  // Arrow IPC is read whole (the streamed reader takes CSV, JSON and Parquet), as before streaming existed.
+  if (files.format === "arrow") return { stream: false, reason: "Arrow IPC is read whole" };
   const estimate = await inMemoryBytes(files);
   const gb = (bytes: number) =>
     bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(bytes / 2 ** 20)} MB`;
