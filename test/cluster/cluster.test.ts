@@ -296,6 +296,32 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     );
     assert.deepEqual(modelOf(home, "pca-big-cluster"), modelOf(home, "pca-big-local"));
   });
+
+  test("a worker stalled past its lock and resumed (a network stall): its shard ran twice and counts once", async () => {
+    const victim = workers[0]!;
+    const from = victim.log().length;
+    const since = () => victim.log().slice(from);
+    await clustered.createTrainingJob(job("pca-stalled", "pca", `${big}/`, { num_components: "5" }));
+    for (let i = 0; i < 800 && !since().includes("started"); i++) await new Promise((r) => setTimeout(r, 10));
+    victim.child.kill("SIGSTOP");
+    const other = await startWorker(redis.url, home);
+    workers.push(other);
+    const done = await clustered.waitForCompletion("pca-stalled");
+    victim.child.kill("SIGCONT");
+    assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+    // The paused worker finishes the shard too once it runs again; its late result is not taken.
+    for (let i = 0; i < 1000 && !/shard 0 of \S+ done/.test(since()); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.match(since(), /shard 0 of \S+ done/);
+    assert.match(other.log(), /shard 0 of \S+ done/);
+    const rounds = clustered
+      .logs("pca-stalled")
+      .map((l) => l.message)
+      .filter((m) => m.startsWith("Round "));
+    assert.equal(rounds.length, 1, rounds.join("\n"));
+    assert.match(rounds[0]!, /^Round 1: shard 0 on \S+; shard 0 retried/);
+    assert.deepEqual(modelOf(home, "pca-stalled"), modelOf(home, "pca-big-local"));
+  });
 });
 
 describe("a cluster with no worker", { skip: redisSkip }, () => {
