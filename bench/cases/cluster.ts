@@ -102,7 +102,7 @@ function timing(times: readonly number[]) {
 async function startWorkers(main: string, url: string, n: number): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
-      const child = spawn(process.execPath, [main, "worker", "--redis", url], {
+      const child = spawn(process.execPath, [main, "worker", "--redis", url, "--data-root", DATA_DIR], {
         stdio: ["ignore", "ignore", "pipe"],
       });
       let text = "";

@@ -9,9 +9,15 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker } from "bullmq";
-import { isStreamShard, type Shard } from "../contract/contract.js";
+import { isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
 import { ThreadsExecutor } from "../contract/threads.js";
 import { fetchToCache } from "../data/cache.js";
+import {
+  type AccessRules,
+  checkObjectRead,
+  type ServerAccessOptions,
+  serverAccessRules,
+} from "../data/sources/access.js";
 import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
@@ -34,10 +40,15 @@ export interface ClusterWorkerOptions {
   readonly url: string;
   /** Shards run at once (default 1). */
   readonly concurrency?: number;
-  /** Strata home (the download cache). */
-  readonly home?: string;
+  /** Strata home: the download cache, and where local objects may always be read. */
+  readonly home: string;
   /** How long a task's lock lasts without renewal: how soon a dead worker's shard runs elsewhere (default 10 s). */
   readonly lockMs?: number;
+  /**
+   * Where the worker may read, as a server may (docs/security.md): local objects under its Strata home and
+   * these directories (`--data-root`), s3:// always, http(s) only with `allowHttp` and to public addresses.
+   */
+  readonly access?: ServerAccessOptions;
   readonly logger?: Logger;
 }
 
@@ -52,6 +63,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const logger = options.logger ?? silentLogger;
   const concurrency = options.concurrency ?? 1;
   await checkReachable(options.url, "--redis");
+  // A task names the objects its shard reads; the worker reads only where its operator allowed.
+  const rules = await serverAccessRules(options.home, {
+    ...options.access,
+    maxFileBytes: Number.POSITIVE_INFINITY,
+  });
   const slots = Array.from({ length: concurrency }, () => new ThreadsExecutor({ threads: 1 }));
   const name = `${hostname()}:${process.pid}`;
   const connection = redisConnection(options.url, "--redis");
@@ -83,7 +99,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         );
       }, STOP_POLL_MS);
       try {
-        const shard = await localShard(decodeValue<Shard>(task.shard), options.home);
+        const shard = await localShard(decodeValue<Shard>(task.shard), rules, options.home);
         const [partial] = await executor.round(localRef(task.ref), decodeValue(task.state), [shard]);
         if (stopped || (await registry.exists(stopKey(task.fit))) === 1) {
           stopped = true;
@@ -143,10 +159,27 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   };
 }
 
-/** The shard with its object readable here: a remote object fetched to the cache when not at its path. */
-async function localShard(shard: Shard, home: string | undefined): Promise<Shard> {
-  if (!isStreamShard(shard) || existsSync(shard.stream.path)) return shard;
-  if (!/^(s3|https?):\/\//i.test(shard.stream.name)) return shard;
-  const { path } = await fetchToCache(shard.stream.name, home === undefined ? {} : { home });
-  return { ...shard, stream: { ...shard.stream, path } };
+/**
+ * The shard with its object readable here, checked against the worker's rules first: a remote object fetched to
+ * the cache when it is not at its path.
+ * @throws StrataError LOCATION_NOT_ALLOWED for an object outside the rules
+ */
+async function localShard(shard: Shard, rules: AccessRules, home: string): Promise<Shard> {
+  if (isObjectShard(shard)) {
+    await checkObjectRead(shard.object.uri, rules);
+    return shard;
+  }
+  if (!isStreamShard(shard)) return shard;
+  const { path, name } = shard.stream;
+  if (!/^(s3|https?):\/\//i.test(name)) {
+    await checkObjectRead(path, rules);
+    return shard;
+  }
+  await checkObjectRead(name, rules);
+  if (existsSync(path)) {
+    await checkObjectRead(path, rules);
+    return shard;
+  }
+  const fetched = await fetchToCache(name, { home });
+  return { ...shard, stream: { ...shard.stream, path: fetched.path } };
 }

@@ -258,6 +258,15 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     }
   });
 
+  test("a task naming an object outside a worker's roots fails the job, naming why; nothing outside is read", async () => {
+    const outside = tempDir("strata-cluster-outside-");
+    await writeParquet(outside, 1, 1000);
+    await clustered.createTrainingJob(job("pca-outside", "pca", `${outside}/`, { num_components: "2" }));
+    const done = await clustered.waitForCompletion("pca-outside");
+    assert.equal(done.TrainingJobStatus, "Failed");
+    assert.match(done.FailureReason ?? "", /is not allowed: it resolves outside/);
+  });
+
   test("stopping a job: its queued shards are removed, a running one runs out its object and its partial is dropped; the worker goes on", async () => {
     const from = workers.map((w) => w.log().length);
     const since = () => workers.map((w, i) => w.log().slice(from[i])).join("");

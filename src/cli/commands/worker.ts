@@ -3,12 +3,16 @@
  * stopped (Ctrl-C or SIGTERM: the shards it holds finish first).
  * @module
  */
+import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { redisOptions } from "../../cluster/redis-url.js";
+import { strataHome } from "../../registry/home.js";
 import { parseIntegerIn } from "../arguments.js";
 
 interface WorkerFlags {
   redis?: string;
+  dataRoot: string[];
+  allowHttpSources?: boolean;
   concurrency: number;
   lockTimeout: number;
   quiet?: boolean;
@@ -34,12 +38,21 @@ export function registerWorker(program: Command): void {
       parseIntegerIn("--lock-timeout", 500, 600_000),
       10_000,
     )
+    .option(
+      "--data-root <dir>",
+      "a directory whose objects tasks may name, beside $STRATA_HOME (repeatable; s3:// objects are always read)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("--allow-http-sources", "let tasks name http(s) objects (public addresses only)")
     .option("--quiet", "no log lines")
     .action(async (flags: WorkerFlags) => {
       const url = flags.redis ?? process.env["STRATA_CLUSTER"];
       if (url === undefined) redisOptions("", "--redis"); // names the flag and the expected form
       redisOptions(url!, "--redis");
       const { startClusterWorker } = await import("../../cluster/worker.js");
+      const home = strataHome();
+      mkdirSync(home, { recursive: true });
       const log = (_level: string, message: string) => {
         if (!flags.quiet) process.stderr.write(`${new Date().toISOString()} ${message}\n`);
       };
@@ -48,7 +61,8 @@ export function registerWorker(program: Command): void {
         concurrency: flags.concurrency,
         lockMs: flags.lockTimeout,
         logger: { log },
-        ...(process.env["STRATA_HOME"] ? { home: process.env["STRATA_HOME"] } : {}),
+        home,
+        access: { dataRoots: flags.dataRoot, allowHttp: flags.allowHttpSources === true },
       });
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
