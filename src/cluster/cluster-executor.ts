@@ -61,7 +61,8 @@ export class ClusterExecutor implements RoundExecutor {
       this.#connections.push(c);
       return c;
     };
-    this.#queue = new Queue(SHARD_QUEUE, { connection: connect() });
+    // The events stream carries every finished task's partial: keep it short (BullMQ's default is 10,000).
+    this.#queue = new Queue(SHARD_QUEUE, { connection: connect(), streams: { events: { maxLen: 1000 } } });
     this.#events = new QueueEvents(SHARD_QUEUE, { connection: connect() });
     // A lost connection fails the commands that need it, which is where it is reported.
     this.#queue.on("error", () => {});
@@ -98,7 +99,8 @@ export class ClusterExecutor implements RoundExecutor {
           jobId: `${this.#id}-r${round}-s${i}`,
           attempts: this.#options.attempts ?? 3,
           backoff: { type: "fixed", delay: 200 },
-          removeOnComplete: { age: 3600 },
+          // A partial is read once, by this round: keep finished tasks briefly.
+          removeOnComplete: { age: 600, count: 1000 },
           removeOnFail: { age: 24 * 3600 },
         }),
       ),

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
@@ -23,9 +23,11 @@ import {
   type LloydRoundPartial,
   type LloydRoundState,
 } from "../../src/kmeans/lloyd-rounds.js";
-import { matrix } from "../../src/linalg/matrix.js";
+import { matrix, toRows } from "../../src/linalg/matrix.js";
+import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
 import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
 import { CLI_ENTRY, runCli, tempDir } from "../helpers/cli.js";
+import { readCensusMatrix } from "../helpers/read-census-matrix.js";
 import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
 
 const COLS = 12;
@@ -187,6 +189,46 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
       assert.deepEqual(onCluster.model, inProcess.model);
     } finally {
       await cluster.close();
+    }
+  });
+
+  test("the census, min-max scaled as the notebook does, in three CSV objects: PCA and web-scale K-Means equal the one-process jobs", async () => {
+    const census = readCensusMatrix();
+    const scaled = new MinMaxScaler().fit(census.matrix).transform(census.matrix);
+    const dir = join(home, "census");
+    mkdirSync(dir);
+    const rows = toRows(scaled);
+    const cut = [0, 1100, 2200, rows.length];
+    for (let f = 0; f < 3; f++)
+      writeFileSync(
+        join(dir, `part-${f}.csv`),
+        `${rows
+          .slice(cut[f], cut[f + 1])
+          .map((r) => r.join(","))
+          .join("\n")}\n`,
+      );
+    for (const [name, algorithm, hp] of [
+      ["census-pca", "pca", { num_components: "33" }],
+      ["census-kmeans", "kmeans", { k: "7", feature_dim: "34" }],
+    ] as const) {
+      for (const [service, suffix] of [
+        [local, "local"],
+        [clustered, "cluster"],
+      ] as const) {
+        await service.createTrainingJob({
+          ...job(`${name}-${suffix}`, algorithm, `${dir}/`, hp),
+          InputDataConfig: [
+            {
+              ChannelName: "train",
+              DataSource: { S3DataSource: { S3Uri: `${dir}/` } },
+              ContentType: "text/csv",
+            },
+          ],
+        });
+        const done = await service.waitForCompletion(`${name}-${suffix}`);
+        assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+      }
+      assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
     }
   });
 
