@@ -15,8 +15,8 @@
  * process for tests and benchmarks, or as registered training jobs for `strata run`.
  * @module
  */
-import { cleanTable } from "../data/clean/clean-table.js";
-import { type ColumnPlan, planColumns } from "../data/clean/column-roles.js";
+import { type CleanOptions, cleanTable } from "../data/clean/clean-table.js";
+import { type ColumnChoices, type ColumnPlan, planColumns } from "../data/clean/column-roles.js";
 import { type DescribeResult, describe } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import { loadTable } from "../data/load.js";
@@ -193,55 +193,22 @@ export async function runSegmentation(
   { trainers = inProcessTrainers, hooks = {}, logger = silentLogger, checkFeatures }: RunContext = {},
 ): Promise<SegmentationResult> {
   checkStaticOptions(options);
-  const timings = {} as Record<StepName, number>;
-  const step = async <T>(
-    name: StepName,
-    work: () => T | Promise<T>,
-    detail: (value: T) => string,
-  ): Promise<T> => {
-    hooks.onStepStart?.(name);
-    const started = performance.now();
-    const value = await work();
-    timings[name] = performance.now() - started;
-    hooks.onStepDone?.(name, timings[name], detail(value));
-    return value;
-  };
+  const { step, timings } = stepTimer(hooks);
 
   const raw = await step(
     "load",
     () =>
       loadTable(options.source, { logger }).catch((error: unknown) => {
-        // The store names the missing file; the run says which option named it.
-        if (isStrataError(error, "SOURCE_NOT_FOUND"))
-          throw new StrataError(error.code, `${error.message} Check the path, or pass another with --data.`, {
-            details: error.details,
-            cause: error,
-          });
-        throw error;
+        throw withDataHint(error);
       }),
     (f) => `${f.numRows} rows x ${f.columnNames.length} columns`,
   );
-  const columns = planColumns(raw, {
-    index: options.indexColumns,
-    ids: options.idColumns,
-    features: options.features,
-    exclude: options.exclude,
-    weight: options.weight,
-  });
+  const columns = planColumns(raw, columnChoices(options));
   const geography = detectGeography(raw, columns.identifiers);
   const entity = entityFor(options.entity, geography);
-  // Without index columns rows are named by their 1-based number in the data (after the header).
-  const numbered = columns.index.length > 0 ? raw : raw.withIndex(raw.index.map((_, i) => String(i + 1)));
   const cleaned = await step(
     "clean",
-    () =>
-      cleanTable(numbered, {
-        indexColumns: columns.index,
-        dropColumns: columns.unused.map((u) => u.column).filter((c) => !columns.index.includes(c)),
-        features: columns.features,
-        impute: options.impute,
-        required: columns.weight === null ? [] : [columns.weight],
-      }),
+    () => cleanTable(numberedRows(raw, columns, 0), { ...cleanOptions(columns), impute: options.impute }),
     (c) =>
       `${c.usedRows} used, ${c.droppedRows.length} dropped${c.droppedRows.length ? ` (${columns.index.length === 0 ? "data rows " : ""}${cappedList(c.droppedRows)})` : ""}`,
   );
@@ -391,6 +358,67 @@ export async function runSegmentation(
     calinskiHarabasz: explained.calinskiHarabasz,
     daviesBouldin: explained.daviesBouldin,
     timings,
+  };
+}
+
+/** Runs and times the workflow's steps, telling the hooks; `timings` fills as they end. */
+export function stepTimer(hooks: StepHooks): {
+  step: <T>(name: StepName, work: () => T | Promise<T>, detail: (value: T) => string) => Promise<T>;
+  timings: Record<StepName, number>;
+} {
+  const timings = {} as Record<StepName, number>;
+  const step = async <T>(
+    name: StepName,
+    work: () => T | Promise<T>,
+    detail: (value: T) => string,
+  ): Promise<T> => {
+    hooks.onStepStart?.(name);
+    const started = performance.now();
+    const value = await work();
+    timings[name] = performance.now() - started;
+    hooks.onStepDone?.(name, timings[name], detail(value));
+    return value;
+  };
+  return { step, timings };
+}
+
+/** A load's error; a missing source also says which option named it (the store names the file). */
+export function withDataHint(error: unknown): unknown {
+  if (!isStrataError(error, "SOURCE_NOT_FOUND")) return error;
+  return new StrataError(error.code, `${error.message} Check the path, or pass another with --data.`, {
+    details: error.details,
+    cause: error,
+  });
+}
+
+/** The column choices the run's options make (undefined: detect). */
+export function columnChoices(options: SegmentationOptions): ColumnChoices {
+  return {
+    index: options.indexColumns,
+    ids: options.idColumns,
+    features: options.features,
+    exclude: options.exclude,
+    weight: options.weight,
+  };
+}
+
+/**
+ * The rows, named by their 1-based number in the data (after the header) when no column names them;
+ * `firstRow`: the table's index of the frame's first row (a streamed chunk's).
+ */
+export function numberedRows(frame: Frame, columns: ColumnPlan, firstRow: number): Frame {
+  return columns.index.length > 0
+    ? frame
+    : frame.withIndex(frame.index.map((_, i) => String(firstRow + i + 1)));
+}
+
+/** How the table is cleaned for a column plan: the unused columns dropped, rows missing a feature or the weight. */
+export function cleanOptions(columns: ColumnPlan): CleanOptions {
+  return {
+    indexColumns: columns.index,
+    dropColumns: columns.unused.map((u) => u.column).filter((c) => !columns.index.includes(c)),
+    features: columns.features,
+    required: columns.weight === null ? [] : [columns.weight],
   };
 }
 

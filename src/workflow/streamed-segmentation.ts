@@ -36,7 +36,7 @@ import {
   tableChunks,
   tableHead,
 } from "../data/stream/table-chunks.js";
-import { isStrataError, StrataError } from "../errors.js";
+import { StrataError } from "../errors.js";
 import { detectGeography, entityFor } from "../explain/entity.js";
 import { encodeDenseRows } from "../formats/dense-rows.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
@@ -60,14 +60,18 @@ import { autoComponents, checkDataOptions, checkStaticOptions, type Segmentation
 import { assignmentLines, assignmentsHeader } from "./outputs.js";
 import {
   AUTO_COMPONENTS_RULE,
+  cleanOptions,
+  columnChoices,
   featureTransforms,
+  numberedRows,
   range,
   rowWeights,
   type SegmentationResult,
   SILHOUETTE_EXACT_ROWS,
   type StepHooks,
-  type StepName,
   SWEEP_RESTARTS,
+  stepTimer,
+  withDataHint,
 } from "./segmentation.js";
 
 /** Rows column roles are detected from: the table's first rows. */
@@ -127,30 +131,13 @@ export async function runStreamedSegmentation(
   checkStaticOptions(options);
   refuseUnstreamable(options);
   const { trainers, hooks = {}, logger = silentLogger } = context;
-  const timings = {} as Record<StepName, number>;
-  const step = async <T>(
-    name: StepName,
-    work: () => Promise<T>,
-    detail: (value: T) => string,
-  ): Promise<T> => {
-    hooks.onStepStart?.(name);
-    const started = performance.now();
-    const value = await work();
-    timings[name] = performance.now() - started;
-    hooks.onStepDone?.(name, timings[name], detail(value));
-    return value;
-  };
+  const { step, timings } = stepTimer(hooks);
 
   const opened = await step(
     "load",
     async () => {
       const table = await openStreamedTable(options.source, { logger }).catch((error: unknown) => {
-        if (isStrataError(error, "SOURCE_NOT_FOUND"))
-          throw new StrataError(error.code, `${error.message} Check the path, or pass another with --data.`, {
-            details: error.details,
-            cause: error,
-          });
-        throw error;
+        throw withDataHint(error);
       });
       return { table, head: await tableHead(table, ROLE_SAMPLE_ROWS) };
     },
@@ -158,13 +145,7 @@ export async function runStreamedSegmentation(
       `${table.files.length} file${table.files.length === 1 ? "" : "s"} (${table.format}) x ${head.columnNames.length} columns, streamed; column roles from the first ${head.numRows} rows`,
   );
   const { table, head } = opened;
-  const columns = planColumns(head, {
-    index: options.indexColumns,
-    ids: options.idColumns,
-    features: options.features,
-    exclude: options.exclude,
-    weight: options.weight,
-  });
+  const columns = planColumns(head, columnChoices(options));
   const geography = detectGeography(head, columns.identifiers);
   const entity = entityFor(options.entity, geography);
   const features = [...columns.features];
@@ -360,15 +341,8 @@ function refuseUnstreamable(options: SegmentationOptions): void {
  */
 function prepareChunk(chunk: TableChunk, plan: RowPlan): PreparedChunk {
   const { columns, features, transforms } = plan;
-  const numbered =
-    columns.index.length > 0
-      ? chunk.frame
-      : chunk.frame.withIndex(chunk.frame.index.map((_, i) => String(chunk.firstRow + i + 1)));
-  const cleaned = cleanTable(numbered, {
-    indexColumns: columns.index,
-    dropColumns: columns.unused.map((u) => u.column).filter((c) => !columns.index.includes(c)),
-    features,
-    required: columns.weight === null ? [] : [columns.weight],
+  const cleaned = cleanTable(numberedRows(chunk.frame, columns, chunk.firstRow), {
+    ...cleanOptions(columns),
     allowEmpty: true,
   });
   const raw = cleaned.frame.toMatrix(features);
