@@ -184,7 +184,7 @@ export async function runStreamedSegmentation(
   await mkdir(dataDir, { recursive: true });
   const weighted = columns.weight !== null;
   const pcaChannel = join(dataDir, "pca-train.pbr");
-  const scaled = await step(
+  await step(
     "scale",
     () => scalePass(table, plan, scaler, pcaChannel),
     () =>
@@ -295,11 +295,13 @@ export async function runStreamedSegmentation(
     features,
     table: sample.table,
     identifiers: sample.identifiers,
-    describeRaw: exactDescribe(describe(sample.uniformTable), stats.rawMinMax, stats.rawMoments),
+    describeRaw: exactDescribe(describe(sample.uniformTable), {
+      minMax: stats.rawMinMax,
+      moments: stats.rawMoments,
+    }),
     describeScaled: exactDescribe(
       describe(Frame.fromMatrix(sample.uniformScaled, features)),
-      scaled.minMax,
-      scaled.moments,
+      scaledStatistics(scaler, stats.minMax, stats.moments),
     ),
     scaler,
     scaled: sample.scaled,
@@ -438,27 +440,44 @@ function checkFiniteRows(c: PreparedChunk, features: readonly string[]): void {
     }
 }
 
-/** Pass 2: every used row scaled and appended to the PCA job's channel; the scaled columns' statistics. */
+/** Pass 2: every used row scaled and appended to the PCA job's channel. */
 async function scalePass(
   table: StreamedTable,
   plan: RowPlan,
   scaler: MinMaxScalerModel | StandardScalerModel,
   channel: string,
-): Promise<{ minMax: MinMaxStats; moments: MomentStats }> {
-  const d = plan.features.length;
-  let minMax = MIN_MAX_STATS.empty(null, d);
-  let moments = MOMENT_STATS.empty(null, d);
+): Promise<void> {
   await withFile(channel, async (write) => {
     for await (const chunk of tableChunks(table)) {
       const c = prepareChunk(chunk, plan);
       if (c.x.rows === 0) continue;
-      const scaled = scaler.transform(c.x);
-      minMax = MIN_MAX_STATS.update(minMax, scaled, null, 0);
-      moments = MOMENT_STATS.update(moments, scaled, null, 0);
-      await write(encodeRows(scaled, c.weights));
+      await write(encodeRows(scaler.transform(c.x), c.weights));
     }
   });
-  return { minMax, moments };
+}
+
+/**
+ * The scaled columns' statistics from the unscaled ones: both scalers map each column by y = a·x + b with
+ * a > 0 (a and b read off the scaler at x = 0 and x = 1), so min, max and mean map the same way and the
+ * centred second moment scales by a². Derived, not accumulated over every scaled row again.
+ */
+function scaledStatistics(
+  scaler: MinMaxScalerModel | StandardScalerModel,
+  minMax: MinMaxStats,
+  moments: MomentStats,
+): { minMax: MinMaxStats; moments: MomentStats } {
+  const d = moments.mean.length;
+  const b = scaler.transform(matrix(1, d, new Float64Array(d))).data;
+  const a = scaler.transform(matrix(1, d, new Float64Array(d).fill(1))).data.map((v, j) => v - b[j]!);
+  const map = (values: Float64Array) => values.map((v, j) => a[j]! * v + b[j]!);
+  return {
+    minMax: { count: minMax.count, dataMin: map(minMax.dataMin), dataMax: map(minMax.dataMax) },
+    moments: {
+      count: moments.count,
+      mean: map(moments.mean),
+      m2: moments.m2.map((m, j) => a[j]! * a[j]! * m),
+    },
+  };
 }
 
 /**
@@ -689,7 +708,10 @@ async function assignPass(
  * describe() of the sample with its count, mean, std, min and max replaced by the exact values over every
  * row (the quartiles stay the sample's).
  */
-function exactDescribe(sample: DescribeResult, minMax: MinMaxStats, moments: MomentStats): DescribeResult {
+function exactDescribe(
+  sample: DescribeResult,
+  { minMax, moments }: { minMax: MinMaxStats; moments: MomentStats },
+): DescribeResult {
   const n = moments.count;
   const stats = { ...sample.stats };
   stats.count = sample.columns.map(() => n);

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import { tableFiles } from "../../src/data/table-files.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
@@ -80,9 +80,6 @@ describe("a streamed run on a three-file Parquet table equals the run held in me
     outStreamed = join(home, "out-streamed");
     streamed = await executeRun({ ...options, stream: true, outDir: outStreamed, name: "streamed" });
     held = await executeRun({ ...options, stream: false, outDir: join(home, "out-held"), name: "held" });
-  });
-  after(() => {
-    // The generated table and both out dirs live under the temp home.
   });
 
   test("the same rows loaded, dropped and used; the summary says it streamed, from a sample", () => {
