@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
-import { type RoundExecutor, type RoundOptions, settledRound } from "../contract/executor.js";
+import { type RoundExecutor, type RoundOptions, reported, settledRound } from "../contract/executor.js";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
@@ -107,18 +107,17 @@ export class ClusterExecutor implements RoundExecutor {
     );
     const ran: (ShardResultData | undefined)[] = [];
     const settled = Promise.allSettled(
-      jobs.map(async (job, i) => {
-        try {
-          const result = await this.#finished(job);
-          ran[i] = result;
-          const partial = decodeValue<P>(result.partial);
-          options.onPartial?.(i, partial);
-          return partial;
-        } catch (error) {
-          options.onFailure?.(i, error as Error);
-          throw error;
-        }
-      }),
+      jobs.map((job, i) =>
+        reported(
+          i,
+          async () => {
+            const result = await this.#finished(job);
+            ran[i] = result;
+            return decodeValue<P>(result.partial);
+          },
+          options,
+        ),
+      ),
     );
     const results = await this.#unlessStopped(settled, jobs);
     // A failed round's other tasks are of no use: stop them where they run, drop those still queued.

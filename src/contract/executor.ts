@@ -63,6 +63,22 @@ export function settledRound<P>(results: readonly PromiseSettledResult<P>[]): P[
   return results.map((r) => (r as PromiseFulfilledResult<P>).value);
 }
 
+/** A shard's work, with the round's callbacks told of its partial or its failure as it ends. */
+export async function reported<P>(
+  index: number,
+  work: () => Promise<P>,
+  options: RoundOptions<P>,
+): Promise<P> {
+  try {
+    const partial = await work();
+    options.onPartial?.(index, partial);
+    return partial;
+  } catch (error) {
+    options.onFailure?.(index, error as Error);
+    throw error;
+  }
+}
+
 let memoCount = 0;
 
 /** A key for the rounds of one fit, unique in this process. */
@@ -108,15 +124,10 @@ export class InlineExecutor implements RoundExecutor {
   ): Promise<P[]> {
     const algorithm = await loadAlgorithm<S, P, unknown>(ref);
     const results: PromiseSettledResult<P>[] = [];
+    // One after the other: the caller's thread runs one shard at a time.
     for (const [i, shard] of shards.entries()) {
-      try {
-        const partial = await shardPartial(algorithm, state, shard, this.#memos.get(options.memo, i));
-        options.onPartial?.(i, partial);
-        results.push({ status: "fulfilled", value: partial });
-      } catch (error) {
-        options.onFailure?.(i, error as Error);
-        results.push({ status: "rejected", reason: error });
-      }
+      const work = () => shardPartial(algorithm, state, shard, this.#memos.get(options.memo, i));
+      results.push(...(await Promise.allSettled([reported(i, work, options)])));
     }
     return settledRound(results);
   }
