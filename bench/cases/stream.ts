@@ -8,18 +8,17 @@
  * which streams it (too large to hold), under GNU time too.
  * @module
  */
-import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import { objectChunks } from "../../src/data/stream/object-chunks.js";
 import { DATA_DIR } from "../generate.js";
+import { gnuTimeMissing, underGnuTime } from "../gnu-time.js";
 import { type BenchRow, row, skipped } from "../harness.js";
 import { PYTHON, pythonAvailable } from "../python.js";
 import { buildCli } from "./run.js";
 
 const CASE = "stream";
-const TIME = "/usr/bin/time";
 const COLS = 34;
 const FILES = 8;
 const COMPONENTS = 10;
@@ -62,27 +61,19 @@ async function tableOf(n: number): Promise<{ dir: string; raw: string }> {
   return { dir, raw };
 }
 
-/** The peak RSS in MB from GNU time's `%M` on the last stderr line. */
-function peakMb(stderr: string): number {
-  return Number(stderr.trim().split("\n").at(-1)) / 1024;
-}
-
 /** Runs the stream case at each size (default 20M rows). */
 export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> {
-  if (!existsSync(TIME)) return sizes.map((n) => skipped(CASE, "strata", n, `${TIME} (GNU time) is missing`));
+  if (gnuTimeMissing !== false) return sizes.map((n) => skipped(CASE, "strata", n, gnuTimeMissing as string));
   const main = buildCli();
   const out: BenchRow[] = [];
   for (const n of sizes) {
     const { dir, raw } = await tableOf(n);
     const home = resolve(DATA_DIR, `stream-home-${n}`);
     rmSync(home, { recursive: true, force: true });
-    const t0 = performance.now();
-    const r = spawnSync(
-      TIME,
+    const { ms, peakMb } = underGnuTime(
+      "the streamed PCA job",
+      process.execPath,
       [
-        "-f",
-        "%M",
-        process.execPath,
         main,
         "train",
         "pca",
@@ -99,10 +90,8 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
         "--wait",
         "--quiet",
       ],
-      { encoding: "utf8", env: { ...process.env, STRATA_HOME: home } },
+      { STRATA_HOME: home },
     );
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`the streamed PCA job failed: ${r.stderr.slice(-1500)}`);
     const metadata = JSON.parse(
       readFileSync(resolve(home, "artifacts/stream-pca/output/strata-model.json"), "utf8"),
     ) as { model: { singularValues: number[] } };
@@ -114,7 +103,7 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
         "strata PCA job (Parquet, Pipe)",
         n,
         strata,
-        `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} rows/s; peak RSS ${Math.round(peakMb(r.stderr))} MB; s[0] ${s0.toPrecision(10)}`,
+        `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} rows/s; peak RSS ${Math.round(peakMb)} MB; s[0] ${s0.toPrecision(10)}`,
       ),
     );
     const py = pythonAvailable();
@@ -122,21 +111,13 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
       out.push(skipped(CASE, "scikit-learn IncrementalPCA", n, py.reason));
       continue;
     }
-    const p = spawnSync(
-      TIME,
-      [
-        "-f",
-        "%M",
-        PYTHON,
-        resolve(import.meta.dirname, "../python/incremental_pca.py"),
-        raw,
-        String(COLS),
-        String(COMPONENTS),
-        String(BATCH),
-      ],
-      { encoding: "utf8" },
-    );
-    if (p.status !== 0) throw new Error(`IncrementalPCA failed: ${p.stderr.slice(-1500)}`);
+    const p = underGnuTime("IncrementalPCA", PYTHON, [
+      resolve(import.meta.dirname, "../python/incremental_pca.py"),
+      raw,
+      String(COLS),
+      String(COMPONENTS),
+      String(BATCH),
+    ]);
     const result = JSON.parse(p.stdout.trim()) as { ms: number; firstSingularValue: number };
     const ipca = { medianMs: result.ms, minMs: result.ms, maxMs: result.ms, runs: 1 };
     const rel = Math.abs(result.firstSingularValue - s0) / s0;
@@ -146,7 +127,7 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
         "scikit-learn IncrementalPCA (raw f64, memmap)",
         n,
         ipca,
-        `${Math.round(n / (result.ms / 1000)).toLocaleString("en-US")} rows/s (the fit's own time, no start-up); peak RSS ${Math.round(peakMb(p.stderr))} MB; batch ${BATCH}; s[0] rel diff ${rel.toExponential(1)}`,
+        `${Math.round(n / (result.ms / 1000)).toLocaleString("en-US")} rows/s (the fit's own time, no start-up); peak RSS ${Math.round(p.peakMb)} MB; batch ${BATCH}; s[0] rel diff ${rel.toExponential(1)}`,
       ),
     );
     out.push(streamedRun(main, dir, n));
@@ -155,7 +136,7 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
 }
 
 /**
- * The whole `strata run` over the same table, streamed because it is too large to hold (the run decides):
+ * The whole `strata run` over the same table, streamed (at 20M rows the run chooses it unasked):
  * three passes, a Pipe-mode PCA job and a web-scale K-Means job, assignments.csv for every row.
  */
 function streamedRun(main: string, dir: string, n: number): BenchRow {
@@ -163,32 +144,18 @@ function streamedRun(main: string, dir: string, n: number): BenchRow {
   const outDir = resolve(DATA_DIR, `stream-run-out-${n}`);
   rmSync(home, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
-  const t0 = performance.now();
-  const r = spawnSync(
-    TIME,
-    [
-      "-f",
-      "%M",
-      process.execPath,
-      main,
-      "run",
-      "--data",
-      `${dir}/`,
-      "--out",
-      outDir,
-      "--no-report",
-      "--json",
-    ],
-    { encoding: "utf8", env: { ...process.env, STRATA_HOME: home }, maxBuffer: 64 * 1024 * 1024 },
+  const r = underGnuTime(
+    "the streamed run",
+    process.execPath,
+    // --stream: at 20M rows the run would choose it by itself; smaller --rows are streamed too.
+    [main, "run", "--data", `${dir}/`, "--out", outDir, "--no-report", "--json", "--stream"],
+    { STRATA_HOME: home },
   );
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`the streamed run failed: ${r.stderr.slice(-1500)}`);
+  const ms = r.ms;
   const summary = JSON.parse(r.stdout) as {
-    streamed: { sampleRows: number } | null;
     kmeans: { inertia: number };
     timings: Record<string, number>;
   };
-  if (summary.streamed === null) throw new Error("the run held the table instead of streaming it");
   const steps = ["clean", "scale", "pca", "project", "kmeans", "assign"]
     .map((step) => `${step} ${(summary.timings[step]! / 1000).toFixed(1)} s`)
     .join(", ");
@@ -200,6 +167,6 @@ function streamedRun(main: string, dir: string, n: number): BenchRow {
     "strata run (streamed: 3 passes, Pipe-mode jobs)",
     n,
     { medianMs: ms, minMs: ms, maxMs: ms, runs: 1 },
-    `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} rows/s end to end; peak RSS ${Math.round(peakMb(r.stderr))} MB; ${steps}; inertia ${summary.kmeans.inertia.toPrecision(8)}`,
+    `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} rows/s end to end; peak RSS ${Math.round(r.peakMb)} MB; ${steps}; inertia ${summary.kmeans.inertia.toPrecision(8)}`,
   );
 }
