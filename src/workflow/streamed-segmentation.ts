@@ -210,7 +210,15 @@ export async function runStreamedSegmentation(
   const kmeansChannel = join(dataDir, "kmeans-train.pbr");
   const projected = await step(
     "project",
-    () => projectPass(pcaInput, pca, kept, kmeansChannel, options.seed),
+    () =>
+      projectPass(
+        pcaInput,
+        pca,
+        kept,
+        kmeansChannel,
+        options.clusterRange === undefined ? 0 : SAMPLE_ROWS,
+        options.seed,
+      ),
     () => `top ${kept} of ${pca.numComponents}, written to data/kmeans-train.pbr`,
   );
   const sweep =
@@ -482,24 +490,26 @@ function scaledStatistics(
 
 /**
  * The projections' pass: the PCA channel streamed once, each row projected on the kept components and
- * appended to the K-Means job's channel; a seeded uniform sample of the projections (for a k sweep).
+ * appended to the K-Means job's channel; a seeded uniform sample of `sampleRows` projections (for a k sweep;
+ * 0 without one).
  */
 async function projectPass(
   input: ChannelFile,
   pca: PCAModel,
   kept: number,
   channel: string,
+  sampleRows: number,
   seed: number,
 ): Promise<{ sample: Matrix; sampleWeights: Float64Array | null }> {
-  const reservoir = new Reservoir(SAMPLE_ROWS, seed);
-  const projections = new Float64Array(SAMPLE_ROWS * kept);
-  const weights = input.labels ? new Float64Array(SAMPLE_ROWS) : null;
+  const reservoir = new Reservoir(sampleRows, seed);
+  const projections = new Float64Array(sampleRows * kept);
+  const weights = input.labels ? new Float64Array(sampleRows) : null;
   const source = { path: input.path, format: "recordio-protobuf" as const, labelSize: 0, name: input.path };
   await withFile(channel, async (write) => {
     for await (const chunk of objectChunks(source, 32_768)) {
       const z = pca.transform(chunk.matrix, kept);
       await write(encodeRows(z, chunk.labels));
-      for (let i = 0; i < z.rows; i++) {
+      for (let i = 0; i < z.rows && sampleRows > 0; i++) {
         const slot = reservoir.offer();
         if (slot < 0) continue;
         projections.set(z.data.subarray(i * kept, (i + 1) * kept), slot * kept);
