@@ -12,6 +12,8 @@ declare namespace WebAssembly {
   class Memory {
     constructor(descriptor: MemoryDescriptor);
     readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    /** Adds `pages` pages of 64 KiB; returns the previous size in pages. Detaches the old buffer. */
+    grow(pages: number): number;
   }
   class Module {
     constructor(bytes: BufferSource);

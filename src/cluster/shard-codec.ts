@@ -59,6 +59,7 @@ const ALGORITHM_MODULES: ReadonlySet<string> = new Set([
   "kmeans/lloyd-rounds",
   "kmeans/metric-rounds",
   "kmeans/web-scale/web-scale-rounds",
+  "kmeans/web-scale/measure-rounds",
 ]);
 
 /**

@@ -185,6 +185,9 @@ export class Code {
   i32GeS(): this {
     return this.op(0x4e);
   }
+  f64Eq(): this {
+    return this.op(0x61);
+  }
   f64Lt(): this {
     return this.op(0x63);
   }
@@ -205,6 +208,9 @@ export class Code {
   }
   i32And(): this {
     return this.op(0x71);
+  }
+  i32Or(): this {
+    return this.op(0x72);
   }
   i32Shl(): this {
     return this.op(0x74);
@@ -241,6 +247,12 @@ export class Code {
   }
 
   // SIMD (spec §5.4.8, prefix 0xfd).
+  v128Load(offset = 0): this {
+    this.simd(0x00);
+    uleb(this.bytes, 4);
+    uleb(this.bytes, offset);
+    return this;
+  }
   v128Load64Splat(offset = 0): this {
     this.simd(0x0a);
     uleb(this.bytes, 3);
@@ -259,6 +271,21 @@ export class Code {
     b.writeDoubleLE(lanes[0], 0);
     b.writeDoubleLE(lanes[1], 8);
     return this.op(...b);
+  }
+  /** A v128 constant of two i64 lanes. */
+  v128ConstI64(lanes: readonly [number, number]): this {
+    this.simd(0x0c);
+    const b = Buffer.alloc(16);
+    b.writeBigInt64LE(BigInt(lanes[0]), 0);
+    b.writeBigInt64LE(BigInt(lanes[1]), 8);
+    return this.op(...b);
+  }
+  i64x2ExtractLane(lane: number): this {
+    this.simd(0x1d);
+    return this.op(lane);
+  }
+  i64x2Add(): this {
+    return this.simd(0xce);
   }
   f64x2Splat(): this {
     return this.simd(0x14);

@@ -17,11 +17,12 @@ import { fitPlan, rowShards } from "../../src/contract/contract.js";
 import { fitRounds, InlineExecutor } from "../../src/contract/executor.js";
 import { ThreadsExecutor } from "../../src/contract/threads.js";
 import { isStrataError } from "../../src/errors.js";
-import { nearestCentre } from "../../src/kmeans/assign.js";
+import { nearestCentre, nearestDist2 } from "../../src/kmeans/assign.js";
 import { resolveKMeansParams } from "../../src/kmeans/hyperparameters.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
 import type { KMeansModel } from "../../src/kmeans/kmeans-model.js";
 import { chooseTrainingMode } from "../../src/kmeans/training-mode.js";
+import { assignBatch, BATCH_KERNEL_MAX_WIDTH, measureRows } from "../../src/kmeans/web-scale/batch-kernel.js";
 import { batchLoop } from "../../src/kmeans/web-scale/batch-loop.js";
 import { decayFactor, streamingCentres, streamMiniBatch } from "../../src/kmeans/web-scale/mini-batch.js";
 import { webScaleSettings } from "../../src/kmeans/web-scale/settings.js";
@@ -156,6 +157,125 @@ describe("the mini-batch step", () => {
         },
       ),
       { numRuns: 150, seed: 15 },
+    );
+  });
+
+  test("the WebAssembly SIMD batch kernel gives the JavaScript loop's bits: assignments, sums, masses, points (fast-check, ties, odd K, overflow)", () => {
+    const value = fc.oneof(
+      fc.integer({ min: -4, max: 4 }).map((v) => v / 2),
+      fc.double({ min: -50, max: 50, noNaN: true }),
+      fc.constantFrom(1e200, -1e200),
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .record({
+            n: fc.integer({ min: 1, max: 30 }),
+            skip: fc.integer({ min: 0, max: 3 }),
+            d: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 30, max: BATCH_KERNEL_MAX_WIDTH })),
+            K: fc.integer({ min: 1, max: 11 }),
+          })
+          .chain(({ n, skip, d, K }) =>
+            fc.record({
+              n: fc.constant(n),
+              skip: fc.constant(skip),
+              d: fc.constant(d),
+              K: fc.constant(K),
+              X: fc.array(value, { minLength: (n + skip) * d, maxLength: (n + skip) * d }),
+              C: fc.array(value, { minLength: K * d, maxLength: K * d }),
+              W: fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), {
+                minLength: n + skip,
+                maxLength: n + skip,
+              }),
+              weighted: fc.boolean(),
+            }),
+          ),
+        ({ n, skip, d, K, X, C, W, weighted }) => {
+          const x = Float64Array.from(X);
+          const c = Float64Array.from(C);
+          const w = weighted ? Float64Array.from(W) : undefined;
+          const sums = new Float64Array(K * d).fill(7);
+          const mass = new Float64Array(K).fill(7);
+          const points = assignBatch(d, c, K, x, skip, n, w, sums, mass);
+          const refSums = new Float64Array(K * d);
+          const refMass = new Float64Array(K);
+          const refPoints = batchLoop(d, weighted)(x, c, K, refSums, refMass, skip, skip + n, w);
+          assert.equal(points, refPoints);
+          assert.deepEqual(sums, refSums);
+          assert.deepEqual(mass, refMass);
+        },
+      ),
+      { numRuns: 300, seed: 16 },
+    );
+    // Where it cannot run it says so and writes nothing: the JavaScript loop runs instead.
+    const wide = BATCH_KERNEL_MAX_WIDTH + 1;
+    const sums = new Float64Array(wide).fill(7);
+    assert.equal(
+      assignBatch(
+        wide,
+        new Float64Array(wide),
+        1,
+        new Float64Array(wide),
+        0,
+        1,
+        undefined,
+        sums,
+        new Float64Array(1),
+      ),
+      undefined,
+    );
+    assert.ok(sums.every((v) => v === 7));
+  });
+
+  test("the measuring pass (WebAssembly, and JavaScript beyond 64 columns) sums exact distances, weights and counts as a plain loop does, whatever the split (fast-check)", () => {
+    const value = fc.oneof(
+      fc.integer({ min: -4, max: 4 }).map((v) => v / 2),
+      fc.double({ min: -50, max: 50, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .record({
+            n: fc.integer({ min: 1, max: 30 }),
+            cut: fc.nat(),
+            d: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.constant(BATCH_KERNEL_MAX_WIDTH + 1)),
+            K: fc.integer({ min: 1, max: 8 }),
+          })
+          .chain(({ n, cut, d, K }) =>
+            fc.record({
+              n: fc.constant(n),
+              cut: fc.constant(cut % n),
+              d: fc.constant(d),
+              K: fc.constant(K),
+              X: fc.array(value, { minLength: n * d, maxLength: n * d }),
+              C: fc.array(value, { minLength: K * d, maxLength: K * d }),
+              W: fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: n, maxLength: n }),
+              weighted: fc.boolean(),
+            }),
+          ),
+        ({ n, cut, d, K, X, C, W, weighted }) => {
+          const x = Float64Array.from(X);
+          const c = Float64Array.from(C);
+          const w = weighted ? Float64Array.from(W) : undefined;
+          const totals = { inertia: 0, mass: new Float64Array(K), counts: new Float64Array(K) };
+          measureRows(d, c, K, x.subarray(0, cut * d), cut, w?.subarray(0, cut), totals);
+          measureRows(d, c, K, x.subarray(cut * d), n - cut, w?.subarray(cut), totals);
+          let inertia = 0;
+          const mass = new Float64Array(K);
+          const counts = new Float64Array(K);
+          for (let i = 0; i < n; i++) {
+            const j = nearestCentre(x, i * d, c, K, d);
+            const wi = w === undefined ? 1 : w[i]!;
+            inertia += w === undefined ? nearestDist2 : nearestDist2 * wi;
+            mass[j]! += wi;
+            counts[j]! += 1;
+          }
+          assert.equal(totals.inertia, inertia);
+          assert.deepEqual(totals.mass, mass);
+          assert.deepEqual(totals.counts, counts);
+        },
+      ),
+      { numRuns: 200, seed: 17 },
     );
   });
 });

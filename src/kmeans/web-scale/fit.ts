@@ -1,8 +1,8 @@
 /**
  * Web-scale K-Means as a fit (training_mode=web-scale): the contract's web-scale rounds over a shard plan —
  * synchronously on the caller's thread (`fitWebScale`) or on any executor (`fitWebScaleOn`), the same model
- * bit for bit for the same plan — then one measuring round of Lloyd's (lloyd-rounds.ts) over the rows, for
- * the inertia, `train:msd` and cluster sizes of the final centres. The log says what SageMaker's says
+ * bit for bit for the same plan — then one measuring round over the rows (measure-rounds.ts), for the
+ * inertia, `train:msd`, cluster sizes and weights of the final centres. The log says what SageMaker's says
  * ("shrinking 70 centers into 7", "local kmeans attempt #0 … Current mean square distance …").
  *
  *   rows ─▶ shards of WEB_SCALE_SHARD_ROWS ─▶ per shard: mini-batches ─▶ K weighted centres   (× epochs)
@@ -17,19 +17,17 @@ import { fitRounds, type RoundExecutor } from "../../contract/executor.js";
 import { StrataError } from "../../errors.js";
 import type { Matrix } from "../../linalg/matrix.js";
 import { type Logger, silentLogger } from "../../util/logger.js";
-import { rowsPerCluster } from "../assign.js";
 import { checkFitInput } from "../fit-checks.js";
 import type { KMeansEpochEvent, KMeansFitOptions } from "../fit-options.js";
 import type { KMeansParams } from "../hyperparameters.js";
 import { KMeansModel } from "../kmeans-model.js";
 import {
-  LLOYD_ROUNDS,
-  LLOYD_ROUNDS_REF,
-  type LloydModel,
-  type LloydRoundPartial,
-  type LloydRoundState,
-} from "../lloyd-rounds.js";
-import { KMEANS_SHARD_ROWS } from "../shard-kernels.js";
+  type MeasureModel,
+  type MeasurePartial,
+  type MeasureState,
+  WEB_SCALE_MEASURE,
+  WEB_SCALE_MEASURE_REF,
+} from "./measure-rounds.js";
 import { initSampleRows, type WebScaleSettings, webScaleSettings } from "./settings.js";
 import {
   WEB_SCALE_ROUNDS,
@@ -63,8 +61,8 @@ export function fitWebScale(x: Matrix, params: KMeansParams, options: KMeansFitO
     signal: options.signal,
     onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch),
   });
-  const measured = fitPlan(LLOYD_ROUNDS, measureStart(streamed), fit.measurePlan);
-  return finish(x, fit, streamed, measured, options);
+  const measured = fitPlan(WEB_SCALE_MEASURE, measureStart(streamed), fit.plan);
+  return modelOf(x.rows, fit.settings, streamed, measured, totalOf(fit.weights), options);
 }
 
 /**
@@ -90,14 +88,14 @@ export async function fitWebScaleOn(
       onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch),
     },
   );
-  const { model: measured } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
+  const { model: measured } = await fitRounds<MeasureState, MeasurePartial, MeasureModel>(
     executor,
-    LLOYD_ROUNDS_REF,
+    WEB_SCALE_MEASURE_REF,
     measureStart(streamed),
-    fit.measurePlan,
+    fit.plan,
     { checked: true, signal: options.signal },
   );
-  return finish(x, fit, streamed, measured, options);
+  return modelOf(x.rows, fit.settings, streamed, measured, totalOf(fit.weights), options);
 }
 
 /**
@@ -125,24 +123,15 @@ export async function fitWebScaleStreamed(
     plan,
     { signal: options.signal, onRound: (e) => reportEpoch(e.state, e.merged, options.onEpoch) },
   );
-  const measure = (on: readonly StreamShard[]) =>
-    fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
-      executor,
-      LLOYD_ROUNDS_REF,
-      measureStart(streamed),
-      on,
-      {
-        signal: options.signal,
-      },
-    );
-  const { model: measured } = await measure(plan);
-  let sizes = measured.sizes;
-  let totalWeight: number | undefined;
-  if (options.weighted === true) {
-    totalWeight = measured.sizes.reduce((a, b) => a + b, 0);
-    sizes = (await measure(shards.map((s) => ({ ...s, labelsAsWeights: false })))).model.sizes;
-  }
-  return modelOf(shape.rows, settings, streamed, measured, sizes, totalWeight, options);
+  const { model: measured } = await fitRounds<MeasureState, MeasurePartial, MeasureModel>(
+    executor,
+    WEB_SCALE_MEASURE_REF,
+    measureStart(streamed),
+    plan,
+    { signal: options.signal },
+  );
+  const totalWeight = options.weighted === true ? totalOf(Float64Array.from(measured.weights)) : undefined;
+  return modelOf(shape.rows, settings, streamed, measured, totalWeight, options);
 }
 
 interface Prepared {
@@ -150,8 +139,6 @@ interface Prepared {
   readonly weights: Float64Array | undefined;
   readonly plan: RowShard[];
   readonly start: WebScaleRoundState;
-  /** The measuring round's plan: the full-batch engine's, so its sums add up in the same order. */
-  readonly measurePlan: RowShard[];
 }
 
 function prepare(x: Matrix, params: KMeansParams, options: KMeansFitOptions): Prepared {
@@ -175,7 +162,6 @@ function prepare(x: Matrix, params: KMeansParams, options: KMeansFitOptions): Pr
     weights,
     plan: webScalePlan(x, shardRows, weights),
     start: webScaleStart(settings, x.cols),
-    measurePlan: rowShards(x, { shardRows: KMEANS_SHARD_ROWS, chunkRows: KMEANS_SHARD_ROWS }, weights),
   };
 }
 
@@ -190,30 +176,14 @@ function reportEpoch(
   onEpoch({ epoch: state.epoch + 1, epochs: state.settings.epochs, centres });
 }
 
-/** A Lloyd round that only measures the final centres: their inertia and cluster sizes (or weights). */
-function measureStart(streamed: WebScaleModel): LloydRoundState {
-  const { iterations, converged } = streamed.reduction;
-  return {
-    centres: streamed.centres,
-    iteration: iterations,
-    maxIterations: iterations,
-    tol: 0,
-    ended: { converged },
-  };
+/** The sum of the sample weights, in order (undefined without weights). */
+function totalOf(weights: Float64Array | undefined): number | undefined {
+  return weights?.reduce((a, b) => a + b, 0);
 }
 
-function finish(
-  x: Matrix,
-  fit: Prepared,
-  streamed: WebScaleModel,
-  measured: LloydModel,
-  options: KMeansFitOptions,
-): KMeansModel {
-  const { weights } = fit;
-  const totalWeight = weights?.reduce((a, b) => a + b, 0);
-  // Weighted, the measured counts are the clusters' weights; the sizes count the rows of the same assignment.
-  const sizes = weights === undefined ? measured.sizes : rowsPerCluster(x, streamed.centres);
-  return modelOf(x.rows, fit.settings, streamed, measured, sizes, totalWeight, options);
+/** The measuring round of the final centres. */
+function measureStart(streamed: WebScaleModel): MeasureState {
+  return { centres: streamed.centres };
 }
 
 /** The model of a web-scale fit over `rows` rows, from its streamed centres and the measuring round. */
@@ -221,8 +191,7 @@ function modelOf(
   rows: number,
   settings: WebScaleSettings,
   streamed: WebScaleModel,
-  measured: LloydModel,
-  sizes: readonly number[],
+  measured: MeasureModel,
   totalWeight: number | undefined,
   options: Pick<KMeansFitOptions, "logger" | "featureNames">,
 ): KMeansModel {
@@ -240,10 +209,10 @@ function modelOf(
       numRows: rows,
       bestTrial: reduction.bestAttempt,
       trialInertias: Object.freeze([...reduction.attemptInertias]),
-      sizes: Object.freeze([...sizes]),
+      sizes: Object.freeze([...measured.sizes]),
       ...(totalWeight === undefined
         ? {}
-        : { clusterWeights: Object.freeze([...measured.sizes]), totalWeight }),
+        : { clusterWeights: Object.freeze([...measured.weights]), totalWeight }),
       webScale: {
         miniBatchSize: settings.miniBatchSize,
         epochs: settings.epochs,

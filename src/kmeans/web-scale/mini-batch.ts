@@ -13,10 +13,12 @@
  * the centre stays the mean of its points, each weighted by 2^(−(points after it)/h) (the batch's own points
  * count 1). With sample weights, a row of weight w counts as w points everywhere (in m, the mean and B).
  *
- * The assignment and the batch's sums run in batch-loop.ts's compiled loop (`nearestCentre`'s search). The
- * step mutates the centres it is given: a shard's stream owns them (shard-stream.ts).
+ * The assignment and the batch's sums run in batch-kernel.ts's WebAssembly SIMD loop, or where it cannot run
+ * in batch-loop.ts's compiled JavaScript loop: the same bits either way. The step
+ * mutates the centres it is given: a shard's stream owns them (shard-stream.ts).
  * @module
  */
+import { assignBatch } from "./batch-kernel.js";
 import { batchLoop } from "./batch-loop.js";
 
 /** A shard's weighted centres while it streams: `count` rows of `d` values, one weight (count) per centre. */
@@ -71,9 +73,12 @@ export function streamMiniBatch(
   halfLife: number,
 ): number {
   const { count: K, d, centres: C, weights, scratchSums: sums, scratchMass: mass } = set;
-  sums.fill(0);
-  mass.fill(0);
-  const points = batchLoop(d, W !== undefined)(X, C, K, sums, mass, from, from + rows, W);
+  let points = assignBatch(d, C, K, X, from, rows, W, sums, mass);
+  if (points === undefined) {
+    sums.fill(0);
+    mass.fill(0);
+    points = batchLoop(d, W !== undefined)(X, C, K, sums, mass, from, from + rows, W);
+  }
   const decay = decayFactor(points, halfLife);
   for (let c = 0; c < K; c++) {
     const o = weights[c]! * decay;
