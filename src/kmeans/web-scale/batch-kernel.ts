@@ -7,7 +7,8 @@
  * dimension, so one f64x2 operation computes a row's difference, square and sum against two centres at once,
  * and the nearest is kept per lane with `f64x2.pmin` and `v128.bitselect`, without a branch. Tried and left
  * out: scikit-learn's expanded form ½‖c‖² − x·c (5% faster at d = 5, but a row may then go to a centre that
- * is not its nearest), and unrolling the loop over the pairs (1.6× slower: V8 compiles the long body worse).
+ * is not its nearest), unrolling the loop over the pairs (1.6× slower: V8 compiles the long body worse), and
+ * two independent running minima (20% slower: with them the locals outgrow x64's 16 vector registers).
  *
  * Why the bits are the JavaScript loop's: each lane computes Σ_t (x_t − c_t)² in the order t = 0..d−1, as
  * the loop does; lane 0 keeps the first strict minimum of the even centres and lane 1 of the odd ones, and
