@@ -38,8 +38,9 @@ export interface ServeOptions {
   /** Where to print startup lines (default stderr). */
   readonly log?: (line: string) => void;
   /**
-   * A cluster's Redis URL (src/cluster): training jobs that ask for more than one instance
-   * (`ResourceConfig.InstanceCount` > 1), or every job with `clusterJobs: "all"`, run their shards there.
+   * A cluster's Redis URL (src/cluster): training and transform jobs that ask for more than one instance
+   * (`ResourceConfig.InstanceCount`, `TransformResources.InstanceCount` > 1), or every job with
+   * `clusterJobs: "all"`, run their shards there.
    */
   readonly cluster?: string;
   readonly clusterJobs?: "all" | "multi-instance";
@@ -83,7 +84,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     );
   mkdirSync(home, { recursive: true });
   const access = await serverAccessRules(home, options.access);
-  const hosting = HostingService.open({ home, access });
+  const hosting = HostingService.open({
+    home,
+    access,
+    ...(options.cluster === undefined
+      ? {}
+      : { cluster: { url: options.cluster, jobs: options.clusterJobs ?? "multi-instance" } }),
+  });
   const training = await TrainingService.open({
     home,
     access,

@@ -60,6 +60,7 @@ const ALGORITHM_MODULES: ReadonlySet<string> = new Set([
   "kmeans/metric-rounds",
   "kmeans/web-scale/web-scale-rounds",
   "kmeans/web-scale/measure-rounds",
+  "serving/transform-objects",
 ]);
 
 /**

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker } from "bullmq";
-import { isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
+import { isObjectShard, isStreamShard, loadAlgorithm, type Shard } from "../contract/contract.js";
 import { ThreadsExecutor } from "../contract/threads.js";
 import { fetchToCache } from "../data/cache.js";
 import {
@@ -20,6 +20,7 @@ import {
 } from "../data/sources/access.js";
 import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
+import { createStopFlag, raiseStopFlag } from "../util/stop-flag.js";
 import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import {
@@ -45,8 +46,9 @@ export interface ClusterWorkerOptions {
   /** How long a task's lock lasts without renewal: how soon a dead worker's shard runs elsewhere (default 10 s). */
   readonly lockMs?: number;
   /**
-   * Where the worker may read, as a server may (docs/security.md): local objects under its Strata home and
-   * these directories (`--data-root`), s3:// always, http(s) only with `allowHttp` and to public addresses.
+   * Where the worker may read and write, as a server may (docs/security.md): local objects under its Strata
+   * home and these directories (`--data-root`), outputs (a batch transform's) under its home's artifacts and
+   * `--output-root`, s3:// always, http(s) only with `allowHttp` and to public addresses.
    */
   readonly access?: ServerAccessOptions;
   readonly logger?: Logger;
@@ -87,20 +89,29 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       entry.started(what);
       let ok = false;
       let stopped = false;
+      // Shared with the shard's thread: an algorithm that looks for it (a transform, between batches) ends early.
+      const stopFlag = createStopFlag();
       // The job's stop reaches a running shard through its fit's stop key. The shard's thread is not ended
       // (ending a thread inside a DuckDB read aborted the whole process, measured): the shard runs to the end
       // of its object, and its partial is dropped.
       const watch = setInterval(() => {
         void registry.exists(stopKey(task.fit)).then(
           (found) => {
-            if (found === 1) stopped = true;
+            if (found === 1) {
+              stopped = true;
+              raiseStopFlag(stopFlag);
+            }
           },
           () => undefined,
         );
       }, STOP_POLL_MS);
       try {
         const shard = await localShard(decodeValue<Shard>(task.shard), rules, options.home);
-        const [partial] = await executor.round(localRef(task.ref), decodeValue(task.state), [shard]);
+        const ref = localRef(task.ref);
+        const algorithm = await loadAlgorithm<unknown, unknown, unknown>(ref);
+        const sent = decodeValue(task.state);
+        const state = algorithm.atWorker?.(sent, { access: rules, stopFlag }) ?? sent;
+        const [partial] = await executor.round(ref, state, [shard]);
         if (stopped || (await registry.exists(stopKey(task.fit))) === 1) {
           stopped = true;
           throw new Error("stopped");

@@ -17,6 +17,7 @@
  * (structured-clone safe). `update` never modifies its chunk.
  * @module
  */
+import type { AccessRules } from "../data/sources/access.js";
 import type { StreamSource } from "../data/stream/chunks.js";
 import { objectChunks } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
@@ -55,6 +56,20 @@ export interface ShardAlgorithm<S, P, M> {
    * shard runs. Algorithms over objects (a batch transform) implement this instead of `update`.
    */
   objectPartial?(shard: ObjectShard, state: S): Promise<P>;
+  /**
+   * The round's state as a cluster worker runs it (src/cluster/worker.ts): an algorithm whose state carries
+   * where it may read and write, or a stop flag (a batch transform's), takes the worker's own — a task is
+   * data from the queue, and a worker obeys its operator's rules, not the coordinator's. Others leave it out.
+   */
+  atWorker?(state: S, worker: WorkerContext): S;
+}
+
+/** What a cluster worker gives a task's state ({@link ShardAlgorithm.atWorker}). */
+export interface WorkerContext {
+  /** Where the worker's operator lets it read and write. */
+  readonly access: AccessRules;
+  /** A flag over shared memory (util/stop-flag.ts) the worker raises when the task's job is stopped. */
+  readonly stopFlag: Int32Array;
 }
 
 /**

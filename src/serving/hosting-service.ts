@@ -13,7 +13,7 @@ import { createOwner, type ProcessOwner, releaseOwner } from "../registry/owner.
 import { TransformJobStore } from "../registry/transform-job-store.js";
 import { EndpointService } from "./endpoint-service.js";
 import { ModelService } from "./model-service.js";
-import { TransformService } from "./transform-service.js";
+import { type TransformCluster, TransformService } from "./transform-service.js";
 
 export interface HostingServiceOptions {
   /** Strata home (default `$STRATA_HOME`, else ~/.strata). */
@@ -23,6 +23,8 @@ export interface HostingServiceOptions {
   readonly settleMs?: number;
   /** Where models, transform inputs and outputs may be read and written (default anywhere: the CLI). */
   readonly access?: AccessRules;
+  /** A cluster whose workers run transform jobs' objects (which jobs: see TransformCluster). */
+  readonly cluster?: TransformCluster;
 }
 
 /** Models, endpoints and transform jobs over one registry connection. */
@@ -58,6 +60,7 @@ export class HostingService {
       options.settleMs,
       this.logs,
       options.access,
+      options.cluster,
     );
   }
 

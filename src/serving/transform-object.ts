@@ -15,7 +15,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fetchToCache } from "../data/cache.js";
-import { type AccessRules, checkObjectRead } from "../data/sources/access.js";
+import { type AccessRules, checkObjectRead, checkWriteLocation } from "../data/sources/access.js";
 import { storeFor } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { fileBlocks } from "../data/stream/byte-stream.js";
@@ -90,6 +90,9 @@ export async function transformObject(
   const { ContentType: contentType, SplitType: splitType, CompressionType } = request.TransformInput;
   const out = request.TransformOutput;
   await checkObjectRead(object.uri, access);
+  // Checked at CreateTransformJob by the server; checked again here, by the rules of the process that writes
+  // (a cluster's worker has its own).
+  await checkWriteLocation(out.S3OutputPath, access, "TransformOutput.S3OutputPath");
   const { path } = await fetchToCache(object.uri, { store: storeFor(object.uri, access) });
   const blocks = fileBlocks(path, {
     compression: CompressionType === "Gzip" ? "gzip" : "none",

@@ -12,6 +12,7 @@
  * @module
  */
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
+import { checkObjectRead } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import { raiseStopFlag, signalFromStopFlag } from "../util/stop-flag.js";
 import { loadPipeline } from "./model-loader.js";
@@ -58,15 +59,22 @@ const pipelines = new Map<string, Promise<CompiledPipeline>>();
 const KEPT_PIPELINES = 4;
 
 function pipelineOf(input: TransformRunInput): Promise<CompiledPipeline> {
-  const key = `${input.request.TransformJobName}\n${JSON.stringify(input.model)}`;
+  const key = `${input.request.TransformJobName}\n${JSON.stringify(input.model)}\n${JSON.stringify(input.access)}`;
   let pipeline = pipelines.get(key);
   if (pipeline === undefined) {
-    pipeline = loadPipeline(input.request.ModelName, modelContainers(input.model));
+    pipeline = loadAllowed(input);
     pipelines.set(key, pipeline);
     pipeline.catch(() => pipelines.delete(key));
     for (const old of pipelines.keys()) if (pipelines.size > KEPT_PIPELINES) pipelines.delete(old);
   }
   return pipeline;
+}
+
+/** The job's pipeline, its artifacts first checked against the rules of the process that loads it. */
+async function loadAllowed(input: TransformRunInput): Promise<CompiledPipeline> {
+  const containers = modelContainers(input.model);
+  for (const c of containers) await checkObjectRead(c.ModelDataUrl, input.access);
+  return loadPipeline(input.request.ModelName, containers);
 }
 
 export const TRANSFORM_OBJECTS: ShardAlgorithm<TransformState, TransformPartial, TransformOutcome> = {
@@ -87,6 +95,10 @@ export const TRANSFORM_OBJECTS: ShardAlgorithm<TransformState, TransformPartial,
       return { ...NO_OBJECTS, failure: transformFailureReason(error, shard.object.uri) };
     }
   },
+  atWorker: (state, worker) => ({
+    input: { ...state.input, access: worker.access },
+    stopFlag: worker.stopFlag,
+  }),
   merge: (a, b) => ({
     written: [...a.written, ...b.written],
     failure: a.failure ?? b.failure,

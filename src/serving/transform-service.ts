@@ -11,6 +11,7 @@
  */
 
 import { mergeInOrder } from "../contract/contract.js";
+import type { RoundExecutor } from "../contract/executor.js";
 import { ThreadsExecutor } from "../contract/threads.js";
 import {
   type AccessRules,
@@ -41,11 +42,21 @@ import { type TransformJobRequest, validateCreateTransformJob } from "./transfor
 
 type Record_ = TransformJobRecord<TransformJobRequest>;
 
+/** A cluster (src/cluster) the service sends transform jobs to. */
+export interface TransformCluster {
+  /** Its Redis URL. */
+  readonly url: string;
+  /** Every job ("all"), or those that ask for more than one instance (TransformResources.InstanceCount > 1). */
+  readonly jobs: "all" | "multi-instance";
+}
+
 /** SageMaker batch transform over the registry. */
 export class TransformService {
   readonly #running = new Map<string, Promise<void>>();
   /** Stop flags of the jobs this process runs, read by their workers between batches. */
   readonly #stops = new Map<string, Int32Array>();
+  /** The stops of the jobs running on the cluster: aborting one stops its shards where they run. */
+  readonly #clusterStops = new Map<string, AbortController>();
 
   constructor(
     private readonly store: TransformJobStore,
@@ -57,6 +68,8 @@ export class TransformService {
     private readonly logs?: LogEventStore,
     /** Where inputs may be read and outputs written (the server's rules; default anywhere). */
     private readonly access: AccessRules = UNRESTRICTED,
+    /** A cluster whose workers (`strata worker`) run the objects of the jobs it takes. */
+    private readonly cluster?: TransformCluster,
   ) {}
 
   #log(name: string, level: string, message: string): void {
@@ -169,6 +182,33 @@ export class TransformService {
     );
     const flag = this.#stops.get(name);
     if (flag !== undefined) raiseStopFlag(flag);
+    this.#clusterStops.get(name)?.abort(new Error("StopTransformJob"));
+  }
+
+  /** The cluster a job's objects run on, if any. */
+  #clusterFor(request: TransformJobRequest): string | undefined {
+    const c = this.cluster;
+    if (c === undefined) return undefined;
+    return c.jobs === "all" || request.TransformResources.InstanceCount > 1 ? c.url : undefined;
+  }
+
+  /**
+   * The executor of a job's objects: worker threads of its own, up to MaxConcurrentTransforms (0: the default,
+   * 1), never the server's event loop, and another job's objects never queue in front of this one's; or the
+   * cluster's workers, which `stop` stops.
+   */
+  async #executorFor(name: string, request: TransformJobRequest, stop: AbortSignal): Promise<RoundExecutor> {
+    const url = this.#clusterFor(request);
+    if (url === undefined)
+      return new ThreadsExecutor({
+        threads: Math.min(Math.max(1, request.MaxConcurrentTransforms), defaultThreads()),
+      });
+    const { ClusterExecutor } = await import("../cluster/cluster-executor.js");
+    return new ClusterExecutor({
+      url,
+      logger: { log: (level, message) => this.#log(name, level, message) },
+      signal: stop,
+    });
   }
 
   /** Resolves once the job has ended; returns its description. */
@@ -223,21 +263,26 @@ export class TransformService {
       const source = request.TransformInput.DataSource.S3DataSource;
       const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
       const shards = found.map(({ uri, relativeKey }) => ({ object: { uri, relativeKey } }));
-      // Objects side by side up to MaxConcurrentTransforms (0: the default, 1), on threads of the job's own
-      // (never the server's event loop; another job's objects never queue in front of this one's).
-      const executor = new ThreadsExecutor({
-        threads: Math.min(Math.max(1, request.MaxConcurrentTransforms), defaultThreads()),
-      });
+      const clusterStop = new AbortController();
+      const executor = await this.#executorFor(name, request, clusterStop.signal);
+      const onCluster = this.#clusterFor(request) !== undefined;
+      if (onCluster) this.#clusterStops.set(name, clusterStop);
       try {
-        const state: TransformState = { input: { request, model, access: this.access }, stopFlag };
+        // On a cluster the flag cannot travel (it is shared memory): each worker gives the state its own.
+        const state: TransformState = {
+          input: { request, model, access: this.access },
+          stopFlag: onCluster ? new Int32Array(1) : stopFlag,
+        };
         this.#log(
           name,
           "info",
           `Transforming ${shards.length} object${shards.length === 1 ? "" : "s"} on ${executor.where}.`,
         );
-        const partials = await executor
+        const arrived: TransformPartial[] = [];
+        let partials = await executor
           .round<TransformState, TransformPartial>(TRANSFORM_OBJECTS_REF, state, shards, {
-            onPartial: (_, partial) => {
+            onPartial: (i, partial) => {
+              arrived[i] = partial;
               for (const done of partial.written) {
                 records += done.records;
                 objects++;
@@ -246,15 +291,21 @@ export class TransformService {
                   this.#log(name, "info", `${done.uri}: ${done.records} records -> ${done.target}.`);
                 });
               }
+              // A failed object stops the others: the flag does it on threads, the stop on a cluster.
+              if (partial.failure !== null) clusterStop.abort(new Error(partial.failure));
             },
             // An object whose worker thread died: the others stop too (a failed object raises the flag itself).
             onFailure: () => raiseStopFlag(stopFlag),
           })
           .catch((error: unknown) => {
+            // Stopped on the cluster (StopTransformJob, or a failed object): the objects written so far count.
+            if (clusterStop.signal.aborted) return undefined;
             const shard = isStrataError(error) ? error.details["shard"] : undefined;
             const object = typeof shard === "number" ? shards[shard]?.object.uri : undefined;
             throw new FailureReason(transformFailureReason(error, object));
           });
+        if (partials === undefined)
+          partials = [...arrived.filter((p) => p !== undefined), { ...NO_OBJECTS, stopped: true }];
         // A manifest may list no objects: the job then has nothing to write.
         const merged = partials.length === 0 ? NO_OBJECTS : mergeInOrder(TRANSFORM_OBJECTS, partials, state);
         const ended = TRANSFORM_OBJECTS.finalize(merged, state);
@@ -266,6 +317,7 @@ export class TransformService {
           { startTime, records: outcome.records, objects: outcome.objects },
         );
       } finally {
+        this.#clusterStops.delete(name);
         await executor.close();
       }
     } catch (error) {

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
@@ -26,6 +26,8 @@ import {
 import { matrix, toRows } from "../../src/linalg/matrix.js";
 import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
 import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
+import { HostingService } from "../../src/serving/hosting-service.js";
+import { KMEANS_IMAGE } from "../api/helpers.js";
 import { CLI_ENTRY, runCli, tempDir } from "../helpers/cli.js";
 import { readCensusMatrix } from "../helpers/read-census-matrix.js";
 import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
@@ -229,6 +231,78 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
         assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
       }
       assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
+    }
+  });
+
+  test("a batch transform with InstanceCount 3 runs its objects on the workers: every output object equals the one-process transform's, byte for byte", async () => {
+    const artifact = local.describeTrainingJob("census-kmeans-local").ModelArtifacts?.S3ModelArtifacts;
+    assert.ok(artifact !== undefined, "the census K-Means job of the test before left its artifact");
+    // Both services over the same registry; only jobs asking for more than one instance go to the cluster.
+    const hosting = HostingService.open({ home });
+    const clusterHosting = HostingService.open({
+      home,
+      cluster: { url: redis.url, jobs: "multi-instance" },
+    });
+    try {
+      await hosting.models.createModel({
+        ModelName: "census-kmeans",
+        ExecutionRoleArn: "arn:aws:iam::000000000000:role/x",
+        PrimaryContainer: { Image: KMEANS_IMAGE, ModelDataUrl: artifact },
+      });
+      const before = workers.map((w) => (w.log().match(/ done/g) ?? []).length);
+      const outputs: Record<string, string> = {};
+      for (const [service, suffix, instances] of [
+        [hosting, "local", 1],
+        [clusterHosting, "cluster", 3],
+      ] as const) {
+        const name = `census-transform-${suffix}`;
+        outputs[suffix] = join(home, "artifacts", name);
+        await service.transforms.createTransformJob({
+          TransformJobName: name,
+          ModelName: "census-kmeans",
+          TransformInput: {
+            DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: `${join(home, "census")}/` } },
+            ContentType: "text/csv",
+            SplitType: "Line",
+          },
+          TransformOutput: { S3OutputPath: outputs[suffix], Accept: "text/csv", AssembleWith: "Line" },
+          TransformResources: { InstanceType: "ml.m5.large", InstanceCount: instances },
+        });
+        const done = await service.transforms.waitForTransformJob(name);
+        assert.equal(done["TransformJobStatus"], "Completed", String(done["FailureReason"]));
+      }
+      const parts = ["part-0.csv.out", "part-1.csv.out", "part-2.csv.out"];
+      assert.deepEqual(readdirSync(outputs["cluster"]!).sort(), parts);
+      for (const part of parts) {
+        const clustered = readFileSync(join(outputs["cluster"]!, part));
+        assert.ok(clustered.length > 1000);
+        assert.deepEqual(clustered, readFileSync(join(outputs["local"]!, part)), part);
+      }
+      const ran = workers.map((w, i) => (w.log().match(/ done/g) ?? []).length - before[i]!);
+      assert.equal(
+        ran.reduce((a, b) => a + b, 0),
+        3,
+        `objects per worker: ${ran.join(", ")}`,
+      );
+      const lines = clusterHosting.logs
+        .events("transform-job", ["census-transform-cluster"], { limit: 100 })
+        .map((e) => e.message);
+      assert.ok(
+        lines.some((m) => m.includes(`on the cluster at ${redis.url}`)),
+        lines.join("\n"),
+      );
+      assert.ok(
+        lines.some((m) => /^Round 1: shards? [\d, ]+ on \S+:\d+/.test(m)),
+        lines.join("\n"),
+      );
+      // The one-process job ran on threads, not on the cluster.
+      const localLines = hosting.logs
+        .events("transform-job", ["census-transform-local"], { limit: 100 })
+        .map((e) => e.message);
+      assert.ok(!localLines.some((m) => m.includes("on the cluster")), localLines.join("\n"));
+    } finally {
+      await clusterHosting.close();
+      await hosting.close();
     }
   });
 

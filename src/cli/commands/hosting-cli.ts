@@ -3,12 +3,15 @@
  * HostingService the server uses on `$STRATA_HOME`, run, close; print a table or `--json`.
  * @module
  */
-import { HostingService } from "../../serving/hosting-service.js";
+import { HostingService, type HostingServiceOptions } from "../../serving/hosting-service.js";
 import { printJson } from "../output.js";
 
 /** Runs `work` with an open HostingService and closes it afterwards. */
-export async function withHosting<T>(work: (hosting: HostingService) => Promise<T> | T): Promise<T> {
-  const hosting = HostingService.open();
+export async function withHosting<T>(
+  work: (hosting: HostingService) => Promise<T> | T,
+  options: Pick<HostingServiceOptions, "cluster"> = {},
+): Promise<T> {
+  const hosting = HostingService.open(options);
   try {
     return await work(hosting);
   } finally {

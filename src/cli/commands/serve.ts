@@ -58,9 +58,9 @@ export function registerServe(program: Command): void {
     .option("--allow-http-sources", "let requests name http(s) sources (public addresses only)")
     .option(
       "--cluster <redis-url>",
-      "run training jobs that ask for more than one instance (ResourceConfig.InstanceCount > 1) on this cluster's workers (`strata worker`)",
+      "run training and transform jobs that ask for more than one instance (ResourceConfig.InstanceCount or TransformResources.InstanceCount > 1) on this cluster's workers (`strata worker`)",
     )
-    .option("--cluster-all-jobs", "with --cluster: run every training job there")
+    .option("--cluster-all-jobs", "with --cluster: run every training and transform job there")
     .option(
       "--print-env",
       "print the environment that points boto3, the SageMaker SDK and the AWS CLI here, and exit",

@@ -4,9 +4,11 @@
  * @module
  */
 import type { Command } from "commander";
+import { redisOptions } from "../../cluster/redis-url.js";
 import { StrataError } from "../../errors.js";
 import { nameFromBase } from "../../jobs/names.js";
 import { parseInteger } from "../arguments.js";
+import { clusterOption } from "../cluster-option.js";
 import { printLines } from "../output.js";
 import { printResponse, withHosting } from "./hosting-cli.js";
 
@@ -20,6 +22,7 @@ interface TransformFlags {
   strategy: string;
   assembleWith: string;
   maxPayload: number;
+  cluster?: string;
   json?: boolean;
 }
 
@@ -39,28 +42,37 @@ export function registerTransform(program: Command): void {
     .option("--strategy <s>", "BatchStrategy: MultiRecord or SingleRecord", "MultiRecord")
     .option("--assemble-with <a>", "AssembleWith: None or Line", "Line")
     .option("--max-payload <mb>", "MaxPayloadInMB", parseInteger("--max-payload"), 6)
+    .option(
+      "--cluster <redis-url>",
+      "transform the objects on this cluster's workers (`strata worker`; default: $STRATA_CLUSTER)",
+    )
     .option("--json", "print DescribeTransformJob as JSON")
     .action(async (model: string, flags: TransformFlags) => {
       const name = flags.name ?? nameFromBase("transform");
-      const description = await withHosting(async (h) => {
-        await h.transforms.createTransformJob({
-          TransformJobName: name,
-          ModelName: model,
-          BatchStrategy: flags.strategy,
-          MaxPayloadInMB: flags.maxPayload,
-          TransformInput: {
-            DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: flags.input } },
-            ContentType: flags.contentType,
-            SplitType: flags.split,
-          },
-          TransformOutput: {
-            S3OutputPath: flags.output,
-            Accept: flags.accept,
-            AssembleWith: flags.assembleWith,
-          },
-        });
-        return h.transforms.waitForTransformJob(name);
-      });
+      const url = flags.cluster ?? clusterOption().cluster;
+      if (url !== undefined) redisOptions(url, "--cluster");
+      const description = await withHosting(
+        async (h) => {
+          await h.transforms.createTransformJob({
+            TransformJobName: name,
+            ModelName: model,
+            BatchStrategy: flags.strategy,
+            MaxPayloadInMB: flags.maxPayload,
+            TransformInput: {
+              DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: flags.input } },
+              ContentType: flags.contentType,
+              SplitType: flags.split,
+            },
+            TransformOutput: {
+              S3OutputPath: flags.output,
+              Accept: flags.accept,
+              AssembleWith: flags.assembleWith,
+            },
+          });
+          return h.transforms.waitForTransformJob(name, 24 * 3600_000);
+        },
+        url === undefined ? {} : { cluster: { url, jobs: "all" } },
+      );
       if (description["TransformJobStatus"] !== "Completed")
         throw new StrataError(
           "INVALID_HOSTING_REQUEST",

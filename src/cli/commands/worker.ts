@@ -12,6 +12,7 @@ import { parseIntegerIn } from "../arguments.js";
 interface WorkerFlags {
   redis?: string;
   dataRoot: string[];
+  outputRoot: string[];
   allowHttpSources?: boolean;
   concurrency: number;
   lockTimeout: number;
@@ -21,7 +22,7 @@ interface WorkerFlags {
 export function registerWorker(program: Command): void {
   program
     .command("worker")
-    .description("Join a cluster (its Redis) and run the shards of its training jobs.")
+    .description("Join a cluster (its Redis) and run the shards of its training and batch transform jobs.")
     .option(
       "--redis <url>",
       "the cluster's Redis: redis://[user:password@]host:port[/db], or rediss:// for TLS (default: $STRATA_CLUSTER)",
@@ -44,6 +45,12 @@ export function registerWorker(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      "--output-root <dir>",
+      "a directory batch-transform tasks may write their outputs under, beside $STRATA_HOME/artifacts (repeatable; s3:// outputs are always written)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option("--allow-http-sources", "let tasks name http(s) objects (public addresses only)")
     .option("--quiet", "no log lines")
     .action(async (flags: WorkerFlags) => {
@@ -62,7 +69,11 @@ export function registerWorker(program: Command): void {
         lockMs: flags.lockTimeout,
         logger: { log },
         home,
-        access: { dataRoots: flags.dataRoot, allowHttp: flags.allowHttpSources === true },
+        access: {
+          dataRoots: flags.dataRoot,
+          outputRoots: flags.outputRoot,
+          allowHttp: flags.allowHttpSources === true,
+        },
       });
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
