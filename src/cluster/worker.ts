@@ -6,7 +6,6 @@
  * a local or shared path as named, an `s3://` or `https://` object through the download cache.
  * @module
  */
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker } from "bullmq";
 import { isObjectShard, isStreamShard, loadAlgorithm, type Shard } from "../contract/contract.js";
@@ -171,8 +170,8 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 }
 
 /**
- * The shard with its object readable here, checked against the worker's rules first: a remote object fetched to
- * the cache when it is not at its path.
+ * The shard with its object readable here, checked against the worker's rules first: a remote object fetched
+ * into the worker's cache.
  * @throws StrataError LOCATION_NOT_ALLOWED for an object outside the rules
  */
 async function localShard(shard: Shard, rules: AccessRules, home: string): Promise<Shard> {
@@ -186,11 +185,9 @@ async function localShard(shard: Shard, rules: AccessRules, home: string): Promi
     await checkObjectRead(path, rules);
     return shard;
   }
+  // A remote object is read through this worker's own cache: the path the coordinator read it from is on
+  // another machine (or, on a shared disk, in another home the worker may not read).
   await checkObjectRead(name, rules);
-  if (existsSync(path)) {
-    await checkObjectRead(path, rules);
-    return shard;
-  }
   const fetched = await fetchToCache(name, { home });
   return { ...shard, stream: { ...shard.stream, path: fetched.path } };
 }

@@ -8,13 +8,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
 import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contract/executor.js";
-import { sqlString, withConnection } from "../../src/data/duckdb.js";
 import { streamShards } from "../../src/jobs/algorithm.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import {
@@ -28,60 +26,10 @@ import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
 import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
 import { HostingService } from "../../src/serving/hosting-service.js";
 import { KMEANS_IMAGE } from "../api/helpers.js";
-import { CLI_ENTRY, runCli, tempDir } from "../helpers/cli.js";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { COLS, startWorker, stopWorker, type WorkerProcess, writeParquet } from "../helpers/cluster.js";
 import { readCensusMatrix } from "../helpers/read-census-matrix.js";
 import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
-
-const COLS = 12;
-
-function columnSql(t: number): string {
-  return `sin(i * ${0.0011 * (t + 1)}) * ${t + 1} + cos(i * ${0.017 * ((t % 5) + 1)}) + (i % ${7 + t}) * 0.01 AS c${t}`;
-}
-
-async function writeParquet(dir: string, files: number, rowsPerFile: number): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const columns = Array.from({ length: COLS }, (_, t) => columnSql(t)).join(", ");
-  await withConnection(async (con) => {
-    for (let f = 0; f < files; f++)
-      await con.run(
-        `COPY (SELECT ${columns} FROM (SELECT range::DOUBLE AS i FROM range(${f * rowsPerFile}, ${(f + 1) * rowsPerFile}))) TO ${sqlString(join(dir, `part-${f}.parquet`))} (FORMAT parquet)`,
-      );
-  });
-}
-
-/** A `strata worker` process, with its stderr collected; resolves once it has joined. */
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  log(): string;
-}
-
-async function startWorker(url: string, home: string): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CLI_ENTRY, "worker", "--redis", url, "--lock-timeout", "1000"],
-    {
-      env: { ...process.env, STRATA_HOME: home },
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  let text = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-    text += chunk;
-  });
-  for (let i = 0; i < 400 && !text.includes("joined the cluster"); i++) {
-    if (child.exitCode !== null) throw new Error(`strata worker exited: ${text}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.match(text, /joined the cluster/);
-  return { child, log: () => text };
-}
-
-async function stopWorker(w: WorkerProcess): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
-  const exited = new Promise((r) => w.child.once("exit", r));
-  w.child.kill("SIGTERM");
-  await exited;
-}
 
 function job(name: string, algorithm: "pca" | "kmeans", uri: string, hp: Record<string, string>) {
   return {

@@ -31,18 +31,18 @@ export interface RunningS3rver {
   stop(): Promise<void>;
 }
 
-/** Starts s3rver with the given buckets already created. */
-export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
+/** Starts s3rver with the given buckets already created (on 127.0.0.1 unless `address` says otherwise). */
+export async function startS3rver(buckets: string[], address = "127.0.0.1"): Promise<RunningS3rver> {
   const directory = await mkdtemp(join(tmpdir(), "strata-s3rver-"));
   const server = new S3rver({
     port: 0,
-    address: "127.0.0.1",
+    address,
     silent: true,
     directory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${address}:${port}`;
   return {
     endpoint,
     env: {

@@ -38,30 +38,43 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server on a free loopback port and waits until it answers PING. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    REDIS_SERVER!,
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--maxmemory-policy",
-      "noeviction",
-    ],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}`;
+/** Where and how a test's redis-server runs (default: a free port on 127.0.0.1, no password). */
+export interface RedisPlace {
+  /** The address it binds and is reached at. */
+  readonly host?: string;
+  readonly port?: number;
+  /** `requirepass`: clients then need it (the URL carries it). */
+  readonly password?: string;
+  /** A command the server runs under, e.g. `ip netns exec <ns>`. */
+  readonly under?: readonly string[];
+}
+
+/** Starts redis-server (on a free loopback port unless told) and waits until it answers PING. */
+export async function startRedis(place: RedisPlace = {}): Promise<RedisServer> {
+  const host = place.host ?? "127.0.0.1";
+  const port = place.port ?? (await freePort());
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    host,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--maxmemory-policy",
+    "noeviction",
+    ...(place.password === undefined ? [] : ["--requirepass", place.password]),
+  ];
+  const [command, ...prefix] = [...(place.under ?? []), REDIS_SERVER!];
+  const child: ChildProcess = spawn(command!, [...prefix, ...args], { stdio: "ignore" });
+  const auth = place.password === undefined ? "" : `:${encodeURIComponent(place.password)}@`;
+  const url = `redis://${auth}${host}:${port}`;
   for (let i = 0; i < 100; i++) {
     const client = new Redis({
       port,
-      host: "127.0.0.1",
+      host,
+      ...(place.password === undefined ? {} : { password: place.password }),
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
@@ -90,5 +103,5 @@ export async function startRedis(): Promise<RedisServer> {
     await sleep(50);
   }
   child.kill("SIGKILL");
-  throw new Error(`redis-server did not answer on port ${port}`);
+  throw new Error(`redis-server did not answer on ${host}:${port}`);
 }

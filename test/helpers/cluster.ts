@@ -1,0 +1,75 @@
+/**
+ * What the cluster tests share: a generated multi-file Parquet channel, and `strata worker` processes (the
+ * real CLI) started, watched through their log and stopped.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { sqlString, withConnection } from "../../src/data/duckdb.js";
+import { CLI_ENTRY } from "./cli.js";
+
+/** Columns of the generated channel. */
+export const COLS = 12;
+
+function columnSql(t: number): string {
+  return `sin(i * ${0.0011 * (t + 1)}) * ${t + 1} + cos(i * ${0.017 * ((t % 5) + 1)}) + (i % ${7 + t}) * 0.01 AS c${t}`;
+}
+
+/** Writes `files` Parquet objects part-0.parquet … of `rowsPerFile` deterministic rows each into `dir`. */
+export async function writeParquet(dir: string, files: number, rowsPerFile: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const columns = Array.from({ length: COLS }, (_, t) => columnSql(t)).join(", ");
+  await withConnection(async (con) => {
+    for (let f = 0; f < files; f++)
+      await con.run(
+        `COPY (SELECT ${columns} FROM (SELECT range::DOUBLE AS i FROM range(${f * rowsPerFile}, ${(f + 1) * rowsPerFile}))) TO ${sqlString(join(dir, `part-${f}.parquet`))} (FORMAT parquet)`,
+      );
+  });
+}
+
+/** A `strata worker` process, with its stderr collected. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  log(): string;
+}
+
+/**
+ * Starts `strata worker --redis url` with STRATA_HOME `home` (a lock of 1 s, so a lost worker's shard moves
+ * soon) and resolves once it has joined. `under` runs it inside another command (`ip netns exec <ns>`);
+ * `env` adds to its environment.
+ */
+export async function startWorker(
+  url: string,
+  home: string,
+  options: { under?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<WorkerProcess> {
+  const [command, ...prefix] = [...(options.under ?? []), process.execPath];
+  const child = spawn(
+    command!,
+    [...prefix, "--import", "tsx", CLI_ENTRY, "worker", "--redis", url, "--lock-timeout", "1000"],
+    {
+      env: { ...process.env, ...options.env, STRATA_HOME: home },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let text = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    text += chunk;
+  });
+  for (let i = 0; i < 400 && !text.includes("joined the cluster"); i++) {
+    if (child.exitCode !== null) throw new Error(`strata worker exited: ${text}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.match(text, /joined the cluster/);
+  return { child, log: () => text };
+}
+
+/** Stops a worker (SIGTERM: it leaves the cluster) and waits for it to exit. */
+export async function stopWorker(w: WorkerProcess): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  const exited = new Promise((r) => w.child.once("exit", r));
+  w.child.kill("SIGTERM");
+  await exited;
+}
