@@ -142,7 +142,7 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     }
   });
 
-  test("the census, min-max scaled as the notebook does, in three CSV objects: PCA and web-scale K-Means equal the one-process jobs", async () => {
+  test("the census, min-max scaled as the notebook does, in three CSV objects: PCA and web-scale K-Means equal the one-process jobs, Lloyd's rounds the in-process engine's", async () => {
     const census = readCensusMatrix();
     const scaled = new MinMaxScaler().fit(census.matrix).transform(census.matrix);
     const dir = join(home, "census");
@@ -179,6 +179,36 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
         assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
       }
       assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
+    }
+    // Full-batch Lloyd over the same three objects (its rounds; a job over a streamed channel trains
+    // web-scale, as SageMaker's does): from the first seven counties as centres, the in-process engine's model.
+    const shards = [0, 1, 2].map((f) => ({
+      stream: {
+        path: join(dir, `part-${f}.csv`),
+        format: "csv" as const,
+        labelSize: 0,
+        name: `part-${f}.csv`,
+      },
+      firstRow: cut[f]!,
+      chunkRows: 1000,
+    }));
+    const start: LloydRoundState = {
+      centres: matrix(7, scaled.cols, scaled.data.slice(0, 7 * scaled.cols)),
+      iteration: 0,
+      maxIterations: 100,
+      tol: 0,
+    };
+    const fit = (executor: RoundExecutor) =>
+      fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(executor, LLOYD_ROUNDS_REF, start, shards);
+    const cluster = new ClusterExecutor({ url: redis.url });
+    try {
+      const onCluster = await fit(cluster);
+      const inProcess = await fit(new InlineExecutor());
+      assert.ok(onCluster.rounds > 3, `${onCluster.rounds} rounds`);
+      assert.equal(onCluster.rounds, inProcess.rounds);
+      assert.deepEqual(onCluster.model, inProcess.model);
+    } finally {
+      await cluster.close();
     }
   });
 
