@@ -33,6 +33,11 @@ export interface ClusterExecutorOptions {
   /** Hears, after every round, which worker ran each shard and which shards were retried (the job's log). */
   readonly logger?: Logger;
   /**
+   * Hears, after every round, where every shard of the fit so far ran, in one line (a training job's
+   * DescribeTrainingJob StatusMessage): {@link placementSummary}.
+   */
+  readonly onPlacement?: (summary: string) => void;
+  /**
    * The job's stop: a round in flight then ends at once, its queued tasks are removed and its running ones
    * are stopped where they run (workers watch the fit's stop key).
    */
@@ -51,6 +56,8 @@ export class ClusterExecutor implements RoundExecutor {
   readonly #id = `${hostname()}-${process.pid}-${Date.now().toString(36)}-${++executors}`;
   #round = 0;
   #reached = false;
+  /** Every shard run of the fit so far. */
+  readonly #runs: ShardRun[] = [];
 
   constructor(options: ClusterExecutorOptions) {
     this.#url = options.url;
@@ -123,6 +130,10 @@ export class ClusterExecutor implements RoundExecutor {
     // A failed round's other tasks are of no use: stop them where they run, drop those still queued.
     if (results.some((r) => r.status === "rejected")) await this.#stopTasks(jobs);
     this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
+    ran.forEach((r, shard) => {
+      if (r !== undefined) this.#runs.push({ round, shard, worker: r.worker, attempt: r.attempt });
+    });
+    this.#options.onPlacement?.(placementSummary(this.#runs, round, this.where));
     return settledRound(results);
   }
 
@@ -230,4 +241,32 @@ export function whereShardsRan(ran: readonly (ShardResultData | undefined)[]): s
   const failed =
     ran.length === 0 ? 0 : [...Array(ran.length).keys()].filter((i) => ran[i] === undefined).length;
   return [...parts, ...retried, ...(failed > 0 ? [`${failed} failed`] : [])].join("; ") || "no shards";
+}
+
+/** One shard of one round, and who ran it. */
+export interface ShardRun {
+  readonly round: number;
+  readonly shard: number;
+  readonly worker: string;
+  /** 1 for a first run; more when the shard was retried (its worker failed, died or was cut off). */
+  readonly attempt: number;
+}
+
+/** Retried shards a summary names one by one; beyond, it counts them. */
+const NAMED_RETRIES = 10;
+
+/**
+ * "3 rounds on the cluster at redis://10.0.0.2:6379: 12 shards ran on vm1:81 (5), vm2:93 (4), vm3:12 (3);
+ * retried: round 1 shard 0 (attempt 2, on vm2:93)." — where a fit's shards ran.
+ */
+export function placementSummary(runs: readonly ShardRun[], rounds: number, where: string): string {
+  const perWorker = new Map<string, number>();
+  for (const r of runs) perWorker.set(r.worker, (perWorker.get(r.worker) ?? 0) + 1);
+  const workers = [...perWorker].map(([w, n]) => `${w} (${n})`).join(", ");
+  const retried = runs.filter((r) => r.attempt > 1);
+  const named = retried
+    .slice(0, NAMED_RETRIES)
+    .map((r) => `round ${r.round} shard ${r.shard} (attempt ${r.attempt}, on ${r.worker})`);
+  if (retried.length > NAMED_RETRIES) named.push(`${retried.length - NAMED_RETRIES} more`);
+  return `${rounds} round${rounds === 1 ? "" : "s"} on ${where}: ${runs.length} shard${runs.length === 1 ? "" : "s"} ran on ${workers || "no worker"}${named.length === 0 ? "" : `; retried: ${named.join(", ")}`}.`;
 }

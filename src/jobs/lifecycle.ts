@@ -178,3 +178,16 @@ export function advance(
 export function truncateReason(reason: string): string {
   return reason.length <= 1024 ? reason : `${reason.slice(0, 1021)}...`;
 }
+
+/**
+ * The state with the current secondary status's StatusMessage replaced, as SageMaker rewrites it while a
+ * status goes on (e.g. which instances a job's shards ran on).
+ */
+export function withStatusMessage(state: JobState, message: string, now: Date): JobState {
+  const last = state.transitions.length - 1;
+  return {
+    ...state,
+    transitions: state.transitions.map((t, i) => (i === last ? { ...t, StatusMessage: message } : t)),
+    lastModifiedTime: now,
+  };
+}

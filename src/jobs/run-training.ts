@@ -18,6 +18,7 @@
  * algorithm's loops; an aborted run reports "stopped" and writes nothing.
  * @module
  */
+
 import { localExecutor } from "../contract/choose-executor.js";
 import { InlineExecutor, type RoundExecutor } from "../contract/executor.js";
 import { isStrataError, StrataError } from "../errors.js";
@@ -26,6 +27,7 @@ import { type Channel, channelShape, isStreamed, type TrainingResult } from "./a
 import { getAlgorithm } from "./algorithms/index.js";
 import { buildMetadata, writeArtifacts } from "./artifact.js";
 import { type ChannelReading, channelMemoryBudget, openChannel } from "./channels.js";
+import { STATUS_MESSAGES } from "./lifecycle.js";
 import type { JobRun, RunEvents, RunOutcome } from "./runners/runner.js";
 
 export interface RunTrainingOptions {
@@ -118,6 +120,7 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
             url: run.cluster,
             logger,
             signal,
+            onPlacement: (summary) => events.status(`${STATUS_MESSAGES.Training} ${summary}`),
           })
         : isStreamed(train)
           ? new InlineExecutor()

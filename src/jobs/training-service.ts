@@ -33,7 +33,7 @@ import {
   summarizeRecord,
   trainingJobArn,
 } from "./describe.js";
-import { advance, initialState, isTerminal } from "./lifecycle.js";
+import { advance, initialState, isTerminal, withStatusMessage } from "./lifecycle.js";
 import { outcomeLogLine, outcomePatch } from "./outcome.js";
 import { recoverOrphanedJobs } from "./recovery.js";
 import type { DescribeTrainingJobResponse, TrainingJobSummary } from "./request.js";
@@ -256,6 +256,7 @@ export class TrainingService {
         log: (level, message, time) =>
           this.#safely(name, () => this.store.appendLog(name, level, message, time)),
         progress: (fraction, message) => this.#safely(name, () => this.#onProgress(name, fraction, message)),
+        status: (message) => this.#safely(name, () => this.#onStatus(name, message)),
       },
     );
     const running: RunningJob = { handle, cancelMaxRuntime: () => {}, lastProgressWrite: 0 };
@@ -419,6 +420,15 @@ export class TrainingService {
             progress: null,
             progressMessage: null,
           }
+        : null,
+    );
+    this.#emit(name);
+  }
+
+  #onStatus(name: string, message: string): void {
+    this.store.update(name, (record) =>
+      record.state.status === "InProgress"
+        ? { state: withStatusMessage(record.state, message, new Date()) }
         : null,
     );
     this.#emit(name);

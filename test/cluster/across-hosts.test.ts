@@ -142,6 +142,15 @@ describe("a cluster across hosts: Redis, S3, the coordinator and three workers o
         `retried on the cut-off worker: ${lines.join("\n")}`,
       );
       assert.ok(lines.some((m) => m.includes("on the cluster at redis://")));
+      // DescribeTrainingJob's Training status says where the shards ran, and which one was retried where.
+      const training = done.SecondaryStatusTransitions.find((t) => t.Status === "Training")!.StatusMessage;
+      assert.match(
+        training,
+        /1 round on the cluster at redis:\/\/\S+: 3 shards ran on .+; retried: round 1 shard \d \(attempt [2-9], on \S+:\d+\)\.$/,
+      );
+      const rerunOn = /retried: round 1 shard \d \(attempt \d, on (\S+)\)/.exec(training)?.[1];
+      assert.ok(rerunOn !== undefined && !rerunOn.endsWith(victimName), training);
+      assert.ok(!training.includes("cluster-secret"), training);
       assert.ok(!lines.some((m) => m.includes("cluster-secret")), "the password never reaches a log");
     } finally {
       await clustered.close();

@@ -397,6 +397,15 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
       logs.some((m) => /shard 0 retried \(attempt [2-9], on \S+\)/.test(m)),
       logs.join("\n"),
     );
+    // DescribeTrainingJob says it too, in the Training status's message.
+    const training = done.SecondaryStatusTransitions.find((t) => t.Status === "Training")!.StatusMessage;
+    const rerun = workers[0]!.child.pid;
+    assert.match(
+      training,
+      new RegExp(
+        `^Training image download completed\\. Training in progress\\. 1 round on the cluster at redis://127\\.0\\.0\\.1:\\d+: 1 shard ran on \\S+:${rerun} \\(1\\); retried: round 1 shard 0 \\(attempt [2-9], on \\S+:${rerun}\\)\\.$`,
+      ),
+    );
     assert.deepEqual(modelOf(home, "pca-big-cluster"), modelOf(home, "pca-big-local"));
   });
 

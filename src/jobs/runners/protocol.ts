@@ -16,6 +16,7 @@ export type WorkerMessage =
   | { readonly type: "phase"; readonly phase: RunPhase; readonly message?: string }
   | { readonly type: "log"; readonly level: string; readonly message: string; readonly time: number }
   | { readonly type: "progress"; readonly fraction: number; readonly message?: string }
+  | { readonly type: "status"; readonly message: string }
   | { readonly type: "outcome"; readonly outcome: RunOutcome };
 
 export type ParentMessage = { readonly type: "stop" } | { readonly type: "run"; readonly input: WorkerInput };

@@ -32,6 +32,8 @@ export interface RunEvents {
   phase(phase: RunPhase, message?: string): void;
   log(level: string, message: string, time: Date): void;
   progress(fraction: number, message?: string): void;
+  /** Replaces the current phase's StatusMessage (DescribeTrainingJob's SecondaryStatusTransitions). */
+  status(message: string): void;
 }
 
 export type RunOutcome =

@@ -115,6 +115,9 @@ export class ThreadJobRunner implements JobRunner {
         case "progress":
           events.progress(message.fraction, message.message);
           break;
+        case "status":
+          events.status(message.message);
+          break;
         case "outcome":
           settle(
             stopRequested && message.outcome.kind === "failed"

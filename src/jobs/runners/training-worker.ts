@@ -38,6 +38,7 @@ const outcome = await runTraining(input.run, {
     log: (level, message, time) => post({ type: "log", level, message, time: time.getTime() }),
     progress: (fraction, message) =>
       post(message === undefined ? { type: "progress", fraction } : { type: "progress", fraction, message }),
+    status: (message) => post({ type: "status", message }),
   },
 });
 post({ type: "outcome", outcome });
