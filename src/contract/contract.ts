@@ -18,7 +18,7 @@
  * @module
  */
 import type { AccessRules } from "../data/sources/access.js";
-import type { StreamSource } from "../data/stream/chunks.js";
+import type { DataChunk, StreamSource } from "../data/stream/chunks.js";
 import { objectChunks } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
@@ -95,6 +95,12 @@ export interface StreamShard {
   readonly chunkRows: number;
   /** Hand each chunk's labels to `update` as the rows' weights (K-Means' `sample_weights=label`). */
   readonly labelsAsWeights?: boolean;
+  /**
+   * Only these rows of the object: `take` rows after the first `skip` (a row range of a FullyReplicated
+   * channel split across instances); `firstRow` is then the channel's index of row `skip`. The rows before
+   * are read and dropped: every worker sees the whole object, as SageMaker's FullyReplicated gives it.
+   */
+  readonly rows?: { readonly skip: number; readonly take: number };
 }
 
 /** What a round runs: rows of a matrix in memory, an object the algorithm reads itself, or a streamed object. */
@@ -141,15 +147,45 @@ async function streamPartial<S, P>(
   shard: StreamShard,
 ): Promise<P> {
   let partial: P | undefined;
-  for await (const chunk of objectChunks(shard.stream, shard.chunkRows, (_, cols) => {
+  const chunks = objectChunks(shard.stream, shard.chunkRows, (_, cols) => {
     partial = algorithm.empty(state, cols);
-  })) {
+  });
+  for await (const chunk of shard.rows === undefined ? chunks : rowRange(chunks, shard.rows)) {
     checkRowsFinite(chunk.matrix, shard.firstRow + chunk.firstRow);
     const weights =
       shard.labelsAsWeights === true ? labelWeights(chunk.labels, shard, chunk.firstRow) : undefined;
     partial = algorithm.update(partial!, chunk.matrix, state, shard.firstRow + chunk.firstRow, weights);
   }
   return partial!;
+}
+
+/**
+ * The rows [skip, skip + take) of an object's chunks, as views, numbered from the range's first row; the
+ * chunks after the range are not read.
+ */
+async function* rowRange(
+  chunks: AsyncGenerator<DataChunk>,
+  range: { readonly skip: number; readonly take: number },
+): AsyncGenerator<DataChunk> {
+  const end = range.skip + range.take;
+  try {
+    for await (const chunk of chunks) {
+      const first = chunk.firstRow;
+      const last = first + chunk.matrix.rows;
+      if (last <= range.skip) continue;
+      const from = Math.max(first, range.skip);
+      const to = Math.min(last, end);
+      if (to > from)
+        yield {
+          matrix: rowView(chunk.matrix, from - first, to - first),
+          labels: chunk.labels?.subarray(from - first, to - first) ?? null,
+          firstRow: from - range.skip,
+        };
+      if (last >= end) return;
+    }
+  } finally {
+    await chunks.return(undefined);
+  }
 }
 
 /**

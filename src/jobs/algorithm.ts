@@ -38,6 +38,13 @@ export interface StreamedChannel {
   readonly featureNames: readonly string[] | null;
   /** Whether the records have labels (RecordIO `label["values"]`, or CSV label columns). */
   readonly labels: boolean;
+  /**
+   * Row ranges each object is read as, one shard each (default 1: a shard per object). A FullyReplicated
+   * channel of a job with InstanceCount N > 1 has N, so its instances share even one large object, as
+   * SageMaker's built-ins share the records of a fully replicated channel; ShardedByS3Key keeps one shard per
+   * object, as SageMaker gives each instance its own objects.
+   */
+  readonly rangesPerObject?: number;
 }
 
 /** A channel as an algorithm gets it: in memory, or streamed. */
@@ -63,9 +70,24 @@ export function channelShards(channel: Channel, shardRows: number): Shard[] {
   return streamShards(channel, shardRows);
 }
 
-/** A streamed channel's shards: one per object, read in chunks of `chunkRows` rows. */
+/**
+ * A streamed channel's shards, read in chunks of `chunkRows` rows: one per object, or with `rangesPerObject`
+ * n > 1 each object's rows in n consecutive ranges of near-equal size (an object of fewer rows than n in
+ * one range per row).
+ */
 export function streamShards(channel: StreamedChannel, chunkRows: number): StreamShard[] {
-  return channel.sources.map((stream, i) => ({ stream, firstRow: channel.firstRows[i]!, chunkRows }));
+  const n = channel.rangesPerObject ?? 1;
+  return channel.sources.flatMap((stream, i) => {
+    const firstRow = channel.firstRows[i]!;
+    if (n <= 1) return [{ stream, firstRow, chunkRows }];
+    const rows = (channel.firstRows[i + 1] ?? channel.rows) - firstRow;
+    const ranges = Math.max(1, Math.min(n, rows));
+    return Array.from({ length: ranges }, (_, r) => {
+      const skip = Math.floor((rows * r) / ranges);
+      const take = Math.floor((rows * (r + 1)) / ranges) - skip;
+      return { stream, firstRow: firstRow + skip, chunkRows, rows: { skip, take } };
+    });
+  });
 }
 
 /** Calls `each` with the channel's rows: the whole matrix, or each streamed chunk in order. */

@@ -29,6 +29,7 @@ import { buildMetadata, writeArtifacts } from "./artifact.js";
 import { type ChannelReading, channelMemoryBudget, openChannel } from "./channels.js";
 import { STATUS_MESSAGES } from "./lifecycle.js";
 import type { JobRun, RunEvents, RunOutcome } from "./runners/runner.js";
+import type { TrainingJobSpec } from "./spec.js";
 
 export interface RunTrainingOptions {
   readonly events: RunEvents;
@@ -89,6 +90,14 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
       const opening = { ...readOptions, reading, budgetBytes: channelMemoryBudget() };
       train = await openChannel(spec.train, opening);
       logger.log("info", describeChannel("train", train, spec.train.uri));
+      const ranges = rangesPerObject(spec);
+      if (ranges > 1 && isStreamed(train)) {
+        train = { ...train, rangesPerObject: ranges };
+        logger.log(
+          "info",
+          `The train channel is FullyReplicated to ${ranges} instances: each of its ${train.sources.length} object${train.sources.length === 1 ? " is" : "s is"} read as ${ranges} row ranges, a shard each (ShardedByS3Key gives each object to one instance).`,
+        );
+      }
       signal.throwIfAborted();
       test = spec.test === null ? null : await openChannel(spec.test, opening);
       if (test !== null && spec.test !== null)
@@ -153,4 +162,16 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
     if (signal.aborted) return { kind: "stopped", forced: false };
     return { kind: "failed", reason: failureReason(error) };
   }
+}
+
+/**
+ * Row ranges per object of the train channel: InstanceCount for a FullyReplicated channel of a job on more
+ * than one instance (every instance sees every object; the rows are shared out), else 1.
+ */
+function rangesPerObject(spec: TrainingJobSpec): number {
+  const { request } = spec;
+  const instances = request.ResourceConfig.InstanceCount;
+  const train = request.InputDataConfig.find((c) => c.ChannelName === "train");
+  const distribution = train?.DataSource.S3DataSource.S3DataDistributionType ?? "FullyReplicated";
+  return distribution === "FullyReplicated" && instances > 1 ? instances : 1;
 }

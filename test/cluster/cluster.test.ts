@@ -46,6 +46,25 @@ function job(name: string, algorithm: "pca" | "kmeans", uri: string, hp: Record<
   };
 }
 
+/** The job with its train channel's S3DataDistributionType set. */
+function sharded<J extends ReturnType<typeof job>>(
+  request: J,
+  distribution: "FullyReplicated" | "ShardedByS3Key",
+): J {
+  const [train] = request.InputDataConfig;
+  return {
+    ...request,
+    InputDataConfig: [
+      {
+        ...train!,
+        DataSource: {
+          S3DataSource: { ...train!.DataSource.S3DataSource, S3DataDistributionType: distribution },
+        },
+      },
+    ],
+  };
+}
+
 /** The job's float64 model as strata-model.json keeps it. */
 function modelOf(home: string, name: string): unknown {
   return JSON.parse(readFileSync(join(home, "artifacts", name, "output", "strata-model.json"), "utf8")).model;
@@ -334,7 +353,7 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
         ["pca-three-instances", 3],
       ] as const) {
         await service.createTrainingJob({
-          ...job(name, "pca", `${data}/`, { num_components: "5" }),
+          ...sharded(job(name, "pca", `${data}/`, { num_components: "5" }), "ShardedByS3Key"),
           ResourceConfig: { InstanceCount: instances, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 1 },
         });
         assert.equal((await service.waitForCompletion(name)).TrainingJobStatus, "Completed");
@@ -349,6 +368,50 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
       assert.deepEqual(modelOf(home, "pca-three-instances"), modelOf(home, "pca-regular-local"));
     } finally {
       await service.close();
+    }
+  });
+
+  test("FullyReplicated to 3 instances: each object read as 3 row ranges (12 shards of 4 objects) spread over the workers; the same request in one process gives the same bits, the one-shard-per-object fit agrees to 1e-9", async () => {
+    const three = (name: string) => ({
+      ...sharded(job(name, "pca", `${data}/`, { num_components: "5" }), "FullyReplicated"),
+      ResourceConfig: { InstanceCount: 3, InstanceType: "ml.c5.xlarge", VolumeSizeInGB: 1 },
+    });
+    const before = workers.map((w) => (w.log().match(/ done/g) ?? []).length);
+    for (const [service, name] of [
+      [local, "pca-ranges-local"],
+      [clustered, "pca-ranges-cluster"],
+    ] as const) {
+      await service.createTrainingJob(three(name));
+      const done = await service.waitForCompletion(name);
+      assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+      assert.ok(
+        service.logs(name).some((l) => /each of its 4 objects is read as 3 row ranges/.test(l.message)),
+        service
+          .logs(name)
+          .map((l) => l.message)
+          .join("\n"),
+      );
+    }
+    const ran = workers.map((w, i) => (w.log().match(/ done/g) ?? []).length - before[i]!);
+    assert.equal(
+      ran.reduce((a, b) => a + b, 0),
+      12,
+    );
+    assert.ok(ran.filter((n) => n > 0).length >= 2, `shards per worker: ${ran.join(", ")}`);
+    const ranged = modelOf(home, "pca-ranges-cluster") as Record<string, unknown>;
+    assert.deepEqual(ranged, modelOf(home, "pca-ranges-local"));
+    // Another plan sums in another order: the same fit to rounding.
+    const perObject = modelOf(home, "pca-regular-local") as Record<string, unknown>;
+    for (const key of ["singularValues", "explainedVariance", "totalVariance"] as const) {
+      const a = [ranged[key]].flat() as number[];
+      const b = [perObject[key]].flat() as number[];
+      assert.equal(a.length, b.length);
+      a.forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - b[i]!) <= 1e-9 * Math.max(1, Math.abs(b[i]!)),
+          `${key}[${i}]: ${v} vs ${b[i]}`,
+        ),
+      );
     }
   });
 
