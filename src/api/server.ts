@@ -44,6 +44,8 @@ export interface ServeOptions {
    */
   readonly cluster?: string;
   readonly clusterJobs?: "all" | "multi-instance";
+  /** Where the cluster's workers put partials too large for Redis (cluster/partial-store.ts). */
+  readonly clusterPartials?: string;
 }
 
 export interface RunningServer {
@@ -96,7 +98,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     access,
     ...(options.cluster === undefined
       ? {}
-      : { cluster: options.cluster, clusterJobs: options.clusterJobs ?? "multi-instance" }),
+      : {
+          cluster: options.cluster,
+          clusterJobs: options.clusterJobs ?? "multi-instance",
+          ...(options.clusterPartials === undefined ? {} : { clusterPartials: options.clusterPartials }),
+        }),
   });
   await hosting.startServing(options.syncIntervalMs ?? 1000);
   const app = buildApp(

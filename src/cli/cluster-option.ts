@@ -4,8 +4,10 @@
  * @module
  */
 
-/** TrainingService options naming the cluster, or none. */
-export function clusterOption(): { cluster?: string } {
+/** TrainingService options naming the cluster (and its partials location, STRATA_CLUSTER_PARTIALS), or none. */
+export function clusterOption(): { cluster?: string; clusterPartials?: string } {
   const cluster = process.env["STRATA_CLUSTER"];
-  return cluster === undefined || cluster === "" ? {} : { cluster };
+  const partials = process.env["STRATA_CLUSTER_PARTIALS"];
+  if (cluster === undefined || cluster === "") return {};
+  return { cluster, ...(partials === undefined || partials === "" ? {} : { clusterPartials: partials }) };
 }

@@ -9,12 +9,14 @@
  * @module
  */
 import { hostname } from "node:os";
+import { deserialize } from "node:v8";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
 import { type RoundExecutor, type RoundOptions, reported, settledRound } from "../contract/executor.js";
 import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
+import { type PartialSpill, readSpilled, SPILL_MIN_BYTES } from "./partial-store.js";
 import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
 import { decodeValue, encodeTask, type ShardResultData } from "./shard-codec.js";
@@ -30,6 +32,11 @@ export interface ClusterExecutorOptions {
   readonly shardTimeoutMs?: number;
   /** Tries per shard when a worker fails or dies (default 3). */
   readonly attempts?: number;
+  /**
+   * Where workers put partials of {@link SPILL_MIN_BYTES} or more instead of Redis (partial-store.ts): an
+   * `s3://` prefix or a directory every machine mounts, ending in "/". None: every partial through Redis.
+   */
+  readonly partials?: string;
   /** Hears, after every round, which worker ran each shard and which shards were retried (the job's log). */
   readonly logger?: Logger;
   /**
@@ -56,6 +63,7 @@ export class ClusterExecutor implements RoundExecutor {
   readonly #id = `${hostname()}-${process.pid}-${Date.now().toString(36)}-${++executors}`;
   #round = 0;
   #reached = false;
+  #warned = false;
   /** Every shard run of the fit so far. */
   readonly #runs: ShardRun[] = [];
 
@@ -102,7 +110,7 @@ export class ClusterExecutor implements RoundExecutor {
     const round = ++this.#round;
     const jobs = await Promise.all(
       shards.map((shard, i) =>
-        this.#queue.add("shard", encodeTask(this.#id, ref, state, shard, i), {
+        this.#queue.add("shard", encodeTask(this.#id, ref, state, shard, i, this.#spill()), {
           jobId: `${this.#id}-r${round}-s${i}`,
           attempts: this.#options.attempts ?? 3,
           backoff: { type: "fixed", delay: 200 },
@@ -120,7 +128,7 @@ export class ClusterExecutor implements RoundExecutor {
           async () => {
             const result = await this.#finished(job);
             ran[i] = result;
-            return decodeValue<P>(result.partial);
+            return this.#partialOf<P>(result, i, String(job.id));
           },
           options,
         ),
@@ -158,6 +166,34 @@ export class ClusterExecutor implements RoundExecutor {
     } finally {
       if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
     }
+  }
+
+  #spill(): PartialSpill | undefined {
+    const prefix = this.#options.partials;
+    return prefix === undefined ? undefined : { prefix, minBytes: SPILL_MIN_BYTES };
+  }
+
+  /** A task's partial: from Redis, or read back from the partials location (and deleted there). */
+  async #partialOf<P>(result: ShardResultData, shard: number, taskId: string): Promise<P> {
+    if (result.spilled !== undefined) {
+      const prefix = this.#options.partials;
+      if (prefix === undefined)
+        throw new StrataError(
+          "TRAINING_JOB_FAILED",
+          "A shard's result names a partial, but this fit spills none.",
+        );
+      return deserialize(await readSpilled(result.spilled, prefix, taskId, result.attempt)) as P;
+    }
+    const text = result.partial!;
+    // base64: 4 characters for 3 bytes.
+    if (this.#options.partials === undefined && (text.length * 3) / 4 >= SPILL_MIN_BYTES && !this.#warned) {
+      this.#warned = true;
+      this.#options.logger?.log(
+        "warn",
+        `Shard ${shard}'s partial (${Math.round((text.length * 3) / 4 / 1024)} KiB) went through Redis, which keeps it in memory: give the cluster a partials location (--cluster-partials s3://bucket/prefix/) for partials this large.`,
+      );
+    }
+    return decodeValue<P>(text);
   }
 
   /** Tells the workers to stop this fit's tasks, and removes those still queued. */

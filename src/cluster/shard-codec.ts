@@ -12,6 +12,7 @@
 import { deserialize, serialize } from "node:v8";
 import type { AlgorithmRef, Shard } from "../contract/contract.js";
 import { StrataError } from "../errors.js";
+import type { PartialSpill, SpilledPartial } from "./partial-store.js";
 
 /** Strata's code root here (src/ or dist/) and this copy's module extension. */
 const ROOT = new URL("../", import.meta.url).href;
@@ -33,6 +34,8 @@ export interface ShardTaskData {
   /** The shard (an object or a streamed object, by reference), serialized. */
   readonly shard: string;
   readonly index: number;
+  /** Where a large partial goes instead of Redis (partial-store.ts); none: every partial through Redis. */
+  readonly spill?: PartialSpill;
 }
 
 /**
@@ -78,8 +81,9 @@ export function localRef(ref: PortableRef): AlgorithmRef {
 
 /** What a worker returns for a task: the partial, and where and on which attempt it was computed. */
 export interface ShardResultData {
-  /** The partial, serialized. */
-  readonly partial: string;
+  /** The partial, serialized; or, when it was large and the task said where, `spilled` names it. */
+  readonly partial?: string;
+  readonly spilled?: SpilledPartial;
   /** The worker's name in the cluster (host:pid). */
   readonly worker: string;
   /** 1 on the first try; more when the shard was retried (its worker died, or failed). */
@@ -103,6 +107,14 @@ export function encodeTask(
   state: unknown,
   shard: Shard,
   index: number,
+  spill?: PartialSpill,
 ): ShardTaskData {
-  return { fit, ref: portableRef(ref), state: encodeValue(state), shard: encodeValue(shard), index };
+  return {
+    fit,
+    ref: portableRef(ref),
+    state: encodeValue(state),
+    shard: encodeValue(shard),
+    index,
+    ...(spill === undefined ? {} : { spill }),
+  };
 }

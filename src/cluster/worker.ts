@@ -7,6 +7,7 @@
  * @module
  */
 import { hostname } from "node:os";
+import { serialize } from "node:v8";
 import { UnrecoverableError, Worker } from "bullmq";
 import { isObjectShard, isStreamShard, loadAlgorithm, type Shard } from "../contract/contract.js";
 import { ThreadsExecutor } from "../contract/threads.js";
@@ -20,15 +21,10 @@ import {
 import { isStrataError } from "../errors.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { createStopFlag, raiseStopFlag } from "../util/stop-flag.js";
+import { spillPartial } from "./partial-store.js";
 import { checkReachable, redisConnection, SHARD_QUEUE, STRATA_ERROR_MARK, stopKey } from "./queue.js";
 import { redactedUrl } from "./redis-url.js";
-import {
-  decodeValue,
-  encodeValue,
-  localRef,
-  type ShardResultData,
-  type ShardTaskData,
-} from "./shard-codec.js";
+import { decodeValue, localRef, type ShardResultData, type ShardTaskData } from "./shard-codec.js";
 import { WorkerEntry } from "./worker-registry.js";
 
 /** How often a running shard's worker looks for its job's stop. */
@@ -115,14 +111,18 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
           stopped = true;
           throw new Error("stopped");
         }
+        const bytes = serialize(partial);
+        const spill = task.spill;
+        if (spill !== undefined && bytes.length >= spill.minBytes) {
+          const spilled = await spillPartial(bytes, spill, String(job.id), attempt, rules);
+          logger.log("info", `${what}: its partial of ${bytes.length} bytes went to ${spilled.uri}`);
+          logger.log("info", `${what} done`);
+          ok = true;
+          return { spilled, worker: name, attempt } satisfies ShardResultData;
+        }
         logger.log("info", `${what} done`);
         ok = true;
-        const result: ShardResultData = {
-          partial: encodeValue(partial),
-          worker: name,
-          attempt,
-        };
-        return result;
+        return { partial: bytes.toString("base64"), worker: name, attempt } satisfies ShardResultData;
       } catch (error) {
         if (stopped) {
           logger.log("info", `${what} stopped: its job was stopped`);

@@ -130,6 +130,7 @@ export async function runTraining(run: JobRun, options: RunTrainingOptions): Pro
             logger,
             signal,
             onPlacement: (summary) => events.status(`${STATUS_MESSAGES.Training} ${summary}`),
+            ...(run.clusterPartials === undefined ? {} : { partials: run.clusterPartials }),
           })
         : isStreamed(train)
           ? new InlineExecutor()

@@ -79,6 +79,11 @@ export interface TrainingServiceOptions {
    * ask for more than one instance (`ResourceConfig.InstanceCount` > 1: `strata serve --cluster`).
    */
   readonly clusterJobs?: "all" | "multi-instance";
+  /**
+   * Where the cluster's workers put partials too large for Redis (an `s3://` prefix or a directory every
+   * machine mounts, ending in "/"; cluster/partial-store.ts). None: every partial goes through Redis.
+   */
+  readonly clusterPartials?: string;
 }
 
 export type { ListTrainingJobsRequest } from "./describe.js";
@@ -111,6 +116,7 @@ export class TrainingService {
   readonly #runner: JobRunner;
   readonly #cluster: string | undefined;
   readonly #clusterJobs: "all" | "multi-instance";
+  readonly #clusterPartials: string | undefined;
   readonly #arn: ArnContext;
   readonly #running = new Map<string, RunningJob>();
   readonly #changes = new EventEmitter();
@@ -129,6 +135,7 @@ export class TrainingService {
     this.#access = options.access ?? UNRESTRICTED;
     this.#cluster = options.cluster;
     this.#clusterJobs = options.clusterJobs ?? "all";
+    this.#clusterPartials = options.clusterPartials;
     this.#runner =
       options.runner ??
       new ThreadJobRunner({
@@ -249,7 +256,12 @@ export class TrainingService {
         ...(channels === undefined ? {} : { channels }),
         ...(options.callerMetadata === undefined ? {} : { callerMetadata: options.callerMetadata }),
         access: this.#access,
-        ...(this.#clusterFor(spec) === undefined ? {} : { cluster: this.#clusterFor(spec) }),
+        ...(this.#clusterFor(spec) === undefined
+          ? {}
+          : {
+              cluster: this.#clusterFor(spec),
+              ...(this.#clusterPartials === undefined ? {} : { clusterPartials: this.#clusterPartials }),
+            }),
       },
       {
         phase: (phase, message) => this.#safely(name, () => this.#onPhase(name, phase, message)),

@@ -415,6 +415,55 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     }
   });
 
+  test("a 400-column PCA's partials (1.3 MB each) go through the partials location, not Redis: the same model, nothing left behind; without a location the job log says what to set", async () => {
+    const wide = join(home, "wide");
+    await writeParquet(wide, 3, 2000, 400);
+    const partials = join(home, "artifacts", "partials");
+    mkdirSync(partials, { recursive: true });
+    const spilling = await TrainingService.open({
+      home,
+      cluster: redis.url,
+      clusterPartials: `${partials}/`,
+    });
+    const logLines = (service: TrainingService, name: string) => service.logs(name).map((l) => l.message);
+    const spilledBefore = workers.map(
+      (w) => (w.log().match(/its partial of \d+ bytes went to /g) ?? []).length,
+    );
+    try {
+      for (const [service, name] of [
+        [local, "wide-local"],
+        [spilling, "wide-spilled"],
+        [clustered, "wide-redis"],
+      ] as const) {
+        await service.createTrainingJob(job(name, "pca", `${wide}/`, { num_components: "3" }));
+        const done = await service.waitForCompletion(name);
+        assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+      }
+      assert.deepEqual(modelOf(home, "wide-spilled"), modelOf(home, "wide-local"));
+      assert.deepEqual(modelOf(home, "wide-redis"), modelOf(home, "wide-local"));
+      const spilled = workers.map(
+        (w, i) => (w.log().match(/its partial of \d+ bytes went to /g) ?? []).length - spilledBefore[i]!,
+      );
+      assert.equal(
+        spilled.reduce((a, b) => a + b, 0),
+        3,
+        `partials spilled per worker: ${spilled.join(", ")}`,
+      );
+      assert.match(workers.map((w) => w.log()).join(""), new RegExp(`went to ${partials}/\\S+-a1\\.partial`));
+      // Read back and deleted: nothing is left.
+      assert.deepEqual(readdirSync(partials), []);
+      assert.ok(!logLines(spilling, "wide-spilled").some((m) => m.includes("went through Redis")));
+      assert.ok(
+        logLines(clustered, "wide-redis").some((m) =>
+          /^Shard \d's partial \(\d+ KiB\) went through Redis, .*--cluster-partials/.test(m),
+        ),
+        logLines(clustered, "wide-redis").join("\n"),
+      );
+    } finally {
+      await spilling.close();
+    }
+  });
+
   test("a task naming an object outside a worker's roots fails the job, naming why; nothing outside is read", async () => {
     const outside = tempDir("strata-cluster-outside-");
     await writeParquet(outside, 1, 1000);

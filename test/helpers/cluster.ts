@@ -17,10 +17,18 @@ function columnSql(t: number): string {
   return `sin(i * ${0.0011 * (t + 1)}) * ${t + 1} + cos(i * ${0.017 * ((t % 5) + 1)}) + (i % ${7 + t}) * 0.01 AS c${t}`;
 }
 
-/** Writes `files` Parquet objects part-0.parquet … of `rowsPerFile` deterministic rows each into `dir`. */
-export async function writeParquet(dir: string, files: number, rowsPerFile: number): Promise<void> {
+/**
+ * Writes `files` Parquet objects part-0.parquet … of `rowsPerFile` deterministic rows each (`cols` columns)
+ * into `dir`.
+ */
+export async function writeParquet(
+  dir: string,
+  files: number,
+  rowsPerFile: number,
+  cols = COLS,
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const columns = Array.from({ length: COLS }, (_, t) => columnSql(t)).join(", ");
+  const columns = Array.from({ length: cols }, (_, t) => columnSql(t)).join(", ");
   await withConnection(async (con) => {
     for (let f = 0; f < files; f++)
       await con.run(

@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { clientEnvironment, shellExports } from "../../api/client-env.js";
 import { loadServerCredentials } from "../../api/credentials.js";
 import { startServer } from "../../api/server.js";
+import { partialsLocation } from "../../cluster/partial-store.js";
 import { redisOptions } from "../../cluster/redis-url.js";
 import { defaultArnContext } from "../../jobs/describe.js";
 import { strataHome } from "../../registry/home.js";
@@ -25,6 +26,7 @@ interface ServeFlags {
   readonly allowHttpSources?: boolean;
   readonly cluster?: string;
   readonly clusterAllJobs?: boolean;
+  readonly clusterPartials?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -62,6 +64,10 @@ export function registerServe(program: Command): void {
     )
     .option("--cluster-all-jobs", "with --cluster: run every training and transform job there")
     .option(
+      "--cluster-partials <uri>",
+      "with --cluster: where workers put partials of 1 MiB or more instead of Redis, an s3://bucket/prefix/ or a directory every machine mounts",
+    )
+    .option(
       "--print-env",
       "print the environment that points boto3, the SageMaker SDK and the AWS CLI here, and exit",
     )
@@ -86,7 +92,13 @@ export function registerServe(program: Command): void {
         log: (line) => process.stdout.write(`${line}\n`),
         ...(flags.cluster === undefined
           ? {}
-          : { cluster: flags.cluster, clusterJobs: flags.clusterAllJobs ? "all" : "multi-instance" }),
+          : {
+              cluster: flags.cluster,
+              clusterJobs: flags.clusterAllJobs ? "all" : "multi-instance",
+              ...(flags.clusterPartials === undefined
+                ? {}
+                : { clusterPartials: partialsLocation(flags.clusterPartials, "--cluster-partials") }),
+            }),
       });
       await new Promise<void>((resolve) => {
         const stop = () => {

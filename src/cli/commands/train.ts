@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
+import { partialsLocation } from "../../cluster/partial-store.js";
 import { redisOptions } from "../../cluster/redis-url.js";
 import { type ErrorCode, StrataError } from "../../errors.js";
 import { getAlgorithm } from "../../jobs/algorithms/index.js";
@@ -24,6 +25,7 @@ import { printJson, printLines } from "../output.js";
 
 export interface TrainFlags {
   train: string;
+  clusterPartials?: string;
   test?: string;
   contentType?: string;
   inputMode?: "File" | "Pipe";
@@ -117,6 +119,10 @@ export function registerTrain(program: Command): void {
       "--cluster <redis-url>",
       "run the job's shards on a cluster's workers (`strata worker`): redis://[user:password@]host:port, or rediss:// (default: $STRATA_CLUSTER)",
     )
+    .option(
+      "--cluster-partials <uri>",
+      "with --cluster: where workers put partials of 1 MiB or more instead of Redis, an s3://bucket/prefix/ or a directory every machine mounts (default: $STRATA_CLUSTER_PARTIALS)",
+    )
     .option("--wait", "run the job here and wait for it (logs on stderr)")
     .option("--json", "print the DescribeTrainingJob response (or {TrainingJobArn}) as JSON")
     .option("--quiet", "no log lines on stderr")
@@ -128,6 +134,9 @@ export function registerTrain(program: Command): void {
         redisOptions(cluster, "--cluster");
         process.env["STRATA_CLUSTER"] = cluster;
       }
+      const partials = flags.clusterPartials ?? process.env["STRATA_CLUSTER_PARTIALS"];
+      if (partials !== undefined && partials !== "")
+        process.env["STRATA_CLUSTER_PARTIALS"] = partialsLocation(partials, "--cluster-partials");
       if (flags.wait) await trainAndWait(request, flags);
       else await trainDetached(request, flags);
     });

@@ -25,6 +25,8 @@ export interface JobRun {
   readonly access?: AccessRules;
   /** A cluster's Redis URL: the job's shards run on its workers (src/cluster). */
   readonly cluster?: string;
+  /** The cluster's partials location: large partials go there, not through Redis (cluster/partial-store.ts). */
+  readonly clusterPartials?: string;
 }
 
 /** Callbacks from a running job, on the caller's thread. */
