@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Strata side by side with its peers, on this machine, in one run.
  *
- *   npm run bench -- [--only load,pca,pca-wide,kmeans,kmeans-web-scale,run,run-large,serve,stream,cluster] [--rows 100000] [--threads N] [--json] [--markdown FILE]
+ *   npm run bench -- [--only load,pca,pca-wide,kmeans,kmeans-web-scale,run,run-large,serve,stream,cluster,cluster-fit] [--rows 100000] [--threads N] [--json] [--markdown FILE]
  *
  * Sizes default to 10k, 100k and 1M rows (`--rows` picks one or a comma list); pca-wide (1,000 columns),
  * kmeans-web-scale (2M), run-large and stream (20M rows) have sizes of their own unless `--rows` is given.
@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { defaultThreads, sharedPool, shutdownPool } from "../src/parallel/pool.js";
 import { clusterCase } from "./cases/cluster.js";
+import { clusterFitCase } from "./cases/cluster-fit.js";
 import { kmeansCase } from "./cases/kmeans.js";
 import { kmeansWebScaleCase } from "./cases/kmeans-web-scale.js";
 import { loadCase } from "./cases/load.js";
@@ -39,6 +40,7 @@ const CASES = [
   "serve",
   "stream",
   "cluster",
+  "cluster-fit",
 ] as const;
 type CaseName = (typeof CASES)[number];
 
@@ -123,6 +125,8 @@ async function main(): Promise<void> {
     else if (name === "stream") rows.push(...(await streamCase(args.sizesGiven ? args.sizes : [20_000_000])));
     else if (name === "cluster")
       rows.push(...(await clusterCase(args.sizesGiven ? args.sizes : [6_000, 600_000])));
+    else if (name === "cluster-fit")
+      rows.push(...(await clusterFitCase(args.sizesGiven ? args.sizes : [20_000_000])));
     else rows.push(...(await serveCase()));
     log(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }

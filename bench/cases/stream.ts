@@ -31,7 +31,7 @@ function columnSql(t: number): string {
 }
 
 /** The table as eight Parquet files and one raw float64 file, made once. */
-async function tableOf(n: number): Promise<{ dir: string; raw: string }> {
+export async function streamTable(n: number): Promise<{ dir: string; raw: string }> {
   const dir = resolve(DATA_DIR, `stream-${n}`);
   const raw = resolve(DATA_DIR, `stream-${n}.f64`);
   if (existsSync(resolve(dir, "done")) && existsSync(raw)) return { dir, raw };
@@ -67,7 +67,7 @@ export async function streamCase(sizes: readonly number[]): Promise<BenchRow[]> 
   const main = buildCli();
   const out: BenchRow[] = [];
   for (const n of sizes) {
-    const { dir, raw } = await tableOf(n);
+    const { dir, raw } = await streamTable(n);
     const home = resolve(DATA_DIR, `stream-home-${n}`);
     rmSync(home, { recursive: true, force: true });
     const { ms, peakMb } = underGnuTime(

@@ -63,6 +63,7 @@ const ALGORITHM_MODULES: ReadonlySet<string> = new Set([
   "kmeans/metric-rounds",
   "kmeans/web-scale/web-scale-rounds",
   "kmeans/web-scale/measure-rounds",
+  "kmeans/init/sample-rounds",
   "serving/transform-objects",
 ]);
 

@@ -101,7 +101,7 @@ export function* restarts(
   options: KMeansFitOptions,
   threads: number,
 ): Generator<TrialOptions, KMeansModel, EngineTrialResult> {
-  const { logger = silentLogger, signal, onIteration, initialCentres } = options;
+  const { signal, onIteration, initialCentres } = options;
   const weights = checkFitInput(x, p, options);
   // tol = 0 (fixed iterations) needs no pass over the data for the variance.
   const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
@@ -125,28 +125,50 @@ export function* restarts(
     if (result.inertia < trials[best]!.inertia) best = trial;
   }
   const winner = trials[best]!;
-  // The restart's final pass already assigned every row against the winning centres: its inertia and
-  // counts are those of the model (equal to assignNearest's, summed in shard order).
-  const inertia = winner.inertia;
   // Weighted, the restart's counts are the clusters' weights; the sizes count the rows of the same assignment.
   const sizes = weights === undefined ? [...winner.sizes] : rowsPerCluster(x, winner.centres);
   const weighting =
     weights === undefined
       ? {}
       : { clusterWeights: Object.freeze([...winner.sizes]), totalWeight: sum(weights) };
-  report(logger, trials, best, p, sizes);
+  return bestRestartModel(trials, best, p, { numRows: x.rows, sizes, ...weighting }, options);
+}
+
+/**
+ * The model of restart `best` of `trials`, logged (restarts that did not converge, empty clusters, the winner).
+ * The restart's final pass already assigned every row against the winning centres: its inertia and counts
+ * are those of the model (equal to assignNearest's, summed in shard order).
+ */
+export function bestRestartModel(
+  trials: readonly EngineTrialResult[],
+  best: number,
+  p: KMeansParams,
+  rows: {
+    readonly numRows: number;
+    readonly sizes: readonly number[];
+    readonly clusterWeights?: readonly number[];
+    readonly totalWeight?: number;
+  },
+  options: Pick<KMeansFitOptions, "logger" | "featureNames">,
+): KMeansModel {
+  const winner = trials[best]!;
+  const inertia = winner.inertia;
+  const { numRows, sizes, clusterWeights, totalWeight } = rows;
+  report(options.logger ?? silentLogger, trials, best, p, sizes);
   return new KMeansModel(
     winner.centres,
     {
       inertia,
-      msd: inertia / (weighting.totalWeight ?? x.rows),
+      msd: inertia / (totalWeight ?? numRows),
       iterations: winner.iterations,
       converged: winner.converged,
-      numRows: x.rows,
+      numRows,
       bestTrial: best,
       trialInertias: Object.freeze(trials.map((t) => t.inertia)),
-      sizes: Object.freeze(sizes),
-      ...weighting,
+      sizes: Object.freeze([...sizes]),
+      ...(clusterWeights === undefined || totalWeight === undefined
+        ? {}
+        : { clusterWeights: Object.freeze([...clusterWeights]), totalWeight }),
     },
     options.featureNames,
   );

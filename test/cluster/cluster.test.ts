@@ -15,6 +15,7 @@ import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
 import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contract/executor.js";
 import { streamShards } from "../../src/jobs/algorithm.js";
 import { TrainingService } from "../../src/jobs/training-service.js";
+import { KMeans } from "../../src/kmeans/kmeans.js";
 import {
   LLOYD_ROUNDS_REF,
   type LloydModel,
@@ -199,8 +200,49 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
       }
       assert.deepEqual(modelOf(home, `${name}-cluster`), modelOf(home, `${name}-local`));
     }
-    // Full-batch Lloyd over the same three objects (its rounds; a job over a streamed channel trains
-    // web-scale, as SageMaker's does): from the first seven counties as centres, the in-process engine's model.
+    // training_mode=full-batch over the same objects: Lloyd with 10 restarts, every iteration a round on the
+    // workers; the same bits in one process, and the in-memory fit (all 3,218 rows are the seeding sample,
+    // so the same seeds) to rounding.
+    for (const [service, suffix] of [
+      [local, "local"],
+      [clustered, "cluster"],
+    ] as const) {
+      const name = `census-full-batch-${suffix}`;
+      await service.createTrainingJob({
+        ...job(name, "kmeans", `${dir}/`, { k: "7", feature_dim: "34", training_mode: "full-batch" }),
+        InputDataConfig: [
+          {
+            ChannelName: "train",
+            DataSource: { S3DataSource: { S3Uri: `${dir}/` } },
+            ContentType: "text/csv",
+          },
+        ],
+      });
+      const done = await service.waitForCompletion(name);
+      assert.equal(done.TrainingJobStatus, "Completed", done.FailureReason);
+    }
+    assert.deepEqual(modelOf(home, "census-full-batch-cluster"), modelOf(home, "census-full-batch-local"));
+    const fullBatchLog = clustered.logs("census-full-batch-cluster").map((l) => l.message);
+    assert.ok(
+      fullBatchLog.some((m) =>
+        /full-batch Lloyd with restarts over the streamed channel, because training_mode=full-batch/.test(m),
+      ),
+      fullBatchLog.join("\n"),
+    );
+    assert.ok(fullBatchLog.some((m) => /seed from all 3218 rows/.test(m)));
+    const inMemory = new KMeans({ k: 7 }).fit(scaled);
+    const trained = modelOf(home, "census-full-batch-cluster") as {
+      inertia: number;
+      sizes: number[];
+      trainingMode: string;
+    };
+    assert.equal(trained.trainingMode, "full-batch");
+    assert.ok(
+      Math.abs(trained.inertia - inMemory.inertia) <= 1e-9 * inMemory.inertia,
+      `${trained.inertia} vs ${inMemory.inertia}`,
+    );
+    assert.deepEqual(trained.sizes, inMemory.training!.sizes);
+    // Full-batch Lloyd's rounds alone, from the first seven counties as centres: the in-process engine's model.
     const shards = [0, 1, 2].map((f) => ({
       stream: {
         path: join(dir, `part-${f}.csv`),

@@ -31,6 +31,7 @@ import { fitRounds } from "../../contract/executor.js";
 import { DEFAULT_CHUNK_ROWS } from "../../data/stream/object-chunks.js";
 import { StrataError } from "../../errors.js";
 import { encodeKMeansArtifactFile } from "../../formats/ndarray-models.js";
+import { fitFullBatchStreamed } from "../../kmeans/full-batch-streamed.js";
 import {
   chooseTrainingMode,
   KMeans,
@@ -151,10 +152,10 @@ function weightsFromLabels(train: ChannelData): Float64Array {
 }
 
 /**
- * A K-Means job over a streamed channel: web-scale, each object a shard streamed once per epoch (full-batch
- * Lloyd would read the channel again every iteration, and seeds from rows in memory).
- * @throws StrataError INVALID_HYPERPARAMETER for training_mode=full-batch; INVALID_JOB_REQUEST when
- *   sample_weights=label and the records have no labels
+ * A K-Means job over a streamed channel: web-scale (training_mode=auto or web-scale), each object a shard
+ * streamed once per epoch; or, with training_mode=full-batch, Lloyd with restarts reading the channel again
+ * every iteration.
+ * @throws StrataError INVALID_JOB_REQUEST when sample_weights=label and the records have no labels
  */
 async function trainStreamed(
   train: StreamedChannel,
@@ -163,14 +164,10 @@ async function trainStreamed(
   context: TrainingContext,
 ): Promise<TrainingResult> {
   const choice = chooseTrainingMode(params.trainingMode, { inMemory: false, numRows: train.rows });
-  if (choice.mode === "full-batch")
-    throw new StrataError(
-      "INVALID_HYPERPARAMETER",
-      `training_mode=full-batch needs the train channel in memory, but its ${train.rows} rows x ${train.cols} features are streamed (Pipe mode, or more than the memory budget, STRATA_CHANNEL_MEMORY_MB); use training_mode=auto or web-scale.`,
-      { details: { hyperparameter: "training_mode", rows: train.rows } },
-    );
   const weighted = params.sampleWeights === "label";
   if (weighted && !train.labels) throw noLabels();
+  if (choice.mode === "full-batch")
+    return trainFullBatchStreamed(train, test, params, context, choice.reason);
   context.logger.log(
     "info",
     `K-Means training mode: web-scale (SageMaker's streaming mini-batch k-means), because ${choice.reason}.`,
@@ -204,6 +201,56 @@ async function trainStreamed(
   if (test !== null) metrics.push(...(await testMetrics(model, test, params, context)));
   context.progress(1);
   return trainingResult(model, train.featureNames, choice.mode, metrics);
+}
+
+/**
+ * `training_mode=full-batch` over a streamed channel: Lloyd with restarts, every iteration a round over its
+ * objects (kmeans/full-batch-streamed.ts). Sample weights need the rows in memory (the seeding would have to
+ * draw by weight): refused, naming the way that works.
+ * @throws StrataError INVALID_HYPERPARAMETER with sample_weights=label
+ */
+async function trainFullBatchStreamed(
+  train: StreamedChannel,
+  test: Channel | null,
+  params: KMeansParams,
+  context: TrainingContext,
+  reason: string,
+): Promise<TrainingResult> {
+  if (params.sampleWeights === "label")
+    throw new StrataError(
+      "INVALID_HYPERPARAMETER",
+      `sample_weights=label with training_mode=full-batch needs the train channel in memory, but its ${train.rows} rows are streamed; use training_mode=web-scale (or auto), or File mode within the memory budget.`,
+      { details: { hyperparameter: "sample_weights", rows: train.rows } },
+    );
+  context.logger.log(
+    "info",
+    `K-Means training mode: full-batch Lloyd with restarts over the streamed channel, because ${reason}.`,
+    { trainingMode: "full-batch" },
+  );
+  context.progress(
+    0,
+    `fitting K-Means k=${params.k} on ${train.rows} rows x ${train.cols} features (streamed, full-batch)`,
+  );
+  const model = await fitFullBatchStreamed(
+    context.rounds,
+    streamShards(train, DEFAULT_CHUNK_ROWS),
+    train,
+    params,
+    {
+      ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
+      logger: context.logger,
+      signal: context.signal,
+      onIteration: (e) =>
+        context.progress(
+          (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials,
+          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}`,
+        ),
+    },
+  );
+  const metrics = trainMetrics(model, context);
+  if (test !== null) metrics.push(...(await testMetrics(model, test, params, context)));
+  context.progress(1);
+  return trainingResult(model, train.featureNames, "full-batch", metrics);
 }
 
 /** `train:msd`, logged as SageMaker's container logs it. */
