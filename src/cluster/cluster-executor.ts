@@ -10,7 +10,7 @@
  */
 import { hostname } from "node:os";
 import { deserialize } from "node:v8";
-import { type Job, Queue, QueueEvents } from "bullmq";
+import { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "../contract/contract.js";
 import { type RoundExecutor, type RoundOptions, reported, settledRound } from "../contract/executor.js";
@@ -121,12 +121,14 @@ export class ClusterExecutor implements RoundExecutor {
       ),
     );
     const ran: (ShardResultData | undefined)[] = [];
+    // Ends the round's waits when it is over early (stopped, or a shard failed): none may keep a timer.
+    const over = new AbortController();
     const settled = Promise.allSettled(
       jobs.map((job, i) =>
         reported(
           i,
           async () => {
-            const result = await this.#finished(job);
+            const result = await this.#finished(job, over.signal);
             ran[i] = result;
             return this.#partialOf<P>(result, i, String(job.id));
           },
@@ -134,7 +136,7 @@ export class ClusterExecutor implements RoundExecutor {
         ),
       ),
     );
-    const results = await this.#unlessStopped(settled, jobs);
+    const results = await this.#unlessStopped(settled, jobs).finally(() => over.abort());
     // A failed round's other tasks are of no use: stop them where they run, drop those still queued.
     if (results.some((r) => r.status === "rejected")) await this.#stopTasks(jobs);
     this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
@@ -208,13 +210,14 @@ export class ClusterExecutor implements RoundExecutor {
     await Promise.all(jobs.map((job) => job.remove().catch(() => undefined)));
   }
 
-  /** A job's return value, or its failure as the StrataError the worker threw. */
-  async #finished(job: Job): Promise<ShardResultData> {
+  /**
+   * A task's return value once it has finished, or its failure as the StrataError the worker threw. Written
+   * here rather than BullMQ's `job.waitUntilFinished`, whose timer outlives a closed queue: a round stopped
+   * early left a 30-minute timer that kept the coordinator's process from exiting (measured).
+   */
+  async #finished(job: Job, over: AbortSignal): Promise<ShardResultData> {
     try {
-      return (await job.waitUntilFinished(
-        this.#events,
-        this.#options.shardTimeoutMs ?? 30 * 60_000,
-      )) as ShardResultData;
+      return (await this.#waitFor(job, this.#options.shardTimeoutMs ?? 30 * 60_000, over)) as ShardResultData;
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       const at = message.indexOf(STRATA_ERROR_MARK);
@@ -231,6 +234,48 @@ export class ClusterExecutor implements RoundExecutor {
         details: { job: job.id },
       });
     }
+  }
+
+  /**
+   * The task's return value, from the events stream or — when it finished before we listened — from the job
+   * itself; rejects with its failure, after `ttl` ms, or when `over` aborts.
+   */
+  async #waitFor(job: Job, ttl: number, over: AbortSignal): Promise<unknown> {
+    await this.#events.waitUntilReady();
+    const id = String(job.id);
+    const events = this.#events;
+    return new Promise((resolve, reject) => {
+      const completed = `completed:${id}`;
+      const failed = `failed:${id}`;
+      const settle = (then: () => void) => {
+        clearTimeout(timer);
+        events.off(completed as "completed", onCompleted);
+        events.off(failed as "failed", onFailed);
+        over.removeEventListener("abort", onOver);
+        then();
+      };
+      const onCompleted = (args: { returnvalue: unknown }) => settle(() => resolve(args.returnvalue));
+      const onFailed = (args: { failedReason: string }) => settle(() => reject(new Error(args.failedReason)));
+      const onOver = () => settle(() => reject(new Error("the round ended before this shard")));
+      const timer = setTimeout(
+        () => settle(() => reject(new Error(`no result for shard task ${id} after ${ttl} ms`))),
+        ttl,
+      );
+      events.on(completed as "completed", onCompleted);
+      events.on(failed as "failed", onFailed);
+      if (over.aborted) return onOver();
+      over.addEventListener("abort", onOver, { once: true });
+      // Finished before the listeners were in place: its state says so.
+      void Job.fromId(this.#queue, id).then(
+        async (fresh) => {
+          if (fresh === undefined) return;
+          const state = await fresh.getState();
+          if (state === "completed") onCompleted({ returnvalue: fresh.returnvalue });
+          else if (state === "failed") onFailed({ failedReason: fresh.failedReason });
+        },
+        () => undefined,
+      );
+    });
   }
 
   /**

@@ -339,6 +339,25 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
         .events("transform-job", ["census-transform-local"], { limit: 100 })
         .map((e) => e.message);
       assert.ok(!localLines.some((m) => m.includes("on the cluster")), localLines.join("\n"));
+      // An object that cannot be transformed fails the job on the cluster, naming it.
+      const mixed = join(home, "census-mixed");
+      mkdirSync(mixed);
+      writeFileSync(join(mixed, "part-0.csv"), readFileSync(join(home, "census", "part-0.csv")));
+      writeFileSync(join(mixed, "part-1.csv"), "0.5,not-a-number\n");
+      await clusterHosting.transforms.createTransformJob({
+        TransformJobName: "census-transform-bad",
+        ModelName: "census-kmeans",
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: `${mixed}/` } },
+          ContentType: "text/csv",
+          SplitType: "Line",
+        },
+        TransformOutput: { S3OutputPath: join(home, "artifacts", "bad-out"), Accept: "text/csv" },
+        TransformResources: { InstanceType: "ml.m5.large", InstanceCount: 2 },
+      });
+      const bad = await clusterHosting.transforms.waitForTransformJob("census-transform-bad");
+      assert.equal(bad["TransformJobStatus"], "Failed");
+      assert.match(String(bad["FailureReason"]), /^ClientError: .*part-1\.csv/);
     } finally {
       await clusterHosting.close();
       await hosting.close();

@@ -4,11 +4,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sqlString, withConnection } from "../../src/data/duckdb.js";
-import { CLI_ENTRY } from "./cli.js";
+import { PROJECT_ROOT } from "./census.js";
 
 /** Columns of the generated channel. */
 export const COLS = 12;
@@ -37,6 +37,40 @@ export async function writeParquet(
   });
 }
 
+/**
+ * The CLI compiled once per test process (tsc, about 2 s), under node_modules/.cache so that its imports
+ * resolve: workers run what an installed `strata worker` runs, compiled JavaScript, and start without
+ * transpiling every module through tsx (three workers at once on two cores).
+ */
+let built: string | undefined;
+function compiledCli(): string {
+  if (built !== undefined) return built;
+  const cache = join(PROJECT_ROOT, "node_modules", ".cache", "strata-test-cli");
+  // Builds of test processes that ended long ago are left behind by a killed run: clear them.
+  for (const old of existsSync(cache) ? readdirSync(cache) : [])
+    if (Date.now() - statSync(join(cache, old)).mtimeMs > 3_600_000)
+      rmSync(join(cache, old), { recursive: true, force: true });
+  const out = join(cache, String(process.pid));
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"),
+      "-p",
+      "tsconfig.build.json",
+      "--outDir",
+      out,
+      "--declaration",
+      "false",
+    ],
+    { cwd: PROJECT_ROOT, encoding: "utf8" },
+  );
+  const main = join(out, "cli", "main.js");
+  if (tsc.status !== 0 || !existsSync(main))
+    throw new Error(`tsc did not build the CLI: ${tsc.stdout}${tsc.stderr}`);
+  built = main;
+  return main;
+}
+
 /** A `strata worker` process, with its stderr collected. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -44,8 +78,8 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `strata worker --redis url` with STRATA_HOME `home` (a lock of 1 s, so a lost worker's shard moves
- * soon) and resolves once it has joined. `under` runs it inside another command (`ip netns exec <ns>`);
+ * Starts `strata worker --redis url` (the compiled CLI) with STRATA_HOME `home` (a lock of 1 s, so a lost
+ * worker's shard moves soon) and resolves once it has joined. `under` runs it inside another command (`ip netns exec <ns>`);
  * `env` adds to its environment.
  */
 export async function startWorker(
@@ -56,7 +90,7 @@ export async function startWorker(
   const [command, ...prefix] = [...(options.under ?? []), process.execPath];
   const child = spawn(
     command!,
-    [...prefix, "--import", "tsx", CLI_ENTRY, "worker", "--redis", url, "--lock-timeout", "1000"],
+    [...prefix, compiledCli(), "worker", "--redis", url, "--lock-timeout", "1000"],
     {
       env: { ...process.env, ...options.env, STRATA_HOME: home },
       stdio: ["ignore", "ignore", "pipe"],
