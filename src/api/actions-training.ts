@@ -1,6 +1,7 @@
 /**
  * Training-job actions of the control plane, straight onto the TrainingService of src/jobs (the one
- * `strata train` uses): CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob.
+ * `strata train` uses): CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob, and
+ * Strata's ListClusterWorkers.
  * @module
  */
 import type { ListTrainingJobsRequest } from "../jobs/training-service.js";
@@ -17,4 +18,6 @@ export const TRAINING_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     await training.stopTrainingJob(nameField(input, "TrainingJobName"));
     return {};
   },
+  /** A Strata extension: the live workers of the server's cluster (`strata serve --cluster`). */
+  ListClusterWorkers: (_input, { training }) => training.listClusterWorkers(),
 };

@@ -366,6 +366,31 @@ export class TrainingService {
   }
 
   /** Names of the jobs this service is running right now. */
+  /**
+   * The live workers of this service's cluster (`strata workers`; the API's ListClusterWorkers, a Strata
+   * extension): host, load, shards done and failed, last shard, last heartbeat.
+   * @throws StrataError INVALID_ARGUMENT when the service has no cluster; SOURCE_UNREACHABLE when its Redis is down
+   */
+  async listClusterWorkers(): Promise<{ Workers: unknown[] }> {
+    const url = this.#cluster;
+    if (url === undefined)
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        "This server has no cluster: start it with strata serve --cluster redis://host:port to list workers.",
+      );
+    const [{ checkReachable, redisConnection }, { listWorkers }] = await Promise.all([
+      import("../cluster/queue.js"),
+      import("../cluster/worker-registry.js"),
+    ]);
+    await checkReachable(url, "--cluster");
+    const redis = redisConnection(url, "--cluster");
+    try {
+      return { Workers: await listWorkers(redis) };
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   runningJobs(): string[] {
     return [...this.#running.keys()];
   }

@@ -55,7 +55,7 @@ export function makeNetLab(hosts: readonly string[]): NetLab {
   const hub = `${tag}-hub`;
   const nsOf = (host: string) => `${tag}-${host}`;
   const addresses = new Map<string, string>([["coordinator", `${subnet}.1`]]);
-  hosts.forEach((h, i) => addresses.set(h, `${subnet}.${i + 2}`));
+  for (const [i, h] of hosts.entries()) addresses.set(h, `${subnet}.${i + 2}`);
   const hubSide = (i: number) => `${tag}h${i}`;
   const made: string[] = [];
   const destroy = () => {

@@ -55,9 +55,8 @@ test("the sample is the size rows of smallest key, in channel order, for every s
     assert.deepEqual(Array.from(rows), expected, JSON.stringify(plan));
     assert.equal(sample.rows, size);
     // Each sampled row carries its own values.
-    rows.forEach((r, i) =>
-      assert.deepEqual(Array.from(sample.data.subarray(i * 3, i * 3 + 3)), [r, r + 0.1, r + 0.2]),
-    );
+    for (const [i, r] of rows.entries())
+      assert.deepEqual(Array.from(sample.data.subarray(i * 3, i * 3 + 3)), [r, r + 0.1, r + 0.2]);
   }
   // Spread over the channel: their mean index is near the middle (σ of the mean ≈ 290 here).
   const mean = expected.reduce((a, b) => a + b, 0) / size;
