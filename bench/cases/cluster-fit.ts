@@ -1,28 +1,9 @@
-/**
- * cluster-fit: the whole streamed fit on a cluster (issue 16). A PCA training job (Pipe mode, num_components
- * 10) over the stream case's table — 20,000,000 × 34 in eight Parquet objects, one shard each — run in one
- * process, then on a local cluster of 1 and of 3 `strata worker` processes of the built CLI (a redis-server
- * on loopback). Spawn to completion of the job as the coordinator sees it, and the workers' CPU seconds from
- * /proc.
- *
- * On this 2-core machine three workers cannot be faster than one core's worth each, so the case also prints
- * a model of how the time scales and checks it against the measured points:
- *
- *   T(w) ≈ ⌈S / w⌉ · t_shard + R · o                       with a core per worker,
- *   T(w) ≈ max(⌈S / w⌉ · t_shard, S · t_shard · u / C) + R · o   on C cores,
- *
- * S shards, R rounds, t_shard = the one-worker time per shard, u = the cores one worker keeps busy (its CPU
- * seconds over its wall time, from the one-worker run: DuckDB decodes on more than one thread), o = the
- * per-round overhead of the queue (the cluster case: about 8 ms).
- * @module
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { TrainingService } from "../../src/jobs/training-service.js";
 import { tempDir } from "../../test/helpers/cli.js";
 import { redisSkip, startRedis } from "../../test/helpers/redis.js";
-import { DATA_DIR } from "../generate.js";
+import { startWorkers, stopWorkers } from "../cluster-workers.js";
 import { type BenchRow, row, skipped } from "../harness.js";
 import { buildCli } from "./run.js";
 import { streamTable } from "./stream.js";
@@ -65,34 +46,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
 
-async function startWorkers(main: string, url: string, home: string, n: number): Promise<ChildProcess[]> {
-  return Promise.all(
-    Array.from({ length: n }, async () => {
-      const child = spawn(process.execPath, [main, "worker", "--redis", url, "--data-root", DATA_DIR], {
-        env: { ...process.env, STRATA_HOME: home },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let text = "";
-      child.stderr!.setEncoding("utf8").on("data", (c: string) => {
-        text += c;
-      });
-      for (let i = 0; i < 400 && !text.includes("joined the cluster"); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      return child;
-    }),
-  );
-}
-
-async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map((c) => {
-      const exited = new Promise((r) => c.once("exit", r));
-      c.kill("SIGTERM");
-      return exited;
-    }),
-  );
-}
-
 const once = (ms: number) => ({ medianMs: ms, minMs: ms, maxMs: ms, runs: 1 });
 
 /** Runs the case (default 20M rows). */
@@ -107,7 +60,7 @@ export async function clusterFitCase(sizes: readonly number[]): Promise<BenchRow
     const measured = new Map<number, { ms: number; cpu: number }>();
     try {
       for (const workers of [1, 3]) {
-        const children = await startWorkers(main, redis.url, home, workers);
+        const children = await startWorkers(main, redis.url, workers, home);
         // A first, unmeasured job warms the page cache and the workers' code.
         if (workers === 1) {
           const warm = await TrainingService.open({ home, cluster: redis.url });

@@ -1,13 +1,3 @@
-/**
- * cluster: what the queue adds to a round (issue 16). Lloyd rounds (k = 7; six fits of up to 10 rounds) over a
- * generated n × 5 table in 6 Parquet objects, each object a shard streamed where it runs: on the caller's
- * thread (the in-process engine), then on a local cluster — a redis-server on loopback and 1, 2 and 3
- * `strata worker` processes of the built CLI. The per-round overhead is the difference of ms per round; on
- * this 2-core machine more workers cannot add speed, so the rows also give the per-shard throughput a model
- * of scaling needs. Skipped without redis-server.
- * @module
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
@@ -22,6 +12,7 @@ import {
 } from "../../src/kmeans/lloyd-rounds.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { redisSkip, startRedis } from "../../test/helpers/redis.js";
+import { startWorkers, stopWorkers } from "../cluster-workers.js";
 import { DATA_DIR } from "../generate.js";
 import { type BenchRow, row, skipped } from "../harness.js";
 import { buildCli } from "./run.js";
@@ -97,33 +88,6 @@ function timing(times: readonly number[]) {
     maxMs: sorted.at(-1)!,
     runs: sorted.length,
   };
-}
-
-async function startWorkers(main: string, url: string, n: number): Promise<ChildProcess[]> {
-  return Promise.all(
-    Array.from({ length: n }, async () => {
-      const child = spawn(process.execPath, [main, "worker", "--redis", url, "--data-root", DATA_DIR], {
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let text = "";
-      child.stderr!.setEncoding("utf8").on("data", (c: string) => {
-        text += c;
-      });
-      for (let i = 0; i < 400 && !text.includes("joined the cluster"); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      return child;
-    }),
-  );
-}
-
-async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map((c) => {
-      const exited = new Promise((r) => c.once("exit", r));
-      c.kill("SIGTERM");
-      return exited;
-    }),
-  );
 }
 
 /** Runs the cluster case at each size (default 6,000 rows: the overhead alone; and 600,000). */

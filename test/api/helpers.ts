@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { type RunningServer, type ServeOptions, startServer } from "../../src/api/server.js";
 import { encodeKMeansArtifactFile, encodePCAArtifactFile } from "../../src/formats/ndarray-models.js";
 import { packTarGz } from "../../src/formats/tarball.js";
@@ -21,6 +22,7 @@ import { MinMaxScaler, type MinMaxScalerModel } from "../../src/preprocess/min-m
 import { SCALER_FILE_NAME } from "../../src/serving/model-loader.js";
 import { tempDir } from "../helpers/cli.js";
 import { readCensusMatrix } from "../helpers/read-census-matrix.js";
+import { Sha256 } from "../helpers/sha256.js";
 
 export const PCA_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/pca:1";
 export const KMEANS_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/kmeans:1";
@@ -173,4 +175,37 @@ export async function deployWithSdk(
     }),
   );
   await sm.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: `${name}-config` }));
+}
+
+/**
+ * One control-plane call to a running server, signed with its credentials (SigV4) but sent as raw JSON: for
+ * actions the SDK has no command for (Strata's extensions) and for bodies it would not send (fuzzing).
+ */
+export async function signedCall(
+  server: RunningServer,
+  target: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const url = new URL(server.url);
+  const signed = await new SignatureV4({
+    service: "sagemaker",
+    region: "us-east-1",
+    credentials: server.credentials!,
+    sha256: Sha256,
+  }).sign({
+    method: "POST",
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: "/",
+    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+    body,
+  });
+  const r = await fetch(`${server.url}/`, {
+    method: "POST",
+    headers: signed.headers as Record<string, string>,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: r.status, text: await r.text() };
 }

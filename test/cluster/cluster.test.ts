@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { ClusterExecutor } from "../../src/cluster/cluster-executor.js";
 import { fitRounds, InlineExecutor, type RoundExecutor } from "../../src/contract/executor.js";
 import { streamShards } from "../../src/jobs/algorithm.js";
@@ -27,12 +26,11 @@ import { matrix, toRows } from "../../src/linalg/matrix.js";
 import { MinMaxScaler } from "../../src/preprocess/min-max-scaler.js";
 import { MIN_MAX_STATS_REF } from "../../src/preprocess/scaler-stats.js";
 import { HostingService } from "../../src/serving/hosting-service.js";
-import { KMEANS_IMAGE, startTestServer } from "../api/helpers.js";
+import { KMEANS_IMAGE, signedCall, startTestServer } from "../api/helpers.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { COLS, startWorker, stopWorker, type WorkerProcess, writeParquet } from "../helpers/cluster.js";
 import { readCensusMatrix } from "../helpers/read-census-matrix.js";
 import { type RedisServer, redisSkip, startRedis } from "../helpers/redis.js";
-import { Sha256 } from "../helpers/sha256.js";
 
 function job(name: string, algorithm: "pca" | "kmeans", uri: string, hp: Record<string, string>) {
   return {
@@ -394,30 +392,9 @@ describe("training jobs on a cluster of three strata worker processes", { skip: 
     // The API says the same (ListClusterWorkers, a Strata extension), signed as any SageMaker call.
     const api = await startTestServer({ home: tempDir("strata-cluster-api-"), cluster: redis.url });
     try {
-      const creds = api.server.credentials!;
-      const url = new URL(api.server.url);
-      const body = "{}";
-      const request = await new SignatureV4({
-        service: "sagemaker",
-        region: "us-east-1",
-        credentials: creds,
-        sha256: Sha256,
-      }).sign({
-        method: "POST",
-        protocol: "http:",
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: "/",
-        headers: {
-          host: url.host,
-          "content-type": "application/x-amz-json-1.1",
-          "x-amz-target": "SageMaker.ListClusterWorkers",
-        },
-        body,
-      });
-      const answer = await fetch(api.server.url, { method: "POST", headers: request.headers, body });
-      assert.equal(answer.status, 200, await answer.clone().text());
-      const fromApi = ((await answer.json()) as { Workers: { pid: number }[] }).Workers;
+      const answer = await signedCall(api.server, "SageMaker.ListClusterWorkers", "{}");
+      assert.equal(answer.status, 200, answer.text);
+      const fromApi = (JSON.parse(answer.text) as { Workers: { pid: number }[] }).Workers;
       assert.deepEqual(fromApi.map((w) => w.pid).sort(), workers.map((w) => w.child.pid).sort());
     } finally {
       await api.close();

@@ -13,16 +13,13 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
 import { ACTIONS } from "../../src/api/control-plane.js";
 import { LOGS_ACTIONS } from "../../src/api/logs/actions.js";
-import { startTestServer, type TestServer } from "../api/helpers.js";
+import { signedCall, startTestServer, type TestServer } from "../api/helpers.js";
 import { tempDir } from "../helpers/cli.js";
-import { Sha256 } from "../helpers/sha256.js";
 
 let t: TestServer;
-let signer: SignatureV4;
 const probe = join(tempDir("strata-fuzz-outside-"), "probe");
 
 function gc(): void {
@@ -30,28 +27,8 @@ function gc(): void {
   (runInNewContext("gc") as () => void)();
 }
 
-async function send(target: string, body: string): Promise<{ status: number; text: string }> {
-  const url = new URL(t.server.url);
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: "/",
-    headers: {
-      host: url.host,
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": target,
-    },
-    body,
-  });
-  const r = await fetch(`${t.server.url}/`, {
-    method: "POST",
-    headers: signed.headers as Record<string, string>,
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: r.status, text: await r.text() };
+function send(target: string, body: string): Promise<{ status: number; text: string }> {
+  return signedCall(t.server, target, body);
 }
 
 function assertAwsShaped(r: { status: number; text: string }, what: string): void {
@@ -75,12 +52,6 @@ before(async () => {
   });
   // Only $STRATA_HOME is allowed: every hostile path below is outside it.
   t = await startTestServer({ access: {} });
-  signer = new SignatureV4({
-    service: "sagemaker",
-    region: "us-east-1",
-    credentials: t.server.credentials!,
-    sha256: Sha256,
-  });
   // A model the fuzzed transforms name, so that they reach the checks of their input and output.
   const model = await send(
     "SageMaker.CreateModel",
