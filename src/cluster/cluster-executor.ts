@@ -41,7 +41,7 @@ export interface ClusterExecutorOptions {
   readonly logger?: Logger;
   /**
    * Hears, after every round, where every shard of the fit so far ran, in one line (a training job's
-   * DescribeTrainingJob StatusMessage): {@link placementSummary}.
+   * DescribeTrainingJob StatusMessage): {@link ShardPlacement}.
    */
   readonly onPlacement?: (summary: string) => void;
   /**
@@ -64,8 +64,8 @@ export class ClusterExecutor implements RoundExecutor {
   #round = 0;
   #reached = false;
   #warned = false;
-  /** Every shard run of the fit so far. */
-  readonly #runs: ShardRun[] = [];
+  /** Where the fit's shards ran so far. */
+  readonly #placement = new ShardPlacement();
 
   constructor(options: ClusterExecutorOptions) {
     this.#url = options.url;
@@ -121,7 +121,7 @@ export class ClusterExecutor implements RoundExecutor {
       ),
     );
     const ran: (ShardResultData | undefined)[] = [];
-    // Ends the round's waits when it is over early (stopped, or a shard failed): none may keep a timer.
+    // Ends the round's waits once it is over, however it ended (a stop ends it at once): none may keep a timer.
     const over = new AbortController();
     const settled = Promise.allSettled(
       jobs.map((job, i) =>
@@ -141,9 +141,9 @@ export class ClusterExecutor implements RoundExecutor {
     if (results.some((r) => r.status === "rejected")) await this.#stopTasks(jobs);
     this.#options.logger?.log("info", `Round ${round}: ${whereShardsRan(ran)}.`);
     ran.forEach((r, shard) => {
-      if (r !== undefined) this.#runs.push({ round, shard, worker: r.worker, attempt: r.attempt });
+      if (r !== undefined) this.#placement.add({ round, shard, worker: r.worker, attempt: r.attempt });
     });
-    this.#options.onPlacement?.(placementSummary(this.#runs, round, this.where));
+    this.#options.onPlacement?.(this.#placement.summary(round, this.where));
     return settledRound(results);
   }
 
@@ -238,7 +238,8 @@ export class ClusterExecutor implements RoundExecutor {
 
   /**
    * The task's return value, from the events stream or — when it finished before we listened — from the job
-   * itself; rejects with its failure, after `ttl` ms, or when `over` aborts.
+   * itself; rejects with its failure, `ttl` ms after a worker first took it (time queued behind other tasks
+   * does not count), when it is gone from the queue, or when `over` aborts.
    */
   async #waitFor(job: Job, ttl: number, over: AbortSignal): Promise<unknown> {
     await this.#events.waitUntilReady();
@@ -247,31 +248,41 @@ export class ClusterExecutor implements RoundExecutor {
     return new Promise((resolve, reject) => {
       const completed = `completed:${id}`;
       const failed = `failed:${id}`;
+      const active = `active:${id}`;
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        timer ??= setTimeout(
+          () => settle(() => reject(new Error(`no result for shard task ${id} ${ttl} ms after it started`))),
+          ttl,
+        );
+      };
       const settle = (then: () => void) => {
         clearTimeout(timer);
         events.off(completed as "completed", onCompleted);
         events.off(failed as "failed", onFailed);
+        events.off(active as "active", arm);
         over.removeEventListener("abort", onOver);
         then();
       };
       const onCompleted = (args: { returnvalue: unknown }) => settle(() => resolve(args.returnvalue));
       const onFailed = (args: { failedReason: string }) => settle(() => reject(new Error(args.failedReason)));
       const onOver = () => settle(() => reject(new Error("the round ended before this shard")));
-      const timer = setTimeout(
-        () => settle(() => reject(new Error(`no result for shard task ${id} after ${ttl} ms`))),
-        ttl,
-      );
       events.on(completed as "completed", onCompleted);
       events.on(failed as "failed", onFailed);
+      events.on(active as "active", arm);
       if (over.aborted) return onOver();
       over.addEventListener("abort", onOver, { once: true });
       // Finished before the listeners were in place: its state says so.
       void Job.fromId(this.#queue, id).then(
         async (fresh) => {
-          if (fresh === undefined) return;
+          if (fresh === undefined) {
+            onFailed({ failedReason: `shard task ${id} is gone from the queue before its result was read` });
+            return;
+          }
           const state = await fresh.getState();
           if (state === "completed") onCompleted({ returnvalue: fresh.returnvalue });
           else if (state === "failed") onFailed({ failedReason: fresh.failedReason });
+          else if (state === "active") arm();
         },
         () => undefined,
       );
@@ -337,17 +348,30 @@ export interface ShardRun {
 const NAMED_RETRIES = 10;
 
 /**
- * "3 rounds on the cluster at redis://10.0.0.2:6379: 12 shards ran on vm1:81 (5), vm2:93 (4), vm3:12 (3);
- * retried: round 1 shard 0 (attempt 2, on vm2:93)." — where a fit's shards ran.
+ * Where a fit's shards ran, kept as counts (a streamed full-batch fit runs thousands of rounds): shards per
+ * worker and the first retried shards. `summary` gives "3 rounds on the cluster at redis://10.0.0.2:6379: 12
+ * shards ran on vm1:81 (5), vm2:93 (4), vm3:12 (3); retried: round 1 shard 0 (attempt 2, on vm2:93)."
  */
-export function placementSummary(runs: readonly ShardRun[], rounds: number, where: string): string {
-  const perWorker = new Map<string, number>();
-  for (const r of runs) perWorker.set(r.worker, (perWorker.get(r.worker) ?? 0) + 1);
-  const workers = [...perWorker].map(([w, n]) => `${w} (${n})`).join(", ");
-  const retried = runs.filter((r) => r.attempt > 1);
-  const named = retried
-    .slice(0, NAMED_RETRIES)
-    .map((r) => `round ${r.round} shard ${r.shard} (attempt ${r.attempt}, on ${r.worker})`);
-  if (retried.length > NAMED_RETRIES) named.push(`${retried.length - NAMED_RETRIES} more`);
-  return `${rounds} round${rounds === 1 ? "" : "s"} on ${where}: ${runs.length} shard${runs.length === 1 ? "" : "s"} ran on ${workers || "no worker"}${named.length === 0 ? "" : `; retried: ${named.join(", ")}`}.`;
+export class ShardPlacement {
+  readonly #perWorker = new Map<string, number>();
+  readonly #named: string[] = [];
+  #shards = 0;
+  #retried = 0;
+
+  add(run: ShardRun): void {
+    this.#shards++;
+    this.#perWorker.set(run.worker, (this.#perWorker.get(run.worker) ?? 0) + 1);
+    if (run.attempt <= 1) return;
+    this.#retried++;
+    if (this.#named.length < NAMED_RETRIES)
+      this.#named.push(`round ${run.round} shard ${run.shard} (attempt ${run.attempt}, on ${run.worker})`);
+  }
+
+  summary(rounds: number, where: string): string {
+    const workers = [...this.#perWorker].map(([w, n]) => `${w} (${n})`).join(", ");
+    const named = [...this.#named];
+    if (this.#retried > named.length) named.push(`${this.#retried - named.length} more`);
+    const shards = `${this.#shards} shard${this.#shards === 1 ? "" : "s"}`;
+    return `${rounds} round${rounds === 1 ? "" : "s"} on ${where}: ${shards} ran on ${workers || "no worker"}${named.length === 0 ? "" : `; retried: ${named.join(", ")}`}.`;
+  }
 }

@@ -65,8 +65,17 @@ export async function spillPartial(
   attempt: number,
   rules: AccessRules,
 ): Promise<SpilledPartial> {
-  await checkWriteLocation(spill.prefix, rules, "The cluster's partials location");
+  // The task id came from the queue: a name of its own, never a path.
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(taskId) || taskId.includes(".."))
+    throw new StrataError(
+      "INVALID_ARGUMENT",
+      `A shard task's id ${JSON.stringify(taskId)} cannot name a partial.`,
+      {
+        details: { taskId },
+      },
+    );
   const uri = spilledUri(spill.prefix, taskId, attempt);
+  await checkWriteLocation(uri, rules, "The cluster's partials location");
   await resolveStore(uri).put(uri, bytes);
   return { uri, bytes: bytes.length, sha256: sha256(bytes) };
 }

@@ -153,7 +153,9 @@ async function streamPartial<S, P>(
   for await (const chunk of shard.rows === undefined ? chunks : rowRange(chunks, shard.rows)) {
     checkRowsFinite(chunk.matrix, shard.firstRow + chunk.firstRow);
     const weights =
-      shard.labelsAsWeights === true ? labelWeights(chunk.labels, shard, chunk.firstRow) : undefined;
+      shard.labelsAsWeights === true
+        ? labelWeights(chunk.labels, shard, chunk.firstRow + (shard.rows?.skip ?? 0))
+        : undefined;
     partial = algorithm.update(partial!, chunk.matrix, state, shard.firstRow + chunk.firstRow, weights);
   }
   return partial!;

@@ -80,7 +80,8 @@ export async function fitFullBatchStreamed(
   const { model: drawn } = await fitRounds<SampleState, SamplePartial, RowSample>(
     executor,
     ROW_SAMPLE_REF,
-    { size: SEED_SAMPLE_ROWS, seed: p.seed },
+    // k-means++ needs at least k rows: a k above the sample's size takes a sample of k.
+    { size: Math.max(SEED_SAMPLE_ROWS, p.k), seed: p.seed },
     shards,
     { signal },
   );

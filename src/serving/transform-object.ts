@@ -19,7 +19,7 @@ import { type AccessRules, checkObjectRead, checkWriteLocation } from "../data/s
 import { storeFor } from "../data/sources/input-objects.js";
 import { resolveStore } from "../data/sources/resolve.js";
 import { fileBlocks } from "../data/stream/byte-stream.js";
-import { StrataError } from "../errors.js";
+import { quote, StrataError } from "../errors.js";
 import { requestStream } from "./batch-split.js";
 import { invokePipeline } from "./invoke.js";
 import type { ModelRequest } from "./model-spec.js";
@@ -91,8 +91,15 @@ export async function transformObject(
   const out = request.TransformOutput;
   await checkObjectRead(object.uri, access);
   // Checked at CreateTransformJob by the server; checked again here, by the rules of the process that writes
-  // (a cluster's worker has its own).
-  await checkWriteLocation(out.S3OutputPath, access, "TransformOutput.S3OutputPath");
+  // (a cluster's worker has its own) — the object's own output too: its relative key came with the task.
+  const target = outputUri(out.S3OutputPath, object.relativeKey);
+  if (object.relativeKey.split(/[\\/]/).some((part) => part === ".." || part === "."))
+    throw new StrataError(
+      "LOCATION_NOT_ALLOWED",
+      `The input object ${quote(object.uri)} has a key that leaves the output prefix; keys with . or .. segments are not written.`,
+      { details: { uri: object.uri } },
+    );
+  await checkWriteLocation(target, access, "TransformOutput.S3OutputPath");
   const { path } = await fetchToCache(object.uri, { store: storeFor(object.uri, access) });
   const blocks = fileBlocks(path, {
     compression: CompressionType === "Gzip" ? "gzip" : "none",
@@ -116,7 +123,6 @@ export async function transformObject(
       if (out.AssembleWith === "Line") await file.write(NEWLINE);
     }
     await file.close();
-    const target = outputUri(out.S3OutputPath, object.relativeKey);
     await resolveStore(target).put(target, { file: part }, { contentType: resultType(out.Accept) });
     return { uri: object.uri, records, target };
   } finally {

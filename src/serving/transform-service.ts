@@ -256,6 +256,9 @@ export class TransformService {
     this.store.update(name, (c) => ({ progress: { ...c.progress, startTime } }));
     const stopFlag = createStopFlag();
     this.#stops.set(name, stopFlag);
+    // Registered before anything is listed or loaded, so a StopTransformJob that comes meanwhile is not lost.
+    const clusterStop = new AbortController();
+    this.#clusterStops.set(name, clusterStop);
     let records = 0;
     let objects = 0;
     try {
@@ -263,10 +266,11 @@ export class TransformService {
       const source = request.TransformInput.DataSource.S3DataSource;
       const found = await listInputObjects(source.S3Uri, source.S3DataType, this.access);
       const shards = found.map(({ uri, relativeKey }) => ({ object: { uri, relativeKey } }));
-      const clusterStop = new AbortController();
       const executor = await this.#executorFor(name, request, clusterStop.signal);
       const onCluster = this.#clusterFor(request) !== undefined;
-      if (onCluster) this.#clusterStops.set(name, clusterStop);
+      // A shard that threw (its object missing where its worker runs, its worker gone for good) fails the job;
+      // on a cluster it also stops the other objects at once.
+      let thrown: { readonly shard: number; readonly error: Error } | undefined;
       try {
         // On a cluster the flag cannot travel (it is shared memory): each worker gives the state its own.
         const state: TransformState = {
@@ -294,10 +298,19 @@ export class TransformService {
               // A failed object stops the others: the flag does it on threads, the stop on a cluster.
               if (partial.failure !== null) clusterStop.abort(new Error(partial.failure));
             },
-            // An object whose worker thread died: the others stop too (a failed object raises the flag itself).
-            onFailure: () => raiseStopFlag(stopFlag),
+            // An object whose worker died or that threw: the others stop too (a failed object raises the flag
+            // itself).
+            onFailure: (shard, error) => {
+              // Once the job is stopping, the shards still out fail by that stop, not by their own fault.
+              if (clusterStop.signal.aborted) return;
+              if (thrown === undefined || shard < thrown.shard) thrown = { shard, error };
+              raiseStopFlag(stopFlag);
+              clusterStop.abort(error);
+            },
           })
           .catch((error: unknown) => {
+            if (thrown !== undefined)
+              throw new FailureReason(transformFailureReason(thrown.error, shards[thrown.shard]?.object.uri));
             // Stopped on the cluster (StopTransformJob, or a failed object): the objects written so far count.
             if (clusterStop.signal.aborted) return undefined;
             const shard = isStrataError(error) ? error.details["shard"] : undefined;
@@ -317,7 +330,6 @@ export class TransformService {
           { startTime, records: outcome.records, objects: outcome.objects },
         );
       } finally {
-        this.#clusterStops.delete(name);
         await executor.close();
       }
     } catch (error) {
@@ -325,6 +337,7 @@ export class TransformService {
       this.#finish(name, { status: "Failed", failureReason: reason }, { startTime, records, objects });
     } finally {
       this.#stops.delete(name);
+      this.#clusterStops.delete(name);
     }
   }
 

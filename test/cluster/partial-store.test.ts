@@ -76,3 +76,12 @@ test("--cluster-partials: s3:// prefixes and directories, made to end in /; http
       isStrataError(e, "INVALID_ARGUMENT") && /^--cluster-partials "https:/.test((e as Error).message),
   );
 });
+
+test("a task id that is a path, not a name, is refused: nothing is written outside the prefix", async () => {
+  const dir = `${tempDir("strata-partials-")}/`;
+  for (const id of ["../../escape", "a/b", "..", ".hidden/../x"])
+    await assert.rejects(spillPartial(new Uint8Array(4), spill(dir), id, 1, UNRESTRICTED), (e: unknown) =>
+      isStrataError(e, "INVALID_ARGUMENT"),
+    );
+  assert.equal(existsSync(join(dir, "..", "escape-a1.partial")), false);
+});

@@ -79,7 +79,8 @@ function compact(p: SamplePartial, size: number): void {
   );
   const keep = order.slice(0, size);
   const d = p.width;
-  const keys = new Float64Array(Math.max(p.keys.length, size));
+  // Exactly the kept rows: a partial travels (threads, a cluster's queue), and grows again by doubling.
+  const keys = new Float64Array(keep.length);
   const rows = new Float64Array(keys.length);
   const values = new Float64Array(keys.length * d);
   keep.forEach((from, to) => {

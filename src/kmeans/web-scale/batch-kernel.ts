@@ -322,7 +322,11 @@ function place(
   if (bytes > have) {
     const pages = Math.ceil((bytes - have) / PAGE);
     if (have / PAGE + pages > MAX_PAGES) return undefined;
-    kernel.memory.grow(pages);
+    try {
+      kernel.memory.grow(pages);
+    } catch {
+      return undefined; // no memory for it here: the JavaScript loop needs none
+    }
   }
   return { buffer: kernel.memory.buffer, at };
 }
