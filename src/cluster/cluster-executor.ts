@@ -217,7 +217,10 @@ export class ClusterExecutor implements RoundExecutor {
    */
   async #finished(job: Job, over: AbortSignal): Promise<ShardResultData> {
     try {
-      return (await this.#waitFor(job, this.#options.shardTimeoutMs ?? 30 * 60_000, over)) as ShardResultData;
+      const result = await this.#waitFor(job, this.#options.shardTimeoutMs ?? 30 * 60_000, over);
+      if (result === null || typeof result !== "object")
+        throw new Error(`shard task ${job.id} returned no result`);
+      return result as ShardResultData;
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       const at = message.indexOf(STRATA_ERROR_MARK);
@@ -272,20 +275,18 @@ export class ClusterExecutor implements RoundExecutor {
       events.on(active as "active", arm);
       if (over.aborted) return onOver();
       over.addEventListener("abort", onOver, { once: true });
-      // Finished before the listeners were in place: its state says so.
-      void Job.fromId(this.#queue, id).then(
-        async (fresh) => {
-          if (fresh === undefined) {
-            onFailed({ failedReason: `shard task ${id} is gone from the queue before its result was read` });
-            return;
-          }
-          const state = await fresh.getState();
-          if (state === "completed") onCompleted({ returnvalue: fresh.returnvalue });
-          else if (state === "failed") onFailed({ failedReason: fresh.failedReason });
-          else if (state === "active") arm();
-        },
-        () => undefined,
-      );
+      // Finished before the listeners were in place: its state says so. The state first, then the job: a job
+      // read before it completed carries no return value.
+      void (async () => {
+        const state = await this.#queue.getJobState(id);
+        if (state === "active") return arm();
+        if (state !== "completed" && state !== "failed" && state !== "unknown") return;
+        const fresh = await Job.fromId(this.#queue, id);
+        if (fresh === undefined || state === "unknown")
+          onFailed({ failedReason: `shard task ${id} is gone from the queue before its result was read` });
+        else if (state === "completed") onCompleted({ returnvalue: fresh.returnvalue });
+        else onFailed({ failedReason: fresh.failedReason });
+      })().catch(() => undefined);
     });
   }
 
