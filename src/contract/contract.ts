@@ -19,7 +19,6 @@
  */
 import type { AccessRules } from "../data/sources/access.js";
 import type { DataChunk, StreamSource } from "../data/stream/chunks.js";
-import { objectChunks } from "../data/stream/object-chunks.js";
 import { StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { importExport, type ModuleRef } from "../util/module-ref.js";
@@ -147,6 +146,9 @@ async function streamPartial<S, P>(
   shard: StreamShard,
 ): Promise<P> {
   let partial: P | undefined;
+  // Imported here, not at the top: the readers load DuckDB's native addon, and the worker pool's threads import
+  // this module for mergeTree alone — a thread holding the addon aborts the process when it is terminated.
+  const { objectChunks } = await import("../data/stream/object-chunks.js");
   const chunks = objectChunks(shard.stream, shard.chunkRows, (_, cols) => {
     partial = algorithm.empty(state, cols);
   });
