@@ -17,16 +17,13 @@
 import type { StreamShard } from "../contract/contract.js";
 import { fitRounds, type RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
-import type { Matrix } from "../linalg/matrix.js";
 import { createRng } from "../linalg/rng.js";
 import { MOMENT_STATS_REF, type MomentStats } from "../preprocess/scaler-stats.js";
 import { silentLogger } from "../util/logger.js";
 import type { EngineTrialResult } from "./engine.js";
 import type { KMeansFitOptions } from "./fit-options.js";
-import { bestRestartModel } from "./full-batch.js";
+import { bestRestartModel, seedRestart } from "./full-batch.js";
 import type { KMeansParams } from "./hyperparameters.js";
-import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
-import { initRandom } from "./init/random.js";
 import {
   ROW_SAMPLE_REF,
   type RowSample,
@@ -35,6 +32,7 @@ import {
 } from "./init/sample-rounds.js";
 import type { KMeansModel } from "./kmeans-model.js";
 import {
+  iterationEvents,
   LLOYD_ROUNDS_REF,
   type LloydModel,
   type LloydRoundPartial,
@@ -96,10 +94,7 @@ export async function fitFullBatchStreamed(
   let best = 0;
   for (let trial = 0; trial < p.numTrials; trial++) {
     const rng = seeder.fork();
-    const initial: Matrix =
-      p.initMethod === "random"
-        ? initRandom(sample, p.k, rng).centres
-        : initKMeansPlusPlus(sample, p.k, rng).centres;
+    const initial = seedRestart(sample, p, rng, 1, undefined);
     const { model } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
       executor,
       LLOYD_ROUNDS_REF,
@@ -107,19 +102,7 @@ export async function fitFullBatchStreamed(
       shards,
       {
         signal,
-        onRound: ({ state, merged, next }) => {
-          if (options.onIteration === undefined || next === undefined || next.iteration <= state.iteration)
-            return;
-          if (next.last === undefined) return;
-          options.onIteration({
-            trial,
-            iteration: next.iteration,
-            inertia: undefined,
-            moved: state.farthest === true ? Number.NaN : merged.moved,
-            centreShift: next.last.centreShift,
-            relocated: next.last.relocated,
-          });
-        },
+        onRound: iterationEvents(options.onIteration && ((e) => options.onIteration!({ ...e, trial }))),
       },
     );
     trials.push(model);

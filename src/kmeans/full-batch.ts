@@ -112,7 +112,7 @@ export function* restarts(
   const numTrials = initialCentres === undefined ? p.numTrials : 1;
   for (let trial = 0; trial < numTrials; trial++) {
     const rng = seeder.fork();
-    const initial = initialCentres ?? seed(x, p, rng, threads, weights);
+    const initial = initialCentres ?? seedRestart(x, p, rng, threads, weights);
     const result = yield {
       initial,
       maxIterations: p.maxIterations,
@@ -174,7 +174,8 @@ export function bestRestartModel(
   );
 }
 
-function seed(
+/** A restart's k initial centres from the rows of `x`: `init_method` random or k-means++. */
+export function seedRestart(
   x: Matrix,
   p: KMeansParams,
   rng: Rng,

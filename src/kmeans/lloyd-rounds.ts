@@ -31,7 +31,7 @@ import {
   mergeLloydPartials,
   updateCentres,
 } from "./lloyd-step.js";
-import type { TrialOptions } from "./trial.js";
+import type { LloydIterationEvent, TrialOptions } from "./trial.js";
 
 export interface LloydRoundState {
   /** k × d centres the round assigns rows to. */
@@ -158,7 +158,6 @@ export async function runTrialRounds(
   options: TrialOptions,
   fit: { readonly memo?: string; readonly checked?: boolean } = {},
 ): Promise<EngineTrialResult> {
-  const { onIteration } = options;
   const { model } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(
     executor,
     LLOYD_ROUNDS_REF,
@@ -167,19 +166,29 @@ export async function runTrialRounds(
     {
       ...fit,
       signal: options.signal,
-      onRound: ({ state, merged, next }) => {
-        const iterated = next !== undefined && next.iteration > state.iteration;
-        if (onIteration === undefined || !iterated || next.last === undefined) return;
-        onIteration({
-          iteration: next.iteration,
-          inertia: undefined,
-          // A round that only gathered the farthest rows moved none: the count of its iteration is not known.
-          moved: state.farthest === true ? Number.NaN : merged.moved,
-          centreShift: next.last.centreShift,
-          relocated: next.last.relocated,
-        });
-      },
+      onRound: iterationEvents(options.onIteration),
     },
   );
   return model;
+}
+
+/**
+ * The rounds' callback that reports each Lloyd iteration to `onIteration` (a round that only gathered the
+ * farthest rows is not an iteration of its own).
+ */
+export function iterationEvents(
+  onIteration: ((event: LloydIterationEvent) => void) | undefined,
+): (event: { state: LloydRoundState; merged: LloydRoundPartial; next: LloydRoundState | undefined }) => void {
+  return ({ state, merged, next }) => {
+    const iterated = next !== undefined && next.iteration > state.iteration;
+    if (onIteration === undefined || !iterated || next.last === undefined) return;
+    onIteration({
+      iteration: next.iteration,
+      inertia: undefined,
+      // A round that only gathered the farthest rows moved none: the count of its iteration is not known.
+      moved: state.farthest === true ? Number.NaN : merged.moved,
+      centreShift: next.last.centreShift,
+      relocated: next.last.relocated,
+    });
+  };
 }
