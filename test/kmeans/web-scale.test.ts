@@ -70,6 +70,39 @@ function streamed(
 const threads = new ThreadsExecutor({ threads: 2 });
 after(() => threads.close());
 
+/**
+ * A batch for the row loops' property tests: n rows after `skip` rows, d wide, K centres, from `value`; weights
+ * in [0.1, 5] when `weighted`.
+ */
+function batchCase(shape: {
+  value: fc.Arbitrary<number>;
+  n: fc.Arbitrary<number>;
+  d: fc.Arbitrary<number>;
+  K: fc.Arbitrary<number>;
+  skip?: fc.Arbitrary<number>;
+}) {
+  return fc
+    .record({ n: shape.n, d: shape.d, K: shape.K, skip: shape.skip ?? fc.constant(0) })
+    .chain(({ n, d, K, skip }) =>
+      fc.record({
+        n: fc.constant(n),
+        d: fc.constant(d),
+        K: fc.constant(K),
+        skip: fc.constant(skip),
+        x: fc
+          .array(shape.value, { minLength: (n + skip) * d, maxLength: (n + skip) * d })
+          .map((v) => Float64Array.from(v)),
+        c: fc.array(shape.value, { minLength: K * d, maxLength: K * d }).map((v) => Float64Array.from(v)),
+        w: fc.option(
+          fc
+            .array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: n + skip, maxLength: n + skip })
+            .map((v) => Float64Array.from(v)),
+          { nil: undefined },
+        ),
+      }),
+    );
+}
+
 describe("the mini-batch step", () => {
   const oneD = (values: number[]) => Float64Array.from(values);
 
@@ -116,30 +149,16 @@ describe("the mini-batch step", () => {
     );
     fc.assert(
       fc.property(
-        fc
-          .record({
-            n: fc.integer({ min: 1, max: 40 }),
-            d: fc.integer({ min: 1, max: 6 }),
-            K: fc.integer({ min: 1, max: 9 }),
-          })
-          .chain(({ n, d, K }) =>
-            fc.record({
-              n: fc.constant(n),
-              d: fc.constant(d),
-              K: fc.constant(K),
-              X: fc.array(value, { minLength: n * d, maxLength: n * d }),
-              C: fc.array(value, { minLength: K * d, maxLength: K * d }),
-              W: fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: n, maxLength: n }),
-              weighted: fc.boolean(),
-            }),
-          ),
-        ({ n, d, K, X, C, W, weighted }) => {
-          const x = Float64Array.from(X);
-          const c = Float64Array.from(C);
-          const w = weighted ? Float64Array.from(W) : undefined;
+        batchCase({
+          value,
+          n: fc.integer({ min: 1, max: 40 }),
+          d: fc.integer({ min: 1, max: 6 }),
+          K: fc.integer({ min: 1, max: 9 }),
+        }),
+        ({ n, d, K, x, c, w }) => {
           const sums = new Float64Array(K * d);
           const mass = new Float64Array(K);
-          const points = batchLoop(d, weighted)(x, c, K, sums, mass, 0, n, w);
+          const points = batchLoop(d, w !== undefined)(x, c, K, sums, mass, 0, n, w);
           const refSums = new Float64Array(K * d);
           const refMass = new Float64Array(K);
           let refPoints = 0;
@@ -168,38 +187,20 @@ describe("the mini-batch step", () => {
     );
     fc.assert(
       fc.property(
-        fc
-          .record({
-            n: fc.integer({ min: 1, max: 30 }),
-            skip: fc.integer({ min: 0, max: 3 }),
-            d: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 30, max: BATCH_KERNEL_MAX_WIDTH })),
-            K: fc.integer({ min: 1, max: 11 }),
-          })
-          .chain(({ n, skip, d, K }) =>
-            fc.record({
-              n: fc.constant(n),
-              skip: fc.constant(skip),
-              d: fc.constant(d),
-              K: fc.constant(K),
-              X: fc.array(value, { minLength: (n + skip) * d, maxLength: (n + skip) * d }),
-              C: fc.array(value, { minLength: K * d, maxLength: K * d }),
-              W: fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), {
-                minLength: n + skip,
-                maxLength: n + skip,
-              }),
-              weighted: fc.boolean(),
-            }),
-          ),
-        ({ n, skip, d, K, X, C, W, weighted }) => {
-          const x = Float64Array.from(X);
-          const c = Float64Array.from(C);
-          const w = weighted ? Float64Array.from(W) : undefined;
+        batchCase({
+          value,
+          n: fc.integer({ min: 1, max: 30 }),
+          skip: fc.integer({ min: 0, max: 3 }),
+          d: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 30, max: BATCH_KERNEL_MAX_WIDTH })),
+          K: fc.integer({ min: 1, max: 11 }),
+        }),
+        ({ n, skip, d, K, x, c, w }) => {
           const sums = new Float64Array(K * d).fill(7);
           const mass = new Float64Array(K).fill(7);
           const points = assignBatch(d, c, K, x, skip, n, w, sums, mass);
           const refSums = new Float64Array(K * d);
           const refMass = new Float64Array(K);
-          const refPoints = batchLoop(d, weighted)(x, c, K, refSums, refMass, skip, skip + n, w);
+          const refPoints = batchLoop(d, w !== undefined)(x, c, K, refSums, refMass, skip, skip + n, w);
           assert.equal(points, refPoints);
           assert.deepEqual(sums, refSums);
           assert.deepEqual(mass, refMass);
@@ -234,29 +235,15 @@ describe("the mini-batch step", () => {
     );
     fc.assert(
       fc.property(
-        fc
-          .record({
-            n: fc.integer({ min: 1, max: 30 }),
-            cut: fc.nat(),
-            d: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.constant(BATCH_KERNEL_MAX_WIDTH + 1)),
-            K: fc.integer({ min: 1, max: 8 }),
-          })
-          .chain(({ n, cut, d, K }) =>
-            fc.record({
-              n: fc.constant(n),
-              cut: fc.constant(cut % n),
-              d: fc.constant(d),
-              K: fc.constant(K),
-              X: fc.array(value, { minLength: n * d, maxLength: n * d }),
-              C: fc.array(value, { minLength: K * d, maxLength: K * d }),
-              W: fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: n, maxLength: n }),
-              weighted: fc.boolean(),
-            }),
-          ),
-        ({ n, cut, d, K, X, C, W, weighted }) => {
-          const x = Float64Array.from(X);
-          const c = Float64Array.from(C);
-          const w = weighted ? Float64Array.from(W) : undefined;
+        batchCase({
+          value,
+          n: fc.integer({ min: 1, max: 30 }),
+          d: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.constant(BATCH_KERNEL_MAX_WIDTH + 1)),
+          K: fc.integer({ min: 1, max: 8 }),
+        }),
+        fc.nat(),
+        ({ n, d, K, x, c, w }, at) => {
+          const cut = at % n;
           const totals = { inertia: 0, mass: new Float64Array(K), counts: new Float64Array(K) };
           measureRows(d, c, K, x.subarray(0, cut * d), cut, w?.subarray(0, cut), totals);
           measureRows(d, c, K, x.subarray(cut * d), n - cut, w?.subarray(cut), totals);
