@@ -13,6 +13,7 @@ import { ERROR_CODES, type ErrorCode, StrataError } from "../errors.js";
 import { matrix } from "../linalg/matrix.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { toShared } from "../parallel/shared.js";
+import { terminateWorker } from "../util/native-guard.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import { type AlgorithmRef, isObjectShard, isStreamShard, type Shard } from "./contract.js";
 import { type RoundExecutor, type RoundOptions, settledRound } from "./executor.js";
@@ -170,7 +171,7 @@ export class ThreadsExecutor implements RoundExecutor {
     this.#closed = true;
     const workers = [...this.#workers.values()];
     this.#workers.clear();
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => terminateWorker(w)));
   }
 }
 

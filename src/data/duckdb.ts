@@ -5,17 +5,20 @@
  * connection, which is closed afterwards.
  * @module
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { api, duck } from "./duckdb-addon.js";
 
 let instance: Promise<DuckDBInstance> | undefined;
 
 /** The shared instance (created on first call). */
 export function duckdbInstance(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(":memory:", {
-    threads: "2",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
+  instance ??= duck(() =>
+    api.DuckDBInstance.create(":memory:", {
+      threads: "2",
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "false",
+    }),
+  );
   return instance;
 }
 
@@ -28,23 +31,39 @@ let streaming: Promise<DuckDBInstance> | undefined;
  * whole-table reads may use what they need.
  */
 export function streamingInstance(): Promise<DuckDBInstance> {
-  streaming ??= DuckDBInstance.create(":memory:", {
-    threads: "2",
-    memory_limit: "128MB",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
+  streaming ??= duck(() =>
+    api.DuckDBInstance.create(":memory:", {
+      threads: "2",
+      memory_limit: "128MB",
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "false",
+    }),
+  );
   return streaming;
 }
 
-/** Runs `work` on a fresh connection to the shared instance and closes the connection afterwards. */
-export async function withConnection<T>(work: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  const con = await (await duckdbInstance()).connect();
-  try {
-    return await work(con);
-  } finally {
-    con.closeSync();
-  }
+/**
+ * Runs `work` on a fresh connection to an instance (the loading one unless told) and closes the connection
+ * afterwards. The whole of `work` counts as one DuckDB call (duckdb-addon.ts): its thread is not ended before
+ * it is done, so `work` is bounded (a load, a count), never a stream handed out chunk by chunk.
+ */
+export function withConnection<T>(
+  work: (con: DuckDBConnection) => Promise<T>,
+  instance: () => Promise<DuckDBInstance> = duckdbInstance,
+): Promise<T> {
+  return duck(async () => {
+    const con = await (await instance()).connect();
+    try {
+      return await work(con);
+    } finally {
+      con.closeSync();
+    }
+  });
+}
+
+/** A fresh connection to the streaming instance; its caller closes it, and counts its own calls with `duck`. */
+export function streamingConnection(): Promise<DuckDBConnection> {
+  return duck(async () => (await streamingInstance()).connect());
 }
 
 /** A SQL string literal. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import { bindings as duckdb } from "./duckdb-addon.js";
 import type { ColumnData } from "./frame.js";
 
 /** How to read each selected column: "numeric" columns must be DOUBLE in the query. */

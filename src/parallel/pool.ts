@@ -21,6 +21,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { StrataError } from "../errors.js";
+import { terminateWorker } from "../util/native-guard.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import {
   CONTROL_EPOCH,
@@ -191,7 +192,7 @@ export class WorkerPool {
     this.closed = true;
     Atomics.store(this.control, CONTROL_EPOCH, -1);
     Atomics.notify(this.control, CONTROL_EPOCH);
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.workers.map((w) => terminateWorker(w.worker)));
     for (const w of this.workers) w.port.close();
     this.workers.length = 0;
   }

@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { withNativeGuard } from "./native-guard.js";
 
 const found = new Map<string, URL>();
 
@@ -27,14 +28,15 @@ function workerModuleUrl(base: URL): URL {
 }
 
 /**
- * Starts the module `base` (a URL without its extension) as a worker.
+ * Starts the module `base` (a URL without its extension) as a worker, with a native guard: end it with
+ * `terminateWorker` (native-guard.ts), never `worker.terminate()`.
  * @example
  * startWorkerModule(new URL("./training-worker", import.meta.url), { workerData: input });
  */
 export function startWorkerModule(base: URL, options: WorkerOptions = {}): Worker {
   const url = workerModuleUrl(base);
-  if (url.pathname.endsWith(".js")) return new Worker(url, options);
+  if (url.pathname.endsWith(".js")) return withNativeGuard(() => new Worker(url, options));
   const tsx = import.meta.resolve("tsx/esm/api");
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return withNativeGuard(() => new Worker(bootstrap, { ...options, eval: true }));
 }

@@ -7,8 +7,8 @@
  * @module
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
 import { StrataError } from "../../errors.js";
+import { duck, bindings as duckdb } from "../duckdb-addon.js";
 import { type DataChunk, noRows, Rechunker, type StreamSource } from "./chunks.js";
 
 const NUMERIC_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|U\w*INT)$/;
@@ -34,13 +34,11 @@ async function numericColumns(con: DuckDBConnection, from: string, name: string)
 
 /** A Parquet object's column names (checked numeric), from its schema alone. */
 export async function parquetHeader(source: StreamSource): Promise<readonly string[]> {
-  const { sqlString, streamingInstance } = await import("../duckdb.js");
-  const con = await (await streamingInstance()).connect();
-  try {
-    return await numericColumns(con, `read_parquet(${sqlString(source.path)})`, source.name);
-  } finally {
-    con.closeSync();
-  }
+  const { sqlString, streamingInstance, withConnection } = await import("../duckdb.js");
+  return withConnection(
+    (con) => numericColumns(con, `read_parquet(${sqlString(source.path)})`, source.name),
+    streamingInstance,
+  );
 }
 
 /** The chunks of a Parquet object; `onHeader` hears its column names before the first chunk. */
@@ -50,22 +48,22 @@ export async function* parquetChunks(
   onHeader?: (featureNames: readonly string[], cols: number) => void,
 ): AsyncGenerator<DataChunk> {
   // DuckDB is loaded only for Parquet: it is a large native module most jobs never need.
-  const { sqlIdent, sqlString, streamingInstance } = await import("../duckdb.js");
-  const con = await (await streamingInstance()).connect();
+  const { sqlIdent, sqlString, streamingConnection } = await import("../duckdb.js");
+  const con = await streamingConnection();
   try {
     const from = `read_parquet(${sqlString(source.path)})`;
-    const names = await numericColumns(con, from, source.name);
+    const names = await duck(() => numericColumns(con, from, source.name));
     onHeader?.(names, names.length);
     const d = names.length;
     const select = names.map((c) => `CAST(${sqlIdent(c)} AS DOUBLE)`).join(", ");
-    const result = await con.stream(`SELECT ${select} FROM ${from}`);
+    const result = await duck(() => con.stream(`SELECT ${select} FROM ${from}`));
     const rechunker = new Rechunker(d, chunkRows, false);
     let row = 0;
     let rows = new Float64Array(0);
     for (
-      let chunk = await result.fetchChunk();
+      let chunk = await duck(() => result.fetchChunk());
       chunk && chunk.rowCount > 0;
-      chunk = await result.fetchChunk()
+      chunk = await duck(() => result.fetchChunk())
     ) {
       const n = chunk.rowCount;
       if (rows.length < n * d) rows = new Float64Array(n * d);
@@ -88,7 +86,8 @@ export async function* parquetChunks(
     if (row === 0) throw noRows(source.name);
     // DuckDB ends a stream that failed (a corrupt page) as if it were complete: the metadata says how many
     // rows there are (table-chunks.ts explains the trap).
-    const expected = Number((await con.runAndReadAll(`SELECT count(*) FROM ${from}`)).getRows()[0]![0]);
+    const counted = await duck(() => con.runAndReadAll(`SELECT count(*) FROM ${from}`));
+    const expected = Number(counted.getRows()[0]![0]);
     if (row !== expected)
       throw new StrataError(
         "CSV_PARSE_ERROR",

@@ -6,10 +6,11 @@
  * through JS values. Every pass over the table re-runs the query, so the table is never held.
  * @module
  */
-import duckdb from "@duckdb/node-bindings";
+import type * as DuckDBBindings from "@duckdb/node-bindings";
 import { StrataError } from "../../errors.js";
 import type { FetchOptions } from "../cache.js";
 import { sqlIdent } from "../duckdb.js";
+import { duck, bindings as duckdb } from "../duckdb-addon.js";
 import { type ColumnData, Frame } from "../frame.js";
 import { csvReadError, type LoadOptions, selectList, type TableRelation, tableRelation } from "../load.js";
 import { readColumns } from "../read-columns.js";
@@ -44,9 +45,8 @@ export async function openStreamedTable(
   options: FetchOptions & LoadOptions = {},
 ): Promise<StreamedTable> {
   const files = await tableFiles(source, options);
-  const { streamingInstance } = await import("../duckdb.js");
-  const con = await (await streamingInstance()).connect();
-  try {
+  const { streamingInstance, withConnection } = await import("../duckdb.js");
+  return withConnection(async (con) => {
     const table = await tableRelation(con, files.files, files, source, options);
     const t = { ...files, table, columnNames: table.columns.map((c) => c.name), rows: 0 };
     // count(column) reads (and so converts) every cell of a text table's column; count(*) alone may not.
@@ -65,9 +65,7 @@ export async function openStreamedTable(
     const rows = Number(row.getRows()[0]![0]);
     if (rows === 0) throw emptyTable(t);
     return { ...t, rows };
-  } finally {
-    con.closeSync();
-  }
+  }, streamingInstance);
 }
 
 /**
@@ -76,9 +74,8 @@ export async function openStreamedTable(
  * instance until it is garbage-collected, and the next pass would run out of that instance's memory.
  */
 export async function tableHead(t: StreamedTable, rows: number): Promise<Frame> {
-  const { streamingInstance } = await import("../duckdb.js");
-  const con = await (await streamingInstance()).connect();
-  try {
+  const { streamingInstance, withConnection } = await import("../duckdb.js");
+  return withConnection(async (con) => {
     // File by file until there are `rows` rows: a first file may be empty (a header-only part).
     const parts: ColumnData[][] = [];
     let have = 0;
@@ -102,9 +99,7 @@ export async function tableHead(t: StreamedTable, rows: number): Promise<Frame> 
     const frame = Frame.fromColumns(columns);
     if (frame.numRows === 0) throw emptyTable(t);
     return frame;
-  } finally {
-    con.closeSync();
-  }
+  }, streamingInstance);
 }
 
 function concatFloat64(parts: readonly Float64Array[]): Float64Array {
@@ -127,8 +122,8 @@ export async function* tableChunks(
   t: StreamedTable,
   chunkRows: number = TABLE_CHUNK_ROWS,
 ): AsyncGenerator<TableChunk> {
-  const { streamingInstance } = await import("../duckdb.js");
-  const con = await (await streamingInstance()).connect();
+  const { streamingConnection } = await import("../duckdb.js");
+  const con = await streamingConnection();
   const { kinds, columns } = t.table;
   try {
     let firstRow = 0;
@@ -147,13 +142,13 @@ export async function* tableChunks(
       return chunk;
     };
     for (const file of t.files) {
-      const result = await con
-        .stream(`SELECT ${selectList(t.table)} FROM ${t.table.of([file])}`)
-        .catch((e: unknown) => {
-          throw readError(t, e, file);
-        });
+      const result = await duck(() =>
+        con.stream(`SELECT ${selectList(t.table)} FROM ${t.table.of([file])}`),
+      ).catch((e: unknown) => {
+        throw readError(t, e, file);
+      });
       for (;;) {
-        const chunk = await result.fetchChunk().catch((e: unknown) => {
+        const chunk = await duck(() => result.fetchChunk()).catch((e: unknown) => {
           throw readError(t, e, file);
         });
         if (!chunk || chunk.rowCount === 0) break;
@@ -193,7 +188,7 @@ export async function* tableChunks(
 
 /** Rows [from, from + take) of a DOUBLE vector into `target` at `at`, NULL as NaN. */
 function copyNumeric(
-  chunk: duckdb.DataChunk,
+  chunk: DuckDBBindings.DataChunk,
   column: number,
   n: number,
   from: number,

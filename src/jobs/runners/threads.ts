@@ -9,6 +9,7 @@
  * @module
  */
 import type { Worker } from "node:worker_threads";
+import { terminateWorker } from "../../util/native-guard.js";
 import { createStopFlag, raiseStopFlag } from "../../util/stop-flag.js";
 import { startWorkerModule } from "../../util/worker-module.js";
 import type { WorkerInput, WorkerMessage } from "./protocol.js";
@@ -80,7 +81,7 @@ export class ThreadJobRunner implements JobRunner {
     const spare = this.#spare;
     this.#spare = undefined;
     this.#warmLeft = 0;
-    if (spare !== undefined) await spare.terminate();
+    if (spare !== undefined) await terminateWorker(spare);
   }
 
   start(run: JobRun, events: RunEvents): RunHandle {
@@ -99,7 +100,7 @@ export class ThreadJobRunner implements JobRunner {
       settled = true;
       if (graceTimer !== undefined) clearTimeout(graceTimer);
       // The outcome is the worker's last message; ending it now also frees native handles (DuckDB) at once.
-      void worker.terminate();
+      void terminateWorker(worker);
       resolveDone(outcome);
     };
 
@@ -153,7 +154,7 @@ export class ThreadJobRunner implements JobRunner {
         raiseStopFlag(stopFlag);
         worker.postMessage({ type: "stop" });
         graceTimer = setTimeout(() => {
-          if (!settled) void worker.terminate();
+          if (!settled) void terminateWorker(worker);
         }, this.#graceMs);
       },
     };
