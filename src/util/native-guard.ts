@@ -23,17 +23,6 @@ const CLOSING = 1;
 
 const guards = new WeakMap<Worker, Int32Array>();
 
-/** `Atomics.waitAsync` (Node 16+), which the project's ES2022 library types do not declare. */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      array: Int32Array,
-      index: number,
-      value: number,
-    ): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
-
 function ownGuard(): Int32Array | undefined {
   if (isMainThread) return undefined;
   const shared = getEnvironmentData(KEY);
@@ -68,7 +57,6 @@ function enter(g: Int32Array): boolean {
 
 function leave(g: Int32Array): void {
   Atomics.sub(g, IN_FLIGHT, 1);
-  Atomics.notify(g, IN_FLIGHT);
 }
 
 /** Runs an asynchronous call into a native addon, counted in flight until it settles. */
@@ -105,14 +93,13 @@ export async function terminateWorker(worker: Worker): Promise<void> {
     let exited = false;
     const onExit = () => {
       exited = true;
-      Atomics.notify(g, IN_FLIGHT);
     };
     worker.once("exit", onExit);
     try {
-      for (let n = Atomics.load(g, IN_FLIGHT); n !== 0 && !exited; n = Atomics.load(g, IN_FLIGHT)) {
-        const wait = waitAsync(g, IN_FLIGHT, n);
-        if (wait.async) await wait.value;
-      }
+      // Polled on a timer, not Atomics.waitAsync: a pending waitAsync does not keep the event loop alive, and a
+      // process with nothing else to do would exit mid-wait (measured: a failed `strata run` ending its spare
+      // training worker during DuckDB's start-up). Calls end within milliseconds; this path is rare.
+      while (Atomics.load(g, IN_FLIGHT) !== 0 && !exited) await new Promise((resolve) => setTimeout(resolve, 2));
     } finally {
       worker.off("exit", onExit);
     }
