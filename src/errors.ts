@@ -285,6 +285,27 @@ export const ERROR_CODES = {
     awsType: "InvalidParameterException",
     summary: "A CloudWatch Logs request parameter is missing or out of range.",
   },
+  // The web console (src/api/console)
+  SIGN_IN_REQUIRED: {
+    status: 401,
+    awsType: "AccessDeniedException",
+    summary: "A console request without a live session (never signed in, signed out, or expired).",
+  },
+  SIGN_IN_FAILED: {
+    status: 401,
+    awsType: "AccessDeniedException",
+    summary: "A console sign-in with a token that is unknown, used or expired, or a wrong access key pair.",
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    awsType: "AccessDeniedException",
+    summary: "A state-changing console request without its session's CSRF token, or from another origin.",
+  },
+  UPLOAD_TOO_LARGE: {
+    status: 413,
+    awsType: "ValidationException",
+    summary: "A console upload larger than the server's upload limit.",
+  },
   // Transport: requests refused before a route sees them
   HOST_NOT_ALLOWED: {
     status: 403,

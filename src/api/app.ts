@@ -1,6 +1,6 @@
 /**
  * The fastify app of `strata serve`: the control plane (`POST /`), the runtime
- * (`POST /endpoints/{name}/invocations`) and a `GET /ping` health check. Every body is read raw (one catch-all
+ * (`POST /endpoints/{name}/invocations`), a `GET /ping` health check and the web console (src/api/console). Every body is read raw (one catch-all
  * parser) because SigV4 hashes the exact bytes and each route decodes its own formats; the 6 MB limit is
  * SageMaker's real-time payload limit and gives 413. Fastify's logger is off on the hot path; errors go
  * through http-errors.ts.
@@ -8,6 +8,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { StrataError } from "../errors.js";
+import { type ConsoleOptions, registerConsole } from "./console/plugin.js";
 import type { ApiContext } from "./context.js";
 import { registerControlPlane } from "./control-plane.js";
 import { isLoopback } from "./credentials.js";
@@ -86,12 +87,16 @@ export function baseApp(
 }
 
 /**
- * Builds the server app over the given services.
+ * Builds the server app over the given services, with the web console when `console` is given.
  * @example
  * const app = buildApp({ hosting, training, verifier: new SigV4Verifier(credentials) });
  * await app.listen({ host: "127.0.0.1", port: 8080 });
  */
-export function buildApp(context: ApiContext, limits?: ConnectionLimits): FastifyInstance {
+export function buildApp(
+  context: ApiContext,
+  limits?: ConnectionLimits,
+  console?: ConsoleOptions,
+): FastifyInstance {
   const app = baseApp("control", limits);
   // Unauthenticated, the server must not be reachable through another name: a web page on a rebinding
   // domain would otherwise drive the control plane from the user's browser.
@@ -99,6 +104,7 @@ export function buildApp(context: ApiContext, limits?: ConnectionLimits): Fastif
   app.get("/ping", (_request, reply) => reply.code(200).send(""));
   registerControlPlane(app, context);
   registerRuntime(app, context);
+  if (console !== undefined) registerConsole(app, context, console);
   return app;
 }
 

@@ -87,6 +87,19 @@ function findHandler(target: unknown): JsonService["actions"][string] {
   );
 }
 
+/**
+ * Runs the JSON 1.1 action `target` names on `body` and gives its answer as wire JSON. The control plane calls
+ * it once SigV4 has passed; the web console (src/api/console) once its session and CSRF token have.
+ */
+export async function callJsonAction(
+  target: unknown,
+  body: Uint8Array,
+  context: ApiContext,
+): Promise<string> {
+  const result = await findHandler(target)(parseBody(body), context);
+  return JSON.stringify(toWire(result ?? {}));
+}
+
 async function handle(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -98,12 +111,12 @@ async function handle(
     const body = (request.body as Buffer | undefined) ?? EMPTY;
     authenticate(request, body, context);
     if (sts) return answerSts(reply, body, context.hosting.arn);
-    const result = await findHandler(target)(parseBody(body), context);
+    const answer = await callJsonAction(target, body, context);
     return reply
       .code(200)
       .header("content-type", "application/x-amz-json-1.1")
       .header("x-amzn-requestid", crypto.randomUUID())
-      .send(JSON.stringify(toWire(result ?? {})));
+      .send(answer);
   } catch (error) {
     return sts ? sendStsError(reply, error) : sendError(reply, error, "control");
   }

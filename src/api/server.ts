@@ -9,9 +9,12 @@ import type { FastifyInstance } from "fastify";
 import { type ServerAccessOptions, serverAccessRules } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import { TrainingService } from "../jobs/training-service.js";
+import { ConsoleTokenStore } from "../registry/console-token-store.js";
+import { openRegistryDb } from "../registry/db.js";
 import { strataHome } from "../registry/home.js";
 import { HostingService } from "../serving/hosting-service.js";
 import { buildApp, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./app.js";
+import { SessionStore } from "./console/sessions.js";
 import { ContainerPorts } from "./container-port.js";
 import { isLoopback, type LoadedCredentials, loadServerCredentials } from "./credentials.js";
 import { SigV4Verifier } from "./sigv4.js";
@@ -46,6 +49,8 @@ export interface ServeOptions {
   readonly clusterJobs?: "all" | "multi-instance";
   /** Where the cluster's workers put partials too large for Redis (cluster/partial-store.ts). */
   readonly clusterPartials?: string;
+  /** The built web console (default: the package's dist/console). */
+  readonly consoleAssets?: string;
 }
 
 export interface RunningServer {
@@ -56,7 +61,16 @@ export interface RunningServer {
   readonly training: TrainingService;
   readonly credentials: LoadedCredentials | null;
   readonly containers: ContainerPorts | null;
+  /** The web console's URL with a one-time sign-in token, as printed at start. */
+  readonly consoleUrl: string;
+  /** Mints another one-time console URL (what `strata console-url` prints). */
+  newConsoleUrl(): string;
   close(): Promise<void>;
+}
+
+/** The console's address with a new one-time token: opening it signs a browser in (src/api/console). */
+export function consoleUrl(serverUrl: string, tokens: ConsoleTokenStore): string {
+  return `${serverUrl}/?token=${tokens.mint()}`;
 }
 
 /**
@@ -105,6 +119,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         }),
   });
   await hosting.startServing(options.syncIntervalMs ?? 1000);
+  const consoleDb = openRegistryDb({ home });
+  const tokens = new ConsoleTokenStore(consoleDb);
   const app = buildApp(
     {
       hosting,
@@ -112,10 +128,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       verifier: credentials === null ? null : new SigV4Verifier(credentials),
     },
     { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
+    {
+      access: { tokens, sessions: new SessionStore(), credentials },
+      ...(options.consoleAssets === undefined ? {} : { assetsDir: options.consoleAssets }),
+    },
   );
   try {
     await app.listen({ host, port: options.port ?? 8080 });
   } catch (cause) {
+    consoleDb.close();
     await training.close();
     await hosting.close();
     const code = (cause as { code?: string }).code;
@@ -150,6 +171,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   log(
     `strata serve: SageMaker, SageMaker Runtime, CloudWatch Logs and STS on ${url}; point boto3, the SageMaker SDK and the AWS CLI here with\n  eval "$(strata serve --print-env${hostFlag}${portFlag})"`,
   );
+  const newConsoleUrl = () => consoleUrl(url, tokens);
+  const firstConsoleUrl = newConsoleUrl();
+  log(`strata serve: web console on ${firstConsoleUrl}`);
   for (const e of hosting.endpoints.loadedEndpoints())
     log(
       `strata serve: endpoint ${e.name} InService${containers?.url(e.name) ? ` (container contract ${containers.url(e.name)})` : ""}`,
@@ -162,9 +186,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     training,
     credentials,
     containers,
+    consoleUrl: firstConsoleUrl,
+    newConsoleUrl,
     async close() {
       await containers?.close();
       await app.close();
+      consoleDb.close();
       await training.close();
       await hosting.close();
     },

@@ -127,6 +127,17 @@ CREATE VIEW log_events AS
   SELECT id, kind, name, time, level, message FROM resource_logs;
 `,
   },
+  {
+    version: 3,
+    description: "one-time sign-in tokens of the web console",
+    sql: `
+CREATE TABLE console_tokens (
+  hash TEXT PRIMARY KEY,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 /** The schema version this Strata writes. */

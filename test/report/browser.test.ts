@@ -6,26 +6,16 @@
  * STRATA_UPDATE_SCREENSHOT=1).
  */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../helpers/census.js";
+import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
 import { type CensusReport, censusReport } from "./fixture.js";
 import { decodePng } from "./png.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SECTIONS = [
   "Data",
   "Cleaning",
@@ -38,9 +28,7 @@ const SECTIONS = [
   "Method and timings",
 ];
 
-describe("report.html in chromium", {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (bash .ci/run installs it)`,
-}, () => {
+describe("report.html in chromium", { skip: chromiumMissing }, () => {
   let fx: CensusReport;
   let browser: Browser;
   let page: Page;
@@ -49,10 +37,7 @@ describe("report.html in chromium", {
   let url: string;
 
   before(async () => {
-    [fx, browser] = await Promise.all([
-      censusReport(),
-      chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
-    ]);
+    [fx, browser] = await Promise.all([censusReport(), launchChromium()]);
     url = pathToFileURL(fx.report.file).href;
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("console", (m) => {

@@ -1,0 +1,49 @@
+/**
+ * The web console in chromium for tests: a page that records console errors, page errors and every request
+ * that leaves the server's origin (those are aborted), signed in with the URL the server printed; and
+ * axe-core's check for serious accessibility violations.
+ * @module
+ */
+import axe from "axe-core";
+import type { Browser, Page } from "playwright-core";
+
+export interface ConsolePage {
+  readonly page: Page;
+  /** Console errors and warnings, and uncaught page errors. */
+  readonly problems: string[];
+  /** Requests to anywhere but the server's origin. */
+  readonly foreign: string[];
+}
+
+/** A 1280 × 900 page signed in through `printedUrl`, on the console's start page. */
+export async function openConsole(browser: Browser, printedUrl: string): Promise<ConsolePage> {
+  const origin = new URL(printedUrl).origin;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  const foreign: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.route(
+    (url) => url.origin !== origin && url.protocol !== "data:" && url.protocol !== "blob:",
+    (route) => {
+      foreign.push(route.request().url());
+      return route.abort();
+    },
+  );
+  await page.goto(printedUrl);
+  return { page, problems, foreign };
+}
+
+/** axe-core's violations of impact "serious" or "critical" on the page as it is, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, which the page's content security policy does not govern.
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() =>
+    (globalThis as unknown as { axe: typeof axe }).axe.run("html", { resultTypes: ["violations"] }),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
