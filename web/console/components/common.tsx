@@ -65,3 +65,19 @@ export function Facts({ rows }: { rows: readonly (readonly [string, ComponentChi
     </dl>
   );
 }
+
+/** A table whose rows are each headed by their name (hyperparameters, channels, metrics). */
+export function RowTable({ rows }: { rows: readonly (readonly [string, ComponentChildren])[] }) {
+  return (
+    <table>
+      <tbody>
+        {rows.map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { sagemaker } from "../api";
-import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
+import { ErrorBox, Facts, Loading, PageTitle, RowTable, Status } from "../components/common";
 import { duration, num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { LogView } from "../components/log-view";
@@ -104,45 +104,23 @@ export function Job() {
           <div class="columns">
             <section aria-labelledby="hp-heading">
               <h2 id="hp-heading">Hyperparameters</h2>
-              <table>
-                <tbody>
-                  {Object.entries(j.HyperParameters ?? {}).map(([k, v]) => (
-                    <tr key={k}>
-                      <th scope="row">{k}</th>
-                      <td>{v}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <RowTable rows={Object.entries(j.HyperParameters ?? {})} />
             </section>
             <section aria-labelledby="channels-heading">
               <h2 id="channels-heading">Input channels</h2>
-              <table>
-                <tbody>
-                  {j.InputDataConfig.map((c) => (
-                    <tr key={c.ChannelName}>
-                      <th scope="row">{c.ChannelName}</th>
-                      <td>
-                        {c.DataSource.S3DataSource.S3Uri}
-                        {c.ContentType !== undefined && <span class="muted"> ({c.ContentType})</span>}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <RowTable
+                rows={j.InputDataConfig.map((c) => [
+                  c.ChannelName,
+                  <>
+                    {c.DataSource.S3DataSource.S3Uri}
+                    {c.ContentType !== undefined && <span class="muted"> ({c.ContentType})</span>}
+                  </>,
+                ])}
+              />
               {(j.FinalMetricDataList?.length ?? 0) > 0 && (
                 <>
                   <h2>Final metrics</h2>
-                  <table>
-                    <tbody>
-                      {j.FinalMetricDataList!.map((m) => (
-                        <tr key={m.MetricName}>
-                          <th scope="row">{m.MetricName}</th>
-                          <td>{num(m.Value)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <RowTable rows={j.FinalMetricDataList!.map((m) => [m.MetricName, num(m.Value)])} />
                 </>
               )}
             </section>
