@@ -99,7 +99,8 @@ export async function terminateWorker(worker: Worker): Promise<void> {
       // Polled on a timer, not Atomics.waitAsync: a pending waitAsync does not keep the event loop alive, and a
       // process with nothing else to do would exit mid-wait (measured: a failed `strata run` ending its spare
       // training worker during DuckDB's start-up). Calls end within milliseconds; this path is rare.
-      while (Atomics.load(g, IN_FLIGHT) !== 0 && !exited) await new Promise((resolve) => setTimeout(resolve, 2));
+      while (Atomics.load(g, IN_FLIGHT) !== 0 && !exited)
+        await new Promise((resolve) => setTimeout(resolve, 2));
     } finally {
       worker.off("exit", onExit);
     }
