@@ -371,6 +371,11 @@ export class TrainingService {
    * extension): host, load, shards done and failed, last shard, last heartbeat.
    * @throws StrataError INVALID_ARGUMENT when the service has no cluster; SOURCE_UNREACHABLE when its Redis is down
    */
+  /** True when this service sends jobs to a cluster (`--cluster`). */
+  get hasCluster(): boolean {
+    return this.#cluster !== undefined;
+  }
+
   async listClusterWorkers(): Promise<{ Workers: unknown[] }> {
     const url = this.#cluster;
     if (url === undefined)

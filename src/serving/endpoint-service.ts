@@ -19,6 +19,7 @@ import type { ArnContext } from "../jobs/describe.js";
 import type { EndpointRecord, HostingStore } from "../registry/hosting-store.js";
 import type { LogEventStore } from "../registry/log-event-store.js";
 import { isOwnerGone, type ProcessOwner } from "../registry/owner.js";
+import { type EndpointStats, InvocationStats } from "./invocation-stats.js";
 import { type InvocationResult, invokePipeline } from "./invoke.js";
 import { type ListRequest, listPage } from "./list-page.js";
 import { loadPipeline } from "./model-loader.js";
@@ -65,6 +66,7 @@ export class EndpointService {
   readonly events = new EventEmitter();
   readonly #loaded = new Map<string, LoadedEndpoint>();
   readonly #activations = new Map<string, Promise<void>>();
+  readonly #invocations = new Map<string, InvocationStats>();
   readonly #settleMs: number;
   readonly #logs: LogEventStore | undefined;
 
@@ -163,6 +165,7 @@ export class EndpointService {
     if (record === null) throw this.#notFound(name);
     await this.#activations.get(name)?.catch(() => undefined);
     this.#unload(name);
+    this.#invocations.delete(name);
     this.store.deleteEndpoint(name);
     this.#log(name, "info", `Endpoint ${name} deleted.`);
   }
@@ -292,9 +295,32 @@ export class EndpointService {
         );
       variant = found;
     }
-    const result = invokePipeline(variant.pipeline, contentType, accept, body);
+    const stats = this.#stats(endpoint.name);
+    const started = performance.now();
+    let result: InvocationResult;
+    try {
+      result = invokePipeline(variant.pipeline, contentType, accept, body);
+    } catch (error) {
+      stats.recordError();
+      throw error;
+    }
+    stats.record(performance.now() - started);
     // Built field by field (not spread): one object shape on the hot path.
     return { body: result.body, contentType: result.contentType, rows: result.rows, variant: variant.name };
+  }
+
+  #stats(name: string): InvocationStats {
+    let stats = this.#invocations.get(name);
+    if (stats === undefined) {
+      stats = new InvocationStats();
+      this.#invocations.set(name, stats);
+    }
+    return stats;
+  }
+
+  /** The last hour of an endpoint's invocations in this process (counts, errors, model latency). */
+  invocationStats(name: string): EndpointStats {
+    return this.#stats(name).read();
   }
 
   /** Brings back every InService endpoint and finishes interrupted work (server start). */

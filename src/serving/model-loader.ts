@@ -69,7 +69,7 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
           `${url} holds a ${model.constructor.name}; the scaler stage needs a min-max scaler.`,
           { details: { uri: url } },
         );
-      return { kind: "scaler", scale: model.scale, min: model.min };
+      return { kind: "scaler", scale: model.scale, min: model.min, featureNames: model.featureNames };
     }
     case "feature-transform": {
       const json = (await jsonArtifact(url, bytes)) as { kind?: unknown; functions?: unknown };
@@ -97,7 +97,7 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
       // (x − mean) / scale is the affine stage x·(1/scale) + (−mean/scale).
       const scale = model.scale.map((s) => 1 / s);
       const min = model.mean.map((m, j) => -m * scale[j]!);
-      return { kind: "scaler", scale, min };
+      return { kind: "scaler", scale, min, featureNames: model.featureNames };
     }
     case "kmeans": {
       const { k, dim, centroids } = decodeKMeansArtifactFile(await readModelAlgoFile(bytes));
@@ -122,6 +122,7 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
         kind: "pca",
         mean: Float64Array.from(mean),
         v: Float64Array.from(v.data),
+        s: Float64Array.from(s),
         numComponents: C,
         columns,
       };
@@ -130,14 +131,14 @@ export async function loadStage(container: ContainerDefinition): Promise<Stage> 
 }
 
 /**
- * Loads and compiles every container of a model.
+ * Loads every container of a model, in order.
  * @param modelName for messages
  * @throws StrataError as {@link loadStage}, each message prefixed with the container it concerns
  */
-export async function loadPipeline(
+export async function loadStages(
   modelName: string,
   containers: readonly ContainerDefinition[],
-): Promise<CompiledPipeline> {
+): Promise<{ stages: Stage[]; names: string[] }> {
   const names = containers.map((c, i) => `container ${i + 1} (${roleOf(c)}) of model "${modelName}"`);
   const stages: Stage[] = [];
   for (const [i, container] of containers.entries()) {
@@ -152,5 +153,18 @@ export async function loadPipeline(
       );
     }
   }
+  return { stages, names };
+}
+
+/**
+ * Loads and compiles every container of a model.
+ * @param modelName for messages
+ * @throws StrataError as {@link loadStages}
+ */
+export async function loadPipeline(
+  modelName: string,
+  containers: readonly ContainerDefinition[],
+): Promise<CompiledPipeline> {
+  const { stages, names } = await loadStages(modelName, containers);
   return compilePipeline(stages, names);
 }

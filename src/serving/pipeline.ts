@@ -21,13 +21,21 @@ import { type FeatureTransforms, transformRowsInPlace } from "../preprocess/feat
 export type Stage =
   /** Per-feature log1p / asinh before the scaler (preprocess/feature-transform.ts); first container only. */
   | { readonly kind: "transform"; readonly functions: FeatureTransforms }
-  | { readonly kind: "scaler"; readonly scale: Float64Array; readonly min: Float64Array }
+  | {
+      readonly kind: "scaler";
+      readonly scale: Float64Array;
+      readonly min: Float64Array;
+      /** The features it was fitted on, when its artifact names them (Strata's scaler files do). */
+      readonly featureNames?: readonly string[];
+    }
   | {
       readonly kind: "pca";
       /** Length D. */
       readonly mean: Float64Array;
       /** D×C row-major, as stored in the artifact (column j pairs with s[j]). */
       readonly v: Float64Array;
+      /** The singular values, length C, as stored (SageMaker's ascending order). */
+      readonly s: Float64Array;
       readonly numComponents: number;
       /** Columns of v the stage outputs, in output order. */
       readonly columns: readonly number[];

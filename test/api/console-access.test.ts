@@ -84,9 +84,18 @@ describe("console access", () => {
       assert.equal(response.status, 303, path);
       assert.equal(response.headers.get("location"), "/sign-in", path);
     }
-    const gets = ["/console/api/session", "/console/assets/app.js"];
+    const gets = [
+      "/console/api/session",
+      "/console/assets/app.js",
+      "/console/api/models/census-pipeline/contents",
+      "/console/api/endpoints/census/stats",
+    ];
     for (const path of gets) assert.equal((await request(path)).status, 401, path);
-    for (const path of ["/console/api/call", "/console/api/sign-out"])
+    for (const path of [
+      "/console/api/call",
+      "/console/api/sign-out",
+      "/console/api/endpoints/census/invocations",
+    ])
       assert.equal((await request(path, { method: "POST", body: "{}" })).status, 401, path);
     // A made-up cookie is no session either.
     assert.equal(
@@ -101,6 +110,13 @@ describe("console access", () => {
     assert.equal(without.status, 403);
     assert.match(((await without.json()) as { message: string }).message, /x-csrf-token/);
     assert.equal((await call("ListTrainingJobs", { cookie: who.cookie, csrf: "wrong" })).status, 403);
+    const invoke = await request("/console/api/endpoints/census/invocations", {
+      method: "POST",
+      cookie: who.cookie,
+      headers: { "content-type": "text/csv" },
+      body: "1,2,3",
+    });
+    assert.equal(invoke.status, 403);
     const other = await signIn(c.server.newConsoleUrl());
     assert.equal((await call("ListTrainingJobs", { cookie: who.cookie, csrf: other.csrf })).status, 403);
     // With a session, the assets are served, and nothing outside them is.

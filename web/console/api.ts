@@ -4,7 +4,16 @@
  * of SigV4), and the console's own routes. A 401 sends the browser to the sign-in page.
  */
 
-let csrfToken: string | undefined;
+/** What the server says of this session. */
+export interface SessionInfo {
+  readonly csrfToken: string;
+  /** "token", or the access key id the browser signed in with. */
+  readonly signedInWith: string;
+  /** True when the server runs jobs on a cluster (then the console shows its workers). */
+  readonly cluster: boolean;
+}
+
+let session: Promise<SessionInfo> | undefined;
 
 /** An error the server answered, with its AWS error type and message. */
 export class ApiError extends Error {
@@ -19,7 +28,8 @@ export class ApiError extends Error {
 
 async function failure(response: Response): Promise<ApiError> {
   if (response.status === 401) window.location.assign("/sign-in");
-  let type = `HTTP ${response.status}`;
+  // The runtime names model errors in a header (ModelError); the control plane in the body's __type.
+  let type = response.headers.get("x-amzn-errortype") ?? `HTTP ${response.status}`;
   let message = response.statusText;
   try {
     const body = (await response.json()) as { __type?: string; message?: string };
@@ -31,13 +41,20 @@ async function failure(response: Response): Promise<ApiError> {
   return new ApiError(response.status, type, message);
 }
 
-/** The session's CSRF token, fetched once per page load. */
-export async function csrf(): Promise<string> {
-  if (csrfToken !== undefined) return csrfToken;
-  const response = await fetch("/console/api/session", { credentials: "same-origin" });
-  if (!response.ok) throw await failure(response);
-  csrfToken = ((await response.json()) as { csrfToken: string }).csrfToken;
-  return csrfToken;
+/** The session, fetched once per page load. */
+export function sessionInfo(): Promise<SessionInfo> {
+  session ??= fetch("/console/api/session", { credentials: "same-origin" }).then(async (response) => {
+    if (!response.ok) throw await failure(response);
+    return (await response.json()) as SessionInfo;
+  });
+  session.catch(() => {
+    session = undefined;
+  });
+  return session;
+}
+
+async function csrf(): Promise<string> {
+  return (await sessionInfo()).csrfToken;
 }
 
 /** A console route that changes state (or may): POSTed with the CSRF token. */
@@ -84,6 +101,6 @@ export async function logs<T>(action: string, input: object): Promise<T> {
 /** Ends the session and goes to the sign-in page. */
 export async function signOut(): Promise<void> {
   await post("/console/api/sign-out");
-  csrfToken = undefined;
+  session = undefined;
   window.location.assign("/sign-in");
 }

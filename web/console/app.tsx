@@ -1,22 +1,34 @@
 /** The console's frame: a skip link, the navigation, and the routed page. */
 import { LocationProvider, Route, Router, useLocation } from "preact-iso";
-import { signOut } from "./api";
+import { sessionInfo, signOut } from "./api";
 import { PageTitle } from "./components/common";
+import { useLoad } from "./components/hooks";
 import { CreateJob } from "./pages/create-job";
+import { Endpoint, Endpoints } from "./pages/endpoints";
 import { Job } from "./pages/job";
 import { Jobs } from "./pages/jobs";
+import { Model, Models } from "./pages/models";
+import { CreateTransform, Transform, Transforms } from "./pages/transforms";
+import { Workers } from "./pages/workers";
 
-const SECTIONS = [{ href: "/jobs", label: "Training jobs" }] as const;
+const SECTIONS = [
+  { href: "/jobs", label: "Training jobs" },
+  { href: "/models", label: "Models" },
+  { href: "/endpoints", label: "Endpoints" },
+  { href: "/transforms", label: "Transform jobs" },
+] as const;
 
 function Nav() {
   const { path } = useLocation();
+  const session = useLoad(sessionInfo, "session");
+  const sections = session.value?.cluster ? [...SECTIONS, { href: "/workers", label: "Workers" }] : SECTIONS;
   return (
     <nav aria-label="Console">
       <a class="brand" href="/">
         Strata
       </a>
       <ul>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <li key={s.href}>
             <a
               href={s.href}
@@ -58,6 +70,14 @@ export function App() {
           <Route path="/jobs" component={Jobs} />
           <Route path="/jobs/new" component={CreateJob} />
           <Route path="/jobs/:name" component={Job} />
+          <Route path="/models" component={Models} />
+          <Route path="/models/:name" component={Model} />
+          <Route path="/endpoints" component={Endpoints} />
+          <Route path="/endpoints/:name" component={Endpoint} />
+          <Route path="/transforms" component={Transforms} />
+          <Route path="/transforms/new" component={CreateTransform} />
+          <Route path="/transforms/:name" component={Transform} />
+          <Route path="/workers" component={Workers} />
           <Route default component={NotFound} />
         </Router>
       </main>

@@ -24,6 +24,7 @@ import {
   signIn,
   signOut,
 } from "./access.js";
+import { registerHostingRoutes } from "./hosting-routes.js";
 import { signInPage } from "./sign-in-page.js";
 
 export interface ConsoleOptions {
@@ -155,7 +156,7 @@ export function registerConsole(app: FastifyInstance, context: ApiContext, optio
       const session = requireSession(request, access);
       return reply
         .header("cache-control", "no-store")
-        .send({ csrfToken: session.csrf, signedInWith: session.who });
+        .send({ csrfToken: session.csrf, signedInWith: session.who, cluster: context.training.hasCluster });
     });
     scope.post("/console/api/sign-out", (request, reply) => {
       requireCsrf(request, requireSession(request, access));
@@ -173,6 +174,8 @@ export function registerConsole(app: FastifyInstance, context: ApiContext, optio
         .header("cache-control", "no-store")
         .send(answer);
     });
+
+    registerHostingRoutes(scope, context, access);
 
     await scope.register(async (assets) => {
       assets.addHook("onRequest", async (request) => {
