@@ -4,6 +4,7 @@
  * @module
  */
 import type { TrainingService } from "../jobs/training-service.js";
+import type { RunStore } from "../registry/run-store.js";
 import type { HostingService } from "../serving/hosting-service.js";
 import type { SigV4Verifier } from "./sigv4.js";
 
@@ -11,6 +12,8 @@ export interface ApiContext {
   readonly hosting: HostingService;
   readonly training: TrainingService;
   readonly verifier: SigV4Verifier | null;
+  /** The registry's segmentation runs (ListSegmentationRuns); absent in apps built without them. */
+  readonly runs?: RunStore;
 }
 
 /** A control-plane action: the request body in, the response object out (Dates allowed). */

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { StrataError } from "../errors.js";
 import { HOSTING_ACTIONS } from "./actions-hosting.js";
+import { RUN_ACTIONS } from "./actions-runs.js";
 import { TAG_ACTIONS } from "./actions-tags.js";
 import { TRAINING_ACTIONS } from "./actions-training.js";
 import type { ActionHandler, ApiContext } from "./context.js";
@@ -23,6 +24,7 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ...TRAINING_ACTIONS,
   ...HOSTING_ACTIONS,
   ...TAG_ACTIONS,
+  ...RUN_ACTIONS,
 };
 
 const EMPTY = Buffer.alloc(0);

@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type ServerAccessOptions, serverAccessRules } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
@@ -13,8 +14,10 @@ import { ConsoleTokenStore } from "../registry/console-token-store.js";
 import { openRegistryDb } from "../registry/db.js";
 import { strataHome } from "../registry/home.js";
 import { HostingService } from "../serving/hosting-service.js";
+import { RunService } from "../workflow/run-service.js";
 import { buildApp, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./app.js";
 import { SessionStore } from "./console/sessions.js";
+import { DEFAULT_UPLOAD_LIMIT } from "./console/upload.js";
 import { ContainerPorts } from "./container-port.js";
 import { isLoopback, type LoadedCredentials, loadServerCredentials } from "./credentials.js";
 import { SigV4Verifier } from "./sigv4.js";
@@ -51,6 +54,8 @@ export interface ServeOptions {
   readonly clusterPartials?: string;
   /** The built web console (default: the package's dist/console). */
   readonly consoleAssets?: string;
+  /** The largest table the console accepts as an upload, in bytes (default 1 GiB). */
+  readonly uploadLimit?: number;
 }
 
 export interface RunningServer {
@@ -121,16 +126,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   await hosting.startServing(options.syncIntervalMs ?? 1000);
   const consoleDb = openRegistryDb({ home });
   const tokens = new ConsoleTokenStore(consoleDb);
+  const runs = new RunService(consoleDb, home);
   const app = buildApp(
     {
       hosting,
       training,
       verifier: credentials === null ? null : new SigV4Verifier(credentials),
+      runs: runs.store,
     },
     { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     {
       access: { tokens, sessions: new SessionStore(), credentials },
       ...(options.consoleAssets === undefined ? {} : { assetsDir: options.consoleAssets }),
+      runs: {
+        runs,
+        rules: access,
+        uploadsDir: join(home, "uploads"),
+        uploadLimit: options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT,
+      },
     },
   );
   try {
@@ -191,6 +204,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async close() {
       await containers?.close();
       await app.close();
+      await runs.close();
       consoleDb.close();
       await training.close();
       await hosting.close();

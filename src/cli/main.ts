@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   model: async () => (await import("./commands/model.js")).registerModel,
   serve: async () => (await import("./commands/serve.js")).registerServe,
   "console-url": async () => (await import("./commands/console-url.js")).registerConsoleUrl,
+  runs: async () => (await import("./commands/runs.js")).registerRuns,
   models: async () => (await import("./commands/models.js")).registerModels,
   deploy: async () => (await import("./commands/deploy.js")).registerDeploy,
   endpoints: async () => (await import("./commands/endpoints.js")).registerEndpoints,

@@ -138,6 +138,34 @@ CREATE TABLE console_tokens (
 );
 `,
   },
+  {
+    version: 4,
+    description: "segmentation runs (strata run and the console) and their step events",
+    sql: `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  options_json TEXT NOT NULL,
+  out_dir TEXT NOT NULL,
+  status TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  end_time INTEGER,
+  failure_reason TEXT,
+  result_json TEXT,${OWNER_COLUMNS}
+);
+CREATE INDEX runs_by_creation ON runs (creation_time);
+
+CREATE TABLE run_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  time INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  step TEXT,
+  message TEXT NOT NULL
+);
+CREATE INDEX run_events_by_run ON run_events (run_id, seq);
+`,
+  },
 ];
 
 /** The schema version this Strata writes. */

@@ -4,9 +4,9 @@
  * process (field 22 of `/proc/<pid>/stat`) on Linux, so a recycled pid is recognised as a different
  * process; elsewhere it is the process's own start time and liveness falls back to `kill(pid, 0)`.
  *
- * Tokens name one TrainingService inside a process. A service registers its token while open, so a second
- * service in the same process (tests, a server that reopens) can tell "mine, still running" from "left
- * behind by a service that was closed without finishing".
+ * Tokens name one TrainingService inside a process. A service releases its token when it closes, so a second
+ * service in the same process (tests, a server that reopens) can tell "still running" from "left behind by a
+ * service that was closed without finishing".
  * @module
  */
 import { randomUUID } from "node:crypto";
@@ -70,7 +70,13 @@ export function orphanReason(pid: number | undefined): string {
   return `The Strata process running this job${pid === undefined ? "" : ` (pid ${pid})`} exited before the job finished.`;
 }
 
-const liveTokens = new Set<string>();
+/**
+ * Tokens of this thread's services that have closed. A token is declared gone only when it is here: each
+ * worker thread has its own copy of this module, so a token this thread never saw may belong to a live
+ * service on another thread of this process (a console run's training jobs run on the run's thread, while the
+ * server's thread lists them).
+ */
+const releasedTokens = new Set<string>();
 
 /** Reads a process's kernel start time from /proc, or null when unavailable. */
 export function procStartTime(pid: number): string | null {
@@ -91,20 +97,19 @@ function currentStart(): string {
 }
 
 /**
- * A new owner identity for this process and registers its token as live.
+ * A new owner identity for this process.
  * @example
  * const owner = createOwner(); // { pid: 1234, hostname: "laptop", token: "…", start: "98765" }
  * releaseOwner(owner);
  */
 export function createOwner(): ProcessOwner {
   const owner = { pid: process.pid, hostname: hostname(), token: randomUUID(), start: currentStart() };
-  liveTokens.add(owner.token);
   return owner;
 }
 
 /** Marks an owner's token as no longer live (its service closed). */
 export function releaseOwner(owner: ProcessOwner): void {
-  liveTokens.delete(owner.token);
+  releasedTokens.add(owner.token);
 }
 
 function pidAlive(pid: number): boolean {
@@ -123,7 +128,7 @@ function pidAlive(pid: number): boolean {
  */
 export function isOwnerGone(owner: ProcessOwner): boolean {
   if (owner.hostname !== hostname()) return false;
-  if (owner.pid === process.pid && owner.start === currentStart()) return !liveTokens.has(owner.token);
+  if (owner.pid === process.pid && owner.start === currentStart()) return releasedTokens.has(owner.token);
   if (!pidAlive(owner.pid)) return true;
   const start = procStartTime(owner.pid);
   // A live pid with a different kernel start time is a recycled pid: the owner is gone.

@@ -32,6 +32,7 @@ import {
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
 import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./outputs.js";
+import { type RunRecorder, recordRun } from "./run-record.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
 import { chooseStreaming, type StreamChoice } from "./stream-choice.js";
 import { runStreamedSegmentation } from "./streamed-segmentation.js";
@@ -58,6 +59,8 @@ export interface RunOptions extends SegmentationOptions {
   readonly name?: string;
   /** Re-register the name's models instead of taking the next free name. */
   readonly replaceModels?: boolean;
+  /** The registry record this run fills in, created by its caller (the console's run service); default: a new one. */
+  readonly runId?: string;
 }
 
 export interface RunHooks extends StepHooks {
@@ -73,6 +76,8 @@ export interface RunHooks extends StepHooks {
 export type RunSummary = Summary & ReturnType<typeof jobsSection>;
 
 export interface RunOutcome {
+  /** The run's id in the registry (`strata runs list`, the console). */
+  readonly runId: string;
   readonly summary: RunSummary;
   readonly result: SegmentationResult;
   readonly outDir: string;
@@ -82,10 +87,63 @@ export interface RunOutcome {
 }
 
 /** Runs the workflow and writes the out dir; see the module comment. */
-export async function executeRun(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
+export async function executeRun(options: RunOptions, given: RunHooks = {}): Promise<RunOutcome> {
   const home = options.home === undefined ? {} : { home: options.home };
   // A bad --name is refused before anything is read or written.
   if (options.name !== undefined) checkRunName(options.name);
+  const record = recordRun(options, home, options.runId);
+  try {
+    const outcome = await executeRecordedRun(options, recordingHooks(given, record));
+    record.complete(outcome.summary);
+    return { ...outcome, runId: record.id };
+  } catch (error) {
+    record.fail(error);
+    throw error;
+  } finally {
+    record.close();
+  }
+}
+
+/** The caller's hooks, each step also recorded as an event of the run. */
+function recordingHooks(hooks: RunHooks, record: RunRecorder): RunHooks {
+  return {
+    onReading(choice) {
+      record.event(
+        "phase",
+        "read",
+        choice.stream ? `Streaming the table: ${choice.reason}` : "Holding the table in memory",
+      );
+      hooks.onReading?.(choice);
+    },
+    onStepStart(step) {
+      record.event("step-start", step, step);
+      hooks.onStepStart?.(step);
+    },
+    onStepDone(step, elapsedMs, detail) {
+      record.event("step-done", step, `${detail} (${Math.round(elapsedMs)} ms)`);
+      hooks.onStepDone?.(step, elapsedMs, detail);
+    },
+    onWriteStart() {
+      record.event("step-start", "write", "write");
+      hooks.onWriteStart?.();
+    },
+    onWriteDone(elapsedMs, outDir) {
+      record.event("step-done", "write", `Wrote ${outDir} (${Math.round(elapsedMs)} ms)`);
+      hooks.onWriteDone?.(elapsedMs, outDir);
+    },
+    onReportStart() {
+      record.event("step-start", "report", "report");
+      hooks.onReportStart?.();
+    },
+    onReportDone(elapsedMs, file) {
+      record.event("step-done", "report", `Wrote ${file} (${Math.round(elapsedMs)} ms)`);
+      hooks.onReportDone?.(elapsedMs, file);
+    },
+  };
+}
+
+async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise<Omit<RunOutcome, "runId">> {
+  const home = options.home === undefined ? {} : { home: options.home };
   const finalOutDir = resolve(options.outDir);
   // Everything is written here first and published into --out at the end (outputs.ts).
   const outDir = await stageOutDir(finalOutDir);

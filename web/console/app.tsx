@@ -8,10 +8,14 @@ import { Endpoint, Endpoints } from "./pages/endpoints";
 import { Job } from "./pages/job";
 import { Jobs } from "./pages/jobs";
 import { Model, Models } from "./pages/models";
+import { NewRun } from "./pages/new-run";
+import { Run } from "./pages/run";
+import { Runs } from "./pages/runs";
 import { CreateTransform, Transform, Transforms } from "./pages/transforms";
 import { Workers } from "./pages/workers";
 
 const SECTIONS = [
+  { href: "/runs", label: "Segmentations" },
   { href: "/jobs", label: "Training jobs" },
   { href: "/models", label: "Models" },
   { href: "/endpoints", label: "Endpoints" },
@@ -66,7 +70,10 @@ export function App() {
       <Nav />
       <main id="main">
         <Router>
-          <Route path="/" component={Jobs} />
+          <Route path="/" component={Runs} />
+          <Route path="/runs" component={Runs} />
+          <Route path="/runs/new" component={NewRun} />
+          <Route path="/runs/:id" component={Run} />
           <Route path="/jobs" component={Jobs} />
           <Route path="/jobs/new" component={CreateJob} />
           <Route path="/jobs/:name" component={Job} />

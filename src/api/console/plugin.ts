@@ -25,10 +25,13 @@ import {
   signOut,
 } from "./access.js";
 import { registerHostingRoutes } from "./hosting-routes.js";
+import { type RunRoutesOptions, registerRunRoutes } from "./run-routes.js";
 import { signInPage } from "./sign-in-page.js";
 
 export interface ConsoleOptions {
   readonly access: ConsoleAccess;
+  /** Segmentation runs, uploads and their limits (run-routes.ts); without them the console has no runs. */
+  readonly runs?: RunRoutesOptions;
   /** The built console: `index.html` and `assets/` (default: the package's dist/console). */
   readonly assetsDir?: string;
 }
@@ -176,6 +179,7 @@ export function registerConsole(app: FastifyInstance, context: ApiContext, optio
     });
 
     registerHostingRoutes(scope, context, access);
+    if (options.runs !== undefined) registerRunRoutes(scope, access, options.runs);
 
     await scope.register(async (assets) => {
       assets.addHook("onRequest", async (request) => {

@@ -27,6 +27,7 @@ interface ServeFlags {
   readonly cluster?: string;
   readonly clusterAllJobs?: boolean;
   readonly clusterPartials?: string;
+  readonly uploadLimit?: number;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -59,6 +60,11 @@ export function registerServe(program: Command): void {
     )
     .option("--allow-http-sources", "let requests name http(s) sources (public addresses only)")
     .option(
+      "--upload-limit <bytes>",
+      "the largest table the web console accepts as an upload (default 1073741824, 1 GiB)",
+      parseInteger("--upload-limit"),
+    )
+    .option(
       "--cluster <redis-url>",
       "run training and transform jobs that ask for more than one instance (ResourceConfig.InstanceCount or TransformResources.InstanceCount > 1) on this cluster's workers (`strata worker`)",
     )
@@ -90,6 +96,7 @@ export function registerServe(program: Command): void {
           allowHttp: flags.allowHttpSources === true,
         },
         log: (line) => process.stdout.write(`${line}\n`),
+        ...(flags.uploadLimit === undefined ? {} : { uploadLimit: flags.uploadLimit }),
         ...(flags.cluster === undefined
           ? {}
           : {

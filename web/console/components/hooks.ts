@@ -25,6 +25,11 @@ export function useLoad<T>(
   loader.current = load;
   const pollRule = useRef(options.poll);
   pollRule.current = options.poll;
+  // Another resource (a new route parameter): what was shown is not its value.
+  useEffect(() => {
+    setValue(undefined);
+    setError(undefined);
+  }, [key]);
   useEffect(() => {
     current.current = key;
     let timer: ReturnType<typeof setTimeout> | undefined;

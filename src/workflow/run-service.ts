@@ -1,0 +1,102 @@
+/**
+ * Runs started by the web console: each `strata run` in a worker thread of its own (run-worker.ts), so the
+ * server's event loop only forwards requests while a run loads, trains and draws its report. The service
+ * creates the run's registry record here, on the server's thread, and the worker fills it in (run-record.ts);
+ * a worker that dies without a word leaves its run Failed, with the reason. Outputs go to
+ * `$STRATA_HOME/runs/<run id>/`. Progress is read back from the registry (registry/run-store.ts), the same
+ * way for runs started here and from a terminal.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
+import { StrataError } from "../errors.js";
+import type { RegistryDb } from "../registry/db.js";
+import { createOwner, releaseOwner } from "../registry/owner.js";
+import { RunStore } from "../registry/run-store.js";
+import { terminateWorker } from "../util/native-guard.js";
+import { startWorkerModule } from "../util/worker-module.js";
+import { checkStaticOptions, type SegmentationOptions } from "./options.js";
+import type { RunOptions } from "./run.js";
+import { newRunId } from "./run-record.js";
+import type { RunWorkerMessage } from "./run-worker.js";
+
+/** At most this many runs at once per server: each holds its table and two training jobs. */
+export const MAX_CONCURRENT_RUNS = 2;
+
+export class RunService {
+  readonly store: RunStore;
+  readonly #running = new Map<string, Worker>();
+  #closing = false;
+
+  constructor(
+    db: RegistryDb,
+    private readonly home: string,
+  ) {
+    this.store = new RunStore(db);
+  }
+
+  /** Where a console run writes its out dir. */
+  outDir(id: string): string {
+    return join(this.home, "runs", id);
+  }
+
+  /**
+   * Starts a run; returns its id at once. The options are checked as `strata run` checks its flags; the
+   * data-dependent checks happen in the run, which then ends Failed with their message.
+   * @throws StrataError for options out of range, and INVALID_ARGUMENT past MAX_CONCURRENT_RUNS
+   */
+  start(options: SegmentationOptions & Pick<RunOptions, "name" | "report">): string {
+    checkStaticOptions(options);
+    if (this.#running.size >= MAX_CONCURRENT_RUNS)
+      throw new StrataError(
+        "INVALID_ARGUMENT",
+        `${MAX_CONCURRENT_RUNS} runs are in progress; start this one when one of them has ended.`,
+      );
+    const id = newRunId();
+    const outDir = this.outDir(id);
+    const owner = createOwner();
+    const { source: _source, ...rest } = options;
+    this.store.start(
+      { id, source: options.source, options: JSON.parse(JSON.stringify(rest)), outDir },
+      owner,
+    );
+    const runOptions: RunOptions = { ...options, outDir, home: this.home, runId: id };
+    const worker = startWorkerModule(new URL("./run-worker", import.meta.url), {
+      workerData: runOptions,
+      name: `strata-run-${id}`,
+    });
+    this.#running.set(id, worker);
+    let heard = false;
+    worker.on("message", (_message: RunWorkerMessage) => {
+      heard = true;
+    });
+    worker.on("error", (error) => {
+      if (!heard) this.store.fail(id, `The run's worker thread failed: ${error.message}`);
+      heard = true;
+    });
+    worker.on("exit", (code) => {
+      this.#running.delete(id);
+      releaseOwner(owner);
+      if (heard) return;
+      this.store.fail(
+        id,
+        this.#closing
+          ? "The server stopped before the run ended."
+          : `The run's worker thread exited (code ${code}) before the run ended.`,
+      );
+    });
+    return id;
+  }
+
+  /** Ends every run in progress (the server is stopping): they read Failed. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.all([...this.#running.values()].map((worker) => terminateWorker(worker)));
+  }
+
+  /** Runs this service has in progress. */
+  get running(): number {
+    return this.#running.size;
+  }
+}
