@@ -137,6 +137,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     {
       access: { tokens, sessions: new SessionStore(), credentials },
+      rules: access,
       ...(options.consoleAssets === undefined ? {} : { assetsDir: options.consoleAssets }),
       runs: {
         runs,

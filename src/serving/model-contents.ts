@@ -6,10 +6,14 @@
  * top n components feeds K-Means "component 1" … "component n".
  * @module
  */
+import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
+import { decodeNDArrayFile } from "../formats/ndarray.js";
+import { readModelAlgoFile } from "../formats/tarball.js";
 import { loadStages } from "./model-loader.js";
 import type { ContainerDefinition } from "./model-spec.js";
 import type { Stage } from "./pipeline.js";
+import { KMEANS_IMAGE, PCA_IMAGE } from "./register-run-models.js";
 
 /** A PCA component: its singular value, share of the variance, and loading per feature. */
 export interface ComponentContents {
@@ -143,4 +147,21 @@ export async function modelContents(
       modelDataUrl: containers[i]!.ModelDataUrl,
     })),
   };
+}
+
+/**
+ * Which built-in algorithm wrote a model.tar.gz, from its `model_algo-1`: K-Means stores a list with one
+ * k × dim array, PCA a dict with `mean`, `s` and `v` (spec §1.3, §2.3). Gives the image to load it with.
+ * @throws StrataError ARTIFACT_INVALID for anything else
+ */
+export async function artifactImage(url: string): Promise<string> {
+  const file = decodeNDArrayFile(await readModelAlgoFile(await resolveStore(url).getBytes(url)));
+  if (file.names === null && file.arrays.length === 1 && file.arrays[0]!.shape.length === 2)
+    return KMEANS_IMAGE;
+  if (file.names !== null && ["mean", "s", "v"].every((n) => file.names!.includes(n))) return PCA_IMAGE;
+  throw new StrataError(
+    "ARTIFACT_INVALID",
+    `${url} holds neither a K-Means model (a list of one k × dim array) nor a PCA model (mean, s and v).`,
+    { details: { uri: url } },
+  );
 }

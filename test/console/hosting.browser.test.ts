@@ -7,17 +7,22 @@
  * leaving the origin, no serious accessibility violations.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { executeRun } from "../../src/workflow/run.js";
-import { censusCsvPath } from "../helpers/census.js";
+import { censusCsvPath, sagemakerKMeansArtifactDir } from "../helpers/census.js";
 import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/cli.js";
 import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
-import { type ConsolePage, openConsole, seriousViolations } from "../helpers/console-browser.js";
+import {
+  type ConsolePage,
+  consoleScreenshot,
+  openConsole,
+  seriousViolations,
+} from "../helpers/console-browser.js";
 
 /** The census file's first `n` rows as the endpoint takes them: the 34 features, no identifiers. */
 function rawRows(n: number): string[] {
@@ -66,6 +71,8 @@ describe("models, endpoints and transform jobs in the console", { skip: chromium
     assert.match((await page.getByText(/^7 clusters in 5 dimensions/).textContent()) ?? "", /7 clusters/);
     // The scaler's feature names label the loadings chart.
     assert.match((await page.locator("figure.chart").nth(1).textContent()) ?? "", /Income/);
+    await page.getByRole("heading", { name: /^2\. PCA/ }).evaluate((h) => h.scrollIntoView());
+    assert.ok(statSync(await consoleScreenshot(page, "model")).size > 20_000);
   });
 
   test("deploy the pipeline, invoke Alabama-Autauga's raw row: the cluster and distance of assignments.csv", async () => {
@@ -92,6 +99,8 @@ describe("models, endpoints and transform jobs in the console", { skip: chromium
       `${answer.predictions[0]!.distance_to_cluster} vs ${expected.distance}`,
     );
     await page.locator(".facts", { hasText: "Invocations" }).getByText(/^1$/).waitFor();
+    await page.getByRole("heading", { name: "Invoke" }).evaluate((h) => h.scrollIntoView());
+    assert.ok(statSync(await consoleScreenshot(page, "endpoint")).size > 20_000);
   });
 
   test("a row of the wrong width is answered with the model's error, in the page", async () => {
@@ -132,6 +141,27 @@ describe("models, endpoints and transform jobs in the console", { skip: chromium
     await page.getByRole("button", { name: "Delete endpoint" }).click();
     await page.waitForURL("**/endpoints");
     await page.getByText("No endpoints yet").waitFor();
+  });
+
+  test("SageMaker's own K-Means model.tar.gz, uploaded, shows its 8 centroids and registers as a model", async () => {
+    const { page } = p;
+    const dir = sagemakerKMeansArtifactDir();
+    const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as {
+      centroids: number[][];
+    };
+    await page.goto(new URL("/models", c.server.url).href);
+    await page.getByLabel(/model\.tar\.gz of SageMaker/).setInputFiles(join(dir, "model.tar.gz"));
+    await page.getByRole("button", { name: "Inspect" }).click();
+    await page.getByText("8 clusters in 7 dimensions.").waitFor({ timeout: 20_000 });
+    const chart = page.locator("section[aria-labelledby=inspect-heading] figure.chart");
+    await chart.locator("svg").waitFor();
+    const text = (await chart.textContent()) ?? "";
+    for (const v of [expected.centroids[0]![0]!, expected.centroids[7]![6]!])
+      assert.ok(text.includes(Math.abs(v).toFixed(2)), `${v} in the heatmap`);
+    await page.getByLabel("Register it as a model named").fill("sagemaker-kmeans");
+    await page.getByRole("button", { name: "Create model" }).click();
+    await page.waitForURL("**/models/sagemaker-kmeans");
+    await page.getByRole("heading", { name: /^1\. K-Means/ }).waitFor();
   });
 
   test("no console errors, no request leaving the origin, no serious accessibility violations", async () => {

@@ -5,14 +5,19 @@
  * violations (axe-core).
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/cli.js";
 import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
-import { type ConsolePage, openConsole, seriousViolations } from "../helpers/console-browser.js";
+import {
+  type ConsolePage,
+  consoleScreenshot,
+  openConsole,
+  seriousViolations,
+} from "../helpers/console-browser.js";
 import { blobs } from "../jobs/job-fixtures.js";
 
 /** Blobs as a headerless CSV: `rows` rows around `k` centres in `d` columns. */
@@ -60,8 +65,40 @@ describe("training jobs in the console", { skip: chromiumMissing }, () => {
   test("the printed URL signs in and lands on the console with the token gone from the address bar", async () => {
     const { page } = p;
     assert.equal(new URL(page.url()).search, "");
+    // The start page is the segmentations list.
+    await page.getByRole("heading", { name: "Segmentations" }).waitFor();
+    await page.getByText(/^No runs yet/).waitFor();
+  });
+
+  test("the console works from the keyboard: skip link, navigation, and a form opened with Enter", async () => {
+    const { page } = p;
+    await page.keyboard.press("Tab");
+    assert.equal(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+            .activeElement.textContent,
+      ),
+      "Skip to content",
+    );
+    // Tab through the navigation to "Training jobs" and open it with Enter.
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press("Tab");
+      if (
+        (await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+              .activeElement.textContent,
+        )) === "Training jobs"
+      )
+        break;
+    }
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Training jobs" }).waitFor();
     assert.match((await page.getByText("No training jobs yet").textContent()) ?? "", /No training jobs/);
+    await page.getByRole("link", { name: "Create training job" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/jobs/new");
   });
 
   test("a long K-Means job from the form: its log lines arrive live, and the stop button stops it", async () => {
@@ -76,6 +113,7 @@ describe("training jobs in the console", { skip: chromiumMissing }, () => {
     await page.getByText("InProgress").first().waitFor();
     const logs = page.getByTestId("log-lines");
     await logs.getByText(/K-Means training mode/).waitFor({ timeout: 20_000 });
+    assert.ok(statSync(await consoleScreenshot(page, "job")).size > 20_000);
     await page.getByRole("button", { name: "Stop training job" }).click();
     await page.locator(".status", { hasText: "Stopped" }).waitFor({ timeout: 20_000 });
     assert.equal(await page.getByRole("button", { name: "Stop training job" }).count(), 0);
@@ -112,8 +150,10 @@ describe("training jobs in the console", { skip: chromiumMissing }, () => {
     await page.getByRole("navigation").getByRole("link", { name: "Training jobs" }).click();
     await page.getByRole("link", { name: "console-short" }).waitFor();
     await page.getByLabel("Status").selectOption("Stopped");
+    // The filtered list: the completed job gone, then the stopped one shown (the list reloads in between).
     await page.getByRole("link", { name: "console-short" }).waitFor({ state: "detached" });
-    assert.equal(await page.getByRole("link", { name: "console-long" }).count(), 1);
+    await page.getByRole("link", { name: "console-long" }).waitFor();
+    assert.equal(await page.getByRole("link", { name: "console-short" }).count(), 0);
   });
 
   test("a request the server refuses shows its message in the form", async () => {

@@ -7,13 +7,24 @@
  * serious accessibility violations.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { censusCsvPath } from "../helpers/census.js";
 import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
 import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
-import { type ConsolePage, openConsole, seriousViolations } from "../helpers/console-browser.js";
+import {
+  type ConsolePage,
+  consoleScreenshot,
+  openConsole,
+  seriousViolations,
+} from "../helpers/console-browser.js";
+
+/** A screenshot for the docs, checked to be a real picture. */
+async function documented(page: Page, name: string): Promise<void> {
+  const file = await consoleScreenshot(page, name);
+  assert.ok(statSync(file).size > 20_000, `${file} is a real screenshot`);
+}
 
 describe("segmentations in the console", { skip: chromiumMissing }, () => {
   let c: ConsoleServer;
@@ -49,6 +60,8 @@ describe("segmentations in the console", { skip: chromiumMissing }, () => {
       .locator("select[aria-label^='Role of']")
       .evaluateAll((selects) => selects.map((s) => (s as unknown as { value: string }).value));
     assert.equal(roles.filter((r) => r === "feature").length, 34);
+    await page.getByRole("heading", { name: "2. Columns" }).evaluate((h) => h.scrollIntoView());
+    await documented(page, "columns");
   });
 
   test("a k sweep from 2 to 12 runs step by step, pushed to the page, and its charts offer every k", async () => {
@@ -106,12 +119,19 @@ describe("segmentations in the console", { skip: chromiumMissing }, () => {
       .split(",");
     const segment = summary.segments[Number(fresnoRow[header.indexOf("closest_cluster")])]!.name;
 
+    await page.evaluate(() =>
+      (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+    );
+    await documented(page, "segmentation");
     const report = page.frameLocator("iframe.report");
     await report.locator("#map-interactive g.counties_marks path").nth(3000).waitFor({ timeout: 30_000 });
     await report.locator("#county-search").fill("Fresno");
     const hit = report.locator('#search-results .hit[data-county="California-Fresno"]');
     await hit.waitFor({ timeout: 10_000 });
     assert.ok(((await hit.textContent()) ?? "").includes(segment), segment);
+    await page.locator("iframe.report").evaluate((f) => f.scrollIntoView());
+    await report.locator("#map-interactive").evaluate((m) => m.scrollIntoView({ block: "end" }));
+    await documented(page, "report");
   });
 
   test("the runs list, read from the registry, shows both runs with their segments", async () => {

@@ -4,8 +4,11 @@
  * axe-core's check for serious accessibility violations.
  * @module
  */
+import { join } from "node:path";
 import axe from "axe-core";
 import type { Browser, Page } from "playwright-core";
+import { PROJECT_ROOT } from "./census.js";
+import { tempDir } from "./cli.js";
 
 export interface ConsolePage {
   readonly page: Page;
@@ -46,4 +49,16 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * A 1280 × 900 screenshot of the page as it is: into docs/ (shown in the README) when
+ * STRATA_UPDATE_SCREENSHOT=1, else into a temp directory, so the step runs in every test run.
+ */
+export async function consoleScreenshot(page: Page, name: string): Promise<string> {
+  const dir =
+    process.env["STRATA_UPDATE_SCREENSHOT"] === "1" ? join(PROJECT_ROOT, "docs") : tempDir("strata-screens-");
+  const path = join(dir, `console-${name}.png`);
+  await page.screenshot({ path });
+  return path;
 }

@@ -104,3 +104,29 @@ export async function signOut(): Promise<void> {
   session = undefined;
   window.location.assign("/sign-in");
 }
+
+/**
+ * Uploads a file as the raw body of `PUT /console/api/uploads` (streamed to disk on the server), reporting
+ * progress — which fetch cannot do for an upload — and gives the path the server stored it at.
+ */
+export async function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<string> {
+  const { csrfToken } = await sessionInfo();
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", `/console/api/uploads?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: { path?: string; message?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        // not JSON: the status says it
+      }
+      if (xhr.status === 201 && body.path !== undefined) resolve(body.path);
+      else reject(new Error(body.message ?? `The upload failed (HTTP ${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new Error("The upload failed: the connection was closed."));
+    xhr.send(file);
+  });
+}

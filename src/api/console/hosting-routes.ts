@@ -6,7 +6,10 @@
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { modelContents } from "../../serving/model-contents.js";
+import type { AccessRules } from "../../data/sources/access.js";
+import { checkReadLocation } from "../../data/sources/access.js";
+import { StrataError } from "../../errors.js";
+import { artifactImage, modelContents } from "../../serving/model-contents.js";
 import { modelContainers } from "../../serving/model-spec.js";
 import type { ApiContext } from "../context.js";
 import { sendError } from "../http-errors.js";
@@ -35,12 +38,15 @@ async function invoke(
       header(request, "accept"),
       (request.body as Buffer | undefined) ?? Buffer.alloc(0),
     );
-    return reply
-      .code(200)
-      .header("content-type", result.contentType)
-      .header("x-amzn-invoked-production-variant", result.variant)
-      .header("cache-control", "no-store")
-      .send(typeof result.body === "string" ? result.body : Buffer.from(result.body));
+    return (
+      reply
+        .code(200)
+        .header("content-type", result.contentType)
+        .header("x-amzn-invoked-production-variant", result.variant)
+        .header("cache-control", "no-store")
+        // A Buffer, as the runtime sends it: fastify would add "; charset=utf-8" to a string's type.
+        .send(typeof result.body === "string" ? Buffer.from(result.body, "latin1") : Buffer.from(result.body))
+    );
   } catch (error) {
     return sendError(reply, error, "model", name);
   }
@@ -51,7 +57,25 @@ export function registerHostingRoutes(
   scope: FastifyInstance,
   context: ApiContext,
   access: ConsoleAccess,
+  rules: AccessRules,
 ): void {
+  // A model.tar.gz (SageMaker's, or any) read as a model's container would be: upload it, then inspect it here.
+  scope.post("/console/api/artifacts/contents", async (request, reply) => {
+    requireCsrf(request, requireSession(request, access));
+    const body = request.body as Buffer | undefined;
+    let uri: unknown;
+    try {
+      uri = (JSON.parse(body?.toString("utf8") || "{}") as { uri?: unknown }).uri;
+    } catch {
+      uri = undefined;
+    }
+    if (typeof uri !== "string" || uri === "")
+      throw new StrataError("INVALID_ARGUMENT", "uri must name a model.tar.gz the server may read.");
+    await checkReadLocation(uri, rules, "uri");
+    const image = await artifactImage(uri);
+    const contents = await modelContents("the uploaded artifact", [{ Image: image, ModelDataUrl: uri }]);
+    return reply.header("cache-control", "no-store").send({ image, ...contents });
+  });
   scope.get("/console/api/models/:name/contents", async (request, reply) => {
     requireSession(request, access);
     const name = nameParam(request);

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AccessRules } from "../../data/sources/access.js";
 import { StrataError } from "../../errors.js";
 import type { ApiContext } from "../context.js";
 import { callJsonAction } from "../control-plane.js";
@@ -30,6 +31,8 @@ import { signInPage } from "./sign-in-page.js";
 
 export interface ConsoleOptions {
   readonly access: ConsoleAccess;
+  /** Where requests may make the server read (docs/security.md): artifacts to inspect, run sources. */
+  readonly rules: AccessRules;
   /** Segmentation runs, uploads and their limits (run-routes.ts); without them the console has no runs. */
   readonly runs?: RunRoutesOptions;
   /** The built console: `index.html` and `assets/` (default: the package's dist/console). */
@@ -178,7 +181,7 @@ export function registerConsole(app: FastifyInstance, context: ApiContext, optio
         .send(answer);
     });
 
-    registerHostingRoutes(scope, context, access);
+    registerHostingRoutes(scope, context, access, options.rules);
     if (options.runs !== undefined) registerRunRoutes(scope, access, options.runs);
 
     await scope.register(async (assets) => {

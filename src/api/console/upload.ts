@@ -1,5 +1,5 @@
 /**
- * Console uploads: a table sent as the raw body of `PUT /console/api/uploads?name=<file name>`, streamed to
+ * Console uploads: a table (or a model.tar.gz to inspect) sent as the raw body of `PUT /console/api/uploads?name=<file name>`, streamed to
  * `$STRATA_HOME/uploads/<random id>/<name>` — never held in memory — under a size cap. The file is written
  * as `<name>.part` and renamed when complete, so a run never sees half a file; a body over the cap (by its
  * Content-Length, or by what arrives) is refused with 413 and whatever arrived is deleted.
@@ -15,8 +15,9 @@ import { StrataError } from "../../errors.js";
 /** The default cap on one upload: 1 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 1024 ** 3;
 
-/** File endings a run reads (data/table-format.ts), with an optional .gz. */
-const TABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|tsv|txt|parquet|json|jsonl|ndjson)(\.gz)?$/i;
+/** File endings a run reads (data/table-format.ts), with an optional .gz, and model artifacts (.tar.gz). */
+const UPLOAD_NAME =
+  /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.(csv|tsv|txt|parquet|json|jsonl|ndjson|tar)(\.gz)?$/i;
 
 export interface UploadedFile {
   readonly path: string;
@@ -32,13 +33,13 @@ function tooLarge(limit: number): StrataError {
   );
 }
 
-/** The upload's file name, checked: a table file's name, no path. @throws StrataError INVALID_ARGUMENT */
+/** The upload's file name, checked: a table's or an artifact's, no path. @throws StrataError INVALID_ARGUMENT */
 export function uploadName(raw: unknown): string {
   const name = typeof raw === "string" ? raw.trim() : "";
-  if (!TABLE_NAME.test(name) || name.includes(".."))
+  if (!UPLOAD_NAME.test(name) || name.includes(".."))
     throw new StrataError(
       "INVALID_ARGUMENT",
-      "name= must be a table file's name (letters, digits, spaces, . _ - ( ); ending .csv, .tsv, .txt, .parquet, .json, .jsonl or .ndjson, optionally .gz), without a path.",
+      "name= must be a table's or a model artifact's file name (letters, digits, spaces, . _ - ( ); ending .csv, .tsv, .txt, .parquet, .json, .jsonl or .ndjson, optionally .gz, or .tar.gz), without a path.",
       { details: { name } },
     );
   return name;

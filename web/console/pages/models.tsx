@@ -6,7 +6,7 @@ import { centroidHeatmapSpec } from "../../../src/report/charts/centroid-heatmap
 import { componentMakeupSpec } from "../../../src/report/charts/component-makeup";
 import { screeSpec } from "../../../src/report/charts/scree";
 import type { ModelContents, StageContents } from "../../../src/serving/model-contents";
-import { get, sagemaker } from "../api";
+import { get, post, sagemaker, uploadFile } from "../api";
 import { Chart } from "../components/chart";
 import { ErrorBox, Facts, Loading, PageTitle, RowTable } from "../components/common";
 import { num, when } from "../components/format";
@@ -30,6 +30,77 @@ interface ModelDescription {
   Containers?: Container[];
 }
 
+/** A model.tar.gz from elsewhere (SageMaker's own), uploaded, read as a model would be, and registered. */
+function InspectArtifact() {
+  const { route } = useLocation();
+  const [file, setFile] = useState<File | undefined>(undefined);
+  const [inspected, setInspected] = useState<(ModelContents & { image: string; uri: string }) | undefined>(
+    undefined,
+  );
+  const [name, setName] = useState("");
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const inspect = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (file === undefined) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const uri = await uploadFile(file, () => undefined);
+      const response = await post("/console/api/artifacts/contents", JSON.stringify({ uri }), {
+        "content-type": "application/json",
+      });
+      setInspected({ ...((await response.json()) as ModelContents & { image: string }), uri });
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const register = async (event: SubmitEvent) => {
+    event.preventDefault();
+    if (inspected === undefined) return;
+    try {
+      await sagemaker("CreateModel", {
+        ModelName: name,
+        PrimaryContainer: { Image: inspected.image, ModelDataUrl: inspected.uri },
+      });
+      route(`/models/${encodeURIComponent(name)}`);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <section aria-labelledby="inspect-heading">
+      <h2 id="inspect-heading">Inspect a model artifact</h2>
+      <form class="inline-form" onSubmit={inspect}>
+        <label>
+          A model.tar.gz of SageMaker's PCA or K-Means
+          <input type="file" accept=".gz" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+        </label>
+        <button type="submit" disabled={busy || file === undefined}>
+          Inspect
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {inspected !== undefined && (
+        <>
+          {inspected.containers.map((stage, i) => (
+            <StageView key={i} stage={stage} index={i} />
+          ))}
+          <form class="inline-form" onSubmit={register}>
+            <label>
+              Register it as a model named
+              <input value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+            </label>
+            <button type="submit">Create model</button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function Models() {
   const models = useLoad(
     () =>
@@ -44,6 +115,8 @@ export function Models() {
   return (
     <>
       <PageTitle title="Models" />
+      <InspectArtifact />
+      <h2>Registered models</h2>
       <ErrorBox error={models.error} />
       {list === undefined ? (
         models.error === undefined && <Loading what="models" />

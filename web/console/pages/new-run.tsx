@@ -6,7 +6,7 @@
 
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { ApiError, post, sessionInfo } from "../api";
+import { ApiError, post, uploadFile } from "../api";
 import { ErrorBox, PageTitle } from "../components/common";
 
 type Role = "feature" | "identifier" | "index" | "unused";
@@ -23,29 +23,6 @@ interface Preview {
   source: string;
   rows: number;
   columns: Column[];
-}
-
-/** Sends a file as the raw body of the upload route, reporting progress (fetch cannot report an upload's). */
-async function upload(file: File, onProgress: (fraction: number) => void): Promise<string> {
-  const { csrfToken } = await sessionInfo();
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("PUT", `/console/api/uploads?name=${encodeURIComponent(file.name)}`);
-    xhr.setRequestHeader("x-csrf-token", csrfToken);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      let body: { path?: string; message?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // not JSON: the status says it
-      }
-      if (xhr.status === 201 && body.path !== undefined) resolve(body.path);
-      else reject(new Error(body.message ?? `The upload failed (HTTP ${xhr.status}).`));
-    };
-    xhr.onerror = () => reject(new Error("The upload failed: the connection was closed."));
-    xhr.send(file);
-  });
 }
 
 function ColumnsTable({ columns, onChange }: { columns: Column[]; onChange: (c: Column[]) => void }) {
@@ -125,7 +102,7 @@ export function NewRun() {
       let source = path.trim();
       if (file !== undefined) {
         setProgress(0);
-        source = await upload(file, setProgress);
+        source = await uploadFile(file, setProgress);
         setPath(source);
       }
       const response = await post("/console/api/columns", JSON.stringify({ source }), {
