@@ -54,3 +54,28 @@ export function useLoad<T>(
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { value, error, reload };
 }
+
+/** A form's action: whether it is running, its last error, and the function that runs it. */
+export interface Action<A extends unknown[]> {
+  readonly busy: boolean;
+  readonly error: Error | undefined;
+  readonly run: (...args: A) => Promise<void>;
+}
+
+/** Runs `act` with busy and error kept for the form (the error shown until the next try). */
+export function useAction<A extends unknown[]>(act: (...args: A) => Promise<void>): Action<A> {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const run = async (...args: A) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await act(...args);
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}

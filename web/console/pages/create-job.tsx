@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { sagemaker } from "../api";
 import { ErrorBox, PageTitle } from "../components/common";
+import { useAction } from "../components/hooks";
 
 type Algorithm = "pca" | "kmeans";
 
@@ -36,12 +37,7 @@ const CONTENT_TYPES = ["text/csv", "application/x-recordio-protobuf", "applicati
 export function CreateJob() {
   const { route } = useLocation();
   const [algorithm, setAlgorithm] = useState<Algorithm>("kmeans");
-  const [error, setError] = useState<Error | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+  const create = useAction(async (form: FormData) => {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     const hyperparameters: Record<string, string> = {};
     for (const f of FIELDS[algorithm])
@@ -52,39 +48,36 @@ export function CreateJob() {
     }
     const name = text("name");
     const output = text("output");
-    setBusy(true);
-    try {
-      const answer = await sagemaker<{ TrainingJobArn: string }>("CreateTrainingJob", {
-        ...(name === "" ? {} : { TrainingJobName: name }),
-        AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: "File" },
-        HyperParameters: hyperparameters,
-        InputDataConfig: [
-          {
-            ChannelName: "train",
-            ContentType: text("contentType"),
-            DataSource: {
-              S3DataSource: {
-                S3DataType: "S3Prefix",
-                S3Uri: text("data"),
-                S3DataDistributionType: text("distribution"),
-              },
+    const answer = await sagemaker<{ TrainingJobArn: string }>("CreateTrainingJob", {
+      ...(name === "" ? {} : { TrainingJobName: name }),
+      AlgorithmSpecification: { TrainingImage: algorithm, TrainingInputMode: "File" },
+      HyperParameters: hyperparameters,
+      InputDataConfig: [
+        {
+          ChannelName: "train",
+          ContentType: text("contentType"),
+          DataSource: {
+            S3DataSource: {
+              S3DataType: "S3Prefix",
+              S3Uri: text("data"),
+              S3DataDistributionType: text("distribution"),
             },
           },
-        ],
-        ...(output === "" ? {} : { OutputDataConfig: { S3OutputPath: output } }),
-        ResourceConfig: {
-          InstanceType: "ml.c4.xlarge",
-          InstanceCount: Number(text("instances")),
-          VolumeSizeInGB: 30,
         },
-      });
-      const created = answer.TrainingJobArn.split("/").pop() ?? name;
-      route(`/jobs/${encodeURIComponent(created)}`);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
+      ],
+      ...(output === "" ? {} : { OutputDataConfig: { S3OutputPath: output } }),
+      ResourceConfig: {
+        InstanceType: "ml.c4.xlarge",
+        InstanceCount: Number(text("instances")),
+        VolumeSizeInGB: 30,
+      },
+    });
+    const created = answer.TrainingJobArn.split("/").pop() ?? name;
+    route(`/jobs/${encodeURIComponent(created)}`);
+  });
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    void create.run(new FormData(event.currentTarget as HTMLFormElement));
   };
 
   return (
@@ -158,8 +151,8 @@ export function CreateJob() {
           Output path <span class="muted">(optional: $STRATA_HOME/artifacts)</span>
           <input name="output" />
         </label>
-        <ErrorBox error={error} />
-        <button type="submit" disabled={busy}>
+        <ErrorBox error={create.error} />
+        <button type="submit" disabled={create.busy}>
           Create training job
         </button>
       </form>

@@ -13,6 +13,7 @@ import { Chart } from "../components/chart";
 import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
 import { num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
+import { ListView, ResourceLink } from "../components/list-view";
 
 interface EndpointSummary {
   EndpointName: string;
@@ -40,43 +41,26 @@ export function Endpoints() {
     "endpoints",
     { pollMs: 2000, poll: (v) => v.Endpoints.some((e) => CHANGING.has(e.EndpointStatus)) },
   );
-  const list = endpoints.value?.Endpoints;
   return (
     <>
       <PageTitle title="Endpoints" />
-      <ErrorBox error={endpoints.error} />
-      {list === undefined ? (
-        endpoints.error === undefined && <Loading what="endpoints" />
-      ) : list.length === 0 ? (
-        <p>
-          No endpoints yet. Deploy one from a <a href="/models">model's page</a>.
-        </p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last modified</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((e) => (
-              <tr key={e.EndpointName}>
-                <td>
-                  <a href={`/endpoints/${encodeURIComponent(e.EndpointName)}`}>{e.EndpointName}</a>
-                </td>
-                <td>
-                  <Status status={e.EndpointStatus} />
-                </td>
-                <td>{when(e.CreationTime)}</td>
-                <td>{when(e.LastModifiedTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        loaded={endpoints}
+        rows={endpoints.value?.Endpoints}
+        rowKey={(e) => e.EndpointName}
+        what="endpoints"
+        empty={
+          <>
+            No endpoints yet. Deploy one from a <a href="/models">model's page</a>.
+          </>
+        }
+        columns={[
+          { header: "Name", cell: (e) => <ResourceLink base="/endpoints" name={e.EndpointName} /> },
+          { header: "Status", cell: (e) => <Status status={e.EndpointStatus} /> },
+          { header: "Created", cell: (e) => when(e.CreationTime) },
+          { header: "Last modified", cell: (e) => when(e.LastModifiedTime) },
+        ]}
+      />
     </>
   );
 }

@@ -1,9 +1,10 @@
 /** Training jobs: the registry's list with status and name filters, newest first, refreshed while jobs run. */
 import { useState } from "preact/hooks";
 import { sagemaker } from "../api";
-import { ErrorBox, Loading, PageTitle, Status } from "../components/common";
+import { PageTitle, Status } from "../components/common";
 import { duration, when } from "../components/format";
 import { useLoad } from "../components/hooks";
+import { ListView, ResourceLink } from "../components/list-view";
 
 interface JobSummary {
   TrainingJobName: string;
@@ -35,7 +36,6 @@ export function Jobs() {
         ),
     },
   );
-  const list = jobs.value?.TrainingJobSummaries;
   return (
     <>
       <PageTitle title="Training jobs">
@@ -60,37 +60,19 @@ export function Jobs() {
           <input type="search" value={nameContains} onInput={(e) => setNameContains(e.currentTarget.value)} />
         </label>
       </form>
-      <ErrorBox error={jobs.error} />
-      {list === undefined ? (
-        jobs.error === undefined && <Loading what="training jobs" />
-      ) : list.length === 0 ? (
-        <p>No training jobs{status || nameContains ? " match these filters" : " yet"}.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((j) => (
-              <tr key={j.TrainingJobName}>
-                <td>
-                  <a href={`/jobs/${encodeURIComponent(j.TrainingJobName)}`}>{j.TrainingJobName}</a>
-                </td>
-                <td>
-                  <Status status={j.TrainingJobStatus} />
-                </td>
-                <td>{when(j.CreationTime)}</td>
-                <td>{duration(j.CreationTime, j.TrainingEndTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        loaded={jobs}
+        rows={jobs.value?.TrainingJobSummaries}
+        rowKey={(j) => j.TrainingJobName}
+        what="training jobs"
+        empty={`No training jobs${status || nameContains ? " match these filters" : " yet"}.`}
+        columns={[
+          { header: "Name", cell: (j) => <ResourceLink base="/jobs" name={j.TrainingJobName} /> },
+          { header: "Status", cell: (j) => <Status status={j.TrainingJobStatus} /> },
+          { header: "Created", cell: (j) => when(j.CreationTime) },
+          { header: "Duration", cell: (j) => duration(j.CreationTime, j.TrainingEndTime) },
+        ]}
+      />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Chart } from "../components/chart";
 import { ErrorBox, Facts, Loading, PageTitle, RowTable } from "../components/common";
 import { num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
+import { ListView, ResourceLink } from "../components/list-view";
 
 interface ModelSummary {
   ModelName: string;
@@ -111,37 +112,22 @@ export function Models() {
       }),
     "models",
   );
-  const list = models.value?.Models;
   return (
     <>
       <PageTitle title="Models" />
       <InspectArtifact />
       <h2>Registered models</h2>
-      <ErrorBox error={models.error} />
-      {list === undefined ? (
-        models.error === undefined && <Loading what="models" />
-      ) : list.length === 0 ? (
-        <p>No models yet. `strata run` registers its models; so does CreateModel.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((m) => (
-              <tr key={m.ModelName}>
-                <td>
-                  <a href={`/models/${encodeURIComponent(m.ModelName)}`}>{m.ModelName}</a>
-                </td>
-                <td>{when(m.CreationTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        loaded={models}
+        rows={models.value?.Models}
+        rowKey={(m) => m.ModelName}
+        what="models"
+        empty="No models yet: strata run registers its models, and so does CreateModel."
+        columns={[
+          { header: "Name", cell: (m) => <ResourceLink base="/models" name={m.ModelName} /> },
+          { header: "Created", cell: (m) => when(m.CreationTime) },
+        ]}
+      />
     </>
   );
 }

@@ -6,6 +6,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
+import type { Summary } from "../../../src/explain/summary-document";
 import type { RunEvent, RunRecord } from "../../../src/registry/run-store";
 import { kSweepSpec } from "../../../src/report/charts/k-sweep";
 import { post } from "../api";
@@ -15,25 +16,10 @@ import { duration, num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { loadJson } from "./runs";
 
-interface RunSummary {
-  rows: { used: number; dropped: number };
-  features: string[];
-  entity: { many: string };
-  pca: { kept: number; keptExplainedVariance: number };
-  kmeans: { k: number; inertia: number; silhouette: number | null; sizes: number[] };
-  kSweep: {
-    rule: string;
-    chosen: number;
-    points: {
-      k: number;
-      inertia: number;
-      calinskiHarabasz: number;
-      daviesBouldin: number;
-      silhouette: number;
-    }[];
-  } | null;
+/** What the run page reads of summary.json (explain/summary-document.ts), with the run's registered models. */
+type RunSummary = Pick<Summary, "rows" | "features" | "entity" | "pca" | "kmeans" | "kSweep"> & {
   registeredModels: { pca: string; kmeans: string; pipeline: string };
-}
+};
 
 interface RunAnswer {
   run: RunRecord;

@@ -5,7 +5,8 @@ import { useLocation, useRoute } from "preact-iso";
 import { sagemaker } from "../api";
 import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
 import { duration, when } from "../components/format";
-import { useLoad } from "../components/hooks";
+import { useAction, useLoad } from "../components/hooks";
+import { ListView, ResourceLink } from "../components/list-view";
 import { LogView } from "../components/log-view";
 
 interface TransformSummary {
@@ -41,7 +42,6 @@ export function Transforms() {
     "transforms",
     { pollMs: 2000, poll: (v) => v.TransformJobSummaries.some((j) => LIVE.has(j.TransformJobStatus)) },
   );
-  const list = jobs.value?.TransformJobSummaries;
   return (
     <>
       <PageTitle title="Transform jobs">
@@ -49,37 +49,19 @@ export function Transforms() {
           Create transform job
         </a>
       </PageTitle>
-      <ErrorBox error={jobs.error} />
-      {list === undefined ? (
-        jobs.error === undefined && <Loading what="transform jobs" />
-      ) : list.length === 0 ? (
-        <p>No transform jobs yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((j) => (
-              <tr key={j.TransformJobName}>
-                <td>
-                  <a href={`/transforms/${encodeURIComponent(j.TransformJobName)}`}>{j.TransformJobName}</a>
-                </td>
-                <td>
-                  <Status status={j.TransformJobStatus} />
-                </td>
-                <td>{when(j.CreationTime)}</td>
-                <td>{duration(j.CreationTime, j.TransformEndTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        loaded={jobs}
+        rows={jobs.value?.TransformJobSummaries}
+        rowKey={(j) => j.TransformJobName}
+        what="transform jobs"
+        empty="No transform jobs yet."
+        columns={[
+          { header: "Name", cell: (j) => <ResourceLink base="/transforms" name={j.TransformJobName} /> },
+          { header: "Status", cell: (j) => <Status status={j.TransformJobStatus} /> },
+          { header: "Created", cell: (j) => when(j.CreationTime) },
+          { header: "Duration", cell: (j) => duration(j.CreationTime, j.TransformEndTime) },
+        ]}
+      />
     </>
   );
 }
@@ -90,11 +72,7 @@ export function CreateTransform() {
     () => sagemaker<{ Models: { ModelName: string }[] }>("ListModels", { MaxResults: 100 }),
     "models",
   );
-  const [error, setError] = useState<Error | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+  const create = useAction(async (form: FormData) => {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     const name =
       text("name") ||
@@ -102,25 +80,22 @@ export function CreateTransform() {
         .toISOString()
         .replace(/[:.TZ]/g, "-")
         .slice(0, 23)}`;
-    setBusy(true);
-    try {
-      await sagemaker("CreateTransformJob", {
-        TransformJobName: name,
-        ModelName: text("model"),
-        TransformInput: {
-          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: text("input") } },
-          ContentType: text("contentType"),
-          SplitType: "Line",
-        },
-        TransformOutput: { S3OutputPath: text("output"), Accept: text("accept") },
-        TransformResources: { InstanceType: "ml.m5.large", InstanceCount: Number(text("instances")) },
-      });
-      route(`/transforms/${encodeURIComponent(name)}`);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
+    await sagemaker("CreateTransformJob", {
+      TransformJobName: name,
+      ModelName: text("model"),
+      TransformInput: {
+        DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: text("input") } },
+        ContentType: text("contentType"),
+        SplitType: "Line",
+      },
+      TransformOutput: { S3OutputPath: text("output"), Accept: text("accept") },
+      TransformResources: { InstanceType: "ml.m5.large", InstanceCount: Number(text("instances")) },
+    });
+    route(`/transforms/${encodeURIComponent(name)}`);
+  });
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    void create.run(new FormData(event.currentTarget as HTMLFormElement));
   };
   return (
     <>
@@ -171,8 +146,8 @@ export function CreateTransform() {
             <input name="instances" type="number" min={1} max={64} value={1} />
           </label>
         </div>
-        <ErrorBox error={error ?? models.error} />
-        <button type="submit" disabled={busy}>
+        <ErrorBox error={create.error ?? models.error} />
+        <button type="submit" disabled={create.busy}>
           Create transform job
         </button>
       </form>

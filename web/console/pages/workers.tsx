@@ -1,7 +1,8 @@
 /** The cluster's workers (`strata worker`), as ListClusterWorkers reports them, refreshed every 2 seconds. */
 import { sagemaker } from "../api";
-import { ErrorBox, Loading, PageTitle } from "../components/common";
+import { PageTitle } from "../components/common";
 import { useLoad } from "../components/hooks";
+import { ListView } from "../components/list-view";
 
 interface WorkerInfo {
   name: string;
@@ -20,51 +21,25 @@ export function Workers() {
     pollMs: 2000,
     poll: () => true,
   });
-  const list = workers.value?.Workers;
   return (
     <>
       <PageTitle title="Workers" />
-      <ErrorBox error={workers.error} />
-      {list === undefined ? (
-        workers.error === undefined && <Loading what="workers" />
-      ) : list.length === 0 ? (
-        <p>No worker has joined the cluster. Start one with `strata worker --redis …`.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Worker</th>
-              <th scope="col">Host</th>
-              <th scope="col" class="num">
-                Running
-              </th>
-              <th scope="col" class="num">
-                Done
-              </th>
-              <th scope="col" class="num">
-                Failed
-              </th>
-              <th scope="col">Last shard</th>
-              <th scope="col">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((w) => (
-              <tr key={w.name}>
-                <td>{w.name}</td>
-                <td>{w.host}</td>
-                <td class="num">
-                  {w.running} / {w.concurrency}
-                </td>
-                <td class="num">{w.done}</td>
-                <td class="num">{w.failed}</td>
-                <td>{w.lastShard || "—"}</td>
-                <td>{new Date(w.lastSeen).toLocaleTimeString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        loaded={workers}
+        rows={workers.value?.Workers}
+        rowKey={(w) => w.name}
+        what="workers"
+        empty="No worker has joined the cluster. Start one with `strata worker --redis …`."
+        columns={[
+          { header: "Worker", cell: (w) => w.name },
+          { header: "Host", cell: (w) => w.host },
+          { header: "Running", numeric: true, cell: (w) => `${w.running} / ${w.concurrency}` },
+          { header: "Done", numeric: true, cell: (w) => w.done },
+          { header: "Failed", numeric: true, cell: (w) => w.failed },
+          { header: "Last shard", cell: (w) => w.lastShard || "—" },
+          { header: "Last seen", cell: (w) => new Date(w.lastSeen).toLocaleTimeString() },
+        ]}
+      />
     </>
   );
 }
