@@ -81,3 +81,12 @@ export function RowTable({ rows }: { rows: readonly (readonly [string, Component
     </table>
   );
 }
+
+/** The trail under a page's title: the list it belongs to, then where it is. */
+export function Crumbs({ href, list, here }: { href: string; list: string; here: string }) {
+  return (
+    <p class="crumbs">
+      <a href={href}>{list}</a> / {here}
+    </p>
+  );
+}

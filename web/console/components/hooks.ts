@@ -79,3 +79,11 @@ export function useAction<A extends unknown[]>(act: (...args: A) => Promise<void
   };
   return { busy, error, run };
 }
+
+/** A form's submit handler that runs `run` with the form's fields instead of navigating. */
+export function formSubmit(run: (form: FormData) => Promise<void>): (event: SubmitEvent) => void {
+  return (event) => {
+    event.preventDefault();
+    void run(new FormData(event.currentTarget as HTMLFormElement));
+  };
+}

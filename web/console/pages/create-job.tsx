@@ -7,8 +7,8 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { sagemaker } from "../api";
-import { ErrorBox, PageTitle } from "../components/common";
-import { useAction } from "../components/hooks";
+import { Crumbs, ErrorBox, PageTitle } from "../components/common";
+import { formSubmit, useAction } from "../components/hooks";
 
 type Algorithm = "pca" | "kmeans";
 
@@ -75,17 +75,12 @@ export function CreateJob() {
     const created = answer.TrainingJobArn.split("/").pop() ?? name;
     route(`/jobs/${encodeURIComponent(created)}`);
   });
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
-    void create.run(new FormData(event.currentTarget as HTMLFormElement));
-  };
+  const submit = formSubmit(create.run);
 
   return (
     <>
       <PageTitle title="Create training job" />
-      <p class="crumbs">
-        <a href="/jobs">Training jobs</a> / new
-      </p>
+      <Crumbs href="/jobs" list="Training jobs" here="new" />
       <form class="stacked" onSubmit={submit}>
         <fieldset>
           <legend>Algorithm</legend>

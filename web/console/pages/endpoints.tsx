@@ -10,7 +10,7 @@ import { CHART_CONFIG } from "../../../src/report/charts/theme";
 import type { EndpointStats } from "../../../src/serving/invocation-stats";
 import { ApiError, get, post, sagemaker } from "../api";
 import { Chart } from "../components/chart";
-import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
+import { Crumbs, ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
 import { num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { ListView, ResourceLink } from "../components/list-view";
@@ -262,9 +262,7 @@ export function Endpoint() {
           </button>
         )}
       </PageTitle>
-      <p class="crumbs">
-        <a href="/endpoints">Endpoints</a> / {name}
-      </p>
+      <Crumbs href="/endpoints" list="Endpoints" here={name} />
       <ErrorBox error={endpoint.error} />
       <ErrorBox error={deleteError} />
       {e === undefined ? (

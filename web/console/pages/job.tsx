@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { sagemaker } from "../api";
-import { ErrorBox, Facts, Loading, PageTitle, RowTable, Status } from "../components/common";
+import { Crumbs, ErrorBox, Facts, Loading, PageTitle, RowTable, Status } from "../components/common";
 import { duration, num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { LogView } from "../components/log-view";
@@ -75,9 +75,7 @@ export function Job() {
           </button>
         )}
       </PageTitle>
-      <p class="crumbs">
-        <a href="/jobs">Training jobs</a> / {name}
-      </p>
+      <Crumbs href="/jobs" list="Training jobs" here={name} />
       <ErrorBox error={job.error} />
       <ErrorBox error={stopError} />
       {j === undefined ? (

@@ -8,7 +8,7 @@ import { screeSpec } from "../../../src/report/charts/scree";
 import type { ModelContents, StageContents } from "../../../src/serving/model-contents";
 import { get, post, sagemaker, uploadFile } from "../api";
 import { Chart } from "../components/chart";
-import { ErrorBox, Facts, Loading, PageTitle, RowTable } from "../components/common";
+import { Crumbs, ErrorBox, Facts, Loading, PageTitle, RowTable } from "../components/common";
 import { num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { ListView, ResourceLink } from "../components/list-view";
@@ -310,9 +310,7 @@ export function Model() {
   return (
     <>
       <PageTitle title={name} />
-      <p class="crumbs">
-        <a href="/models">Models</a> / {name}
-      </p>
+      <Crumbs href="/models" list="Models" here={name} />
       <ErrorBox error={description.error} />
       {d !== undefined && (
         <Facts

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { ApiError, post, uploadFile } from "../api";
-import { ErrorBox, PageTitle } from "../components/common";
+import { Crumbs, ErrorBox, PageTitle } from "../components/common";
 
 type Role = "feature" | "identifier" | "index" | "unused";
 
@@ -158,9 +158,7 @@ export function NewRun() {
   return (
     <>
       <PageTitle title="New segmentation" />
-      <p class="crumbs">
-        <a href="/runs">Segmentations</a> / new
-      </p>
+      <Crumbs href="/runs" list="Segmentations" here="new" />
       <form class="stacked" onSubmit={readColumns} aria-labelledby="table-heading">
         <h2 id="table-heading">1. The table</h2>
         <label>

@@ -11,7 +11,7 @@ import type { RunEvent, RunRecord } from "../../../src/registry/run-store";
 import { kSweepSpec } from "../../../src/report/charts/k-sweep";
 import { post } from "../api";
 import { Chart } from "../components/chart";
-import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
+import { Crumbs, ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
 import { duration, num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
 import { loadJson } from "./runs";
@@ -175,9 +175,7 @@ export function Run() {
   return (
     <>
       <PageTitle title={run?.headline?.name ?? id} />
-      <p class="crumbs">
-        <a href="/runs">Segmentations</a> / {id}
-      </p>
+      <Crumbs href="/runs" list="Segmentations" here={id} />
       <ErrorBox error={answer.error} />
       {run === undefined ? (
         answer.error === undefined && <Loading what="the run" />

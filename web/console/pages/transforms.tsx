@@ -3,9 +3,9 @@
 import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { sagemaker } from "../api";
-import { ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
+import { Crumbs, ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
 import { duration, when } from "../components/format";
-import { useAction, useLoad } from "../components/hooks";
+import { formSubmit, useAction, useLoad } from "../components/hooks";
 import { ListView, ResourceLink } from "../components/list-view";
 import { LogView } from "../components/log-view";
 
@@ -93,16 +93,11 @@ export function CreateTransform() {
     });
     route(`/transforms/${encodeURIComponent(name)}`);
   });
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
-    void create.run(new FormData(event.currentTarget as HTMLFormElement));
-  };
+  const submit = formSubmit(create.run);
   return (
     <>
       <PageTitle title="Create transform job" />
-      <p class="crumbs">
-        <a href="/transforms">Transform jobs</a> / new
-      </p>
+      <Crumbs href="/transforms" list="Transform jobs" here="new" />
       <form class="stacked" onSubmit={submit}>
         <label>
           Job name <span class="muted">(optional)</span>
@@ -185,9 +180,7 @@ export function Transform() {
           </button>
         )}
       </PageTitle>
-      <p class="crumbs">
-        <a href="/transforms">Transform jobs</a> / {name}
-      </p>
+      <Crumbs href="/transforms" list="Transform jobs" here={name} />
       <ErrorBox error={job.error} />
       <ErrorBox error={stopError} />
       {j === undefined ? (
