@@ -99,6 +99,8 @@ describe("models, endpoints and transform jobs in the console", { skip: chromium
       `${answer.predictions[0]!.distance_to_cluster} vs ${expected.distance}`,
     );
     await page.locator(".facts", { hasText: "Invocations" }).getByText(/^1$/).waitFor();
+    await page.locator("section[aria-labelledby=stats-heading] figure.chart svg").waitFor();
+    assert.deepEqual(await seriousViolations(page), [], "/endpoints/census");
     await page.getByRole("heading", { name: "Invoke" }).evaluate((h) => h.scrollIntoView());
     assert.ok(statSync(await consoleScreenshot(page, "endpoint")).size > 20_000);
   });
