@@ -50,6 +50,8 @@ export interface RunOptions extends SegmentationOptions {
   readonly home?: string;
   /** Build report.html and charts/ (default true). */
   readonly report?: boolean;
+  /** Also write each chart as a PNG in charts/ (default false: SVGs only). */
+  readonly png?: boolean;
   /** Names and histogram features for the summary, the report and the terminal. */
   readonly reportOptions?: ReportOptions;
   /**
@@ -200,7 +202,7 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
         import("../report/build-report.js"),
         import("../report/report-input.js"),
       ]);
-      const report = await buildReport(outDir, summary, parseAssignments(csv));
+      const report = await buildReport(outDir, summary, parseAssignments(csv), { png: options.png === true });
       summary = withTimings(summary, { report: report.elapsedMs });
       reportFile = join(finalOutDir, relative(outDir, report.file));
       hooks.onReportDone?.(report.elapsedMs, reportFile);

@@ -39,7 +39,8 @@ export function censusReport(): Promise<CensusReport> {
     await writeFileAtomic(join(outDir, "assignments.csv"), csv);
     await writeFileAtomic(join(outDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     const rows = parseAssignments(csv);
-    const report = await buildReport(outDir, summary, rows);
+    // With PNGs (`--png`): the render tests check them.
+    const report = await buildReport(outDir, summary, rows, { png: true });
     return { outDir, result, summary, report, html: readFileSync(report.file, "utf8") };
   })();
   return cached;

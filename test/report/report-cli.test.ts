@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { censusCsvPath } from "../helpers/census.js";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { decodePng } from "./png.js";
 
 describe("strata report", () => {
   const out = join(tempDir(), "out");
@@ -24,8 +25,16 @@ describe("strata report", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, "");
     assert.ok(existsSync(join(out, "report.html")));
-    assert.ok(existsSync(join(out, "charts", "county-map.png")));
+    assert.ok(existsSync(join(out, "charts", "county-map.svg")));
+    assert.equal(existsSync(join(out, "charts", "county-map.png")), false, "PNGs only with --png");
     assert.match(result.stdout, /Report: .*report\.html \(built in \d+\.\d\d s\)/);
+  });
+
+  test("--png also writes every chart as a PNG", async () => {
+    const result = await runCli(["report", out, "--quiet", "--png"]);
+    assert.equal(result.code, 0, result.stderr);
+    const png = decodePng(readFileSync(join(out, "charts", "county-map.png")));
+    assert.ok(png.width > 400 && png.height > 200, `${png.width}x${png.height}`);
   });
 
   test("names from flags and a names file flow into summary.json, the charts, the page and the terminal", async () => {

@@ -18,6 +18,7 @@ import { addNameOptions, formatSummary, type NameFlags, nameOverrides } from "./
 interface ReportFlags extends NameFlags {
   json?: boolean;
   quiet?: boolean;
+  png?: boolean;
 }
 
 /** Registers `strata report`. */
@@ -27,7 +28,8 @@ export function registerReport(program: Command): void {
     .argument("<out-dir>", "the out dir of `strata run` (holds summary.json and assignments.csv)")
     .description("Rebuild report.html and charts/ from summary.json and assignments.csv.")
     .option("--json", "print summary.json on stdout instead of the readable summary")
-    .option("--quiet", "no progress lines");
+    .option("--quiet", "no progress lines")
+    .option("--png", "also write every chart as a PNG in charts/ (SVGs are always written)");
   addNameOptions(command).action(async (outDirArg: string, flags: ReportFlags) => {
     const started = performance.now();
     const outDir = resolve(outDirArg);
@@ -43,7 +45,7 @@ export function registerReport(program: Command): void {
       });
       progress.done("read", performance.now() - readStarted, `${inputs.counties.length} counties`);
       progress.start("report");
-      const report = await buildReport(outDir, renamed, inputs.counties);
+      const report = await buildReport(outDir, renamed, inputs.counties, { png: flags.png === true });
       progress.done("report", report.elapsedMs, report.file);
       let summary = renamed;
       if (JSON.stringify(renamed) !== JSON.stringify(inputs.summary)) {

@@ -93,6 +93,7 @@ interface RunFlags {
   json?: boolean;
   quiet?: boolean;
   report: boolean;
+  png?: boolean;
   hist?: string[];
   componentNames?: string;
   segmentNames?: string;
@@ -226,7 +227,8 @@ export function registerRun(program: Command): void {
     .option("--no-stream", "hold the table in memory whatever its size")
     .option("--json", "print summary.json on stdout instead of the readable summary")
     .option("--quiet", "no progress lines")
-    .option("--no-report", "skip report.html and charts/");
+    .option("--no-report", "skip report.html and charts/")
+    .option("--png", "also write every chart as a PNG in charts/ (SVGs are always written)");
   addNameOptions(command).action(async (flags: RunFlags) => {
     const started = performance.now();
     const options: SegmentationOptions = {
@@ -264,6 +266,7 @@ export function registerRun(program: Command): void {
           ...options,
           outDir: flags.out,
           report: flags.report,
+          png: flags.png === true,
           ...(flags.name === undefined ? {} : { name: flags.name }),
           replaceModels: flags.replaceModels === true,
           reportOptions: { names, ...(flags.hist ? { histFeatures: flags.hist } : {}) },
