@@ -34,6 +34,8 @@ export interface StreamChoice {
   readonly stream: boolean;
   /** Why, in words, for the terminal and the log. */
   readonly reason: string;
+  /** About how many bytes holding the table takes, when it was estimated. */
+  readonly estimatedBytes?: number;
 }
 
 /** Decides how the run reads `files`; `forced` is `--stream` (true) or `--no-stream` (false). */
@@ -53,8 +55,13 @@ export async function chooseStreaming(
     ? {
         stream: true,
         reason: `holding the table would take about ${gb(estimate)}, over the run's memory budget of ${gb(budgetBytes)} (STRATA_RUN_MEMORY_MB)`,
+        estimatedBytes: estimate,
       }
-    : { stream: false, reason: `the table fits in memory (about ${gb(estimate)} of ${gb(budgetBytes)})` };
+    : {
+        stream: false,
+        reason: `the table fits in memory (about ${gb(estimate)} of ${gb(budgetBytes)})`,
+        estimatedBytes: estimate,
+      };
 }
 
 /** About how many bytes holding the table takes. */
