@@ -89,6 +89,9 @@ export function nativeLoad<T>(load: () => T): T {
 export async function terminateWorker(worker: Worker): Promise<void> {
   const g = guards.get(worker);
   if (g !== undefined && worker.threadId !== -1) {
+    // A thread being ended may throw from a load the mark refused (nativeLoad): that error is expected, and
+    // without a listener it would be an unhandled 'error' event that takes the process down.
+    worker.on("error", () => undefined);
     Atomics.store(g, CLOSING, 1);
     let exited = false;
     const onExit = () => {
