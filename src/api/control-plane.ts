@@ -34,7 +34,8 @@ export function authenticate(request: FastifyRequest, body: Uint8Array, context:
   context.verifier?.verify({ method: request.method, url: request.url, headers: request.headers, body });
 }
 
-function parseBody(body: Uint8Array): Record<string, unknown> {
+/** A JSON request body that must be an object (empty: `{}`). @throws StrataError SERIALIZATION_ERROR */
+export function parseBody(body: Uint8Array): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
   try {

@@ -89,6 +89,27 @@ export class RunService {
     return id;
   }
 
+  /**
+   * Starts run `id` again with `clusters` segments instead of its k or k sweep, every other option as it was
+   * stored (the console's "run with this k" after a sweep).
+   * @throws StrataError INVALID_ARGUMENT for an unknown run, and as {@link start}
+   */
+  rerun(id: string, clusters: number): string {
+    const run = this.store.get(id);
+    if (run === null) throw new StrataError("INVALID_ARGUMENT", `No run has the id ${JSON.stringify(id)}.`);
+    // What is the run's own (where it wrote, its record) or the CLI's (report names, replacing models) stays behind.
+    const {
+      clusterRange: _range,
+      outDir: _outDir,
+      home: _home,
+      runId: _runId,
+      reportOptions: _reportOptions,
+      replaceModels: _replace,
+      ...options
+    } = run.options;
+    return this.start({ ...(options as Omit<SegmentationOptions, "source">), source: run.source, clusters });
+  }
+
   /** Ends every run in progress (the server is stopping): they read Failed. */
   async close(): Promise<void> {
     this.#closing = true;

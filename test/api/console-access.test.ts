@@ -95,6 +95,10 @@ describe("console access", () => {
       "/console/api/call",
       "/console/api/sign-out",
       "/console/api/endpoints/census/invocations",
+      "/console/api/runs/run-x/rerun",
+      "/console/api/columns",
+      "/console/api/runs",
+      "/console/api/artifacts/contents",
     ])
       assert.equal((await request(path, { method: "POST", body: "{}" })).status, 401, path);
     // A made-up cookie is no session either.

@@ -12,6 +12,7 @@ import { StrataError } from "../../errors.js";
 import { artifactImage, modelContents } from "../../serving/model-contents.js";
 import { modelContainers } from "../../serving/model-spec.js";
 import type { ApiContext } from "../context.js";
+import { parseBody } from "../control-plane.js";
 import { sendError } from "../http-errors.js";
 import { type ConsoleAccess, requireCsrf, requireSession } from "./access.js";
 
@@ -62,13 +63,7 @@ export function registerHostingRoutes(
   // A model.tar.gz (SageMaker's, or any) read as a model's container would be: upload it, then inspect it here.
   scope.post("/console/api/artifacts/contents", async (request, reply) => {
     requireCsrf(request, requireSession(request, access));
-    const body = request.body as Buffer | undefined;
-    let uri: unknown;
-    try {
-      uri = (JSON.parse(body?.toString("utf8") || "{}") as { uri?: unknown }).uri;
-    } catch {
-      uri = undefined;
-    }
+    const uri = parseBody((request.body as Buffer | undefined) ?? Buffer.alloc(0))["uri"];
     if (typeof uri !== "string" || uri === "")
       throw new StrataError("INVALID_ARGUMENT", "uri must name a model.tar.gz the server may read.");
     await checkReadLocation(uri, rules, "uri");

@@ -16,6 +16,7 @@ import { openStreamedTable, tableHead } from "../../data/stream/table-chunks.js"
 import { StrataError } from "../../errors.js";
 import type { RunRecord } from "../../registry/run-store.js";
 import type { RunService } from "../../workflow/run-service.js";
+import { parseBody } from "../control-plane.js";
 import { type ConsoleAccess, requireCsrf, requireSession } from "./access.js";
 import { parseRunRequest } from "./run-request.js";
 import { receiveUpload } from "./upload.js";
@@ -42,18 +43,9 @@ const FILE_TYPES: Record<string, string> = {
   ".pbr": "application/x-recordio-protobuf",
 };
 
+/** The request's JSON object body, as the control plane reads its bodies. */
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
-  const body = request.body as Buffer | undefined;
-  try {
-    const parsed: unknown = JSON.parse(
-      body === undefined || body.length === 0 ? "{}" : body.toString("utf8"),
-    );
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new StrataError("SERIALIZATION_ERROR", "The request body must be a JSON object.");
+  return parseBody((request.body as Buffer | undefined) ?? Buffer.alloc(0));
 }
 
 function runOf(runs: RunService, request: FastifyRequest): RunRecord {
@@ -179,6 +171,16 @@ export function registerRunRoutes(
     const run = parseRunRequest(jsonBody(request));
     await checkReadLocation(run.source, rules, "source");
     return reply.code(201).send({ runId: runs.start(run) });
+  });
+
+  scope.post("/console/api/runs/:id/rerun", async (request, reply) => {
+    requireCsrf(request, requireSession(request, access));
+    const run = runOf(runs, request);
+    const clusters = jsonBody(request)["clusters"];
+    if (typeof clusters !== "number" || !Number.isSafeInteger(clusters))
+      throw new StrataError("INVALID_ARGUMENT", "clusters must be an integer.");
+    await checkReadLocation(run.source, rules, "source");
+    return reply.code(201).send({ runId: runs.rerun(run.id, clusters) });
   });
 
   scope.get("/console/api/runs", (request, reply) => {

@@ -33,30 +33,42 @@ export function ListView<T>(props: {
       {rows.length === 0 ? (
         <p>{props.empty}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              {columns.map((c) => (
-                <th key={c.header} scope="col" class={c.numeric ? "num" : undefined}>
-                  {c.header}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={props.rowKey(row)}>
-                {columns.map((c) => (
-                  <td key={c.header} class={c.numeric ? "num" : undefined}>
-                    {c.cell(row)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={rows} rowKey={props.rowKey} columns={columns} />
       )}
     </>
+  );
+}
+
+/** A table with a header row and one row per item: the lists' tables, and the pages' own (transitions, components). */
+export function DataTable<T>(props: {
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => string;
+  columns: readonly ListColumn<T>[];
+}) {
+  const { rows, columns } = props;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.header} scope="col" class={c.numeric ? "num" : undefined}>
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, i) => (
+          <tr key={props.rowKey(row, i)}>
+            {columns.map((c) => (
+              <td key={c.header} class={c.numeric ? "num" : undefined}>
+                {c.cell(row)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -9,6 +9,7 @@ import { sagemaker } from "../api";
 import { Crumbs, ErrorBox, Facts, Loading, PageTitle, RowTable, Status } from "../components/common";
 import { duration, num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
+import { DataTable } from "../components/list-view";
 import { LogView } from "../components/log-view";
 
 interface Transition {
@@ -125,26 +126,19 @@ export function Job() {
           </div>
           <section aria-labelledby="transitions-heading">
             <h2 id="transitions-heading">Status transitions</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Took</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(j.SecondaryStatusTransitions ?? []).map((t) => (
-                  <tr key={`${t.Status}-${t.StartTime}`}>
-                    <td>{t.Status}</td>
-                    <td>{when(t.StartTime)}</td>
-                    <td>{t.EndTime === undefined ? "…" : duration(t.StartTime, t.EndTime)}</td>
-                    <td>{t.StatusMessage}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={j.SecondaryStatusTransitions ?? []}
+              rowKey={(t) => `${t.Status}-${t.StartTime}`}
+              columns={[
+                { header: "Status", cell: (t) => t.Status },
+                { header: "Started", cell: (t) => when(t.StartTime) },
+                {
+                  header: "Took",
+                  cell: (t) => (t.EndTime === undefined ? "…" : duration(t.StartTime, t.EndTime)),
+                },
+                { header: "Message", cell: (t) => t.StatusMessage },
+              ]}
+            />
           </section>
           <LogView
             group="/aws/sagemaker/TrainingJobs"

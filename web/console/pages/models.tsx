@@ -11,7 +11,7 @@ import { Chart } from "../components/chart";
 import { Crumbs, ErrorBox, Facts, Loading, PageTitle, RowTable } from "../components/common";
 import { num, when } from "../components/format";
 import { useLoad } from "../components/hooks";
-import { ListView, ResourceLink } from "../components/list-view";
+import { DataTable, ListView, ResourceLink } from "../components/list-view";
 
 interface ModelSummary {
   ModelName: string;
@@ -166,28 +166,19 @@ function PcaStage({ stage }: { stage: Extract<StageContents, { kind: "pca" }> })
       <Chart spec={specs.makeup} label={`The ${TOP_FEATURES} largest loadings of each component`} />
       <details>
         <summary>Singular values and explained variance</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Component</th>
-              <th scope="col" class="num">
-                Singular value
-              </th>
-              <th scope="col" class="num">
-                Explained variance
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {stage.components.map((c, i) => (
-              <tr key={i}>
-                <td>{i + 1}</td>
-                <td class="num">{num(c.singularValue)}</td>
-                <td class="num">{(100 * c.explainedVarianceRatio).toFixed(2)}%</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={stage.components.map((c, i) => ({ ...c, component: i + 1 }))}
+          rowKey={(c) => String(c.component)}
+          columns={[
+            { header: "Component", cell: (c) => c.component },
+            { header: "Singular value", numeric: true, cell: (c) => num(c.singularValue) },
+            {
+              header: "Explained variance",
+              numeric: true,
+              cell: (c) => `${(100 * c.explainedVarianceRatio).toFixed(2)}%`,
+            },
+          ]}
+        />
       </details>
     </>
   );

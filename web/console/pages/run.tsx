@@ -99,11 +99,10 @@ function Sweep({ run, summary }: { run: RunRecord; summary: RunSummary }) {
   const [error, setError] = useState<Error | undefined>(undefined);
   const rerun = async (event: SubmitEvent) => {
     event.preventDefault();
-    const { clusterRange: _range, outDir: _out, ...options } = run.options as Record<string, unknown>;
     try {
       const response = await post(
-        "/console/api/runs",
-        JSON.stringify({ ...requestOf(options), source: run.source, clusters: Number(k) }),
+        `/console/api/runs/${encodeURIComponent(run.id)}/rerun`,
+        JSON.stringify({ clusters: Number(k) }),
         { "content-type": "application/json" },
       );
       const { runId } = (await response.json()) as { runId: string };
@@ -133,27 +132,6 @@ function Sweep({ run, summary }: { run: RunRecord; summary: RunSummary }) {
       </form>
     </section>
   );
-}
-
-/** A stored run's options as a run request (the names the console's run route takes). */
-function requestOf(options: Record<string, unknown>): Record<string, unknown> {
-  const transform = options["transform"] as { all?: string; byFeature?: Record<string, string> } | undefined;
-  const pick = (from: string, to = from) => (options[from] === undefined ? {} : { [to]: options[from] });
-  return {
-    ...pick("name"),
-    ...pick("indexColumns", "index"),
-    ...pick("idColumns", "ids"),
-    ...pick("features"),
-    ...pick("exclude"),
-    ...pick("weight"),
-    ...pick("impute"),
-    ...pick("scale"),
-    ...pick("components"),
-    ...pick("seed"),
-    ...pick("restarts"),
-    ...(transform?.all === undefined ? {} : { transform: transform.all }),
-    ...(transform?.byFeature === undefined ? {} : { transformByFeature: transform.byFeature }),
-  };
 }
 
 const DOWNLOADS = [
