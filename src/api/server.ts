@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { type ServerAccessOptions, serverAccessRules } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
 import { TrainingService } from "../jobs/training-service.js";
-import { ConsoleTokenStore } from "../registry/console-token-store.js";
+import { ConsoleTokenStore, consoleUrl } from "../registry/console-token-store.js";
 import { openRegistryDb } from "../registry/db.js";
 import { strataHome } from "../registry/home.js";
 import { HostingService } from "../serving/hosting-service.js";
@@ -71,11 +71,6 @@ export interface RunningServer {
   /** Mints another one-time console URL (what `strata console-url` prints). */
   newConsoleUrl(): string;
   close(): Promise<void>;
-}
-
-/** The console's address with a new one-time token: opening it signs a browser in (src/api/console). */
-export function consoleUrl(serverUrl: string, tokens: ConsoleTokenStore): string {
-  return `${serverUrl}/?token=${tokens.mint()}`;
 }
 
 /**
@@ -204,8 +199,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     newConsoleUrl,
     async close() {
       await containers?.close();
-      await app.close();
+      // Runs first: their end closes the progress streams that would otherwise hold app.close() open.
       await runs.close();
+      await app.close();
       consoleDb.close();
       await training.close();
       await hosting.close();

@@ -365,17 +365,16 @@ export class TrainingService {
     }
   }
 
-  /** Names of the jobs this service is running right now. */
-  /**
-   * The live workers of this service's cluster (`strata workers`; the API's ListClusterWorkers, a Strata
-   * extension): host, load, shards done and failed, last shard, last heartbeat.
-   * @throws StrataError INVALID_ARGUMENT when the service has no cluster; SOURCE_UNREACHABLE when its Redis is down
-   */
   /** True when this service sends jobs to a cluster (`--cluster`). */
   get hasCluster(): boolean {
     return this.#cluster !== undefined;
   }
 
+  /**
+   * The live workers of this service's cluster (`strata workers`; the API's ListClusterWorkers, a Strata
+   * extension): host, load, shards done and failed, last shard, last heartbeat.
+   * @throws StrataError INVALID_ARGUMENT when the service has no cluster; SOURCE_UNREACHABLE when its Redis is down
+   */
   async listClusterWorkers(): Promise<{ Workers: unknown[] }> {
     const url = this.#cluster;
     if (url === undefined)
@@ -396,6 +395,7 @@ export class TrainingService {
     }
   }
 
+  /** Names of the jobs this service is running right now. */
   runningJobs(): string[] {
     return [...this.#running.keys()];
   }

@@ -40,3 +40,8 @@ export class ConsoleTokenStore {
     );
   }
 }
+
+/** The console's address with a new one-time token: opening it signs a browser in (src/api/console). */
+export function consoleUrl(serverUrl: string, tokens: ConsoleTokenStore): string {
+  return `${serverUrl}/?token=${tokens.mint()}`;
+}

@@ -66,8 +66,8 @@ export function isDuplicateKey(error: unknown): boolean {
 }
 
 /** Why a job whose process died is Failed (training and transform jobs alike). */
-export function orphanReason(pid: number | undefined): string {
-  return `The Strata process running this job${pid === undefined ? "" : ` (pid ${pid})`} exited before the job finished.`;
+export function orphanReason(pid: number | undefined, what = "job"): string {
+  return `The Strata process running this ${what}${pid === undefined ? "" : ` (pid ${pid})`} exited before the ${what} finished.`;
 }
 
 /**

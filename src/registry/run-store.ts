@@ -126,7 +126,7 @@ export class RunStore {
     return rows.map((row) => {
       const owner = ownerFromRow(row);
       if (row.status !== "InProgress" || owner === null || !isOwnerGone(owner)) return row;
-      const reason = orphanReason(owner.pid).replace("this job", "this run");
+      const reason = orphanReason(owner.pid, "run");
       this.fail(row.id, reason);
       return { ...row, status: "Failed", failure_reason: reason, end_time: this.now() };
     });

@@ -40,6 +40,8 @@ export interface LoadedEndpoint {
   readonly modified: number;
   /** Variants in config order; the first answers unless TargetVariant names another. */
   readonly variants: readonly LoadedVariant[];
+  /** Its invocations of the last hour (kept across reloads of the same endpoint). */
+  readonly stats: InvocationStats;
 }
 
 interface VariantSummary {
@@ -295,7 +297,7 @@ export class EndpointService {
         );
       variant = found;
     }
-    const stats = this.#stats(endpoint.name);
+    const stats = endpoint.stats;
     const started = performance.now();
     let result: InvocationResult;
     try {
@@ -447,7 +449,7 @@ export class EndpointService {
   }
 
   #install(name: string, modified: number, variants: LoadedVariant[]): void {
-    const endpoint: LoadedEndpoint = { name, modified, variants };
+    const endpoint: LoadedEndpoint = { name, modified, variants, stats: this.#stats(name) };
     this.#loaded.set(name, endpoint);
     this.events.emit("loaded", endpoint);
   }

@@ -7,13 +7,19 @@
  * between calls). So each worker started through startWorkerModule gets a small shared guard: the thread counts
  * its native calls in flight (`nativeCall`, `nativeLoad`), and `terminateWorker` marks the thread closing,
  * waits until no call is in flight, and only then terminates it. A call begun after the mark never reaches the
- * addon: it waits for the termination (a load throws instead).
+ * addon: it throws, and the error is the terminator's to ignore.
  *
  * On the main thread, and in a worker not started through startWorkerModule, there is no guard and the calls
  * run as they are.
  * @module
  */
-import { getEnvironmentData, isMainThread, setEnvironmentData, type Worker } from "node:worker_threads";
+import {
+  getEnvironmentData,
+  isMainThread,
+  setEnvironmentData,
+  threadId,
+  type Worker,
+} from "node:worker_threads";
 
 const KEY = "strata.native-guard";
 /** Slot: native calls in flight. */
@@ -59,11 +65,18 @@ function leave(g: Int32Array): void {
   Atomics.sub(g, IN_FLIGHT, 1);
 }
 
+function closingError(what: "call" | "load"): Error {
+  return new Error(
+    `Worker thread ${threadId} is being ended: a native ${what === "load" ? "module was not loaded" : "call was not started"}.`,
+  );
+}
+
 /** Runs an asynchronous call into a native addon, counted in flight until it settles. */
 export async function nativeCall<T>(call: () => Promise<T>): Promise<T> {
   if (guard === undefined) return call();
-  // A thread being ended waits here for its termination rather than start a call it could not finish.
-  if (!enter(guard)) return new Promise<T>(() => undefined);
+  // A thread being ended does not start a call it could not finish. It rejects rather than waits: a call nested
+  // in another (a connection's first use creates its instance) would otherwise hold the outer one in flight.
+  if (!enter(guard)) throw closingError("call");
   try {
     return await call();
   } finally {
@@ -74,7 +87,7 @@ export async function nativeCall<T>(call: () => Promise<T>): Promise<T> {
 /** Runs a synchronous native step (loading an addon), counted in flight while it runs. */
 export function nativeLoad<T>(load: () => T): T {
   if (guard === undefined) return load();
-  if (!enter(guard)) throw new Error("This worker thread is being ended; the native module was not loaded.");
+  if (!enter(guard)) throw closingError("load");
   try {
     return load();
   } finally {

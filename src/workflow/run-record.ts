@@ -7,7 +7,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { isStrataError } from "../errors.js";
 import type { Summary } from "../explain/summary-document.js";
 import { nameFromBase } from "../jobs/names.js";
 import { openRegistryDb, type RegistryDb } from "../registry/db.js";
@@ -21,7 +20,7 @@ export function newRunId(): string {
 }
 
 /** The options as stored: everything but functions, the source and the out dir (stored apart). */
-function storedOptions(options: SegmentationOptions): Record<string, unknown> {
+export function storedOptions(options: SegmentationOptions): Record<string, unknown> {
   const { source: _source, ...rest } = options as SegmentationOptions & { outDir?: string };
   return JSON.parse(JSON.stringify({ ...rest, outDir: undefined })) as Record<string, unknown>;
 }
@@ -82,10 +81,7 @@ export function recordRun(
     complete: (summary) => quietly(() => store.complete(id, headline(summary))),
     fail: (error) =>
       quietly(() =>
-        store.fail(
-          id,
-          isStrataError(error) || error instanceof Error ? error.message : `The run failed: ${String(error)}`,
-        ),
+        store.fail(id, error instanceof Error ? error.message : `The run failed: ${String(error)}`),
       ),
     close: () => {
       if (owner !== null) releaseOwner(owner);

@@ -14,11 +14,12 @@ import { StrataError } from "../errors.js";
 import type { RegistryDb } from "../registry/db.js";
 import { createOwner, releaseOwner } from "../registry/owner.js";
 import { RunStore } from "../registry/run-store.js";
+import { checkRunName } from "../serving/register-run-models.js";
 import { terminateWorker } from "../util/native-guard.js";
 import { startWorkerModule } from "../util/worker-module.js";
 import { checkStaticOptions, type SegmentationOptions } from "./options.js";
 import type { RunOptions } from "./run.js";
-import { newRunId } from "./run-record.js";
+import { newRunId, storedOptions } from "./run-record.js";
 import type { RunWorkerMessage } from "./run-worker.js";
 
 /** At most this many runs at once per server: each holds its table and two training jobs. */
@@ -48,6 +49,7 @@ export class RunService {
    */
   start(options: SegmentationOptions & Pick<RunOptions, "name" | "report">): string {
     checkStaticOptions(options);
+    if (options.name !== undefined) checkRunName(options.name);
     if (this.#running.size >= MAX_CONCURRENT_RUNS)
       throw new StrataError(
         "INVALID_ARGUMENT",
@@ -56,20 +58,26 @@ export class RunService {
     const id = newRunId();
     const outDir = this.outDir(id);
     const owner = createOwner();
-    const { source: _source, ...rest } = options;
-    this.store.start(
-      { id, source: options.source, options: JSON.parse(JSON.stringify(rest)), outDir },
-      owner,
-    );
+    this.store.start({ id, source: options.source, options: storedOptions(options), outDir }, owner);
     const runOptions: RunOptions = { ...options, outDir, home: this.home, runId: id };
-    const worker = startWorkerModule(new URL("./run-worker", import.meta.url), {
-      workerData: runOptions,
-      name: `strata-run-${id}`,
-    });
+    let worker: Worker;
+    try {
+      worker = startWorkerModule(new URL("./run-worker", import.meta.url), {
+        workerData: runOptions,
+        name: `strata-run-${id}`,
+      });
+    } catch (error) {
+      releaseOwner(owner);
+      this.store.fail(id, `The run's worker thread could not start: ${(error as Error).message}`);
+      throw error;
+    }
     this.#running.set(id, worker);
     let heard = false;
-    worker.on("message", (_message: RunWorkerMessage) => {
+    worker.on("message", (message: RunWorkerMessage) => {
       heard = true;
+      // A run that failed before it took over its record (executeRun's own checks) fails the record here.
+      if (message.type === "failed" && this.store.get(id)?.status === "InProgress")
+        this.store.fail(id, message.message);
     });
     worker.on("error", (error) => {
       if (!heard) this.store.fail(id, `The run's worker thread failed: ${error.message}`);

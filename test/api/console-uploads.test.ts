@@ -104,6 +104,19 @@ describe("console uploads", () => {
     assert.deepEqual(uploads(), before);
   });
 
+  test("a run with a bad name is refused at once (400), and no run is recorded", async () => {
+    const uploaded = (await (await put("t.csv", "Id,X,Y\na,1,2\nb,3,4\nc,5,1\n")).json()) as { path: string };
+    const response = await fetch(new URL("/console/api/runs", c.server.url), {
+      method: "POST",
+      headers: { cookie: who.cookie, "x-csrf-token": who.csrf, "content-type": "application/json" },
+      body: JSON.stringify({ source: uploaded.path, name: "no_underscores" }),
+    });
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { message: string }).message, /no_underscores/);
+    const list = await fetch(new URL("/console/api/runs", c.server.url), { headers: { cookie: who.cookie } });
+    assert.deepEqual(((await list.json()) as { runs: unknown[] }).runs, []);
+  });
+
   test("a name with a path, or not a table's, is refused before anything is written", async () => {
     const before = uploads();
     for (const name of ["../escape.csv", "dir/x.csv", "notes.exe", ".csv", ""]) {

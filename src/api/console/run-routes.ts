@@ -32,6 +32,8 @@ export interface RunRoutesOptions {
 const PREVIEW_ROWS = 2000;
 /** How often a progress stream looks for new events. */
 const EVENT_POLL_MS = 200;
+/** A progress stream with nothing to say for this long sends a comment (the idle timeout is 60 s). */
+const HEARTBEAT_MS = 15_000;
 
 const FILE_TYPES: Record<string, string> = {
   ".csv": "text/csv; charset=utf-8",
@@ -87,12 +89,19 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, runs: RunSer
   });
   let last = Number((request.headers["last-event-id"] as string | undefined) ?? 0) || 0;
   let closed = false;
+  let quietSince = Date.now();
   const send = () => {
     if (closed) return;
     try {
       for (const event of runs.store.events(run.id, last)) {
         last = event.seq;
+        quietSince = Date.now();
         res.write(`id: ${event.seq}\nevent: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
+      }
+      // A comment line during a long quiet step: the server's idle timeout would otherwise close the stream.
+      if (Date.now() - quietSince >= HEARTBEAT_MS) {
+        quietSince = Date.now();
+        res.write(": still running\n\n");
       }
       const now = runs.store.get(run.id);
       if (now === null || now.status !== "InProgress") {

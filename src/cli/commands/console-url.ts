@@ -5,8 +5,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { consoleUrl } from "../../api/server.js";
-import { ConsoleTokenStore } from "../../registry/console-token-store.js";
+import { ConsoleTokenStore, consoleUrl } from "../../registry/console-token-store.js";
 import { openRegistryDb } from "../../registry/db.js";
 import { parseInteger } from "../arguments.js";
 
