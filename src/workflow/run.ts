@@ -35,7 +35,6 @@ import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./ou
 import { type RunRecorder, recordRun } from "./run-record.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
 import { chooseStreaming, type StreamChoice } from "./stream-choice.js";
-import { runStreamedSegmentation } from "./streamed-segmentation.js";
 import {
   applyReportOptions,
   buildSummary,
@@ -182,7 +181,7 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
     hooks.onReading?.(reading);
     const assignmentsFile = join(outDir, "assignments.csv");
     const result = reading.stream
-      ? await runStreamedSegmentation(options, {
+      ? await runStreamed(options, {
           trainers,
           dataDir: join(outDir, "data"),
           assignmentsFile,
@@ -294,4 +293,15 @@ async function copyModels(jobs: readonly RunJob[], outDir: string): Promise<void
       await writeFileAtomic(join(dir, name), await resolveStore(from).getBytes(from));
     }
   }
+}
+
+/**
+ * The streamed path, imported only when a table streams: its chunk readers, codecs and mini-batch kernels are
+ * start-up cost that a table held in memory never uses.
+ */
+async function runStreamed(
+  ...args: Parameters<typeof import("./streamed-segmentation.js").runStreamedSegmentation>
+): Promise<SegmentationResult> {
+  const { runStreamedSegmentation } = await import("./streamed-segmentation.js");
+  return runStreamedSegmentation(...args);
 }
