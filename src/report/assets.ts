@@ -1,35 +1,18 @@
 /**
- * The files a self-contained report.html inlines, read from the installed packages at report time (nothing
- * vendored in the repository): the UMD builds of vega, vega-lite and vega-embed (vega-embed brings the tooltip
- * handler), and us-atlas' county TopoJSON (pre-projected to Albers USA). Read once per process.
+ * The map's shapes: us-atlas' county TopoJSON (pre-projected to Albers USA), read from the installed package at
+ * report time (nothing vendored in the repository), once per process.
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StrataError } from "../errors.js";
-
-/** A package's build/ directory, found through its resolved entry point (the exports maps hide package.json). */
-function buildDir(pkg: string): string {
-  return dirname(fileURLToPath(import.meta.resolve(pkg)));
-}
-
-/** The minified UMD bundles, in load order. */
-export function vendorScriptPaths(): string[] {
-  return [
-    join(buildDir("vega"), "vega.min.js"),
-    join(buildDir("vega-lite"), "vega-lite.min.js"),
-    join(buildDir("vega-embed"), "vega-embed.min.js"),
-  ];
-}
 
 /** us-atlas' counties-albers-10m.json: projected to Albers USA (975 × 610), with counties, states and nation. */
 export function countiesTopologyPath(): string {
   return fileURLToPath(import.meta.resolve("us-atlas/counties-albers-10m.json"));
 }
 
-let vendorCache: Promise<string[]> | undefined;
-let topologyCache: Promise<{ text: string; topology: object }> | undefined;
+let topologyCache: Promise<object> | undefined;
 
 async function readAsset(path: string): Promise<string> {
   try {
@@ -46,17 +29,8 @@ async function readAsset(path: string): Promise<string> {
   }
 }
 
-/** The three UMD bundles' source text, in load order. */
-export function vendorScripts(): Promise<string[]> {
-  vendorCache ??= Promise.all(vendorScriptPaths().map(readAsset));
-  return vendorCache;
-}
-
-/** The county topology, as text (to inline) and parsed (to render in Node). */
-export function countiesTopology(): Promise<{ text: string; topology: object }> {
-  topologyCache ??= readAsset(countiesTopologyPath()).then((text) => ({
-    text,
-    topology: JSON.parse(text) as object,
-  }));
+/** The county topology, parsed. */
+export function countiesTopology(): Promise<object> {
+  topologyCache ??= readAsset(countiesTopologyPath()).then((text) => JSON.parse(text) as object);
   return topologyCache;
 }

@@ -4,7 +4,7 @@
  *
  *   summary.json + assignments.csv ──model──▶ labels, colours, centres, counties
  *     ──specs──▶ Vega-Lite per chart ──vega View──▶ SVG ──resvg (thread pool)──▶ PNG
- *     ──page──▶ report.html (inline SVGs, bundles, topology, data)
+ *     ──page──▶ report.html (inline SVGs, the page's data and its own small script)
  *
  * `strata run` calls it with the summary it has just built; `strata report` with the files read back. Every
  * file is written atomically. Returns what it wrote and how long each part took.
@@ -16,9 +16,9 @@ import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { StrataError } from "../errors.js";
 import type { Summary } from "../explain/summary-document.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { countiesTopology, vendorScripts } from "./assets.js";
+import { countiesTopology } from "./assets.js";
 import { compactSvg, prefixSvgIds, renderPngAsync, renderSvg } from "./render.js";
-import { mapSpec, reportCharts } from "./report-charts.js";
+import { reportCharts } from "./report-charts.js";
 import { reportHtml } from "./report-html.js";
 import type { CountyRow } from "./report-input.js";
 import { buildReportModel } from "./report-model.js";
@@ -77,10 +77,7 @@ export async function buildReport(
   const model = buildReportModel(summary, rows);
   // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
   const hasFips = model.counties.some((c) => c.fips !== undefined);
-  const [topology, vendor] = await Promise.all([
-    hasFips ? countiesTopology().then((t) => t.topology) : Promise.resolve(undefined),
-    vendorScripts(),
-  ]);
+  const topology = hasFips ? await countiesTopology() : undefined;
   const charts = reportCharts(model, topology);
 
   const svgs: Record<string, string> = {};
@@ -105,7 +102,7 @@ export async function buildReport(
     }
   }
   const file = join(dir, "report.html");
-  const html = reportHtml(model, { svgs, mapSpec: mapSpec(model, topology), vendorScripts: vendor });
+  const html = reportHtml(model, { svgs });
   writes.push(writeFileAtomic(file, html));
   await Promise.all(writes);
   return { file, charts: files, elapsedMs: performance.now() - started, svgMs };

@@ -1,6 +1,6 @@
 /**
- * The script report.html runs (inline, after the vega bundles): it turns the static map into a vega-embed view
- * with tooltips, makes the county tables sortable, and answers the county search with the county's segment,
+ * The script report.html runs (inline; the page loads no library): it shows the map's tooltips, makes the
+ * county tables sortable, and answers the county search with the county's segment,
  * what stands out about it and its most similar counties (nearest on the kept components). The page reads
  * fully without it; when it has run, `body[data-ready="1"]` is set (the browser tests wait for it).
  * @module
@@ -86,18 +86,33 @@ export const CLIENT_SCRIPT = String.raw`
   }
   input.addEventListener("input", search);
 
-  function ready() { document.body.setAttribute("data-ready", "1"); }
-  var target = document.getElementById("map-interactive");
-  if (data.mapSpec && target && typeof window.vegaEmbed === "function") {
-    window.vegaEmbed(target, data.mapSpec, { renderer: "svg", actions: false })
-      .then(function () {
-        target.hidden = false;
-        document.getElementById("map-static").hidden = true;
-        ready();
-      })
-      .catch(function (err) { console.error("map: " + err); ready(); });
-  } else {
-    ready();
+  // The map's shapes carry their descriptions as aria-label ("County: …; State: …; Segment: …; Stands out: …"):
+  // the tooltip shows the one under the pointer, one field per line.
+  var map = document.getElementById("chart-county-map");
+  if (map) {
+    var tip = el("div", { id: "map-tooltip", role: "tooltip" });
+    tip.hidden = true;
+    map.appendChild(tip);
+    map.addEventListener("pointermove", function (e) {
+      var shape = e.target;
+      var label = shape instanceof SVGPathElement ? shape.getAttribute("aria-label") : null;
+      if (!label) { tip.hidden = true; return; }
+      tip.textContent = "";
+      label.split(/; (?=(?:County|State|Segment|Stands out): )/).forEach(function (field) {
+        var colon = field.indexOf(": ");
+        var line = el("div", {});
+        line.appendChild(el("b", {}, field.slice(0, colon)));
+        line.appendChild(document.createTextNode(" " + field.slice(colon + 2)));
+        tip.appendChild(line);
+      });
+      var box = map.getBoundingClientRect();
+      var x = e.clientX - box.left + map.scrollLeft + 14;
+      tip.style.left = Math.min(x, map.scrollLeft + map.clientWidth - 330) + "px";
+      tip.style.top = e.clientY - box.top + 14 + "px";
+      tip.hidden = false;
+    });
+    map.addEventListener("pointerleave", function () { tip.hidden = true; });
   }
+  document.body.setAttribute("data-ready", "1");
 })();
 `;

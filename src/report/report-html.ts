@@ -1,12 +1,15 @@
 /**
  * report.html: one self-contained file. Styles, the charts (inline SVG, so the page reads without scripts),
- * the vega, vega-lite and vega-embed UMD bundles, the county topology and the page's data are all inlined;
- * a Content-Security-Policy forbids any request (no CDN, no network). With scripts the map becomes a
- * vega-embed view with tooltips, the county tables sort, and the search box finds counties.
+ * the page's data and its own small script are all inlined; a Content-Security-Policy forbids any request (no
+ * CDN, no network). With scripts the map shows tooltips, the county tables sort, and the search box finds
+ * counties.
+ *
+ * The page used to inline the vega, vega-lite and vega-embed builds and the county topology (6.7 MB) to redraw
+ * the map in the browser only for its tooltips; the map's shapes now carry their own descriptions, and the
+ * page is a fifth of the size and opens without compiling any chart.
  * @module
  */
 
-import type { TopLevelSpec } from "vega-lite";
 import { escapeMarkup } from "../util/escape-markup.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { int, jsonForScript, pct } from "./html.js";
@@ -18,18 +21,14 @@ import { REPORT_CSS } from "./report-styles.js";
 /** What the page needs beyond the model. */
 export interface ReportPageInputs {
   readonly svgs: ChartSvgs;
-  /** The interactive map's spec (the same as the static one), if there is a map. */
-  readonly mapSpec: TopLevelSpec | undefined;
-  /** The UMD bundles' source, in load order. */
-  readonly vendorScripts: readonly string[];
 }
 
-/** No request may leave the page: everything is inline; vega compiles expressions, hence 'unsafe-eval'. */
+/** No request may leave the page: everything is inline, and no script is compiled from strings. */
 export const REPORT_CSP =
-  "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:";
 
 /** The page's data for the client script: compact county rows (label, segment, coordinates, stands out). */
-export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): unknown {
+export function clientData(m: ReportModel): unknown {
   return {
     segments: m.segmentLabels,
     colours: m.segmentColours,
@@ -39,7 +38,6 @@ export function clientData(m: ReportModel, mapSpec: TopLevelSpec | undefined): u
       z: c.comps.map((v) => Math.round(v * 1e5) / 1e5),
       o: c.standsOut,
     })),
-    mapSpec: mapSpec ?? null,
     entity: m.summary.entity.one,
   };
 }
@@ -64,10 +62,9 @@ ${figure(s.kmeans.silhouette.toFixed(3), "silhouette")}
 
 /**
  * The whole page.
- * @example await writeFile("report.html", reportHtml(model, { svgs, mapSpec, vendorScripts }));
+ * @example await writeFile("report.html", reportHtml(model, { svgs }));
  */
 export function reportHtml(m: ReportModel, inputs: ReportPageInputs): string {
-  const scripts = inputs.vendorScripts.map((src) => `<script>${src}</script>`).join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,8 +81,7 @@ ${header(m)}
 ${renderSections(m, inputs.svgs)}
 </main>
 <footer><div class="wrap">Made by Strata ${escapeMarkup(m.summary.strataVersion)} from summary.json and assignments.csv; rebuild with <code>strata report &lt;out-dir&gt;</code>. Charts: Vega-Lite. Map: us-atlas (U.S. Census Bureau cartographic boundaries).</div></footer>
-<script type="application/json" id="report-data">${jsonForScript(clientData(m, inputs.mapSpec))}</script>
-${scripts}
+<script type="application/json" id="report-data">${jsonForScript(clientData(m))}</script>
 <script>${CLIENT_SCRIPT}</script>
 </body>
 </html>

@@ -187,8 +187,7 @@ function map(m: ReportModel, svg: ChartSvgs): string {
   const level = geography?.level === "state" ? "state" : "county";
   return `<p class="lead">Every ${level} coloured by its segment, joined on ${escapeMarkup(geography?.column ?? "")}; grey ${level === "state" ? "states" : "counties"} have no data (not in the table, or rows dropped in cleaning). Puerto Rico lies outside the Albers USA projection and is not drawn. Hover a ${level} for its segment and what stands out about it.</p>
 ${searchBox(m)}
-<div id="map-interactive" hidden></div>
-${chartFigure(svg["county-map"], "county-map").replace('<figure class="chart"', '<figure class="chart" id="map-static"').replace(' id="chart-county-map"', "")}`;
+${chartFigure(svg["county-map"], "county-map")}`;
 }
 
 function method(m: ReportModel): string {

@@ -124,13 +124,13 @@ describe("segmentations in the console", { skip: chromiumMissing }, () => {
     );
     await documented(page, "segmentation");
     const report = page.frameLocator("iframe.report");
-    await report.locator("#map-interactive g.counties_marks path").nth(3000).waitFor({ timeout: 30_000 });
+    await report.locator("#chart-county-map g.counties_marks path").nth(3000).waitFor({ timeout: 30_000 });
     await report.locator("#county-search").fill("Fresno");
     const hit = report.locator('#search-results .hit[data-county="California-Fresno"]');
     await hit.waitFor({ timeout: 10_000 });
     assert.ok(((await hit.textContent()) ?? "").includes(segment), segment);
     await page.locator("iframe.report").evaluate((f) => f.scrollIntoView());
-    await report.locator("#map-interactive").evaluate((m) => m.scrollIntoView({ block: "end" }));
+    await report.locator("#chart-county-map").evaluate((m) => m.scrollIntoView({ block: "end" }));
     await documented(page, "report");
   });
 

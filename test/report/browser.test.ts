@@ -62,30 +62,30 @@ describe("report.html in chromium", { skip: chromiumMissing }, () => {
   });
 
   test("the map draws more than 3,000 county shapes in as many colours as there are segments", async () => {
-    const fills = await page.$$eval("#map-interactive g.counties_marks path", (paths) =>
-      paths.map((p) => p.getAttribute("fill")),
+    const shapes = await page.$$eval("#chart-county-map g.counties_marks path", (paths) =>
+      paths.map((p) => ({ fill: p.getAttribute("fill"), label: p.getAttribute("aria-label") ?? "" })),
     );
+    const fills = shapes.map((s) => s.fill);
     assert.ok(fills.length > 3000, `${fills.length} county shapes`);
     const colours = new Set(fills.filter((f) => f !== "#d0d0d0"));
     assert.equal(colours.size, fx.summary.kmeans.k, [...colours].join(" "));
     assert.ok(fills.includes("#d0d0d0"), "counties without data are grey");
-    assert.equal(await page.isHidden("#map-static"), true, "the static map gives way to the interactive one");
+    // Every shape is described (the tooltip's text, and what a screen reader reads), grey ones as no data.
+    assert.ok(
+      shapes.every((s) => /^County: [^;]+; /.test(s.label)),
+      shapes.find((s) => !s.label.startsWith("County: "))?.label,
+    );
+    assert.ok(shapes.every((s) => (s.fill === "#d0d0d0") === s.label.endsWith("Segment: No data")));
   });
 
-  /** Moves the mouse onto California-Fresno on the interactive map (vega keeps each item on its element). */
+  /** Moves the mouse onto California-Fresno on the map (found by its description). */
   async function hoverFresno(): Promise<string> {
-    await page.locator("#map-interactive").scrollIntoViewIfNeeded();
-    const box = await page.$$eval("#map-interactive g.counties_marks path", (paths) => {
-      type Item = { __data__?: { datum?: { county?: string; state?: string } } };
-      const fresno = paths.find((p) => {
-        const d = (p as unknown as Item).__data__?.datum;
-        return d?.county === "Fresno" && d.state === "California";
-      });
-      const r = fresno!.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-    });
-    await page.mouse.move(box.x, box.y);
-    const tooltip = page.locator("#vg-tooltip-element");
+    await page.locator("#chart-county-map").scrollIntoViewIfNeeded();
+    const fresno = page.locator('#chart-county-map path[aria-label^="County: Fresno; State: California;"]');
+    assert.equal(await fresno.count(), 1);
+    const box = (await fresno.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.locator("#map-tooltip");
     await tooltip.waitFor({ state: "visible", timeout: 5000 });
     return (await tooltip.textContent()) ?? "";
   }
@@ -161,9 +161,9 @@ describe("report.html in chromium", { skip: chromiumMissing }, () => {
     await plain.goto(url);
     const headings = await plain.$$eval("main section h2", (hs) => hs.map((h) => h.textContent));
     assert.deepEqual(headings, SECTIONS);
-    const countyPaths = await plain.$$eval("#map-static path", (p) => p.length);
+    const countyPaths = await plain.$$eval("#chart-county-map path", (p) => p.length);
     assert.ok(countyPaths > 3000);
-    assert.equal(await plain.isVisible("#map-static"), true);
+    assert.equal(await plain.isVisible("#chart-county-map"), true);
     await context.close();
   });
 

@@ -14,7 +14,7 @@ import { histogramBars, histogramsSpec } from "../../src/report/charts/histogram
 import { screePoints, screeSpec } from "../../src/report/charts/scree.js";
 import { centreCells, MEDIAN_COLUMN, segmentCentresSpec } from "../../src/report/charts/segment-centres.js";
 import { NO_DATA_COLOUR, NO_DATA_LABEL } from "../../src/report/charts/theme.js";
-import { compileSpec } from "../../src/report/render.js";
+import { compileSpec, renderSvg } from "../../src/report/render.js";
 import { MemoryLogger } from "../../src/util/logger.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are checked field by field
@@ -149,10 +149,37 @@ describe("chart specs", () => {
     compilesCleanly(segmentCentresSpec(input));
   });
 
-  test("county map: FIPS join, state mesh on top, a legend naming every segment and no-data counties", () => {
+  test("county map: FIPS join, state mesh on top, a legend naming every segment and no-data counties", async () => {
     assert.equal(fipsCode(6019), "06019");
     assert.equal(fipsCode("48301"), "48301");
-    const topology = { type: "Topology", objects: {}, arcs: [] };
+    // Two triangles: Fresno, with a row, and Kalawao, without one.
+    const topology = {
+      type: "Topology",
+      objects: {
+        counties: {
+          type: "GeometryCollection",
+          geometries: [
+            { type: "Polygon", arcs: [[0]], id: "06019", properties: { name: "Fresno" } },
+            { type: "Polygon", arcs: [[1]], id: "15005", properties: { name: "Kalawao" } },
+          ],
+        },
+        states: { type: "GeometryCollection", geometries: [] },
+      },
+      arcs: [
+        [
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 0],
+        ],
+        [
+          [20, 0],
+          [30, 0],
+          [30, 10],
+          [20, 0],
+        ],
+      ],
+    };
     const counties = [
       { fips: "06019", county: "Fresno", state: "California", segment: "1 · x", standsOut: "high Hispanic" },
     ];
@@ -166,12 +193,14 @@ describe("chart specs", () => {
     assert.equal(countyLayer.transform[0].default, NO_DATA_LABEL);
     assert.deepEqual(countyLayer.encoding.color.scale.domain, ["0 · y", "1 · x", NO_DATA_LABEL]);
     assert.deepEqual(countyLayer.encoding.color.scale.range, ["#111", "#222", NO_DATA_COLOUR]);
-    assert.deepEqual(
-      countyLayer.encoding.tooltip.map((t: { title: string }) => t.title),
-      ["County", "State", "Segment", "Stands out"],
-    );
     assert.deepEqual(stateLayer.data.format, { type: "topojson", mesh: "states" });
     assert.equal(stateLayer.mark.fill, null);
     compilesCleanly(spec);
+    // Each shape's description is its aria-label in the SVG: the report's tooltip and what screen readers read.
+    const labels = [...(await renderSvg(spec)).matchAll(/<path aria-label="([^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual(labels, [
+      "County: Fresno; State: California; Segment: 1 · x; Stands out: high Hispanic",
+      "County: Kalawao; Segment: No data",
+    ]);
   });
 });

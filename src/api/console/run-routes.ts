@@ -15,6 +15,7 @@ import { type AccessRules, checkReadLocation } from "../../data/sources/access.j
 import { openStreamedTable, tableHead } from "../../data/stream/table-chunks.js";
 import { StrataError } from "../../errors.js";
 import type { RunRecord } from "../../registry/run-store.js";
+import { REPORT_CSP } from "../../report/report-html.js";
 import type { RunService } from "../../workflow/run-service.js";
 import { parseBody } from "../control-plane.js";
 import { type ConsoleAccess, requireCsrf, requireSession } from "./access.js";
@@ -239,10 +240,7 @@ export function registerRunRoutes(
     requireSession(request, access);
     const path = await runFile(runOf(runs, request), "report.html", rules);
     return reply
-      .header(
-        "content-security-policy",
-        "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; sandbox allow-scripts; frame-ancestors 'self'",
-      )
+      .header("content-security-policy", `${REPORT_CSP}; sandbox allow-scripts; frame-ancestors 'self'`)
       .header("x-frame-options", "SAMEORIGIN")
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "no-store")

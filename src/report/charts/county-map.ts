@@ -2,7 +2,9 @@
  * The US county choropleth of segments: us-atlas county shapes (TopoJSON, drawn with the albersUsa projection)
  * joined on the 5-digit FIPS code (String(CensusId).padStart(5, "0")), coloured by segment, state borders on
  * top, a legend naming every segment, and counties with no data (territories, dropped rows) in grey with
- * their own legend entry. Tooltips give county, state, segment and what stands out about the county.
+ * their own legend entry. Every shape carries its description (county, state, segment, what stands out) as its
+ * SVG `aria-label`: screen readers read it, and report.html's own script shows it as the tooltip, so the page
+ * needs no vega at all in the browser.
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
@@ -32,6 +34,20 @@ export function fipsCode(censusId: string | number): string {
   return String(censusId).padStart(5, "0");
 }
 
+/** Separates a description's "Name: value" fields; the report's tooltip script splits on it. */
+export const DESCRIPTION_SEPARATOR = "; ";
+
+/**
+ * A shape's description, as a Vega expression: "County: Fresno; State: California; Segment: …; Stands out: …",
+ * or only its name and "Segment: No data" where the table has no row for it.
+ */
+function describe(states: boolean): string {
+  const sep = JSON.stringify(DESCRIPTION_SEPARATOR);
+  const name = states ? `"State: " + datum.state` : `"County: " + datum.county`;
+  const known = `${name} + ${states ? "" : `${sep} + "State: " + datum.state + `}${sep} + "Segment: " + datum.segment + ${sep} + "Stands out: " + datum.standsOut`;
+  return `datum.segment === ${JSON.stringify(NO_DATA_LABEL)} ? ${name} + ${sep} + "Segment: " + datum.segment : ${known}`;
+}
+
 /**
  * The choropleth spec (data inline: the topology object and the county rows).
  * @param topology us-atlas counties-10m.json, parsed.
@@ -51,7 +67,7 @@ export function countyMapSpec(
       text: "Segments across the United States",
       subtitle: `${states ? "State" : "County"} segments (K-Means on the kept components)`,
     },
-    config: { ...CHART_CONFIG, aria: false },
+    config: CHART_CONFIG,
     width: options.width ?? 1000,
     height: options.height ?? 620,
     projection: { type: "identity", reflectY: false },
@@ -70,6 +86,7 @@ export function countyMapSpec(
             default: NO_DATA_LABEL,
           },
           { calculate: "datum.properties.name", as: states ? "state" : "county" },
+          { calculate: describe(states), as: "description" },
         ],
         mark: { type: "geoshape", stroke: "white", strokeWidth: 0.2 },
         encoding: {
@@ -87,12 +104,7 @@ export function countyMapSpec(
               columnPadding: 24,
             },
           },
-          tooltip: [
-            ...(states ? [] : [{ field: "county", title: "County" }]),
-            { field: "state", title: "State" },
-            { field: "segment", title: "Segment" },
-            { field: "standsOut", title: "Stands out" },
-          ],
+          description: { field: "description" },
         },
       },
       ...(states
@@ -101,7 +113,13 @@ export function countyMapSpec(
             {
               name: "states",
               data: { values: topology, format: { type: "topojson" as const, mesh: "states" } },
-              mark: { type: "geoshape" as const, fill: null, stroke: "#3b3b3b", strokeWidth: 0.6 },
+              mark: {
+                type: "geoshape" as const,
+                fill: null,
+                stroke: "#3b3b3b",
+                strokeWidth: 0.6,
+                aria: false,
+              },
             },
           ]),
     ],
