@@ -124,9 +124,16 @@ export interface Summary {
     calinskiHarabasz: number;
     daviesBouldin: number;
     iterations: number;
+    /** Restarts run (kmeans/restart-count.ts); absent in summaries written before it was recorded. */
+    restarts?: number;
   };
   readonly describe: { raw: DescribeResult; scaled: DescribeResult };
   readonly timings: Record<string, number>;
+}
+
+/** " (best of 12 restarts)" when the summary records its restarts, else "". */
+export function restartsNote(kmeans: Summary["kmeans"]): string {
+  return kmeans.restarts === undefined ? "" : ` (best of ${kmeans.restarts} restart${kmeans.restarts === 1 ? "" : "s"})`;
 }
 
 /**

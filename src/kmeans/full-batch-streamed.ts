@@ -38,6 +38,7 @@ import {
   type LloydRoundPartial,
   type LloydRoundState,
 } from "./lloyd-rounds.js";
+import { fixedRestarts } from "./restart-count.js";
 
 /** Rows the restarts seed from: k-means++ over 65,536 rows takes milliseconds, and spreads k centres well. */
 export const SEED_SAMPLE_ROWS = 65_536;
@@ -92,7 +93,7 @@ export async function fitFullBatchStreamed(
   const seeder = createRng(p.seed);
   const trials: EngineTrialResult[] = [];
   let best = 0;
-  for (let trial = 0; trial < p.numTrials; trial++) {
+  for (let trial = 0; trial < fixedRestarts(p); trial++) {
     const rng = seeder.fork();
     const initial = seedRestart(sample, p, rng, 1, undefined);
     const { model } = await fitRounds<LloydRoundState, LloydRoundPartial, LloydModel>(

@@ -1,6 +1,9 @@
 /**
  * Full-batch K-Means: Lloyd iterations (Lloyd 1982) from k-means++ (Arthur & Vassilvitskii 2007) or random
- * seeds, repeated `numTrials` times; the restart with the lowest inertia wins. Each restart draws from its own
+ * seeds, repeated `numTrials` times (or, for `auto`, until the best partition recurs: restart-count.ts); the
+ * restart with the lowest inertia wins. On up to 65,536 rows each seeded restart's Lloyd optimum is refined by
+ * Hartigan's single-row moves (hartigan.ts), a lower optimum that Lloyd cannot leave; Lloyd from given centres
+ * (`initialCentres`) is left as Lloyd ends it. Each restart draws from its own
  * `rng.fork()` of the seed, so the same seed gives a bit-identical model. `KMeans` (kmeans.ts) runs this for
  * `training_mode=full-batch`; web-scale training runs it too, for its final K → k reduction over weighted
  * centres (web-scale/reduce.ts).
@@ -25,7 +28,7 @@
 import { rowShards } from "../contract/contract.js";
 import { memoKey, type RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
-import type { Matrix } from "../linalg/matrix.js";
+import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
 import { type Logger, silentLogger } from "../util/logger.js";
@@ -33,11 +36,19 @@ import { rowsPerCluster } from "./assign.js";
 import { type EngineTrialResult, runTrialFast } from "./engine.js";
 import { checkFitInput } from "./fit-checks.js";
 import type { KMeansFitOptions } from "./fit-options.js";
+import { hartiganRefine } from "./hartigan.js";
 import type { KMeansParams } from "./hyperparameters.js";
 import { initKMeansPlusPlus } from "./init/kmeans-plus-plus.js";
 import { initRandom } from "./init/random.js";
 import { KMeansModel } from "./kmeans-model.js";
 import { runTrialRounds } from "./lloyd-rounds.js";
+import {
+  AUTO_RESTARTS,
+  autoRestarts,
+  fixedRestarts,
+  REFINE_MAX_ROWS,
+  RestartCounter,
+} from "./restart-count.js";
 import { KMEANS_SHARD_ROWS } from "./shard-kernels.js";
 import type { TrialOptions, TrialResult } from "./trial.js";
 
@@ -109,11 +120,17 @@ export function* restarts(
   const seeder = createRng(p.seed);
   const trials: EngineTrialResult[] = [];
   let best = 0;
-  const numTrials = initialCentres === undefined ? p.numTrials : 1;
-  for (let trial = 0; trial < numTrials; trial++) {
+  // Given starting centres mean Lloyd from them, as scikit-learn's init=array: only seeded restarts are refined.
+  const refine = initialCentres === undefined && x.rows <= REFINE_MAX_ROWS;
+  const count =
+    initialCentres === undefined
+      ? new RestartCounter(fixedRestarts(p), refine && autoRestarts(p))
+      : new RestartCounter(1, false);
+  let moves = 0;
+  for (let trial = 0; count.more; trial++) {
     const rng = seeder.fork();
     const initial = initialCentres ?? seedRestart(x, p, rng, threads, weights);
-    const result = yield {
+    const lloyd = yield {
       initial,
       maxIterations: p.maxIterations,
       tolerance,
@@ -121,9 +138,18 @@ export function* restarts(
       onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
       weights,
     };
+    const result = refine ? refined(x, lloyd, p.k, weights) : lloyd;
+    moves += result === lloyd ? 0 : (result as RefinedTrial).moves;
     trials.push(result);
+    count.record(result.inertia);
     if (result.inertia < trials[best]!.inertia) best = trial;
   }
+  if (refine)
+    (options.logger ?? silentLogger).log(
+      "info",
+      `K-Means: ${trials.length} restarts${autoRestarts(p) ? ` (local_lloyd_num_trials=auto: until ${AUTO_RESTARTS.patience} in a row did not lower the best, ${AUTO_RESTARTS.min} to ${AUTO_RESTARTS.max}; the best came at restart ${count.bestAt})` : ""}, each refined by Hartigan's single-row moves (${moves} rows moved in all).`,
+      { restarts: trials.length, bestAt: count.bestAt, hartiganMoves: moves },
+    );
   const winner = trials[best]!;
   // Weighted, the restart's counts are the clusters' weights; the sizes count the rows of the same assignment.
   const sizes = weights === undefined ? [...winner.sizes] : rowsPerCluster(x, winner.centres);
@@ -132,6 +158,29 @@ export function* restarts(
       ? {}
       : { clusterWeights: Object.freeze([...winner.sizes]), totalWeight: sum(weights) };
   return bestRestartModel(trials, best, p, { numRows: x.rows, sizes, ...weighting }, options);
+}
+
+/** A restart after Hartigan's moves. */
+interface RefinedTrial extends EngineTrialResult {
+  readonly moves: number;
+}
+
+/** A Lloyd restart refined by Hartigan's moves (hartigan.ts); the centres are the refined clusters' means. */
+function refined(
+  x: Matrix,
+  lloyd: EngineTrialResult,
+  k: number,
+  weights: Float64Array | undefined,
+): RefinedTrial {
+  const r = hartiganRefine(x, lloyd.centres.data, k, weights);
+  if (r.moves === 0) return { ...lloyd, moves: 0 };
+  return {
+    ...lloyd,
+    centres: matrix(k, x.cols, r.centres),
+    inertia: r.inertia,
+    sizes: r.sizes,
+    moves: r.moves,
+  };
 }
 
 /**

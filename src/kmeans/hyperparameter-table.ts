@@ -16,6 +16,12 @@ import {
   oneOf,
 } from "../util/hyperparameter-engine.js";
 
+/**
+ * `numTrials` for `local_lloyd_num_trials=auto` (the default): no count a user can give (they start at 1), so
+ * the restarts can tell "as many as it takes" (restart-count.ts) from an explicit number.
+ */
+export const AUTO_TRIALS = 0;
+
 /** How initial centres are chosen. */
 export type InitMethod = "random" | "kmeans++";
 /**
@@ -38,7 +44,10 @@ export interface KMeansParams {
   readonly maxIterations: number;
   /** Relative convergence tolerance in [0, 1] (`local_lloyd_tol`, SDK `tol`; default 1e-4). See kmeans.ts. */
   readonly tol: number;
-  /** Restarts, best inertia wins (`local_lloyd_num_trials`, SDK `num_trials`; `auto` = 10). */
+  /**
+   * Restarts, best inertia wins (`local_lloyd_num_trials`, SDK `num_trials`). A number runs exactly that many;
+   * `auto`, the default, is {@link AUTO_TRIALS} here: see restart-count.ts.
+   */
   readonly numTrials: number;
   /** Seed of every random choice (Strata extension; default 0). */
   readonly seed: number;
@@ -138,7 +147,7 @@ const ENTRIES: readonly HyperparameterEntry[] = [
   float("local_lloyd_tol", "tol", { min: 0, max: 1 }, { aliases: ["tol"], defaultValue: 0.0001 }),
   integer("local_lloyd_num_trials", "numTrials", () => ({ min: 1, max: 1000, why: "Strata's limit" }), {
     aliases: ["num_trials", "restarts"],
-    auto: 10,
+    auto: AUTO_TRIALS,
   }),
   integer("seed", "seed", () => ({ min: 0 }), { defaultValue: 0 }),
   oneOf("sample_weights", "sampleWeights", ["none", "label"], "none"),

@@ -26,7 +26,7 @@ export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
 
 /**
  * Options for `new KMeans(...)` from code: camelCase keys, `k` required, everything else defaulted as in the
- * table. `numTrials` and `extraCenterFactor` also take `"auto"` (both 10, as SageMaker logs).
+ * table. `numTrials` and `extraCenterFactor` also take `"auto"` (restart-count.ts; 10 centres per k).
  */
 export type KMeansOptions = { readonly k: number } & {
   readonly [K in Exclude<keyof KMeansParams, "k" | "numTrials" | "extraCenterFactor">]?: KMeansParams[K];
@@ -72,7 +72,7 @@ export function parseKMeansHyperparameters(
  * @param options `k` plus any optional settings; `featureDim` and `numRows` come from the data at fit time
  * @throws StrataError INVALID_HYPERPARAMETER, UNKNOWN_HYPERPARAMETER
  * @example
- * resolveKMeansParams({ k: 7, seed: 1, numTrials: "auto" }).numTrials; // 10
+ * resolveKMeansParams({ k: 7, seed: 1, numTrials: "auto" }).numTrials; // AUTO_TRIALS (restart-count.ts)
  */
 export function resolveKMeansParams(
   options: KMeansOptions,

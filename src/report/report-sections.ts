@@ -8,7 +8,7 @@
 import { droppedSentence, indexPhrase, unusedSentence } from "../explain/cleaning-words.js";
 import { countOf, referenceWord } from "../explain/entity.js";
 import { formatFeatureValue } from "../explain/feature-info.js";
-import { silhouetteSampleNote } from "../explain/summary-document.js";
+import { restartsNote, silhouetteSampleNote } from "../explain/summary-document.js";
 import { cappedList } from "../util/capped-list.js";
 import { escapeMarkup } from "../util/escape-markup.js";
 import { chartFigure, htmlTable, int, pct } from "./html.js";
@@ -92,7 +92,7 @@ ${chartFigure(svg["scree"], "scree")}`;
 
 function clustering(m: ReportModel, svg: ChartSvgs): string {
   const k = m.summary.kmeans;
-  return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}${escapeMarkup(silhouetteSampleNote(k))}, Calinski–Harabasz ${k.calinskiHarabasz.toFixed(1)}, Davies–Bouldin ${k.daviesBouldin.toFixed(3)}.</p>
+  return `<p class="lead">K-Means with k = ${k.k} on the ${m.summary.pca.kept} kept components: inertia ${k.inertia.toFixed(4)}${escapeMarkup(restartsNote(k))} after ${k.iterations} iterations, silhouette ${k.silhouette.toFixed(3)}${escapeMarkup(silhouetteSampleNote(k))}, Calinski–Harabasz ${k.calinskiHarabasz.toFixed(1)}, Davies–Bouldin ${k.daviesBouldin.toFixed(3)}.</p>
 ${sweepText(m)}${chartFigure(svg["k-sweep"], "k-sweep")}
 ${chartFigure(svg["cluster-sizes"], "cluster-sizes")}
 ${chartFigure(svg["centroid-heatmap"], "centroid-heatmap")}`;

@@ -53,7 +53,7 @@ export interface StreamedTrainers {
   ): Promise<PCAModel>;
   kmeansStreamed(
     channel: ChannelFile,
-    options: { k: number; seed: number; restarts: number; weighted: boolean },
+    options: { k: number; seed: number; restarts: number | "auto"; weighted: boolean },
   ): Promise<KMeansModel>;
 }
 

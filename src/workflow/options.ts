@@ -25,8 +25,8 @@ export interface SegmentationOptions {
   /** Sweep k over this range and choose by k-sweep.ts's rule instead of `clusters` (`--clusters auto`, `2..12`). */
   readonly clusterRange?: readonly [number, number] | undefined;
   readonly seed: number;
-  /** K-Means restarts, best by inertia. */
-  readonly restarts: number;
+  /** K-Means restarts, best by inertia: a number, or `auto` (until the best recurs; kmeans/restart-count.ts). */
+  readonly restarts: number | "auto";
   /** Columns joined (with "-") into the row index; [] for 1-based row numbers; default detected (column-roles.ts). */
   readonly indexColumns?: readonly string[] | undefined;
   /** Identifier columns: not features, kept in assignments.csv; default detected (text and id columns). */
@@ -84,7 +84,7 @@ export function autoComponents(ratios: readonly number[]): number {
 export const DEFAULT_OPTIONS = {
   clusters: 7,
   seed: 0,
-  restarts: 10,
+  restarts: "auto",
 } as const;
 
 /**
@@ -121,7 +121,7 @@ export function checkStaticOptions(o: SegmentationOptions): void {
     if (to <= from)
       RUN_FLAG_RULES.clusters.refuse(`${from}..${to}`, "a range from..to with from < to, or auto (2..12)");
   }
-  RUN_FLAG_RULES.restarts.check(o.restarts, {});
+  if (o.restarts !== "auto") RUN_FLAG_RULES.restarts.check(o.restarts, {});
   RUN_FLAG_RULES.seed.check(o.seed, {});
   if (o.pcaComponents !== undefined) RUN_FLAG_RULES.pcaComponents.check(o.pcaComponents, {});
 }

@@ -59,7 +59,7 @@ export interface Trainers {
   kmeans(
     z: Matrix,
     featureNames: readonly string[],
-    options: { k: number; seed: number; restarts: number; weights?: Float64Array | undefined },
+    options: { k: number; seed: number; restarts: number | "auto"; weights?: Float64Array | undefined },
   ): Promise<KMeansModel>;
 }
 
@@ -105,6 +105,11 @@ export interface StepHooks {
 
 /** Restarts per k in a sweep: enough to compare k, quick enough for eleven of them. */
 export const SWEEP_RESTARTS = 3;
+
+/** A sweep's restarts per k: SWEEP_RESTARTS, or fewer when the run asks for fewer. */
+export function sweepRestarts(restarts: number | "auto"): number {
+  return restarts === "auto" ? SWEEP_RESTARTS : Math.min(restarts, SWEEP_RESTARTS);
+}
 
 /** How `--components auto` chooses, in words. */
 export const AUTO_COMPONENTS_RULE = `the fewest components that explain ${COMPONENTS_AUTO_SHARE * 100}% of the variance`;
@@ -264,7 +269,7 @@ export async function runSegmentation(
       ? null
       : sweepK(projections, options.clusterRange, {
           seed: options.seed,
-          restarts: Math.min(options.restarts, SWEEP_RESTARTS),
+          restarts: sweepRestarts(options.restarts),
           silhouetteRows: Math.min(projections.rows, SILHOUETTE_EXACT_ROWS),
           weights: weight?.values,
         });

@@ -69,8 +69,8 @@ import {
   type SegmentationResult,
   SILHOUETTE_EXACT_ROWS,
   type StepHooks,
-  SWEEP_RESTARTS,
   stepTimer,
+  sweepRestarts,
   withDataHint,
 } from "./segmentation.js";
 
@@ -226,7 +226,7 @@ export async function runStreamedSegmentation(
       ? null
       : sweepK(projected.sample, options.clusterRange, {
           seed: options.seed,
-          restarts: Math.min(options.restarts, SWEEP_RESTARTS),
+          restarts: sweepRestarts(options.restarts),
           silhouetteRows: Math.min(projected.sample.rows, SILHOUETTE_EXACT_ROWS),
           weights: projected.sampleWeights ?? undefined,
         });

@@ -117,6 +117,7 @@ export function buildSummary(result: SegmentationResult): Summary {
       calinskiHarabasz: result.calinskiHarabasz,
       daviesBouldin: result.daviesBouldin,
       iterations: kmeans.iterations,
+      ...(kmeans.training === undefined ? {} : { restarts: kmeans.training.trialInertias.length }),
     },
     describe: { raw: result.describeRaw, scaled: result.describeScaled },
     timings: roundTimings(result.timings),

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type ErrorCode, StrataError } from "../../src/errors.js";
+import { AUTO_TRIALS } from "../../src/kmeans/hyperparameter-table.js";
 import { parseKMeansHyperparameters, resolveKMeansParams } from "../../src/kmeans/hyperparameters.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
+import { autoRestarts, fixedRestarts } from "../../src/kmeans/restart-count.js";
 import { fromRows } from "../../src/linalg/matrix.js";
 
 const ctx = { featureDim: 5, numRows: 3218 };
@@ -32,7 +34,7 @@ describe("parseKMeansHyperparameters", () => {
         initMethod: "kmeans++",
         maxIterations: 300,
         tol: 0.0001,
-        numTrials: 10,
+        numTrials: AUTO_TRIALS,
         seed: 0,
         sampleWeights: "none",
         trainingMode: "auto",
@@ -71,7 +73,7 @@ describe("parseKMeansHyperparameters", () => {
       _num_slices: "1",
     });
     assert.equal(p.initMethod, "random");
-    assert.equal(p.numTrials, 10);
+    assert.equal(p.numTrials, AUTO_TRIALS);
   });
 
   test("k: required, integer, from 2 to the number of rows", () => {
@@ -153,8 +155,12 @@ describe("parseKMeansHyperparameters", () => {
     rejects(() => parse({ tol: "" }), "INVALID_HYPERPARAMETER", /^tol="" is invalid/);
   });
 
-  test('local_lloyd_num_trials (aliases num_trials, restarts): positive integer or "auto" (10)', () => {
-    assert.equal(parse({ local_lloyd_num_trials: "auto" }).numTrials, 10);
+  test('local_lloyd_num_trials (aliases num_trials, restarts): positive integer or "auto" (adaptive)', () => {
+    const auto = parse({ local_lloyd_num_trials: "auto" });
+    assert.equal(auto.numTrials, AUTO_TRIALS);
+    assert.equal(autoRestarts(auto), true);
+    assert.equal(fixedRestarts(auto), 10);
+    assert.equal(autoRestarts(parse({ num_trials: "10" })), false);
     assert.equal(parse({ num_trials: "3" }).numTrials, 3);
     assert.equal(parse({ restarts: "4" }).numTrials, 4);
     rejects(

@@ -123,6 +123,7 @@ export function parseRunRequest(input: Record<string, unknown>): SegmentationOpt
     clusters: integer(input, "clusters") ?? DEFAULT_OPTIONS.clusters,
     clusterRange: (range ?? undefined) as [number, number] | undefined,
     seed: integer(input, "seed") ?? DEFAULT_OPTIONS.seed,
-    restarts: integer(input, "restarts") ?? DEFAULT_OPTIONS.restarts,
+    restarts:
+      input["restarts"] === "auto" ? "auto" : (integer(input, "restarts") ?? DEFAULT_OPTIONS.restarts),
   };
 }

@@ -15,7 +15,7 @@ import {
   parseNameList,
   readNamesFile,
 } from "../../explain/names.js";
-import { type Summary, silhouetteSampleNote } from "../../explain/summary-document.js";
+import { restartsNote, type Summary, silhouetteSampleNote } from "../../explain/summary-document.js";
 import { TRANSFORMS, type TransformName } from "../../preprocess/feature-transform.js";
 import type { FlagRule } from "../../util/hyperparameter-engine.js";
 import { AUTO_RANGE } from "../../workflow/k-sweep.js";
@@ -79,7 +79,7 @@ interface RunFlags {
   pcaComponents?: number;
   clusters: number | readonly [number, number];
   seed: number;
-  restarts: number;
+  restarts: number | "auto";
   index?: string[];
   id?: string[];
   features?: string[];
@@ -174,8 +174,8 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--restarts <n>",
-      'K-Means restarts, best by inertia ("auto": 10)',
-      byRule(RUN_FLAG_RULES.restarts),
+      'K-Means restarts, best by inertia; "auto" restarts until the best partition recurs (10 to 100)',
+      (text: string) => (text === "auto" ? "auto" : byRule(RUN_FLAG_RULES.restarts)(text)),
       DEFAULT_OPTIONS.restarts,
     )
     .option(
@@ -322,7 +322,7 @@ export function formatSummary(s: Summary, outDir: string, totalMs: number, repor
   });
   lines.push(
     ...sweepLines(s),
-    `K-Means${s.weight ? ` weighted by ${s.weight.column}` : ""}: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}${s.weight ? " (weighted)" : ""}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
+    `K-Means${s.weight ? ` weighted by ${s.weight.column}` : ""}: k=${s.kmeans.k}, inertia ${s.kmeans.inertia.toFixed(4)}${s.weight ? " (weighted)" : ""}${restartsNote(s.kmeans)}, silhouette ${s.kmeans.silhouette.toFixed(3)}${silhouetteSampleNote(s.kmeans)}, Calinski-Harabasz ${s.kmeans.calinskiHarabasz.toFixed(1)}, Davies-Bouldin ${s.kmeans.daviesBouldin.toFixed(3)}.`,
   );
   const width = Math.max(8, s.entity.many.length);
   const stable = s.stability === null ? "" : "  stability";

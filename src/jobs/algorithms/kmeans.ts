@@ -45,6 +45,7 @@ import {
   type ClusterMetrics,
   type MetricRoundState,
 } from "../../kmeans/metric-rounds.js";
+import { autoRestarts, fixedRestarts } from "../../kmeans/restart-count.js";
 import { KMEANS_SHARD_ROWS } from "../../kmeans/shard-kernels.js";
 import { fitWebScaleStreamed } from "../../kmeans/web-scale/fit.js";
 import { modelToFile } from "../../models/model-file.js";
@@ -107,7 +108,11 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     );
     let lastReport = 0;
     // The mode chosen here is the one that runs, whatever the estimator would choose for a matrix.
-    const model = await new KMeans({ ...params, trainingMode: choice.mode }).fitOn(context.rounds, x, {
+    const model = await new KMeans({
+      ...params,
+      numTrials: autoRestarts(params) ? "auto" : params.numTrials,
+      trainingMode: choice.mode,
+    }).fitOn(context.rounds, x, {
       ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
       ...(sampleWeight === undefined ? {} : { sampleWeight }),
       logger: context.logger,
@@ -118,10 +123,12 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
         const now = Date.now();
         if (now - lastReport < 200) return;
         lastReport = now;
-        const fraction = (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials;
+        // auto restarts may run past their first 10 (restart-count.ts): the bar waits at 99% for them.
+        const restarts = fixedRestarts(params);
+        const fraction = (e.trial + Math.min(1, e.iteration / params.maxIterations)) / restarts;
         context.progress(
-          fraction,
-          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}` +
+          Math.min(0.99, fraction),
+          `restart ${e.trial + 1}${autoRestarts(params) ? "" : `/${restarts}`}, iteration ${e.iteration}` +
             (Number.isNaN(e.moved) ? "" : `, ${e.moved} rows moved`),
         );
       },
@@ -242,8 +249,8 @@ async function trainFullBatchStreamed(
       signal: context.signal,
       onIteration: (e) =>
         context.progress(
-          (e.trial + Math.min(1, e.iteration / params.maxIterations)) / params.numTrials,
-          `restart ${e.trial + 1}/${params.numTrials}, iteration ${e.iteration}`,
+          (e.trial + Math.min(1, e.iteration / params.maxIterations)) / fixedRestarts(params),
+          `restart ${e.trial + 1}/${fixedRestarts(params)}, iteration ${e.iteration}`,
         ),
     },
   );

@@ -4,6 +4,7 @@
  * @module
  */
 import type { InitMethod, KMeansParams } from "../hyperparameters.js";
+import { fixedRestarts } from "../restart-count.js";
 
 export interface WebScaleSettings {
   /** Final clusters. */
@@ -45,7 +46,7 @@ export function webScaleSettings(params: KMeansParams): WebScaleSettings {
       initMethod: params.localLloydInitMethod,
       maxIterations: params.maxIterations,
       tol: params.tol,
-      numTrials: params.numTrials,
+      numTrials: fixedRestarts(params),
     },
   };
 }
