@@ -133,7 +133,9 @@ export interface Summary {
 
 /** " (best of 12 restarts)" when the summary records its restarts, else "". */
 export function restartsNote(kmeans: Summary["kmeans"]): string {
-  return kmeans.restarts === undefined ? "" : ` (best of ${kmeans.restarts} restart${kmeans.restarts === 1 ? "" : "s"})`;
+  return kmeans.restarts === undefined
+    ? ""
+    : ` (best of ${kmeans.restarts} restart${kmeans.restarts === 1 ? "" : "s"})`;
 }
 
 /**

@@ -51,6 +51,11 @@ export interface KMeansFitOptions {
    */
   readonly initialCentres?: Matrix;
   /**
+   * Full-batch on rows held in memory: refine each seeded restart by Hartigan's moves (hartigan.ts; default
+   * true up to 65,536 rows). false runs plain Lloyd restarts, as a streamed channel's full-batch fit does.
+   */
+  readonly refine?: boolean;
+  /**
    * Web-scale: rows per shard, the plan the model follows (each shard streams its own mini-batches into its
    * own weighted centres); default `WEB_SCALE_SHARD_ROWS`. Full-batch fits have a fixed plan and refuse it.
    */

@@ -121,7 +121,7 @@ export function* restarts(
   const trials: EngineTrialResult[] = [];
   let best = 0;
   // Given starting centres mean Lloyd from them, as scikit-learn's init=array: only seeded restarts are refined.
-  const refine = initialCentres === undefined && x.rows <= REFINE_MAX_ROWS;
+  const refine = initialCentres === undefined && (options.refine ?? x.rows <= REFINE_MAX_ROWS);
   const count =
     initialCentres === undefined
       ? new RestartCounter(fixedRestarts(p), refine && autoRestarts(p))

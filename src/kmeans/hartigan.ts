@@ -17,7 +17,7 @@
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
-import { nearestCentre } from "./assign.js";
+import { nearestCentre, nearestDist2 } from "./assign.js";
 
 /** A refined partition. */
 export interface Refined {
@@ -25,7 +25,7 @@ export interface Refined {
   readonly centres: Float64Array;
   /** The total weight (rows, unweighted) of each cluster. */
   readonly sizes: number[];
-  /** Weighted within-cluster sum of squares, summed afresh from the final centres. */
+  /** Weighted within-cluster sum of squares, summed afresh from the final centres; NaN when no row moved. */
   readonly inertia: number;
   /** Rows moved, over all sweeps. */
   readonly moves: number;
@@ -45,11 +45,19 @@ const MAX_SWEEPS = 1000;
 export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weights?: Float64Array): Refined {
   const { rows: n, cols: d, data: X } = x;
   const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = nearestCentre(X, i * d, centres, k, d);
-  const { sums, mass } = clusterSums(x, labels, k, weights);
+  const sums = new Float64Array(k * d);
+  const mass = new Float64Array(k);
+  for (let i = 0, off = 0; i < n; i++, off += d) {
+    const j = nearestCentre(X, off, centres, k, d);
+    const w = weights === undefined ? 1 : weights[i]!;
+    labels[i] = j;
+    mass[j]! += w;
+    for (let t = 0; t < d; t++) sums[j * d + t]! += w * X[off + t]!;
+  }
   const c = new Float64Array(k * d);
   for (let j = 0; j < k; j++)
     if (mass[j]! > 0) for (let t = 0; t < d; t++) c[j * d + t] = sums[j * d + t]! / mass[j]!;
+  const gains = new Float64Array(k);
   let moves = 0;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let moved = 0;
@@ -58,13 +66,14 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
       const w = weights === undefined ? 1 : weights[i]!;
       const wa = mass[a]!;
       if (wa - w <= 0) continue; // the row is its cluster's only weight: moving it would empty the cluster
-      const removeGain = ((wa * w) / (wa - w)) * dist2(X, off, c, a * d, d);
+      for (let j = 0; j < k; j++) gains[j] = dist2(X, off, c, j * d, d);
+      const removeGain = ((wa * w) / (wa - w)) * gains[a]!;
       let best = -1;
       let bestCost = removeGain * (1 - RELATIVE_GAIN);
       for (let b = 0; b < k; b++) {
         if (b === a) continue;
         const wb = mass[b]!;
-        const cost = wb === 0 ? 0 : ((wb * w) / (wb + w)) * dist2(X, off, c, b * d, d);
+        const cost = wb === 0 ? 0 : ((wb * w) / (wb + w)) * gains[b]!;
         if (cost < bestCost) {
           bestCost = cost;
           best = b;
@@ -85,6 +94,8 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
     moves += moved;
     if (moved === 0) break;
   }
+  // Lloyd's optimum was already Hartigan's: nothing to recompute (the caller keeps Lloyd's own result).
+  if (moves === 0) return { centres: c, sizes: [...mass], inertia: Number.NaN, moves };
   // The running means drift by rounding over many moves: the centres are summed again from the labels, and the
   // sizes and inertia come from assigning every row to its nearest final centre, as prediction will.
   const final = clusterSums(x, labels, k, weights);
@@ -98,7 +109,7 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
     const w = weights === undefined ? 1 : weights[i]!;
     const j = nearestCentre(X, off, out, k, d);
     sizes[j]! += w;
-    inertia += w * dist2(X, off, out, j * d, d);
+    inertia += w * nearestDist2;
   }
   return { centres: out, sizes, inertia, moves };
 }

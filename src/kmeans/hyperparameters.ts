@@ -19,7 +19,7 @@
 import { StrataError } from "../errors.js";
 import { checkCodeOptions, parseWireMap, withDefaults } from "../util/hyperparameter-engine.js";
 import type { Logger } from "../util/logger.js";
-import { type Context, KMEANS_TABLE, type KMeansParams } from "./hyperparameter-table.js";
+import { AUTO_TRIALS, type Context, KMEANS_TABLE, type KMeansParams } from "./hyperparameter-table.js";
 
 export type { EvalMetric, InitMethod, KMeansParams, TrainingMode } from "./hyperparameter-table.js";
 export { KMEANS_HYPERPARAMETERS } from "./hyperparameter-table.js";
@@ -78,7 +78,9 @@ export function resolveKMeansParams(
   options: KMeansOptions,
   context: Partial<KMeansParseContext> = {},
 ): KMeansParams {
-  return finish(checkCodeOptions(KMEANS_TABLE, options, { ...context }), context);
+  // Parsed params (`new KMeans(parseKMeansHyperparameters(...))`) carry auto as AUTO_TRIALS: read it as "auto".
+  const given = options.numTrials === AUTO_TRIALS ? { ...options, numTrials: "auto" as const } : options;
+  return finish(checkCodeOptions(KMEANS_TABLE, given, { ...context }), context);
 }
 
 /** Adds defaults and freezes. `featureDim` defaults to the data's width when the context has one. */

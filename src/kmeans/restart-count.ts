@@ -1,6 +1,6 @@
 /**
  * How many restarts a full-batch fit runs. An explicit `local_lloyd_num_trials` runs exactly that many.
- * `auto` (the default) keeps restarting after the first 10 until 10 restarts in a row have not lowered the
+ * `auto` (the default) keeps restarting after the first 10 until 5 restarts in a row have not lowered the
  * best inertia, and stops at 100 at most. It applies where each restart is refined by Hartigan's moves
  * (hartigan.ts, rows held in memory): on the census the first 10 restarts land at or below scikit-learn's
  * best-of-10 for every seed tried, and the extra ones look for a lower optimum while they keep finding one.
@@ -14,7 +14,7 @@ import { AUTO_TRIALS, type KMeansParams } from "./hyperparameter-table.js";
  * The rule of `local_lloyd_num_trials=auto`: at least `min` restarts, then more until `patience` restarts in a
  * row have not lowered the best inertia, `max` at most.
  */
-export const AUTO_RESTARTS = { min: 10, max: 100, patience: 10 } as const;
+export const AUTO_RESTARTS = { min: 10, max: 100, patience: 5 } as const;
 
 /**
  * Rows up to which restarts are refined by Hartigan's moves (a single-threaded sweep of O(n·k·d) per move

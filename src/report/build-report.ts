@@ -17,11 +17,12 @@ import { StrataError } from "../errors.js";
 import type { Summary } from "../explain/summary-document.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { countiesTopology } from "./assets.js";
-import { compactSvg, prefixSvgIds, renderPngAsync, renderSvg } from "./render.js";
-import { reportCharts } from "./report-charts.js";
+import { renderSvg } from "./render.js";
+import { MAP_CHART, mapChart, mapInputs, reportCharts } from "./report-charts.js";
 import { reportHtml } from "./report-html.js";
 import type { CountyRow } from "./report-input.js";
 import { buildReportModel } from "./report-model.js";
+import { compactSvg, prefixSvgIds } from "./svg-text.js";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -75,29 +76,32 @@ export async function buildReport(
     );
   }
   const model = buildReportModel(summary, rows);
+  const t = performance.now();
+  const drawn = new Map<string, string>();
+  for (const chart of reportCharts(model)) drawn.set(chart.name, await renderSvg(chart.spec, logger));
   // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
-  const hasFips = model.counties.some((c) => c.fips !== undefined);
-  const topology = hasFips ? await countiesTopology() : undefined;
-  const charts = reportCharts(model, topology);
+  const map = mapInputs(model);
+  if (map !== undefined) {
+    const chart = mapChart(await countiesTopology(), map);
+    drawn.set(chart.name, await renderSvg(chart.spec, logger));
+  }
+  const svgMs = performance.now() - t;
+  const rasterise = options.png === true ? (await import("./rasterise.js")).renderPngAsync : undefined;
 
   const svgs: Record<string, string> = {};
   const writes: Promise<void>[] = [];
   const files: string[] = [];
-  let svgMs = 0;
-  for (const chart of charts) {
-    const t = performance.now();
-    const raw = await renderSvg(chart.spec, logger);
-    const svg = chart.name === "county-map" ? compactSvg(raw) : raw;
-    svgMs += performance.now() - t;
-    svgs[chart.name] = prefixSvgIds(svg, chart.name);
-    const svgPath = join(chartsDir, `${chart.name}.svg`);
+  for (const [name, raw] of drawn) {
+    const svg = name === MAP_CHART ? compactSvg(raw) : raw;
+    svgs[name] = prefixSvgIds(svg, name);
+    const svgPath = join(chartsDir, `${name}.svg`);
     files.push(svgPath);
     writes.push(writeFileAtomic(svgPath, svg));
-    if (options.png === true) {
-      const pngPath = join(chartsDir, `${chart.name}.png`);
+    if (rasterise !== undefined) {
+      const pngPath = join(chartsDir, `${name}.png`);
       files.push(pngPath);
       writes.push(
-        renderPngAsync(svg, { zoom: options.pngZoom ?? 2 }).then((png) => writeFileAtomic(pngPath, png)),
+        rasterise(svg, { zoom: options.pngZoom ?? 2 }).then((png) => writeFileAtomic(pngPath, png)),
       );
     }
   }

@@ -88,7 +88,7 @@ export const CLIENT_SCRIPT = String.raw`
 
   // The map's shapes carry their descriptions as aria-label ("County: …; State: …; Segment: …; Stands out: …"):
   // the tooltip shows the one under the pointer, one field per line.
-  var map = document.getElementById("chart-county-map");
+  var map = document.querySelector("#map figure.chart");
   if (map) {
     var tip = el("div", { id: "map-tooltip", role: "tooltip" });
     tip.hidden = true;
@@ -98,7 +98,7 @@ export const CLIENT_SCRIPT = String.raw`
       var label = shape instanceof SVGPathElement ? shape.getAttribute("aria-label") : null;
       if (!label) { tip.hidden = true; return; }
       tip.textContent = "";
-      label.split(/; (?=(?:County|State|Segment|Stands out): )/).forEach(function (field) {
+      label.split(/; (?=[A-Z][a-z ]*: )/).forEach(function (field) {
         var colon = field.indexOf(": ");
         var line = el("div", {});
         line.appendChild(el("b", {}, field.slice(0, colon)));

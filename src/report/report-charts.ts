@@ -7,7 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { centroidHeatmapSpec } from "./charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "./charts/cluster-sizes.js";
 import { componentMakeupSpec } from "./charts/component-makeup.js";
-import { countyMapSpec, type MapCounty } from "./charts/county-map.js";
+import { countyMapSpec, type MapCounty, type MapLegend } from "./charts/county-map.js";
 import { describeTableSpec } from "./charts/describe-table.js";
 import { histogramsSpec } from "./charts/histograms.js";
 import { kSweepSpec } from "./charts/k-sweep.js";
@@ -22,32 +22,45 @@ export interface ReportChart {
   readonly spec: TopLevelSpec;
 }
 
-/** The map's spec (counties or states), or undefined when no column places the rows on a US map. */
-export function mapSpec(model: ReportModel, topology: object | undefined): TopLevelSpec | undefined {
+/** What the map needs besides the shapes: plain data, so a chart worker can draw it with its own topology. */
+export interface MapInputs {
+  readonly counties: readonly MapCounty[];
+  readonly legend: MapLegend;
+  readonly level: "county" | "state";
+}
+
+/** The map's inputs, or undefined when no column places the rows on a US map. */
+export function mapInputs(model: ReportModel): MapInputs | undefined {
   const geography = model.summary.geography;
   // Rows whose geography value is blank or unknown are left off the map (their places show as no data).
   const placed = model.counties.filter((c) => c.fips !== undefined);
-  if (!topology || geography === null || placed.length === 0) return undefined;
-  const counties: MapCounty[] = placed.map((c) => ({
-    fips: c.fips!,
-    county: c.county,
-    state: c.state,
-    segment: model.segmentLabels[c.cluster]!,
-    standsOut: c.standsOut,
-  }));
-  return countyMapSpec(
-    topology,
-    counties,
-    { labels: model.segmentLabels, colours: model.segmentColours },
-    { level: geography.level },
-  );
+  if (geography === null || placed.length === 0) return undefined;
+  return {
+    counties: placed.map((c) => ({
+      fips: c.fips!,
+      county: c.county,
+      state: c.state,
+      segment: model.segmentLabels[c.cluster]!,
+      standsOut: c.standsOut,
+    })),
+    legend: { labels: model.segmentLabels, colours: model.segmentColours },
+    level: geography.level,
+  };
 }
 
-/**
- * Every chart of the report, in reading order.
- * @param topology us-atlas counties-10m.json (parsed); without it there is no map.
- */
-export function reportCharts(model: ReportModel, topology: object | undefined): ReportChart[] {
+/** The map chart (counties or states) on us-atlas' topology. */
+export function mapChart(topology: object, inputs: MapInputs): ReportChart {
+  return {
+    name: MAP_CHART,
+    spec: countyMapSpec(topology, inputs.counties, inputs.legend, { level: inputs.level }),
+  };
+}
+
+/** The map's file stem. */
+export const MAP_CHART = "county-map";
+
+/** Every chart of the report but the map (mapChart), in reading order. */
+export function reportCharts(model: ReportModel): ReportChart[] {
   const s = model.summary;
   const charts: ReportChart[] = [
     { name: "histograms", spec: histogramsSpec(s.histograms, s.report.histFeatures, s.entity) },
@@ -94,7 +107,5 @@ export function reportCharts(model: ReportModel, topology: object | undefined): 
     },
   ];
   if (s.kSweep !== null) charts.push({ name: "k-sweep", spec: kSweepSpec(s.kSweep) });
-  const map = mapSpec(model, topology);
-  if (map) charts.push({ name: "county-map", spec: map });
   return charts;
 }

@@ -50,7 +50,7 @@ details summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
 .scroll table { margin: 0; width: 100%; }
 /* In a scrolling box the header sticks to the box's own top: the page nav's 42 px would cover the first rows. */
 .scroll table.sortable th { top: 0; }
-#chart-county-map { position: relative; }
+#map figure.chart { position: relative; }
 #map-tooltip { position: absolute; max-width: 320px; padding: 6px 9px; background: #fff; border: 1px solid var(--line); border-radius: 6px; box-shadow: 0 2px 8px rgba(0,0,0,0.18); font-size: 12.5px; pointer-events: none; z-index: 2; }
 #map-tooltip b { margin-right: 4px; }
 footer { color: var(--muted); font-size: 13px; padding: 18px 0 40px; }

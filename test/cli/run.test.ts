@@ -94,9 +94,10 @@ describe("strata run on the census file", () => {
     }
   });
 
-  test("K-Means k=7 reaches scikit-learn's inertia (281.5192) within 0.1%", () => {
+  test("K-Means k=7 reaches scikit-learn's best-of-10 inertia (281.5192) or lower, and records its restarts", () => {
     assert.equal(summary.kmeans.k, 7);
-    assert.ok(summary.kmeans.inertia <= 281.52 * 1.001, `inertia ${summary.kmeans.inertia}`);
+    assert.ok(summary.kmeans.inertia <= 281.5192, `inertia ${summary.kmeans.inertia}`);
+    assert.ok(summary.kmeans.restarts >= 10 && summary.kmeans.restarts <= 100, `${summary.kmeans.restarts}`);
     assert.equal(
       summary.kmeans.sizes.reduce((a: number, b: number) => a + b, 0),
       3218,

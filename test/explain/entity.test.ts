@@ -154,7 +154,10 @@ describe("the words and the map of a run", () => {
     assert.equal(summary.entity.many, "states");
     const html = readFileSync(join(out, "report.html"), "utf8");
     assert.match(html, /Every state coloured by its segment, joined on State/);
-    assert.match(html, /"feature":"states"/, "the map's spec draws us-atlas' states");
+    // The map draws us-atlas' states, each described by its state and segment (Idaho is in the table).
+    assert.match(html, /<path aria-label="State: Idaho; Segment: [^"]+; Stands out: [^"]+"/);
+    assert.match(html, /<path aria-label="State: Texas; Segment: No data"/);
+    assert.doesNotMatch(html, /aria-label="County: /);
   });
 });
 

@@ -4,7 +4,7 @@
  *
  * The objective is flat: scikit-learn's 1,000 single restarts reach 439 different optima within 0.03% of each
  * other, and its best-of-10 lands on a different one for each seed. Strata's default restarts (auto: refined
- * by Hartigan's moves, until 10 in a row bring no lower optimum) go below scikit-learn's best-of-10, which then is
+ * by Hartigan's moves, until 5 in a row bring no lower optimum) go below scikit-learn's best-of-10, which then is
  * not the partition Strata returns. So the partition is compared where it can be equal: scikit-learn's own
  * centres give, in Strata, exactly its labels, sizes and inertia; and Strata's refinement takes that optimum
  * lower.
@@ -51,7 +51,7 @@ describe("K-Means on the census against scikit-learn's best-of-10", () => {
     assert.deepEqual(labels, result.closestCluster);
     const inertia = dist2.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(inertia - training.inertia) <= 1e-9 * inertia, `${inertia} vs ${training.inertia}`);
-    // auto: at least 10 restarts, at most 100, ending once 10 in a row have not lowered the best.
+    // auto: at least 10 restarts, at most 100, ending once 5 in a row have not lowered the best.
     const restarts = training.trialInertias.length;
     assert.ok(restarts >= AUTO_RESTARTS.min && restarts <= AUTO_RESTARTS.max, `${restarts} restarts`);
     const sinceBest = restarts - (training.bestTrial + 1);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { renderRaster } from "../../src/report/render.js";
+import { renderRaster } from "../../src/report/rasterise.js";
 import { type CensusReport, censusReport } from "./fixture.js";
 import { decodePng, differingPixels, luminanceVariance } from "./png.js";
 

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isStrataError } from "../../src/errors.js";
-import { KMEANS_TABLE } from "../../src/kmeans/hyperparameter-table.js";
+import { AUTO_TRIALS, KMEANS_TABLE } from "../../src/kmeans/hyperparameter-table.js";
 import { parseKMeansHyperparameters } from "../../src/kmeans/hyperparameters.js";
 import { PCA_TABLE, parsePCAHyperparameters } from "../../src/pca/hyperparameters.js";
 import { flagRule } from "../../src/util/hyperparameter-engine.js";
@@ -116,6 +116,7 @@ test("a flag that means a hyperparameter follows its row: the same rule and word
       message: "--clusters=-1 is invalid: expected an integer of at least 2.",
     },
   );
-  assert.equal(flagRule("--restarts", KMEANS_TABLE, "local_lloyd_num_trials").parse("auto"), 10);
+  // auto is the row's own value for "as many as it takes" (kmeans/restart-count.ts).
+  assert.equal(flagRule("--restarts", KMEANS_TABLE, "local_lloyd_num_trials").parse("auto"), AUTO_TRIALS);
   assert.throws(() => flagRule("--nope", PCA_TABLE, "no_such_row"), /PCA has no hyperparameter no_such_row/);
 });

@@ -108,11 +108,7 @@ export const kmeansAlgorithm: TrainingAlgorithm<KMeansParams> = {
     );
     let lastReport = 0;
     // The mode chosen here is the one that runs, whatever the estimator would choose for a matrix.
-    const model = await new KMeans({
-      ...params,
-      numTrials: autoRestarts(params) ? "auto" : params.numTrials,
-      trainingMode: choice.mode,
-    }).fitOn(context.rounds, x, {
+    const model = await new KMeans({ ...params, trainingMode: choice.mode }).fitOn(context.rounds, x, {
       ...(train.featureNames === null ? {} : { featureNames: train.featureNames }),
       ...(sampleWeight === undefined ? {} : { sampleWeight }),
       logger: context.logger,
