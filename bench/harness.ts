@@ -6,6 +6,13 @@
  * @module
  */
 
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (bench/ sits in it). */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+
 /** One measured tool in one case. */
 export interface BenchRow {
   readonly case: string;
@@ -99,6 +106,24 @@ export function formatTable(rows: readonly BenchRow[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * A timer of one process, spawn to exit (cwd: the project root), that throws with the end of its stderr when
+ * the process fails.
+ */
+export function spawned(
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): () => number {
+  return () => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.slice(-1500)}`);
+    return ms;
+  };
 }
 
 /** A row for a tool that could not run (reason in the note). */

@@ -1,15 +1,19 @@
 /**
  * load: a CSV or Parquet file of the census-like table into a table in memory. Strata's `loadTable` (DuckDB,
  * streamed straight from its vectors into Float64Array columns of a Frame) vs papaparse (`dynamicTyping`,
- * arrays of rows: its fastest typed mode, reading the file included) vs pandas `read_csv` / `read_parquet`.
+ * arrays of rows: its fastest typed mode, reading the file included) vs pandas `read_csv` / `read_parquet`,
+ * each warm in a running process; then the CSV once more in a fresh process per load (start-up included).
  * @module
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import Papa from "papaparse";
 import { loadTable } from "../../src/data/load.js";
 import { dataSet } from "../generate.js";
-import { type BenchRow, measure, row, skipped } from "../harness.js";
-import { pythonAvailable, runPython } from "../python.js";
+import { type BenchRow, measure, row, skipped, spawned } from "../harness.js";
+import { PYTHON, pythonAvailable, runPython } from "../python.js";
+import { buildCli } from "./run.js";
 
 const CASE = "load";
 
@@ -62,6 +66,28 @@ export async function loadCase(sizes: readonly number[]): Promise<BenchRow[]> {
       }
       for (let i = at; i < out.length; i++) out[i] = { ...out[i]!, variant: format };
     }
+    out.push(...(await freshProcessRows(ds.csv, n, py.ok)));
   }
   return out;
+}
+
+/**
+ * The loader's start-up cost, as a user meets it: a fresh process that imports its loader, reads the CSV into
+ * a table and exits. Strata's compiled loader (DuckDB's addon included) beside `python3 -c` with pandas.
+ */
+async function freshProcessRows(csv: string, n: number, python: boolean): Promise<BenchRow[]> {
+  const variant = "csv, fresh process";
+  const load = pathToFileURL(resolve(buildCli(), "../../data/load.js")).href;
+  const strataScript = `const { loadTable } = await import(${JSON.stringify(load)}); await loadTable(process.argv[1]);`;
+  const strata = await measure(spawned(process.execPath, ["--input-type=module", "-e", strataScript, csv]), {
+    repeats: 3,
+  });
+  const rows = [{ ...row(CASE, "strata", n, strata, "node: import the loader, loadTable, exit"), variant }];
+  if (!python) rows.push({ ...skipped(CASE, "pandas", n, "python3 with pandas is not available"), variant });
+  else {
+    const script = "import sys, pandas; pandas.read_csv(sys.argv[1])";
+    const pandas = await measure(spawned(PYTHON, ["-c", script, csv]), { repeats: 3 });
+    rows.push({ ...row(CASE, "pandas", n, pandas, "python3: import pandas, read_csv, exit"), variant });
+  }
+  return rows;
 }

@@ -4,15 +4,19 @@
  * `npm start` runs it) vs bench/python/run.py, the same steps in pandas + scikit-learn.
  * @module
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DATA_DIR } from "../generate.js";
-import { type BenchRow, measure, row, skipped } from "../harness.js";
+import { type BenchRow, measure, PROJECT_ROOT, row, skipped, spawned } from "../harness.js";
 import { PYTHON, pythonAvailable } from "../python.js";
 
+/** Debian's chromium, as the browser tests use it. */
+const CHROMIUM = "/usr/bin/chromium";
+
 const CASE = "run";
-const ROOT = resolve(DATA_DIR, "../..");
+const ROOT = PROJECT_ROOT;
 
 /** Where the census CSV is (as test/helpers/census.ts finds it); never copied. */
 export function censusCsv(): string | undefined {
@@ -21,8 +25,11 @@ export function censusCsv(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** Compiles the CLI into bench/.data/dist (as `npm start` runs it) and returns its main module. */
+let built: string | undefined;
+
+/** Compiles the CLI into bench/.data/dist (as `npm start` runs it), once per bench run; returns its main module. */
 export function buildCli(): string {
+  if (built !== undefined) return built;
   const outDir = resolve(DATA_DIR, "dist");
   spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"], {
     cwd: ROOT,
@@ -30,17 +37,8 @@ export function buildCli(): string {
   });
   const main = resolve(outDir, "cli/main.js");
   if (!existsSync(main)) throw new Error(`tsc did not produce ${main}`);
+  built = main;
   return main;
-}
-
-function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): () => number {
-  return () => {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8" });
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.slice(-1500)}`);
-    return ms;
-  };
 }
 
 /** Runs the run case on the census file. */
@@ -53,14 +51,14 @@ export async function runCase(): Promise<BenchRow[]> {
   const strataOut = resolve(DATA_DIR, "run-out-strata");
   rmSync(strataOut, { recursive: true, force: true });
   const strata = await measure(
-    timed(process.execPath, [main, "run", "--data", csv, "--out", strataOut, "--quiet", "--no-report"]),
+    spawned(process.execPath, [main, "run", "--data", csv, "--out", strataOut, "--quiet", "--no-report"]),
     { repeats: 5 },
   );
   out.push(
     row(CASE, "strata", 3218, strata, "dist/cli/main.js run --no-report (the script's steps), spawn to exit"),
   );
   const withReport = await measure(
-    timed(process.execPath, [main, "run", "--data", csv, "--out", strataOut, "--quiet"]),
+    spawned(process.execPath, [main, "run", "--data", csv, "--out", strataOut, "--quiet"]),
     { repeats: 3 },
   );
   out.push(
@@ -72,6 +70,8 @@ export async function runCase(): Promise<BenchRow[]> {
       "also renders report.html + charts/ (no Python counterpart)",
     ),
   );
+  out.push(await reportOpenRow(resolve(strataOut, "report.html")));
+  out.push(await npmStartRow(csv));
   const py = pythonAvailable();
   if (!py.ok) out.push(skipped(CASE, "pandas + scikit-learn", 3218, py.reason));
   else {
@@ -80,8 +80,72 @@ export async function runCase(): Promise<BenchRow[]> {
     delete env["OPENBLAS_L2_SIZE"];
     const pyOut = resolve(DATA_DIR, "run-out-python");
     const script = resolve(ROOT, "bench/python/run.py");
-    const r = await measure(timed(PYTHON, [script, csv, pyOut], env), { repeats: 5 });
+    const r = await measure(spawned(PYTHON, [script, csv, pyOut], env), { repeats: 5 });
     out.push(row(CASE, "pandas + scikit-learn", 3218, r, "python3 run.py, spawn to exit"));
   }
   return out;
+}
+
+/**
+ * report.html opened in Debian's chromium (playwright-core, a fresh page each time): from navigation to the
+ * page's script having run (`body[data-ready]`: map tooltips, search and sorting ready).
+ */
+async function reportOpenRow(file: string): Promise<BenchRow> {
+  const tool = "report.html in chromium";
+  if (!existsSync(CHROMIUM)) return skipped(CASE, tool, 3218, `${CHROMIUM} is not installed`);
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox"] });
+  try {
+    const url = pathToFileURL(file).href;
+    const t = await measure(
+      async () => {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const t0 = performance.now();
+        await page.goto(url);
+        await page.waitForSelector('body[data-ready="1"]');
+        const ms = performance.now() - t0;
+        await page.close();
+        return ms;
+      },
+      { repeats: 5 },
+    );
+    const mb = (statSync(file).size / 2 ** 20).toFixed(1);
+    return row(CASE, tool, 3218, t, `open to ready (${mb} MB file)`);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * `npm start` as a user runs it after `npm install` (dist/ built and current): spawn to the first progress line
+ * on stderr ("[1/10] load …"), then it runs to the end.
+ */
+async function npmStartRow(csv: string): Promise<BenchRow> {
+  const out = resolve(DATA_DIR, "run-out-npm-start");
+  const firstLine = () =>
+    new Promise<number>((resolvePromise, reject) => {
+      const t0 = performance.now();
+      let first: number | undefined;
+      const child = spawn("npm", ["start", "--", "--data", csv, "--out", out, "--no-report"], {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        if (first === undefined && /\[1\/\d+\]/.test(chunk.toString())) first = performance.now() - t0;
+      });
+      child.on("error", reject);
+      child.on("close", (code) =>
+        code === 0 && first !== undefined
+          ? resolvePromise(first)
+          : reject(new Error(`npm start exited ${code} (first progress line: ${first ?? "none"})`)),
+      );
+    });
+  const t = await measure(firstLine, { repeats: 3 });
+  return row(
+    CASE,
+    "npm start (first progress line)",
+    3218,
+    t,
+    'spawn to "[1/10] load" on stderr, dist/ current',
+  );
 }
