@@ -110,7 +110,7 @@ async function reportOpenRow(file: string): Promise<BenchRow> {
       { repeats: 5 },
     );
     const mb = (statSync(file).size / 2 ** 20).toFixed(1);
-    return row(CASE, tool, 3218, t, `open to ready (${mb} MB file)`);
+    return row(CASE, tool, 3218, t, `open to ready (${mb} MiB file)`);
   } finally {
     await browser.close();
   }
