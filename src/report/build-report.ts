@@ -18,11 +18,11 @@ import type { Summary } from "../explain/summary-document.js";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { countiesTopology } from "./assets.js";
 import { renderSvg } from "./render.js";
-import { MAP_CHART, mapChart, mapInputs, reportCharts } from "./report-charts.js";
+import { MAP_CHART, mapInputs, mapSvg, reportCharts } from "./report-charts.js";
 import { reportHtml } from "./report-html.js";
 import type { CountyRow } from "./report-input.js";
 import { buildReportModel } from "./report-model.js";
-import { compactSvg, prefixSvgIds } from "./svg-text.js";
+import { prefixSvgIds } from "./svg-text.js";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -81,18 +81,14 @@ export async function buildReport(
   for (const chart of reportCharts(model)) drawn.set(chart.name, await renderSvg(chart.spec, logger));
   // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
   const map = mapInputs(model);
-  if (map !== undefined) {
-    const chart = mapChart(await countiesTopology(), map);
-    drawn.set(chart.name, await renderSvg(chart.spec, logger));
-  }
+  if (map !== undefined) drawn.set(MAP_CHART, mapSvg(await countiesTopology(), map));
   const svgMs = performance.now() - t;
   const rasterise = options.png === true ? (await import("./rasterise.js")).renderPngAsync : undefined;
 
   const svgs: Record<string, string> = {};
   const writes: Promise<void>[] = [];
   const files: string[] = [];
-  for (const [name, raw] of drawn) {
-    const svg = name === MAP_CHART ? compactSvg(raw) : raw;
+  for (const [name, svg] of drawn) {
     svgs[name] = prefixSvgIds(svg, name);
     const svgPath = join(chartsDir, `${name}.svg`);
     files.push(svgPath);

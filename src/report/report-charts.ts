@@ -1,13 +1,14 @@
 /**
- * The report's charts, in reading order: which spec function draws each, from the report model. Each chart
- * has a file name (charts/<name>.svg and .png) and the section of report.html it belongs to.
+ * The report's charts, in reading order: which spec function draws each, from the report model, and the map,
+ * drawn without Vega (charts/county-map.ts). Each chart has a file name (charts/<name>.svg and .png) and the
+ * section of report.html it belongs to.
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
 import { centroidHeatmapSpec } from "./charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "./charts/cluster-sizes.js";
 import { componentMakeupSpec } from "./charts/component-makeup.js";
-import { countyMapSpec, type MapCounty, type MapLegend } from "./charts/county-map.js";
+import { countyMapSvg, type MapCounty, type MapLegend } from "./charts/county-map.js";
 import { describeTableSpec } from "./charts/describe-table.js";
 import { histogramsSpec } from "./charts/histograms.js";
 import { kSweepSpec } from "./charts/k-sweep.js";
@@ -48,12 +49,9 @@ export function mapInputs(model: ReportModel): MapInputs | undefined {
   };
 }
 
-/** The map chart (counties or states) on us-atlas' topology. */
-export function mapChart(topology: object, inputs: MapInputs): ReportChart {
-  return {
-    name: MAP_CHART,
-    spec: countyMapSpec(topology, inputs.counties, inputs.legend, { level: inputs.level }),
-  };
+/** The map (counties or states) on us-atlas' topology, as an SVG document. */
+export function mapSvg(topology: object, inputs: MapInputs): string {
+  return countyMapSvg(topology, inputs.counties, inputs.legend, { level: inputs.level });
 }
 
 /** The map's file stem. */

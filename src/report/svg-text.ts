@@ -13,8 +13,3 @@ export function prefixSvgIds(svg: string, prefix: string): string {
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
-
-/** Rounds path coordinates to 0.1 px: the county map's SVG shrinks by about a third, invisibly. */
-export function compactSvg(svg: string): string {
-  return svg.replace(/ d="([^"]+)"/g, (_m, d: string) => ` d="${d.replace(/(\d+\.\d)\d+/g, "$1")}"`);
-}

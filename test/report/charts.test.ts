@@ -8,13 +8,13 @@ import type { TopLevelSpec } from "vega-lite";
 import { centroidCells, centroidHeatmapSpec } from "../../src/report/charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "../../src/report/charts/cluster-sizes.js";
 import { componentMakeupSpec, loadingBars } from "../../src/report/charts/component-makeup.js";
-import { countyMapSpec, fipsCode } from "../../src/report/charts/county-map.js";
+import { countyMapSvg, fipsCode } from "../../src/report/charts/county-map.js";
 import { describeCells, describeTableSpec } from "../../src/report/charts/describe-table.js";
 import { histogramBars, histogramsSpec } from "../../src/report/charts/histograms.js";
 import { screePoints, screeSpec } from "../../src/report/charts/scree.js";
 import { centreCells, MEDIAN_COLUMN, segmentCentresSpec } from "../../src/report/charts/segment-centres.js";
 import { NO_DATA_COLOUR, NO_DATA_LABEL } from "../../src/report/charts/theme.js";
-import { compileSpec, renderSvg } from "../../src/report/render.js";
+import { compileSpec } from "../../src/report/render.js";
 import { MemoryLogger } from "../../src/util/logger.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are checked field by field
@@ -149,58 +149,75 @@ describe("chart specs", () => {
     compilesCleanly(segmentCentresSpec(input));
   });
 
-  test("county map: FIPS join, state mesh on top, a legend naming every segment and no-data counties", async () => {
+  test("county map: FIPS join, quantized arcs decoded, state borders on top, a legend naming every segment and no-data counties", () => {
     assert.equal(fipsCode(6019), "06019");
     assert.equal(fipsCode("48301"), "48301");
-    // Two triangles: Fresno, with a row, and Kalawao, without one.
+    // Two triangles, quantized as us-atlas stores them (deltas, then scale and translate): Fresno, with a row,
+    // and Kalawao, without one; one state made of both.
     const topology = {
       type: "Topology",
+      transform: { scale: [0.5, 2], translate: [100, 10] },
       objects: {
         counties: {
           type: "GeometryCollection",
           geometries: [
             { type: "Polygon", arcs: [[0]], id: "06019", properties: { name: "Fresno" } },
-            { type: "Polygon", arcs: [[1]], id: "15005", properties: { name: "Kalawao" } },
+            { type: "Polygon", arcs: [[~1]], id: "15005", properties: { name: "Kalawao" } },
           ],
         },
-        states: { type: "GeometryCollection", geometries: [] },
+        states: { type: "GeometryCollection", geometries: [{ type: "MultiPolygon", arcs: [[[0]], [[1]]] }] },
       },
       arcs: [
         [
           [0, 0],
           [10, 0],
-          [10, 10],
-          [0, 0],
+          [0, 10],
+          [-10, -10],
         ],
         [
           [20, 0],
-          [30, 0],
-          [30, 10],
-          [20, 0],
+          [0, 10],
+          [10, -10],
+          [-10, 0],
         ],
       ],
     };
     const counties = [
       { fips: "06019", county: "Fresno", state: "California", segment: "1 · x", standsOut: "high Hispanic" },
     ];
-    const spec = any(
-      countyMapSpec(topology, counties, { labels: ["0 · y", "1 · x"], colours: ["#111", "#222"] }),
+    const svg = countyMapSvg(topology, counties, { labels: ["0 · y", "1 · x"], colours: ["#111", "#222"] });
+    const shapes = [...svg.matchAll(/<path aria-label="([^"]*)" [^>]*fill="([^"]*)" d="([^"]*)"/g)].map(
+      (m) => ({
+        label: m[1],
+        fill: m[2],
+        d: m[3],
+      }),
     );
-    const [countyLayer, stateLayer] = spec.layer;
-    assert.deepEqual(countyLayer.data.format, { type: "topojson", feature: "counties" });
-    assert.equal(countyLayer.transform[0].lookup, "id");
-    assert.equal(countyLayer.transform[0].from.key, "fips");
-    assert.equal(countyLayer.transform[0].default, NO_DATA_LABEL);
-    assert.deepEqual(countyLayer.encoding.color.scale.domain, ["0 · y", "1 · x", NO_DATA_LABEL]);
-    assert.deepEqual(countyLayer.encoding.color.scale.range, ["#111", "#222", NO_DATA_COLOUR]);
-    assert.deepEqual(stateLayer.data.format, { type: "topojson", mesh: "states" });
-    assert.equal(stateLayer.mark.fill, null);
-    compilesCleanly(spec);
-    // Each shape's description is its aria-label in the SVG: the report's tooltip and what screen readers read.
-    const labels = [...(await renderSvg(spec)).matchAll(/<path aria-label="([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual(labels, [
-      "County: Fresno; State: California; Segment: 1 · x; Stands out: high Hispanic",
-      "County: Kalawao; Segment: No data",
+    // Each shape's description is its aria-label: the report's tooltip and what screen readers read.
+    assert.deepEqual(shapes, [
+      {
+        label: "County: Fresno; State: California; Segment: 1 · x; Stands out: high Hispanic",
+        fill: "#222",
+        d: "M100,10L105,10L105,30L100,10Z",
+      },
+      // Arc 1 reversed: (110,10) (115,30) (110,30) back to (110,10).
+      {
+        label: "County: Kalawao; Segment: No data",
+        fill: NO_DATA_COLOUR,
+        d: "M110,10L115,10L110,30L110,10Z",
+      },
     ]);
+    // The state borders: every arc of the states, once, after (on top of) the counties.
+    const borders = svg.indexOf('stroke="#3b3b3b"');
+    assert.ok(borders > svg.indexOf("County: Kalawao"));
+    assert.match(svg.slice(borders), /d="M100,10L105,10L105,30L100,10M110,10L110,30L115,10L110,10"/);
+    const legend = [...svg.slice(svg.indexOf('class="legend"')).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(legend, ["Segment", "0 · y", "1 · x", NO_DATA_LABEL]);
+    // A state map names states, and no county.
+    const stateMap = countyMapSvg(topology, [], { labels: ["0 · y"], colours: ["#111"] }, { level: "state" });
+    assert.doesNotMatch(stateMap, /County: /);
+    assert.doesNotMatch(stateMap, /stroke="#3b3b3b"/);
   });
 });
