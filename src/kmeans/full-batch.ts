@@ -1,6 +1,7 @@
 /**
  * Full-batch K-Means: Lloyd iterations (Lloyd 1982) from k-means++ (Arthur & Vassilvitskii 2007) or random
- * seeds, repeated `numTrials` times (or, for `auto`, until the best partition recurs: restart-count.ts); the
+ * seeds, repeated `numTrials` times (or, for `auto`, until 5 restarts in a row bring no lower inertia:
+ * restart-count.ts); the
  * restart with the lowest inertia wins. On up to 65,536 rows each seeded restart's Lloyd optimum is refined by
  * Hartigan's single-row moves (hartigan.ts), a lower optimum that Lloyd cannot leave; Lloyd from given centres
  * (`initialCentres`) is left as Lloyd ends it. Each restart draws from its own
@@ -118,7 +119,7 @@ export function* restarts(
   const tolerance = p.tol === 0 ? 0 : p.tol * meanVariance(x);
   if (initialCentres !== undefined) checkInitialCentres(initialCentres, p.k, x.cols);
   const seeder = createRng(p.seed);
-  const trials: EngineTrialResult[] = [];
+  const trials: RefinedTrial[] = [];
   let best = 0;
   // Given starting centres mean Lloyd from them, as scikit-learn's init=array: only seeded restarts are refined.
   const refine = initialCentres === undefined && (options.refine ?? x.rows <= REFINE_MAX_ROWS);
@@ -138,8 +139,8 @@ export function* restarts(
       onIteration: onIteration && ((e) => onIteration({ ...e, trial })),
       weights,
     };
-    const result = refine ? refined(x, lloyd, p.k, weights) : lloyd;
-    moves += result === lloyd ? 0 : (result as RefinedTrial).moves;
+    const result = refine ? refined(x, lloyd, p.k, weights) : { ...lloyd, moves: 0 };
+    moves += result.moves;
     trials.push(result);
     count.record(result.inertia);
     if (result.inertia < trials[best]!.inertia) best = trial;
@@ -160,7 +161,7 @@ export function* restarts(
   return bestRestartModel(trials, best, p, { numRows: x.rows, sizes, ...weighting }, options);
 }
 
-/** A restart after Hartigan's moves. */
+/** A restart and the rows Hartigan's moves moved after its Lloyd (0: not refined, or nothing to move). */
 interface RefinedTrial extends EngineTrialResult {
   readonly moves: number;
 }

@@ -4,8 +4,9 @@
  * best inertia, and stops at 100 at most. It applies where each restart is refined by Hartigan's moves
  * (hartigan.ts, rows held in memory): on the census the first 10 restarts land at or below scikit-learn's
  * best-of-10 for every seed tried, and the extra ones look for a lower optimum while they keep finding one.
- * Where restarts are not refined (a streamed channel, a web-scale reduction, tables over
- * {@link REFINE_MAX_ROWS} rows), `auto` is 10, as SageMaker logs it.
+ * Where restarts are not refined (a streamed channel, tables over {@link REFINE_MAX_ROWS} rows, the fit option
+ * `refine: false`) `auto` is 10, as SageMaker logs it; so is web-scale training's K → k reduction, which
+ * refines its 10 restarts over the weighted centres.
  * @module
  */
 import { AUTO_TRIALS, type KMeansParams } from "./hyperparameter-table.js";
