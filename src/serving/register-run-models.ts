@@ -22,17 +22,20 @@
 import { resolveStore } from "../data/sources/resolve.js";
 import { isStrataError, StrataError } from "../errors.js";
 import { packTarGz } from "../formats/tarball.js";
+import { defaultArnContext } from "../jobs/describe.js";
 import { modelToFile } from "../models/model-file.js";
 import type { FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
-import { HostingService } from "./hosting-service.js";
+import { openRegistryDb } from "../registry/db.js";
+import { HostingStore } from "../registry/hosting-store.js";
 import {
   SCALER_FILE_NAME,
   STANDARD_SCALER_FILE_NAME,
   TRANSFORM_FILE_NAME,
   TRANSFORM_KIND,
 } from "./model-loader.js";
+import { ModelService } from "./model-service.js";
 import { KEEP_TOP_ENV } from "./model-spec.js";
 import { SCALER_IMAGE, STANDARD_SCALER_IMAGE, TRANSFORM_IMAGE } from "./names.js";
 
@@ -142,8 +145,11 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
     const tar = await packTarGz([{ name: TRANSFORM_FILE_NAME, bytes: body }]);
     await resolveStore(transformUri).put(transformUri, tar, { contentType: "application/x-gzip" });
   }
-  const hosting = HostingService.open(home);
+  // The model registry alone: the run creates models, and need not load the endpoint and transform services
+  // (16 of the 211 modules `strata run` imported) nor recover their work, as HostingService.open does.
+  const db = openRegistryDb(home);
   try {
+    const models = new ModelService(new HostingStore(db), defaultArnContext());
     const requests = (names: ReturnType<typeof modelNames>) => [
       {
         ModelName: names.pcaModel,
@@ -172,7 +178,7 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
     ];
     const exists = (model: string) => {
       try {
-        hosting.models.getModel(model);
+        models.getModel(model);
         return true;
       } catch (error) {
         if (isStrataError(error, "MODEL_NOT_FOUND")) return false;
@@ -183,23 +189,23 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
       const name = n === 1 ? options.name : `${options.name}-${n}`;
       const names = modelNames(name);
       const taken = Object.values(names).filter(exists);
-      if (options.replace === true) for (const model of taken) hosting.models.deleteModel(model);
+      if (options.replace === true) for (const model of taken) models.deleteModel(model);
       else if (taken.length > 0) continue;
       const created: string[] = [];
       try {
         for (const request of requests(names)) {
-          await hosting.models.createModel(request);
+          await models.createModel(request);
           created.push(request.ModelName);
         }
       } catch (error) {
         // Another run took the name between the check and the create: leave its models, try the next name.
-        for (const model of created) hosting.models.deleteModel(model);
+        for (const model of created) models.deleteModel(model);
         if (isStrataError(error, "RESOURCE_EXISTS") && options.replace !== true) continue;
         throw error;
       }
       return { name, ...names, scalerArtifactUri };
     }
   } finally {
-    await hosting.close();
+    db.close();
   }
 }
