@@ -174,7 +174,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--restarts <n>",
-      'K-Means restarts, best by inertia; "auto" restarts until the best partition recurs (10 to 100)',
+      'K-Means restarts, best by inertia; "auto": 10, then more until 5 in a row find no lower inertia (100 at most)',
       (text: string) => (text === "auto" ? "auto" : byRule(RUN_FLAG_RULES.restarts)(text)),
       DEFAULT_OPTIONS.restarts,
     )
