@@ -101,6 +101,31 @@ describe("table formats by content", () => {
     });
   });
 
+  test("what the first sniff (2,048 rows) cannot see is read as the whole file says: text, codes and bad cells further down", async () => {
+    // 6,000 rows: "note" is numbers for 2,500 rows, then words (mostly text: a text column); "mostly" is numbers
+    // but for one word at row 5,000 (mostly numbers: DOUBLE, and the bad cell is named); "zip" is numbers until
+    // a zero-padded code at row 4,000 (codes at one width: text).
+    const lines = ["id,note,zip,v"];
+    for (let i = 1; i <= 6000; i++)
+      lines.push(`${i},${i <= 2500 ? i : `word${i}`},${i === 4000 ? "01001" : String(10000 + i)},${i / 2}`);
+    const frame = await loadTable(file("late.csv", `${lines.join("\n")}\n`));
+    assert.equal(frame.numRows, 6000);
+    assert.deepEqual(frame.numericColumnNames, ["id", "v"]);
+    assert.equal(frame.stringColumn("note")[2499], "2500");
+    assert.equal(frame.stringColumn("note")[2500], "word2501");
+    assert.equal(frame.stringColumn("zip")[3999], "01001");
+    assert.equal(frame.stringColumn("zip")[0], "10001");
+
+    const bad = ["id,mostly"];
+    for (let i = 1; i <= 6000; i++) bad.push(`${i},${i === 5000 ? "oops" : i / 4}`);
+    await assert.rejects(loadTable(file("bad-late.csv", `${bad.join("\n")}\n`)), (e: unknown) => {
+      assert.ok(isStrataError(e, "NON_NUMERIC_VALUE"), String(e));
+      assert.match((e as Error).message, /line 5001/);
+      assert.match((e as Error).message, /mostly/);
+      return true;
+    });
+  });
+
   test("a file that is no table is refused, naming what it looks like", async () => {
     const cases: [string, Uint8Array, RegExp][] = [
       [
