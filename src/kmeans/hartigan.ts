@@ -45,19 +45,9 @@ const MAX_SWEEPS = 1000;
 export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weights?: Float64Array): Refined {
   const { rows: n, cols: d, data: X } = x;
   const labels = new Int32Array(n);
-  const sums = new Float64Array(k * d);
-  const mass = new Float64Array(k);
-  for (let i = 0, off = 0; i < n; i++, off += d) {
-    const j = nearestCentre(X, off, centres, k, d);
-    const w = weights === undefined ? 1 : weights[i]!;
-    labels[i] = j;
-    mass[j]! += w;
-    for (let t = 0; t < d; t++) sums[j * d + t]! += w * X[off + t]!;
-  }
-  const c = new Float64Array(k * d);
-  for (let j = 0; j < k; j++)
-    if (mass[j]! > 0) for (let t = 0; t < d; t++) c[j * d + t] = sums[j * d + t]! / mass[j]!;
-  const gains = new Float64Array(k);
+  for (let i = 0; i < n; i++) labels[i] = nearestCentre(X, i * d, centres, k, d);
+  const { centres: c, mass } = clusterMeans(x, labels, k, weights);
+  const dist = new Float64Array(k);
   let moves = 0;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let moved = 0;
@@ -66,14 +56,14 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
       const w = weights === undefined ? 1 : weights[i]!;
       const wa = mass[a]!;
       if (wa - w <= 0) continue; // the row is its cluster's only weight: moving it would empty the cluster
-      for (let j = 0; j < k; j++) gains[j] = dist2(X, off, c, j * d, d);
-      const removeGain = ((wa * w) / (wa - w)) * gains[a]!;
+      for (let j = 0; j < k; j++) dist[j] = dist2(X, off, c, j * d, d);
+      const removeGain = ((wa * w) / (wa - w)) * dist[a]!;
       let best = -1;
       let bestCost = removeGain * (1 - RELATIVE_GAIN);
       for (let b = 0; b < k; b++) {
         if (b === a) continue;
         const wb = mass[b]!;
-        const cost = wb === 0 ? 0 : ((wb * w) / (wb + w)) * gains[b]!;
+        const cost = wb === 0 ? 0 : ((wb * w) / (wb + w)) * dist[b]!;
         if (cost < bestCost) {
           bestCost = cost;
           best = b;
@@ -98,11 +88,7 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
   if (moves === 0) return { centres: c, sizes: [...mass], inertia: Number.NaN, moves };
   // The running means drift by rounding over many moves: the centres are summed again from the labels, and the
   // sizes and inertia come from assigning every row to its nearest final centre, as prediction will.
-  const final = clusterSums(x, labels, k, weights);
-  const out = new Float64Array(k * d);
-  for (let j = 0; j < k; j++)
-    if (final.mass[j]! > 0)
-      for (let t = 0; t < d; t++) out[j * d + t] = final.sums[j * d + t]! / final.mass[j]!;
+  const out = clusterMeans(x, labels, k, weights).centres;
   const sizes = new Array<number>(k).fill(0);
   let inertia = 0;
   for (let i = 0, off = 0; i < n; i++, off += d) {
@@ -123,20 +109,22 @@ function dist2(X: Float64Array, off: number, C: Float64Array, co: number, d: num
   return s;
 }
 
-function clusterSums(
+/** Each cluster's (weighted) mean and total weight under `labels`; an empty cluster's centre stays at 0. */
+function clusterMeans(
   x: Matrix,
   labels: Int32Array,
   k: number,
   weights: Float64Array | undefined,
-): { sums: Float64Array; mass: Float64Array } {
+): { centres: Float64Array; mass: Float64Array } {
   const { rows: n, cols: d, data: X } = x;
-  const sums = new Float64Array(k * d);
+  const centres = new Float64Array(k * d);
   const mass = new Float64Array(k);
   for (let i = 0, off = 0; i < n; i++, off += d) {
     const j = labels[i]!;
     const w = weights === undefined ? 1 : weights[i]!;
     mass[j]! += w;
-    for (let t = 0; t < d; t++) sums[j * d + t]! += w * X[off + t]!;
+    for (let t = 0; t < d; t++) centres[j * d + t]! += w * X[off + t]!;
   }
-  return { sums, mass };
+  for (let j = 0; j < k; j++) if (mass[j]! > 0) for (let t = 0; t < d; t++) centres[j * d + t]! /= mass[j]!;
+  return { centres, mass };
 }
