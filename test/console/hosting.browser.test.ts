@@ -10,18 +10,18 @@ import assert from "node:assert/strict";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { executeRun } from "../../src/workflow/run.js";
 import { censusCsvPath, sagemakerKMeansArtifactDir } from "../helpers/census.js";
-import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
+import { chromiumMissing } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/cli.js";
-import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
+import type { ConsoleServer } from "../helpers/console.js";
 import {
   type ConsolePage,
+  type ConsoleSession,
   consoleScreenshot,
-  openConsole,
   seriousViolations,
+  startConsoleSession,
 } from "../helpers/console-browser.js";
 
 /** The census file's first `n` rows as the endpoint takes them: the 34 features, no identifiers. */
@@ -39,23 +39,24 @@ function rawRows(n: number): string[] {
 
 describe("models, endpoints and transform jobs in the console", { skip: chromiumMissing }, () => {
   let c: ConsoleServer;
-  let browser: Browser;
   let p: ConsolePage;
   let out: string;
+  let session: ConsoleSession | undefined;
 
   before(async () => {
-    c = await startConsoleServer();
     out = join(tempDir("strata-console-run-"), "out");
-    [browser] = await Promise.all([
-      launchChromium(),
-      executeRun({ ...DEFAULT_OPTIONS, source: censusCsvPath(), outDir: out, home: c.home, report: false }),
-    ]);
-    p = await openConsole(browser, c.printedUrl);
+    session = await startConsoleSession((server) =>
+      executeRun({
+        ...DEFAULT_OPTIONS,
+        source: censusCsvPath(),
+        outDir: out,
+        home: server.home,
+        report: false,
+      }),
+    );
+    ({ server: c, console: p } = session);
   });
-  after(async () => {
-    await browser?.close();
-    await c?.close();
-  });
+  after(() => session?.close());
 
   test("the pipeline model's page shows its scaler, its PCA's scree and loadings, and its centroid heatmap", async () => {
     const { page } = p;

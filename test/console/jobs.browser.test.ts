@@ -8,15 +8,15 @@ import assert from "node:assert/strict";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
+import { chromiumMissing } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/cli.js";
-import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
+import type { ConsoleServer } from "../helpers/console.js";
 import {
   type ConsolePage,
+  type ConsoleSession,
   consoleScreenshot,
-  openConsole,
   seriousViolations,
+  startConsoleSession,
 } from "../helpers/console-browser.js";
 import { blobs } from "../jobs/job-fixtures.js";
 
@@ -36,17 +36,14 @@ function blobsCsv(rows: number, k: number, d: number): string {
 
 describe("training jobs in the console", { skip: chromiumMissing }, () => {
   let c: ConsoleServer;
-  let browser: Browser;
   let p: ConsolePage;
+  let session: ConsoleSession | undefined;
 
   before(async () => {
-    [c, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
-    p = await openConsole(browser, c.printedUrl);
+    session = await startConsoleSession();
+    ({ server: c, console: p } = session);
   });
-  after(async () => {
-    await browser?.close();
-    await c?.close();
-  });
+  after(() => session?.close());
 
   async function createKMeansJob(name: string, data: string, k: number, extra = ""): Promise<void> {
     const { page } = p;

@@ -9,15 +9,16 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { censusCsvPath } from "../helpers/census.js";
-import { chromiumMissing, launchChromium } from "../helpers/chromium.js";
-import { type ConsoleServer, startConsoleServer } from "../helpers/console.js";
+import { chromiumMissing } from "../helpers/chromium.js";
+import type { ConsoleServer } from "../helpers/console.js";
 import {
   type ConsolePage,
+  type ConsoleSession,
   consoleScreenshot,
-  openConsole,
   seriousViolations,
+  startConsoleSession,
 } from "../helpers/console-browser.js";
 
 /** A screenshot for the docs, checked to be a real picture. */
@@ -28,19 +29,16 @@ async function documented(page: Page, name: string): Promise<void> {
 
 describe("segmentations in the console", { skip: chromiumMissing }, () => {
   let c: ConsoleServer;
-  let browser: Browser;
   let p: ConsolePage;
   let sweepRun = "";
   let k7Run = "";
+  let session: ConsoleSession | undefined;
 
   before(async () => {
-    [c, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
-    p = await openConsole(browser, c.printedUrl);
+    session = await startConsoleSession();
+    ({ server: c, console: p } = session);
   });
-  after(async () => {
-    await browser?.close();
-    await c?.close();
-  });
+  after(() => session?.close());
 
   test("upload the census CSV: its columns come back with their detected roles", async () => {
     const { page } = p;

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import axe from "axe-core";
 import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "./census.js";
+import { launchChromium } from "./chromium.js";
 import { tempDir } from "./cli.js";
+import { type ConsoleServer, startConsoleServer } from "./console.js";
 
 export interface ConsolePage {
   readonly page: Page;
@@ -37,6 +39,45 @@ export async function openConsole(browser: Browser, printedUrl: string): Promise
   );
   await page.goto(printedUrl);
   return { page, problems, foreign };
+}
+
+/** A console server, a chromium, and a page signed in with the URL the server printed. */
+export interface ConsoleSession {
+  readonly server: ConsoleServer;
+  readonly browser: Browser;
+  readonly console: ConsolePage;
+  /** Ends the browser, then the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a session: chromium launches while the server starts and `whileLaunching` runs (a run that fills the
+ * server's registry, say). If any part fails, the parts that started are ended before the error is thrown.
+ */
+export async function startConsoleSession(
+  whileLaunching?: (server: ConsoleServer) => Promise<unknown>,
+): Promise<ConsoleSession> {
+  const launching = launchChromium();
+  let server: ConsoleServer | undefined;
+  try {
+    server = await startConsoleServer();
+    const [browser] = await Promise.all([launching, whileLaunching?.(server)]);
+    const started = server;
+    const page = await openConsole(browser, started.printedUrl);
+    return {
+      server: started,
+      browser,
+      console: page,
+      close: async () => {
+        await browser.close();
+        await started.close();
+      },
+    };
+  } catch (error) {
+    await (await launching.catch(() => undefined))?.close();
+    await server?.close();
+    throw error;
+  }
 }
 
 /** axe-core's violations of impact "serious" or "critical" on the page as it is, as readable lines. */

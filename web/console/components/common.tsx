@@ -90,3 +90,9 @@ export function Crumbs({ href, list, here }: { href: string; list: string; here:
     </p>
   );
 }
+
+/**
+ * SageMaker's resource-name rule as an HTML `pattern` (anchored by the browser): 1 to 63 letters, digits and
+ * hyphens, starting and ending with a letter or digit. A hint before the server checks the same rule.
+ */
+export const RESOURCE_NAME_PATTERN = "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { sagemaker } from "../api";
-import { Crumbs, ErrorBox, PageTitle } from "../components/common";
+import { Crumbs, ErrorBox, PageTitle, RESOURCE_NAME_PATTERN } from "../components/common";
 import { formSubmit, useAction } from "../components/hooks";
 
 type Algorithm = "pca" | "kmeans";
@@ -99,7 +99,7 @@ export function CreateJob() {
         </fieldset>
         <label>
           Job name <span class="muted">(optional: generated as the SageMaker SDK does)</span>
-          <input name="name" pattern="[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}" />
+          <input name="name" pattern={RESOURCE_NAME_PATTERN} />
         </label>
         <label>
           Training data <span class="muted">(s3:// URI, or a path the server may read)</span>

@@ -3,7 +3,15 @@
 import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { sagemaker } from "../api";
-import { Crumbs, ErrorBox, Facts, Loading, PageTitle, Status } from "../components/common";
+import {
+  Crumbs,
+  ErrorBox,
+  Facts,
+  Loading,
+  PageTitle,
+  RESOURCE_NAME_PATTERN,
+  Status,
+} from "../components/common";
 import { duration, when } from "../components/format";
 import { formSubmit, useAction, useLoad } from "../components/hooks";
 import { ListView, ResourceLink } from "../components/list-view";
@@ -101,7 +109,7 @@ export function CreateTransform() {
       <form class="stacked" onSubmit={submit}>
         <label>
           Job name <span class="muted">(optional)</span>
-          <input name="name" pattern="[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}" />
+          <input name="name" pattern={RESOURCE_NAME_PATTERN} />
         </label>
         <label>
           Model
