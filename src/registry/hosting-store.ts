@@ -118,6 +118,15 @@ export class HostingStore {
     return this.#listResources<T>("models");
   }
 
+  /** The names of the models whose names start with `prefix` (one indexed range query, however many exist). */
+  modelNamesStartingWith(prefix: string): string[] {
+    const escaped = prefix.replace(/[*?[]/g, "[$&]");
+    const rows = this.db.prepare("SELECT name FROM models WHERE name GLOB ?").all(`${escaped}*`) as {
+      name: string;
+    }[];
+    return rows.map((row) => row.name);
+  }
+
   /** Removes a model; false when there was none. */
   deleteModel(name: string): boolean {
     return this.db.prepare("DELETE FROM models WHERE name = ?").run(name).changes > 0;

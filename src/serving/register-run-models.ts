@@ -149,7 +149,8 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
   // (16 of the 211 modules `strata run` imported) nor recover their work, as HostingService.open does.
   const db = openRegistryDb(home);
   try {
-    const models = new ModelService(new HostingStore(db), defaultArnContext());
+    const store = new HostingStore(db);
+    const models = new ModelService(store, defaultArnContext());
     const requests = (names: ReturnType<typeof modelNames>) => [
       {
         ModelName: names.pcaModel,
@@ -176,19 +177,13 @@ export async function registerRunModels(options: RegisterRunModelsOptions): Prom
         ],
       },
     ];
-    const exists = (model: string) => {
-      try {
-        models.getModel(model);
-        return true;
-      } catch (error) {
-        if (isStrataError(error, "MODEL_NOT_FOUND")) return false;
-        throw error;
-      }
-    };
+    // Every name the run could take starts with its own, so one query finds those already taken: checking
+    // census, census-2, … one by one cost three queries per earlier run (25 ms after 400 runs).
+    const existing = new Set(store.modelNamesStartingWith(options.name));
     for (let n = 1; ; n++) {
       const name = n === 1 ? options.name : `${options.name}-${n}`;
       const names = modelNames(name);
-      const taken = Object.values(names).filter(exists);
+      const taken = Object.values(names).filter((model) => existing.has(model));
       if (options.replace === true) for (const model of taken) models.deleteModel(model);
       else if (taken.length > 0) continue;
       const created: string[] = [];

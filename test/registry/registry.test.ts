@@ -6,6 +6,7 @@ import { recoverOrphanedJobs } from "../../src/jobs/recovery.js";
 import { validateTrainingJobRequest } from "../../src/jobs/spec.js";
 import { type TrainingJobRecord, TrainingJobStore } from "../../src/jobs/training-job-store.js";
 import { openRegistryDb, schemaVersion } from "../../src/registry/db.js";
+import { HostingStore } from "../../src/registry/hosting-store.js";
 import { SCHEMA_VERSION } from "../../src/registry/migrations.js";
 import { createOwner, isOwnerGone, releaseOwner } from "../../src/registry/owner.js";
 import { tempHome } from "../jobs/job-fixtures.js";
@@ -168,6 +169,42 @@ describe("registry", () => {
     );
     assert.deepEqual(recoverOrphanedJobs(store), []);
     releaseOwner(live);
+    db.close();
+  });
+
+  it("finds the models whose names start with a prefix, taking glob characters literally", () => {
+    const db = openRegistryDb({ home: env.home });
+    const store = new HostingStore(db);
+    const names = [
+      "census-pca",
+      "census-2-pipeline",
+      "Census-kmeans",
+      "cens",
+      "census",
+      "a[b]-x",
+      "a*-y",
+      "ab",
+    ];
+    for (const [i, name] of names.entries()) {
+      store.insertModel(
+        {
+          name,
+          arn: `arn:aws:sagemaker:us-east-1:000000000000:model/${name}`,
+          request: {},
+          creationTime: new Date(i),
+        },
+        null,
+        null,
+      );
+    }
+    assert.deepEqual(store.modelNamesStartingWith("census").sort(), [
+      "census",
+      "census-2-pipeline",
+      "census-pca",
+    ]);
+    assert.deepEqual(store.modelNamesStartingWith("a[b]"), ["a[b]-x"]);
+    assert.deepEqual(store.modelNamesStartingWith("a*"), ["a*-y"]);
+    assert.deepEqual(store.modelNamesStartingWith("zzz"), []);
     db.close();
   });
 });
