@@ -17,8 +17,8 @@ export const bindings: typeof import("@duckdb/node-bindings") = nativeLoad(() =>
   require("@duckdb/node-bindings"),
 );
 
-/** `@duckdb/node-api`. */
-export const api: typeof import("@duckdb/node-api") = nativeLoad(() => require("@duckdb/node-api"));
+/** `@duckdb/node-api`, through the module the build replaces with a bundle of it (duckdb-node-api.cts). */
+export const api: typeof import("@duckdb/node-api") = nativeLoad(() => require("./duckdb-node-api.cjs"));
 
 /** A DuckDB call (a query, a chunk fetch, a connection), counted in flight so its thread is not ended mid-call. */
 export const duck = nativeCall;

@@ -4,12 +4,11 @@
  * is a native addon). Vega and Vega-Lite warnings go to the caller's Logger, never to the console.
  * @module
  */
-import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
-import * as vl from "vega-lite";
 import { type Logger, silentLogger } from "../util/logger.js";
 import { FONT_DIR } from "./fonts.js";
 import { installTextMetrics } from "./text-metrics.js";
+import { vega, vl } from "./vega.js";
 
 installTextMetrics(FONT_DIR);
 

@@ -5,8 +5,8 @@
  * the very font resvg draws the PNGs with (font-metrics.ts).
  * @module
  */
-import * as vega from "vega";
 import { dejaVuAdvances, measureText } from "./font-metrics.js";
+import { vega } from "./vega.js";
 
 interface TextItem {
   text?: unknown;
