@@ -156,10 +156,6 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
   const outDir = await stageOutDir(finalOutDir);
   let published = false;
   let service: TrainingService | undefined;
-  // Imported as the run starts, not at the report step: compiling vega's modules (about 120 ms) then fills the
-  // main thread's waits on DuckDB's threads while the table loads (measured: with the report, spawn to exit
-  // 1.37 → 1.22 s, medians of 10 interleaved runs). Never at the top: --no-report runs should not pay for them.
-  const reportModules = (options.report ?? true) ? importReportModules() : undefined;
   try {
     const reading = await chooseReading(options);
     // Streamed, the jobs run on this thread: they wait on chunks as the passes do, and a worker's heap, freed
@@ -206,9 +202,14 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
     await writeFileAtomic(reading.stream ? join(outDir, STREAMED_SAMPLE_FILE) : assignmentsFile, csv);
     hooks.onWriteDone?.(performance.now() - started, finalOutDir);
     let reportFile: string | undefined;
-    if (reportModules !== undefined) {
+    if (options.report ?? true) {
       hooks.onReportStart?.();
-      const { buildReport, parseAssignments } = await reportModules;
+      // Loaded here, not at the top: vega and resvg take a quarter of a second to import, and --no-report
+      // runs should not pay for them.
+      const [{ buildReport }, { parseAssignments }] = await Promise.all([
+        import("../report/build-report.js"),
+        import("../report/report-input.js"),
+      ]);
       const report = await buildReport(outDir, summary, parseAssignments(csv), { png: options.png === true });
       summary = withTimings(summary, { report: report.elapsedMs });
       reportFile = join(finalOutDir, relative(outDir, report.file));
@@ -229,16 +230,6 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
     if (!published) await discardStaging(outDir);
     await service?.close();
   }
-}
-
-/** The report's modules; a failed import is reported where the report step awaits it, not as unhandled. */
-function importReportModules() {
-  const modules = Promise.all([
-    import("../report/build-report.js"),
-    import("../report/report-input.js"),
-  ]).then(([build, input]) => ({ buildReport: build.buildReport, parseAssignments: input.parseAssignments }));
-  modules.catch(() => {});
-  return modules;
 }
 
 function jobsSection(jobs: readonly RunJob[], registered: RegisteredRunModels) {
