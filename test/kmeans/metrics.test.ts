@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import { adjustedRandIndex } from "../../src/kmeans/agreement.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
 import { daviesBouldinScore, silhouetteScore } from "../../src/kmeans/metrics.js";
@@ -8,6 +9,25 @@ import { createRng } from "../../src/linalg/rng.js";
 import { expectClose } from "../helpers/expect-close.js";
 
 const FOUR = fromRows([[0], [1], [4], [5]]);
+
+/** The definition, row by row over every other row: the reference the pair-visiting kernel must equal. */
+function silhouetteByDefinition(rows: number[][], labels: number[]): number {
+  const dist = (p: number[], q: number[]) => Math.sqrt(p.reduce((s, v, t) => s + (v - q[t]!) ** 2, 0));
+  const clusters = [...new Set(labels)];
+  let total = 0;
+  rows.forEach((row, i) => {
+    const meanTo = (c: number) => {
+      const others = rows.filter((_, j) => j !== i && labels[j] === c);
+      return { size: others.length, mean: others.reduce((s, o) => s + dist(row, o), 0) / others.length };
+    };
+    const own = meanTo(labels[i]!);
+    if (own.size === 0) return; // singleton: s = 0
+    const b = Math.min(...clusters.filter((c) => c !== labels[i]).map((c) => meanTo(c).mean));
+    const denom = Math.max(own.mean, b);
+    if (denom > 0) total += (b - own.mean) / denom;
+  });
+  return total / rows.length;
+}
 
 function randomData(n: number, d: number, seed: number) {
   const rng = createRng(seed);
@@ -28,6 +48,38 @@ describe("silhouette", () => {
       (0.8 + 0.75) / 3,
       { rtol: 1e-15 },
       "silhouette",
+    );
+  });
+
+  test("equals the definition on random rows, dimensions and labels in any order (fast-check, seeded)", () => {
+    const dataset = fc
+      .record({
+        n: fc.integer({ min: 3, max: 40 }),
+        d: fc.integer({ min: 1, max: 9 }),
+        m: fc.integer({ min: 2, max: 6 }),
+      })
+      .chain(({ n, d, m }) =>
+        fc.record({
+          rows: fc.array(
+            fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: d, maxLength: d }),
+            {
+              minLength: n,
+              maxLength: n,
+            },
+          ),
+          labels: fc.array(fc.integer({ min: 0, max: Math.min(m, n - 1) - 1 }), {
+            minLength: n,
+            maxLength: n,
+          }),
+        }),
+      )
+      .filter(({ labels }) => new Set(labels).size >= 2);
+    fc.assert(
+      fc.property(dataset, ({ rows, labels }) => {
+        const got = silhouetteScore(fromRows(rows), labels);
+        expectClose(got, silhouetteByDefinition(rows, labels), { rtol: 1e-12, atol: 1e-12 }, "silhouette");
+      }),
+      { numRuns: 200, seed: 20261207 },
     );
   });
 
