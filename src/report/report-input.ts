@@ -26,42 +26,70 @@ export interface CountyRow {
  * comma, a quote or a line break, so a name with any of them reads back as written.
  */
 export function parseCsvRecords(text: string): string[][] {
+  // Runs of plain characters are sliced whole and a quoted run is found with indexOf: the census'
+  // assignments.csv (320 KB) took 30–40 ms to read a character at a time, appended one by one.
   const records: string[][] = [];
   let fields: string[] = [];
   let field = "";
-  let quoted = false;
   let started = false;
-  const endRecord = (): void => {
-    if (started) records.push([...fields, field]);
-    fields = [];
-    field = "";
-    started = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      started = true;
+      let from = i + 1;
+      for (;;) {
+        const close = text.indexOf('"', from);
+        if (close < 0) {
+          field += text.slice(from);
+          i = n;
+          break;
+        }
+        field += text.slice(from, close);
+        if (text.charCodeAt(close + 1) !== QUOTE) {
+          i = close + 1;
+          break;
+        }
         field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-      continue;
-    }
-    if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      continue;
-    }
-    started = true;
-    if (ch === '"') quoted = true;
-    else if (ch === ",") {
+        from = close + 2;
+      }
+    } else if (c === LF || c === CR) {
+      if (started) {
+        fields.push(field);
+        records.push(fields);
+      }
+      fields = [];
+      field = "";
+      started = false;
+      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+    } else if (c === COMMA) {
+      started = true;
       fields.push(field);
       field = "";
-    } else field += ch;
+      i++;
+    } else {
+      started = true;
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === COMMA || d === QUOTE || d === LF || d === CR) break;
+      }
+      field += text.slice(i, j);
+      i = j;
+    }
   }
-  endRecord();
+  if (started) {
+    fields.push(field);
+    records.push(fields);
+  }
   return records;
 }
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Parses assignments.csv.
