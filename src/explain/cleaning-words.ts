@@ -5,6 +5,7 @@
  * @module
  */
 import { cappedList } from "../util/capped-list.js";
+import { groupDigits } from "../util/group-digits.js";
 
 /** What summary.json says about the columns and the rows (the parts these sentences read). */
 export interface CleaningFacts {
@@ -21,7 +22,7 @@ export interface CleaningFacts {
   };
 }
 
-const count = (n: number) => n.toLocaleString("en-US");
+const count = (n: number) => groupDigits(n);
 
 /** "2 dropped for missing values (Horsepower 6, Miles_per_Gallon 8): data rows 33, 127, … and 12 more". */
 export function droppedSentence(f: CleaningFacts): string {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Frame } from "../data/frame.js";
+import { groupDigits } from "../util/group-digits.js";
 
 /** How the rows are spoken of. */
 export interface Entity {
@@ -184,5 +185,5 @@ export function referenceWord(entity: Entity): string {
 
 /** "412 counties", "1 customer". */
 export function countOf(n: number, entity: Entity): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? entity.one : entity.many}`;
+  return `${groupDigits(n)} ${n === 1 ? entity.one : entity.many}`;
 }

@@ -6,6 +6,7 @@
  * table get a plain label and number format, so the report works on any table.
  * @module
  */
+import { groupDigits } from "../util/group-digits.js";
 
 /** The unit a feature's values are in. */
 export type FeatureUnit = "people" | "dollars" | "percent" | "minutes" | "number";
@@ -62,6 +63,20 @@ const KNOWN = new Set([
  * @example featureInfo("Income") // { label: "Income", unit: "dollars", names: true }
  */
 export function featureInfo(feature: string): FeatureInfo {
+  const known = infoCache.get(feature);
+  if (known !== undefined) return known;
+  // Bounded: a long-running server sees the columns of every table it is given.
+  if (infoCache.size >= INFO_CACHE_SIZE) infoCache.clear();
+  const info = describeFeature(feature);
+  infoCache.set(feature, info);
+  return info;
+}
+
+/** Each feature's info, made once: the report asks for it per feature of each of thousands of rows. */
+const infoCache = new Map<string, FeatureInfo>();
+const INFO_CACHE_SIZE = 4096;
+
+function describeFeature(feature: string): FeatureInfo {
   const unit: FeatureUnit = PEOPLE.has(feature)
     ? "people"
     : DOLLARS.has(feature)
@@ -86,9 +101,9 @@ export function formatFeatureValue(feature: string, value: number | null | undef
   if (value === null || value === undefined || Number.isNaN(value)) return "n/a";
   switch (featureInfo(feature).unit) {
     case "people":
-      return Math.round(value).toLocaleString("en-US");
+      return groupDigits(Math.round(value));
     case "dollars":
-      return `$${Math.round(value).toLocaleString("en-US")}`;
+      return `$${groupDigits(Math.round(value))}`;
     case "percent":
       return `${value.toFixed(1)}%`;
     case "minutes":
@@ -102,7 +117,7 @@ export function formatFeatureValue(feature: string, value: number | null | undef
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 1000) return groupDigits(Math.round(value));
   if (abs === 0) return "0";
   return String(Number(value.toPrecision(4)));
 }

@@ -47,15 +47,15 @@ export function notableFeatures(
   std: readonly number[],
   count: number,
 ): Deviation[] {
-  return features
-    .map((feature, index) => ({
-      feature,
-      index,
-      sds: standardDeviation(values[index]!, median[index]!, std[index]!),
-    }))
-    .filter((d) => featureInfo(d.feature).names && Math.abs(d.sds) >= NOTABLE_SDS)
-    .sort((a, b) => Math.abs(b.sds) - Math.abs(a.sds) || a.index - b.index)
-    .slice(0, count);
+  // A loop rather than map → filter: the report calls this for each of up to 20,000 rows, and only the few
+  // notable features need an object.
+  const notable: Deviation[] = [];
+  for (let index = 0; index < features.length; index++) {
+    const sds = standardDeviation(values[index]!, median[index]!, std[index]!);
+    if (Math.abs(sds) >= NOTABLE_SDS && featureInfo(features[index]!).names)
+      notable.push({ feature: features[index]!, index, sds });
+  }
+  return notable.sort((a, b) => Math.abs(b.sds) - Math.abs(a.sds) || a.index - b.index).slice(0, count);
 }
 
 /** "High A & B, low C" from deviations (labels, not raw names). */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DescribeResult } from "../data/describe.js";
+import { groupDigits } from "../util/group-digits.js";
 import type { Entity, Geography } from "./entity.js";
 import type { SegmentSummary } from "./explanation.js";
 import type { Histogram } from "./histogram.js";
@@ -145,5 +146,5 @@ export function restartsNote(kmeans: Summary["kmeans"]): string {
 export function silhouetteSampleNote(kmeans: Summary["kmeans"]): string {
   const rows = kmeans.sizes.reduce((a, b) => a + b, 0);
   if (kmeans.silhouetteRows >= rows) return "";
-  return ` (on a seeded sample of ${kmeans.silhouetteRows.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows)`;
+  return ` (on a seeded sample of ${groupDigits(kmeans.silhouetteRows)} of ${groupDigits(rows)} rows)`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { escapeMarkup } from "../util/escape-markup.js";
+import { groupDigits } from "../util/group-digits.js";
 
 /**
  * JSON safe inside `<script type="application/json">`: `<` is written as \u003c, so no "</script" can occur.
@@ -60,7 +61,7 @@ export function chartFigure(svg: string | undefined, name: string, caption?: str
 
 /** A number with thousands separators. */
 export function int(n: number): string {
-  return n.toLocaleString("en-US");
+  return groupDigits(n);
 }
 
 /** A share as a percentage with one decimal. */

@@ -10,6 +10,7 @@ import { resolveStore } from "../data/sources/resolve.js";
 import { StrataError } from "../errors.js";
 import { decodeNDArrayFile } from "../formats/ndarray.js";
 import { readModelAlgoFile } from "../formats/tarball.js";
+import { groupDigits } from "../util/group-digits.js";
 import { loadStages } from "./model-loader.js";
 import type { ContainerDefinition } from "./model-spec.js";
 import type { Stage } from "./pipeline.js";
@@ -132,7 +133,7 @@ export async function modelContents(
   if (values > MAX_CONTENT_VALUES)
     throw new StrataError(
       "INPUT_TOO_LARGE",
-      `Model "${modelName}" holds ${values.toLocaleString("en-US")} numbers; the console lays out at most ${MAX_CONTENT_VALUES.toLocaleString("en-US")}. Read it with \`strata model inspect\`.`,
+      `Model "${modelName}" holds ${groupDigits(values)} numbers; the console lays out at most ${groupDigits(MAX_CONTENT_VALUES)}. Read it with \`strata model inspect\`.`,
     );
   let names: readonly string[] | null = null;
   const laidOut: StageContents[] = [];

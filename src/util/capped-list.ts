@@ -2,6 +2,7 @@
  * Lists in messages stay readable however many items there are: the first few, then "… and 51 more".
  * @module
  */
+import { groupDigits } from "./group-digits.js";
 
 /**
  * `items` joined with ", ", the first `max` of them and then how many more.
@@ -9,5 +10,5 @@
  */
 export function cappedList(items: readonly string[], max = 10): string {
   if (items.length <= max) return items.join(", ");
-  return `${items.slice(0, max).join(", ")} … and ${(items.length - max).toLocaleString("en-US")} more`;
+  return `${items.slice(0, max).join(", ")} … and ${groupDigits(items.length - max)} more`;
 }

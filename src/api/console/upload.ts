@@ -11,6 +11,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyRequest } from "fastify";
 import { StrataError } from "../../errors.js";
+import { groupDigits } from "../../util/group-digits.js";
 
 /** The default cap on one upload: 1 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 1024 ** 3;
@@ -28,7 +29,7 @@ export interface UploadedFile {
 function tooLarge(limit: number): StrataError {
   return new StrataError(
     "UPLOAD_TOO_LARGE",
-    `The upload is larger than this server's limit of ${limit.toLocaleString("en-US")} bytes (strata serve --upload-limit).`,
+    `The upload is larger than this server's limit of ${groupDigits(limit)} bytes (strata serve --upload-limit).`,
     { details: { limit } },
   );
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
+import { groupDigits } from "../../util/group-digits.js";
 import { CHART_CONFIG, COUNTY_WORDS, capitalize, type RowWords } from "./theme.js";
 
 /** A segment as the chart needs it. */
@@ -26,7 +27,7 @@ export function clusterSizesSpec(
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Cluster sizes",
-      subtitle: `${total.toLocaleString("en-US")} ${total === 1 ? words.one : words.many} in ${segments.length} segments`,
+      subtitle: `${groupDigits(total)} ${total === 1 ? words.one : words.many} in ${segments.length} segments`,
     },
     config: CHART_CONFIG,
     width: 520,
