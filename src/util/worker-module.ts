@@ -2,7 +2,7 @@
  * Starting one of Strata's modules as a worker thread, the one way every worker is started (training jobs,
  * the kernel pool, batch transforms). The module sits beside its caller: compiled output has `<name>.js`;
  * running from sources under tsx (`node --import tsx`: the tests, the bench) only `<name>.ts` exists, and
- * Node 20 does not apply the parent's `--import tsx` loader hooks to a worker's entry module, so a two-line
+ * Node 20 does not apply the parent's `--import tsx` loader hooks to a worker's entry module, so a short
  * bootstrap registers tsx inside the worker and then imports the .ts entry.
  * @module
  */
@@ -36,7 +36,10 @@ function workerModuleUrl(base: URL): URL {
 export function startWorkerModule(base: URL, options: WorkerOptions = {}): Worker {
   const url = workerModuleUrl(base);
   if (url.pathname.endsWith(".js")) return withNativeGuard(() => new Worker(url, options));
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  // Both of tsx's hooks, as `--import tsx` gives the parent: ESM for the .ts modules, CommonJS for a require of
+  // a .cts module (src/data/duckdb-node-api.cts, required as ./duckdb-node-api.cjs).
+  const esm = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const cjs = JSON.stringify(import.meta.resolve("tsx/cjs/api"));
+  const bootstrap = `Promise.all([import(${esm}), import(${cjs})]).then(([e, c]) => { e.register(); c.register(); return import(${JSON.stringify(url.href)}); });`;
   return withNativeGuard(() => new Worker(bootstrap, { ...options, eval: true }));
 }
