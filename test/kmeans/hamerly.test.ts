@@ -141,7 +141,9 @@ describe("shard-sum reuse (a bounded pass re-sums only the shards where a row mo
               inertias.push(e.inertia);
             },
           },
-          { algorithm, shardRows: 16, threads },
+          // The JavaScript passes, whose reuse this is: a WebAssembly pass may search every row instead
+          // (hamerly.ts, wasmPass), and then knows that pass's inertia too.
+          { algorithm, shardRows: 16, threads, kernels: "js" },
         );
         return { r, log, inertias };
       };
