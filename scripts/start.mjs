@@ -1,12 +1,13 @@
-// `npm start [-- flags]`: `strata run` from the compiled CLI. `npm install` already builds dist/, so this builds
-// again only when a source file (or a tsconfig) is newer than dist/cli/main.js, and otherwise starts at once.
+// `npm start [-- flags]`: `strata run` from the built CLI (dist/bundle/main.js, the bundle the package's bin
+// runs). `npm install` already builds dist/, so this builds again only when a source file (or a tsconfig) is
+// newer than that bundle, and otherwise starts at once.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const main = join(root, "dist", "cli", "main.js");
+const main = join(root, "dist", "bundle", "main.js");
 
 function newest(dir) {
   let latest = 0;

@@ -27,16 +27,25 @@ export function censusCsv(): string | undefined {
 
 let built: string | undefined;
 
-/** Compiles the CLI into bench/.data/dist (as `npm start` runs it), once per bench run; returns its main module. */
+/**
+ * Builds the CLI into bench/.data/dist as `npm run build` builds dist (tsc, the vendor bundles, the CLI bundle),
+ * once per bench run; returns the bundle's main module, which the package's bin and `npm start` run.
+ */
 export function buildCli(): string {
   if (built !== undefined) return built;
   const outDir = resolve(DATA_DIR, "dist");
-  spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"], {
-    cwd: ROOT,
-    stdio: "ignore",
-  });
-  const main = resolve(outDir, "cli/main.js");
-  if (!existsSync(main)) throw new Error(`tsc did not produce ${main}`);
+  rmSync(outDir, { recursive: true, force: true });
+  const steps: [string, string[]][] = [
+    ["npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"]],
+    [process.execPath, ["scripts/build-vendor.mjs", DATA_DIR]],
+    [process.execPath, ["scripts/build-cli-bundle.mjs", outDir]],
+  ];
+  for (const [command, args] of steps) {
+    const step = spawnSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    if (step.status !== 0) throw new Error(`${[command, ...args].join(" ")} failed (exit ${step.status})`);
+  }
+  const main = resolve(outDir, "bundle/main.js");
+  if (!existsSync(main)) throw new Error(`the build did not produce ${main}`);
   built = main;
   return main;
 }
@@ -55,7 +64,13 @@ export async function runCase(): Promise<BenchRow[]> {
     { repeats: 5 },
   );
   out.push(
-    row(CASE, "strata", 3218, strata, "dist/cli/main.js run --no-report (the script's steps), spawn to exit"),
+    row(
+      CASE,
+      "strata",
+      3218,
+      strata,
+      "dist/bundle/main.js run --no-report (the script's steps), spawn to exit",
+    ),
   );
   const withReport = await measure(
     spawned(process.execPath, [main, "run", "--data", csv, "--out", strataOut, "--quiet"]),

@@ -21,6 +21,7 @@ import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, RowShard, ShardAlgorithm } from "../contract/contract.js";
 import { fitRounds, type RoundExecutor } from "../contract/executor.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { definedRef } from "../util/module-ref.js";
 import { boxDiagonal } from "./centre-moves.js";
 import type { EngineTrialResult } from "./engine.js";
 import { lloydShardPass } from "./lloyd-shard-pass.js";
@@ -127,7 +128,7 @@ export const LLOYD_ROUNDS: ShardAlgorithm<LloydRoundState, LloydRoundPartial, Ll
   },
 };
 
-export const LLOYD_ROUNDS_REF: AlgorithmRef = { module: import.meta.url, name: "LLOYD_ROUNDS" };
+export const LLOYD_ROUNDS_REF: AlgorithmRef = definedRef(import.meta.url, "LLOYD_ROUNDS", LLOYD_ROUNDS);
 
 /** The first state of a restart from `initial` over `x`. */
 export function lloydStart(

@@ -15,6 +15,7 @@
 import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { definedRef } from "../util/module-ref.js";
 import { nearestCentre, nearestDist2 } from "./assign.js";
 
 export interface MetricRoundState {
@@ -161,4 +162,8 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
   },
 };
 
-export const CLUSTER_METRICS_REF: AlgorithmRef = { module: import.meta.url, name: "CLUSTER_METRICS" };
+export const CLUSTER_METRICS_REF: AlgorithmRef = definedRef(
+  import.meta.url,
+  "CLUSTER_METRICS",
+  CLUSTER_METRICS,
+);

@@ -10,16 +10,16 @@
  * @module
  */
 import type { KernelRef } from "../parallel/protocol.js";
-import { moduleRef } from "../util/module-ref.js";
-import { HAMERLY_MODULE } from "./hamerly.js";
-import { PLUS_PLUS_SHARDS_MODULE } from "./init/plus-plus-shards.js";
+import { definedRef } from "../util/module-ref.js";
+import { farthestShard, HAMERLY_MODULE, stepShard } from "./hamerly.js";
+import { PLUS_PLUS_SHARDS_MODULE, seedShard } from "./init/plus-plus-shards.js";
 
 /** Rows per shard: ~0.3 ms of work at d = 5, k = 7, so two busy cores stay balanced. */
 export const KMEANS_SHARD_ROWS = 32_768;
 
 /** The refs callers pass to `runSharded`: each kernel's module and export. */
 export const KMEANS_KERNEL: Readonly<Record<"kmeans.step" | "kmeans.farthest" | "kmeans.pp", KernelRef>> = {
-  "kmeans.step": moduleRef(HAMERLY_MODULE, "stepShard"),
-  "kmeans.farthest": moduleRef(HAMERLY_MODULE, "farthestShard"),
-  "kmeans.pp": moduleRef(PLUS_PLUS_SHARDS_MODULE, "seedShard"),
+  "kmeans.step": definedRef(HAMERLY_MODULE, "stepShard", stepShard),
+  "kmeans.farthest": definedRef(HAMERLY_MODULE, "farthestShard", farthestShard),
+  "kmeans.pp": definedRef(PLUS_PLUS_SHARDS_MODULE, "seedShard", seedShard),
 };

@@ -8,6 +8,7 @@
 
 import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
+import { definedRef } from "../util/module-ref.js";
 import type { PCAParams } from "./hyperparameters.js";
 import { emptyStats, finalize, mergeStats, type PCAStats, rowRangeStats } from "./partial-stats.js";
 import type { PCAModel } from "./pca-model.js";
@@ -23,4 +24,4 @@ export const PCA_STATS: ShardAlgorithm<PCAParams, PCAStats, PCAModel> = {
   finalize: (stats, params) => ({ done: true, model: finalize(stats, params) }),
 };
 
-export const PCA_STATS_REF: AlgorithmRef = { module: import.meta.url, name: "PCA_STATS" };
+export const PCA_STATS_REF: AlgorithmRef = definedRef(import.meta.url, "PCA_STATS", PCA_STATS);

@@ -35,6 +35,7 @@ import { signKey } from "../linalg/counter-signs.js";
 import { householderQR } from "../linalg/householder-qr.js";
 import { matrix } from "../linalg/matrix.js";
 import { symmetricEigen } from "../linalg/sym-eigen.js";
+import { definedRef } from "../util/module-ref.js";
 import { type PCAParams, sketchSize } from "./hyperparameters.js";
 import type { PCAModel } from "./pca-model.js";
 import { emptyPower, mergePower, type PowerStats, powerRowRange } from "./power-pass.js";
@@ -230,4 +231,4 @@ export const RANDOMIZED_PCA: ShardAlgorithm<RandomizedState, RandomizedPartial, 
   finalize: (merged, state) => finishRandomized(merged, state),
 };
 
-export const RANDOMIZED_PCA_REF: AlgorithmRef = { module: import.meta.url, name: "RANDOMIZED_PCA" };
+export const RANDOMIZED_PCA_REF: AlgorithmRef = definedRef(import.meta.url, "RANDOMIZED_PCA", RANDOMIZED_PCA);

@@ -13,7 +13,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { runSharded } from "../parallel/pool.js";
 import type { KernelRef } from "../parallel/protocol.js";
 import { sharedFloat64, toShared } from "../parallel/shared.js";
-import { moduleRef } from "../util/module-ref.js";
+import { definedRef } from "../util/module-ref.js";
 import { mergeStats, type PCAStats, rowRangeStats } from "./partial-stats.js";
 
 /** Rows per shard: small enough to balance two busy cores, large enough that a shard costs ~10 ms at d=34. */
@@ -43,7 +43,7 @@ export function scatterShard(args: ScatterShardArgs, s: number): void {
 }
 
 /** What a pool worker imports to run {@link scatterShard}. */
-const SCATTER: KernelRef = moduleRef(import.meta.url, "scatterShard");
+const SCATTER: KernelRef = definedRef(import.meta.url, "scatterShard", scatterShard);
 
 /** Options of {@link shardedStats}. */
 export interface ShardedStatsOptions {

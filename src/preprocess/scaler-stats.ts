@@ -7,6 +7,7 @@
 
 import { checkChunkWidth, checkSameWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
+import { definedRef } from "../util/module-ref.js";
 
 export interface MinMaxStats {
   readonly count: number;
@@ -45,7 +46,7 @@ export const MIN_MAX_STATS: ShardAlgorithm<null, MinMaxStats, MinMaxStats> = {
   finalize: (merged) => ({ done: true, model: merged }),
 };
 
-export const MIN_MAX_STATS_REF: AlgorithmRef = { module: import.meta.url, name: "MIN_MAX_STATS" };
+export const MIN_MAX_STATS_REF: AlgorithmRef = definedRef(import.meta.url, "MIN_MAX_STATS", MIN_MAX_STATS);
 
 export interface MomentStats {
   readonly count: number;
@@ -95,4 +96,4 @@ export const MOMENT_STATS: ShardAlgorithm<null, MomentStats, MomentStats> = {
   finalize: (merged) => ({ done: true, model: merged }),
 };
 
-export const MOMENT_STATS_REF: AlgorithmRef = { module: import.meta.url, name: "MOMENT_STATS" };
+export const MOMENT_STATS_REF: AlgorithmRef = definedRef(import.meta.url, "MOMENT_STATS", MOMENT_STATS);

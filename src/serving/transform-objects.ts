@@ -14,6 +14,7 @@
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
 import { checkObjectRead } from "../data/sources/access.js";
 import { StrataError } from "../errors.js";
+import { definedRef } from "../util/module-ref.js";
 import { raiseStopFlag, signalFromStopFlag } from "../util/stop-flag.js";
 import { loadPipeline } from "./model-loader.js";
 import { modelContainers } from "./model-spec.js";
@@ -114,4 +115,8 @@ export const TRANSFORM_OBJECTS: ShardAlgorithm<TransformState, TransformPartial,
   },
 };
 
-export const TRANSFORM_OBJECTS_REF: AlgorithmRef = { module: import.meta.url, name: "TRANSFORM_OBJECTS" };
+export const TRANSFORM_OBJECTS_REF: AlgorithmRef = definedRef(
+  import.meta.url,
+  "TRANSFORM_OBJECTS",
+  TRANSFORM_OBJECTS,
+);

@@ -20,6 +20,20 @@ export function moduleRef(moduleUrl: string, name: string): ModuleRef {
 const imported = new Map<string, unknown>();
 const keyOf = (ref: ModuleRef) => `${ref.module}#${ref.name}`;
 
+/**
+ * The ref of export `name` of the module at `moduleUrl` (its `import.meta.url`), whose value is `value`: this
+ * thread then finds it without importing the module by URL. That matters in the CLI's bundle
+ * (scripts/build-cli-bundle.mjs), where a module's code runs from a chunk while its URL still names its own
+ * file in dist, as other threads and machines need: importing that file here would load a second copy of it
+ * and of all it imports, a second StrataError class among them.
+ * @example export const PCA_STATS_REF = definedRef(import.meta.url, "PCA_STATS", PCA_STATS);
+ */
+export function definedRef(moduleUrl: string, name: string, value: unknown): ModuleRef {
+  const ref = moduleRef(moduleUrl, name);
+  imported.set(keyOf(ref), value);
+  return ref;
+}
+
 /** The export a ref names, when this thread has imported it already (a synchronous fast path). */
 export function importedExport(ref: ModuleRef): unknown {
   return imported.get(keyOf(ref));

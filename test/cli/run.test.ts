@@ -193,13 +193,13 @@ describe("the quick start", () => {
     const root = tempDir("strata-start-");
     mkdirSync(join(root, "scripts"));
     mkdirSync(join(root, "src"));
-    mkdirSync(join(root, "dist", "cli"), { recursive: true });
+    mkdirSync(join(root, "dist", "bundle"), { recursive: true });
     copyFileSync(join(PROJECT_ROOT, "scripts", "start.mjs"), join(root, "scripts", "start.mjs"));
     for (const f of ["tsconfig.json", "tsconfig.build.json"]) writeFileSync(join(root, f), "{}");
     writeFileSync(join(root, "src", "a.ts"), "export {};");
-    // A stand-in for the compiled CLI: it prints what it was asked to do.
+    // A stand-in for the built CLI: it prints what it was asked to do.
     writeFileSync(
-      join(root, "dist", "cli", "main.js"),
+      join(root, "dist", "bundle", "main.js"),
       "console.log(JSON.stringify(process.argv.slice(2)));",
     );
     const past = new Date(Date.now() - 60_000);

@@ -11,6 +11,7 @@
 import { checkChunkWidth, checkSameWidth } from "../../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../../contract/contract.js";
 import { type Matrix, matrix } from "../../linalg/matrix.js";
+import { definedRef } from "../../util/module-ref.js";
 
 export interface SampleState {
   /** Rows the sample keeps. */
@@ -150,4 +151,4 @@ export const ROW_SAMPLE: ShardAlgorithm<SampleState, SamplePartial, RowSample> =
   },
 };
 
-export const ROW_SAMPLE_REF: AlgorithmRef = { module: import.meta.url, name: "ROW_SAMPLE" };
+export const ROW_SAMPLE_REF: AlgorithmRef = definedRef(import.meta.url, "ROW_SAMPLE", ROW_SAMPLE);

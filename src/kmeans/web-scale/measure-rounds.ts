@@ -12,6 +12,7 @@
 import { checkChunkWidth, checkSameWidth } from "../../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../../contract/contract.js";
 import type { Matrix } from "../../linalg/matrix.js";
+import { definedRef } from "../../util/module-ref.js";
 import { measureRows } from "./batch-kernel.js";
 
 export interface MeasureState {
@@ -64,4 +65,8 @@ export const WEB_SCALE_MEASURE: ShardAlgorithm<MeasureState, MeasurePartial, Mea
   },
 };
 
-export const WEB_SCALE_MEASURE_REF: AlgorithmRef = { module: import.meta.url, name: "WEB_SCALE_MEASURE" };
+export const WEB_SCALE_MEASURE_REF: AlgorithmRef = definedRef(
+  import.meta.url,
+  "WEB_SCALE_MEASURE",
+  WEB_SCALE_MEASURE,
+);

@@ -22,6 +22,7 @@
 import { checkChunkWidth, checkSameWidth } from "../../contract/checks.js";
 import { type AlgorithmRef, chunksOf, type ShardAlgorithm } from "../../contract/contract.js";
 import type { Matrix } from "../../linalg/matrix.js";
+import { definedRef } from "../../util/module-ref.js";
 import { type ReductionResult, reduceCentres } from "./reduce.js";
 import type { WebScaleSettings } from "./settings.js";
 import { closeShard, feedShard, type OpenShard, openShard, type ShardCentres } from "./shard-stream.js";
@@ -104,7 +105,11 @@ export const WEB_SCALE_ROUNDS: ShardAlgorithm<WebScaleRoundState, WebScalePartia
   },
 };
 
-export const WEB_SCALE_ROUNDS_REF: AlgorithmRef = { module: import.meta.url, name: "WEB_SCALE_ROUNDS" };
+export const WEB_SCALE_ROUNDS_REF: AlgorithmRef = definedRef(
+  import.meta.url,
+  "WEB_SCALE_ROUNDS",
+  WEB_SCALE_ROUNDS,
+);
 
 /** The first round's state. */
 export function webScaleStart(settings: WebScaleSettings, width: number): WebScaleRoundState {

@@ -1,0 +1,54 @@
+// The `strata` command as an esbuild bundle of dist's modules: dist/bundle/main.js and its chunks (run by
+// `npm run build`, after tsc and the vendor bundles; the package's bin and `npm start` run it). Node resolves,
+// reads and compiles each ES module on its own, and `strata run` imports about 220 of Strata's: as 40-odd
+// chunks they load about 40 ms sooner (spawn to exit of the census run, medians of 10 interleaved runs,
+// 578 → 538 ms). Packages stay outside (the heavy ones are bundled already, build-vendor.mjs).
+//
+// Every module's `import.meta.url` becomes the URL of its own file in dist, which stays beside the bundle:
+// worker threads and cluster workers are started from dist's modules and find algorithms by those URLs
+// (src/util/module-ref.ts), and the bundle's own thread finds them without importing anything (definedRef).
+import { readFile, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Bundles `<distDir>/cli/main.js` into `<distDir>/bundle`; returns the output files, relative to it. */
+export async function buildCliBundle(distDir = join(root, "dist")) {
+  const outdir = join(distDir, "bundle");
+  await rm(outdir, { recursive: true, force: true });
+  const ownUrls = {
+    name: "own-module-urls",
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, async (args) => {
+        const code = await readFile(args.path, "utf8");
+        const own = JSON.stringify(relative(outdir, args.path).split("\\").join("/"));
+        return {
+          contents: code.replaceAll("import.meta.url", `new URL(${own}, import.meta.url).href`),
+          loader: "js",
+          resolveDir: dirname(args.path),
+        };
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: { main: join(distDir, "cli", "main.js") },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    outdir,
+    chunkNames: "chunk-[hash]",
+    plugins: [ownUrls],
+    metafile: true,
+    absWorkingDir: root,
+    logLevel: "warning",
+  });
+  return Object.keys(result.metafile.outputs).map((file) => relative(outdir, join(root, file)));
+}
+
+// `node scripts/build-cli-bundle.mjs [distDir]` (the bench builds its own copy of dist).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildCliBundle(process.argv[2]);
