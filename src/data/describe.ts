@@ -19,11 +19,12 @@ export interface DescribeResult {
 }
 
 /** Sum with Neumaier compensation (accurate for the long, same-signed columns of census data). */
-function compensatedSum(values: Float64Array): number {
+function compensatedSum(values: Float64Array, centre?: number): number {
   let sum = 0;
   let c = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    // With a centre, the squared deviations from it (the variance's sum), without an array of them.
+    const v = centre === undefined ? values[i]! : (values[i]! - centre) * (values[i]! - centre);
     const t = sum + v;
     c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
     sum = t;
@@ -50,12 +51,15 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Statistics of one column (NaN values skipped). */
 export function describeColumn(values: Float64Array): Record<DescribeStat, number> {
-  const present = values.filter((v) => !Number.isNaN(v));
-  const n = present.length;
-  const mean = n === 0 ? Number.NaN : compensatedSum(present) / n;
-  const centred = present.map((v) => (v - mean) * (v - mean));
-  const std = n < 2 ? Number.NaN : Math.sqrt(compensatedSum(centred) / (n - 1));
-  const sorted = present.sort();
+  // Loops rather than a typed array's filter and map with callbacks, which V8 runs slowly: they took half of
+  // the census' describe step (two tables of 34 columns).
+  const present = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present[n++] = values[i]!;
+  const kept = present.subarray(0, n);
+  const mean = n === 0 ? Number.NaN : compensatedSum(kept) / n;
+  const std = n < 2 ? Number.NaN : Math.sqrt(compensatedSum(kept, mean) / (n - 1));
+  const sorted = kept.sort();
   return {
     count: n,
     mean,
