@@ -78,7 +78,8 @@ export async function buildReport(
   const model = buildReportModel(summary, rows);
   const t = performance.now();
   const drawn = new Map<string, string>();
-  for (const chart of reportCharts(model)) drawn.set(chart.name, await renderSvg(chart.spec, logger));
+  for (const chart of reportCharts(model))
+    drawn.set(chart.name, "svg" in chart ? chart.svg : await renderSvg(chart.spec, logger));
   // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
   const map = mapInputs(model);
   if (map !== undefined) drawn.set(MAP_CHART, mapSvg(await countiesTopology(), map));

@@ -9,7 +9,7 @@ import { centroidHeatmapSpec } from "./charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "./charts/cluster-sizes.js";
 import { componentMakeupSpec } from "./charts/component-makeup.js";
 import { countyMapSvg, type MapCounty, type MapLegend } from "./charts/county-map.js";
-import { describeTableSpec } from "./charts/describe-table.js";
+import { describeTableSvg } from "./charts/describe-table.js";
 import { histogramsSpec } from "./charts/histograms.js";
 import { kSweepSpec } from "./charts/k-sweep.js";
 import { screeSpec } from "./charts/scree.js";
@@ -17,13 +17,19 @@ import { segmentCentresSpec } from "./charts/segment-centres.js";
 import type { ReportModel } from "./report-model.js";
 
 /** A chart of the report. */
-export interface ReportChart {
-  /** File stem under charts/. */
-  readonly name: string;
-  readonly spec: TopLevelSpec;
-}
+export type ReportChart =
+  | {
+      /** File stem under charts/. */
+      readonly name: string;
+      /** A Vega-Lite chart, rendered by render.ts. */
+      readonly spec: TopLevelSpec;
+    }
+  | {
+      readonly name: string;
+      /** A chart Strata draws itself (the describe tables; the map is mapSvg's). */
+      readonly svg: string;
+    };
 
-/** What the map needs besides the shapes: plain data, so a chart worker can draw it with its own topology. */
 export interface MapInputs {
   readonly counties: readonly MapCounty[];
   readonly legend: MapLegend;
@@ -62,10 +68,10 @@ export function reportCharts(model: ReportModel): ReportChart[] {
   const s = model.summary;
   const charts: ReportChart[] = [
     { name: "histograms", spec: histogramsSpec(s.histograms, s.report.histFeatures, s.entity) },
-    { name: "describe-raw", spec: describeTableSpec(s.describe.raw, { title: "Raw features" }) },
+    { name: "describe-raw", svg: describeTableSvg(s.describe.raw, { title: "Raw features" }) },
     {
       name: "describe-scaled",
-      spec: describeTableSpec(s.describe.scaled, {
+      svg: describeTableSvg(s.describe.scaled, {
         title: "Scaled features (min-max to [0, 1])",
         scaled: true,
       }),

@@ -9,7 +9,7 @@ import { centroidCells, centroidHeatmapSpec } from "../../src/report/charts/cent
 import { clusterSizesSpec } from "../../src/report/charts/cluster-sizes.js";
 import { componentMakeupSpec, loadingBars } from "../../src/report/charts/component-makeup.js";
 import { countyMapSvg, fipsCode } from "../../src/report/charts/county-map.js";
-import { describeCells, describeTableSpec } from "../../src/report/charts/describe-table.js";
+import { describeCells, describeTableSvg } from "../../src/report/charts/describe-table.js";
 import { histogramBars, histogramsSpec } from "../../src/report/charts/histograms.js";
 import { screePoints, screeSpec } from "../../src/report/charts/scree.js";
 import { centreCells, MEDIAN_COLUMN, segmentCentresSpec } from "../../src/report/charts/segment-centres.js";
@@ -39,7 +39,7 @@ describe("chart specs", () => {
     compilesCleanly(spec);
   });
 
-  test("describe table: one cell per feature and statistic, in pandas' order", () => {
+  test("describe table: one cell per feature and statistic, in pandas' order, drawn as an SVG table", () => {
     const d = {
       columns: ["a", "b"],
       stats: {
@@ -57,11 +57,57 @@ describe("chart specs", () => {
     assert.equal(cells.length, 16);
     assert.deepEqual(cells[9], { feature: "b", stat: "mean", value: 10, text: "10", band: 1 });
     assert.equal(cells.find((c) => c.feature === "b" && c.stat === "std")!.text, "NaN");
-    const spec = any(describeTableSpec(d, { title: "Raw" }));
-    assert.deepEqual(spec.encoding.x.sort, ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]);
-    assert.deepEqual(spec.encoding.y.sort, ["a", "b"]);
     assert.equal(describeCells(d, { scaled: true })[1]!.text, "1.500");
-    compilesCleanly(spec);
+    // Drawn as an SVG table: the statistics in pandas' order above, the features down the left, every cell's
+    // text right-aligned in its 84 × 17 px cell, the second row banded.
+    const svg = describeTableSvg(d, { title: "Raw <features>" });
+    const texts = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      text: m[3]!,
+    }));
+    assert.deepEqual(
+      texts.slice(0, 2).map((t) => t.text),
+      ["Raw &#60;features&#62;", "2 features × pandas describe()"],
+    );
+    assert.deepEqual(
+      texts.slice(2, 10).map((t) => t.text),
+      ["count", "mean", "std", "min", "25%", "50%", "75%", "max"],
+    );
+    const rows = texts.slice(10);
+    assert.deepEqual(
+      rows.map((t) => t.text),
+      [
+        "a",
+        "2",
+        "1.5",
+        "0.7",
+        "1",
+        "1",
+        "1.5",
+        "2",
+        "2",
+        "b",
+        "2",
+        "10",
+        "NaN",
+        "10",
+        "10",
+        "10",
+        "10",
+        "10",
+      ],
+    );
+    const left = rows[0]!.x + 1.5;
+    assert.deepEqual(
+      rows.slice(1, 9).map((t) => t.x),
+      [1, 2, 3, 4, 5, 6, 7, 8].map((c) => left + 84 * c - 6),
+    );
+    assert.equal(rows[10]!.y - rows[1]!.y, 17);
+    assert.match(svg, /aria-label="b, std: NaN"/);
+    assert.equal((svg.match(/fill="#f1f4f8"/g) ?? []).length, 1);
+    assert.match(svg, /^<svg [^>]*width="(\d+)" height="(\d+)"/);
+    assert.equal(Number(svg.match(/ height="(\d+)"/)![1]), 51 + 2 * 17 + 5);
   });
 
   test("scree: per-component and cumulative share, the chosen number marked after it", () => {
