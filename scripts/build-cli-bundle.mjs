@@ -1,8 +1,9 @@
 // The `strata` command as an esbuild bundle of dist's modules: dist/bundle/main.js and its chunks (run by
 // `npm run build`, after tsc and the vendor bundles; the package's bin and `npm start` run it). Node resolves,
 // reads and compiles each ES module on its own, and `strata run` imports about 220 of Strata's: as 40-odd
-// chunks they load about 40 ms sooner (spawn to exit of the census run, medians of 10 interleaved runs,
-// 578 → 538 ms). Packages stay outside (the heavy ones are bundled already, build-vendor.mjs).
+// chunks they load sooner: spawn to exit of the census run 550 → 518 ms without the report, 1089 → 1046
+// with it (medians of 10 interleaved runs). Packages stay outside (the heavy ones are bundled already,
+// build-vendor.mjs).
 //
 // Every module's `import.meta.url` becomes the URL of its own file in dist, which stays beside the bundle:
 // worker threads and cluster workers are started from dist's modules and find algorithms by those URLs

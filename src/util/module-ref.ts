@@ -1,8 +1,9 @@
 /**
  * Code named by where it lives, so another thread — or a worker on another machine — imports the same code:
  * its module's URL (`import.meta.url` there) and the name of one of its exports. The shared-memory pool's
- * kernels and the contract's algorithms are both named this way; executors and pools move refs, never
- * functions, and list no algorithm: the code lives with its algorithm.
+ * kernels and the contract's algorithms are both named this way (each defined beside its code with
+ * `definedRef`); executors and pools move refs, never functions, and list no algorithm: the code lives with
+ * its algorithm.
  * @module
  */
 
@@ -12,8 +13,8 @@ export interface ModuleRef {
   readonly name: string;
 }
 
-/** The ref of export `name` of the module at `moduleUrl` (pass `import.meta.url` from that module). */
-export function moduleRef(moduleUrl: string, name: string): ModuleRef {
+/** The ref of export `name` of the module at `moduleUrl`. */
+function moduleRef(moduleUrl: string, name: string): ModuleRef {
   return Object.freeze({ module: moduleUrl, name });
 }
 
