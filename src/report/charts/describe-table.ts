@@ -55,8 +55,8 @@ const BAND = "#f1f4f8";
 /**
  * The describe table as an SVG document: a grid of one row per feature and one column per statistic, banded
  * rows, values right-aligned. Drawn here rather than by Vega: as a Vega-Lite chart its 272 text marks took
- * 16–32 ms of every report (two tables), this a fraction of a millisecond; it looks as that chart did (the
- * same cell grid, fonts, title and labels, measured with the same DejaVu Sans advances).
+ * 16–32 ms of every report (a table), this about a millisecond once the fonts are read. It looks as that chart
+ * did: the same cell grid, fonts, title and labels, measured with the same DejaVu Sans advances.
  * @example describeTableSvg(summary.describe.raw, { title: "Raw features" })
  */
 export function describeTableSvg(d: DescribeTable, options: { title: string; scaled?: boolean }): string {
