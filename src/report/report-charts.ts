@@ -30,6 +30,7 @@ export type ReportChart =
       readonly svg: string;
     };
 
+/** What the map needs besides the shapes: its places, its legend and whether it shows counties or states. */
 export interface MapInputs {
   readonly counties: readonly MapCounty[];
   readonly legend: MapLegend;

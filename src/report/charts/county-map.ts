@@ -15,7 +15,7 @@
 import { escapeMarkup } from "../../util/escape-markup.js";
 import { dejaVuAdvances, measureText } from "../font-metrics.js";
 import { FONT_DIR } from "../fonts.js";
-import { NO_DATA_COLOUR, NO_DATA_LABEL } from "./theme.js";
+import { NO_DATA_COLOUR, NO_DATA_LABEL, svgText } from "./theme.js";
 
 /** One county (or state) as the map needs it. */
 export interface MapCounty {
@@ -62,7 +62,6 @@ export const DESCRIPTION_SEPARATOR = "; ";
 const MAP = { left: 8, top: 52, width: 980, height: 612 } as const;
 const TITLE = { size: 15, subtitleSize: 12, subtitleColour: "#555" } as const;
 const LEGEND = { titleSize: 12, labelSize: 11, symbol: 12, row: 18, gap: 24, columns: 2 } as const;
-const FONT = "DejaVu Sans, sans-serif";
 
 /** A topology's arcs as path text: each without its first point, forward and reversed, and its two ends. */
 interface ArcPaths {
@@ -150,10 +149,6 @@ function description(name: string, states: boolean, place: MapCounty | undefined
   return fields.join(DESCRIPTION_SEPARATOR);
 }
 
-function text(x: number, y: number, size: number, content: string, extra = ""): string {
-  return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${size}"${extra}>${escapeMarkup(content)}</text>`;
-}
-
 /**
  * The map as an SVG document.
  * @param topology us-atlas counties-albers-10m.json, parsed.
@@ -200,7 +195,7 @@ export function countyMapSvg(
     const column = i % LEGEND.columns;
     const x = MAP.left + widths.slice(0, column).reduce((a, w) => a + LEGEND.symbol + 6 + w + LEGEND.gap, 0);
     const y = legendTop + 22 + Math.floor(i / LEGEND.columns) * LEGEND.row;
-    return `<rect x="${x}" y="${y - LEGEND.symbol + 2}" width="${LEGEND.symbol}" height="${LEGEND.symbol}" fill="${colour}"/>${text(x + LEGEND.symbol + 6, y, LEGEND.labelSize, label, ' fill="#333"')}`;
+    return `<rect x="${x}" y="${y - LEGEND.symbol + 2}" width="${LEGEND.symbol}" height="${LEGEND.symbol}" fill="${colour}"/>${svgText(x + LEGEND.symbol + 6, y, LEGEND.labelSize, label, ' fill="#333"')}`;
   });
   const rows = Math.ceil(items.length / LEGEND.columns);
   const height = legendTop + 22 + (rows - 1) * LEGEND.row + 12;
@@ -212,8 +207,8 @@ export function countyMapSvg(
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="graphics-document" aria-roledescription="map" aria-label="${title}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    text(MAP.left, 20, TITLE.size, title, ' font-weight="bold" fill="#000"'),
-    text(
+    svgText(MAP.left, 20, TITLE.size, title, ' font-weight="bold" fill="#000"'),
+    svgText(
       MAP.left,
       38,
       TITLE.subtitleSize,
@@ -225,7 +220,7 @@ export function countyMapSvg(
     borders,
     "</g>",
     `<g class="legend" role="graphics-object" aria-roledescription="legend" aria-label="Segment legend">`,
-    text(MAP.left, legendTop, LEGEND.titleSize, "Segment", ' font-weight="bold" fill="#000"'),
+    svgText(MAP.left, legendTop, LEGEND.titleSize, "Segment", ' font-weight="bold" fill="#000"'),
     ...entries,
     "</g>",
     "</svg>",

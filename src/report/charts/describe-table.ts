@@ -9,7 +9,7 @@ import { formatNumber } from "../../explain/feature-info.js";
 import { escapeMarkup } from "../../util/escape-markup.js";
 import { dejaVuAdvances, measureText } from "../font-metrics.js";
 import { FONT_DIR } from "../fonts.js";
-import { CHART_FONT } from "./theme.js";
+import { svgText } from "./theme.js";
 
 /** describe's output as summary.json stores it (NaN as null). */
 export interface DescribeTable {
@@ -21,19 +21,14 @@ export interface DescribeTable {
 export interface DescribeCell {
   readonly feature: string;
   readonly stat: DescribeStat;
-  readonly value: number | null;
   readonly text: string;
-  readonly band: number;
 }
 
 /** The cells, row by row; values formatted to about four significant digits (three decimals when scaled). */
 export function describeCells(d: DescribeTable, options: { scaled?: boolean } = {}): DescribeCell[] {
   const fmt = (v: number | null) => (v === null ? "NaN" : options.scaled ? v.toFixed(3) : formatNumber(v));
   return d.columns.flatMap((feature, j) =>
-    DESCRIBE_STATS.map((stat) => {
-      const value = d.stats[stat][j] ?? null;
-      return { feature, stat, value, text: fmt(value), band: j % 2 };
-    }),
+    DESCRIBE_STATS.map((stat) => ({ feature, stat, text: fmt(d.stats[stat][j] ?? null) })),
   );
 }
 
@@ -70,28 +65,16 @@ export function describeTableSvg(d: DescribeTable, options: { title: string; sca
     Math.ceil(2 * PAD + measureText(regular, subtitle, TITLE.subtitleSize)),
   );
   const height = TOP + d.columns.length * CELL.height + PAD;
-  const text = (x: number, y: number, content: string, attrs: string) =>
-    `<text x="${x}" y="${y}" font-family="${CHART_FONT}" ${attrs}>${escapeMarkup(content)}</text>`;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="graphics-document" aria-label="${escapeMarkup(`${options.title}: ${subtitle}`)}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    text(PAD, TITLE.baseline, options.title, `font-size="${TITLE.size}" font-weight="bold" fill="#000"`),
-    text(
-      PAD,
-      TITLE.subtitleBaseline,
-      subtitle,
-      `font-size="${TITLE.subtitleSize}" fill="${TITLE.subtitleColour}"`,
-    ),
+    svgText(PAD, TITLE.baseline, TITLE.size, options.title, ' font-weight="bold" fill="#000"'),
+    svgText(PAD, TITLE.subtitleBaseline, TITLE.subtitleSize, subtitle, ` fill="${TITLE.subtitleColour}"`),
   ];
   DESCRIBE_STATS.forEach((stat, c) => {
     const x = left + c * CELL.width + CELL.width / 2;
     out.push(
-      text(
-        x,
-        TOP - 3.5,
-        stat,
-        `font-size="${CELL.fontSize}" font-weight="bold" fill="#000" text-anchor="middle"`,
-      ),
+      svgText(x, TOP - 3.5, CELL.fontSize, stat, ' font-weight="bold" fill="#000" text-anchor="middle"'),
     );
   });
   const cells = describeCells(d, options);
@@ -102,21 +85,19 @@ export function describeTableSvg(d: DescribeTable, options: { title: string; sca
         `<rect x="${left}" y="${y}" width="${DESCRIBE_STATS.length * CELL.width}" height="${CELL.height}" fill="${BAND}"/>`,
       );
     out.push(
-      text(
-        left - 1.5,
-        y + CELL.baseline,
-        feature,
-        `font-size="${CELL.fontSize}" fill="#000" text-anchor="end"`,
-      ),
+      svgText(left - 1.5, y + CELL.baseline, CELL.fontSize, feature, ' fill="#000" text-anchor="end"'),
     );
     DESCRIBE_STATS.forEach((stat, c) => {
-      const cell = cells[r * DESCRIBE_STATS.length + c]!;
+      const { text } = cells[r * DESCRIBE_STATS.length + c]!;
+      const label = escapeMarkup(`${feature}, ${stat}: ${text}`);
+      const x = left + (c + 1) * CELL.width - CELL.textRight;
       out.push(
-        text(
-          left + (c + 1) * CELL.width - CELL.textRight,
+        svgText(
+          x,
           y + CELL.baseline,
-          cell.text,
-          `font-size="${CELL.fontSize}" fill="black" text-anchor="end" aria-label="${escapeMarkup(`${feature}, ${stat}: ${cell.text}`)}"`,
+          CELL.fontSize,
+          text,
+          ` fill="black" text-anchor="end" aria-label="${label}"`,
         ),
       );
     });

@@ -6,12 +6,21 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
+import { escapeMarkup } from "../../util/escape-markup.js";
 
 /** Vega-Lite's config type. */
 export type ChartConfig = NonNullable<TopLevelSpec["config"]>;
 
 /** The font every chart asks for. */
 export const CHART_FONT = "DejaVu Sans, sans-serif";
+
+/**
+ * A `<text>` element in the chart font, for the charts Strata draws itself (the map, the describe tables);
+ * `attrs` are further attributes, written after the font size (e.g. ' fill="#333"').
+ */
+export function svgText(x: number, y: number, size: number, content: string, attrs = ""): string {
+  return `<text x="${x}" y="${y}" font-family="${CHART_FONT}" font-size="${size}"${attrs}>${escapeMarkup(content)}</text>`;
+}
 
 /** Vega-Lite config for all charts. */
 export const CHART_CONFIG: ChartConfig = {
