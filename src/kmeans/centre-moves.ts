@@ -4,6 +4,7 @@
  * rounds, whose shards keep their bounds between rounds (lloyd-shard-pass.ts).
  * @module
  */
+import { squaredDistance } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
 
 const largest = new WeakMap<Float64Array, number>();
@@ -30,15 +31,6 @@ export function boxDiagonal(x: Matrix, initial: Matrix): number {
   return 2 * Math.max(largestMagnitude(x.data), largestMagnitude(initial.data)) * Math.sqrt(x.cols);
 }
 
-function distance(a: Float64Array, i: number, b: Float64Array, j: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = a[i * d + t]! - b[j * d + t]!;
-    s += diff * diff;
-  }
-  return Math.sqrt(s);
-}
-
 /** The per-centre inputs of a pass (hamerly.ts `StepShardArgs`: `half`, `drift`, `move`). */
 export interface CentreMoves {
   /** k: half the distance from each centre to its nearest other centre (Hamerly's s(j)/2). */
@@ -58,7 +50,7 @@ export function centreMoves(previous: Matrix | undefined, centres: Matrix): Cent
   const half = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
   for (let j = 0; j < k; j++) {
     for (let q = j + 1; q < k; q++) {
-      const h = distance(data, j, data, q, d) / 2;
+      const h = Math.sqrt(squaredDistance(data, j * d, data, q * d, d)) / 2;
       if (h < half[j]!) half[j] = h;
       if (h < half[q]!) half[q] = h;
     }
@@ -66,7 +58,7 @@ export function centreMoves(previous: Matrix | undefined, centres: Matrix): Cent
   const drift = new Float64Array(k);
   const move = new Float64Array(k);
   if (previous !== undefined) {
-    for (let j = 0; j < k; j++) move[j] = distance(previous.data, j, data, j, d);
+    for (let j = 0; j < k; j++) move[j] = Math.sqrt(squaredDistance(previous.data, j * d, data, j * d, d));
     for (let j = 0; j < k; j++) {
       let m = 0;
       for (let q = 0; q < k; q++) if (q !== j && move[q]! > m) m = move[q]!;

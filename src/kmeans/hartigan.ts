@@ -16,6 +16,7 @@
  * O(n·k·d), a fraction of a millisecond there.
  * @module
  */
+import { squaredDistance } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { nearestCentre, nearestDist2 } from "./assign.js";
 
@@ -56,7 +57,7 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
       const w = weights === undefined ? 1 : weights[i]!;
       const wa = mass[a]!;
       if (wa - w <= 0) continue; // the row is its cluster's only weight: moving it would empty the cluster
-      for (let j = 0; j < k; j++) dist[j] = dist2(X, off, c, j * d, d);
+      for (let j = 0; j < k; j++) dist[j] = squaredDistance(X, off, c, j * d, d);
       const removeGain = ((wa * w) / (wa - w)) * dist[a]!;
       let best = -1;
       let bestCost = removeGain * (1 - RELATIVE_GAIN);
@@ -98,15 +99,6 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
     inertia += w * nearestDist2;
   }
   return { centres: out, sizes, inertia, moves };
-}
-
-function dist2(X: Float64Array, off: number, C: Float64Array, co: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = X[off + t]! - C[co + t]!;
-    s += diff * diff;
-  }
-  return s;
 }
 
 /** Each cluster's (weighted) mean and total weight under `labels`; an empty cluster's centre stays at 0. */

@@ -8,6 +8,7 @@
  * @module
  */
 import { StrataError } from "../errors.js";
+import { squaredDistance } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng } from "../linalg/rng.js";
 
@@ -241,11 +242,13 @@ export function daviesBouldinScore(x: Matrix, labels: Labels): number {
   }
   for (let c = 0; c < m; c++) for (let t = 0; t < d; t++) centroids[c * d + t]! /= sizes[c]!;
   const scatter = new Float64Array(m);
-  for (let i = 0; i < n; i++) scatter[ids[i]!]! += Math.sqrt(sq(X, i * d, centroids, ids[i]! * d, d));
+  for (let i = 0; i < n; i++)
+    scatter[ids[i]!]! += Math.sqrt(squaredDistance(X, i * d, centroids, ids[i]! * d, d));
   for (let c = 0; c < m; c++) scatter[c]! /= sizes[c]!;
   const between = new Float64Array(m * m);
   for (let a = 0; a < m; a++)
-    for (let b = 0; b < m; b++) between[a * m + b] = Math.sqrt(sq(centroids, a * d, centroids, b * d, d));
+    for (let b = 0; b < m; b++)
+      between[a * m + b] = Math.sqrt(squaredDistance(centroids, a * d, centroids, b * d, d));
   if (scatter.every((s) => Math.abs(s) <= 1e-8) || between.every((v) => Math.abs(v) <= 1e-8)) return 0;
   let total = 0;
   for (let a = 0; a < m; a++) {
@@ -259,13 +262,4 @@ export function daviesBouldinScore(x: Matrix, labels: Labels): number {
     total += worst;
   }
   return total / m;
-}
-
-function sq(A: Float64Array, oa: number, B: Float64Array, ob: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = A[oa + t]! - B[ob + t]!;
-    s += diff * diff;
-  }
-  return s;
 }

@@ -21,6 +21,26 @@ export function dot(a: Float64Array, b: Float64Array, n = a.length, aOffset = 0,
   return s;
 }
 
+/**
+ * ‖a[aOffset..aOffset+d) − b[bOffset..bOffset+d)‖², summed over t = 0..d-1 in order (so callers that compare
+ * it with the unrolled kernels' sums get the same bits).
+ * @example squaredDistance(rows, i * d, centres, j * d, d)
+ */
+export function squaredDistance(
+  a: Float64Array,
+  aOffset: number,
+  b: Float64Array,
+  bOffset: number,
+  d: number,
+): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    const diff = a[aOffset + t]! - b[bOffset + t]!;
+    s += diff * diff;
+  }
+  return s;
+}
+
 /** y ← y + alpha·x over the first `x.length` entries (in place on `y`, which must be at least as long). */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
   for (let k = 0; k < x.length; k++) y[k] = y[k]! + alpha * x[k]!;
