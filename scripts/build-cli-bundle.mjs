@@ -51,5 +51,4 @@ export async function buildCliBundle(distDir = join(root, "dist")) {
   return Object.keys(result.metafile.outputs).map((file) => relative(outdir, join(root, file)));
 }
 
-// `node scripts/build-cli-bundle.mjs [distDir]` (the bench builds its own copy of dist).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildCliBundle(process.argv[2]);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildCliBundle();

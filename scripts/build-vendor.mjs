@@ -52,5 +52,4 @@ export async function buildVendor(outRoot = root) {
   return built;
 }
 
-// `node scripts/build-vendor.mjs [outRoot]` (the bench builds its own copy of dist).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildVendor(process.argv[2]);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildVendor();

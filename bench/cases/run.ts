@@ -1,7 +1,7 @@
 /**
  * run: the whole census segmentation, each run a fresh process timed from spawn to exit (outputs written):
- * `strata run` from the compiled CLI (dist built into bench/.data/dist by `tsc -p tsconfig.build.json`, as
- * `npm start` runs it) vs bench/python/run.py, the same steps in pandas + scikit-learn.
+ * `strata run` from the built CLI (dist/bundle/main.js after `npm run build`, as the bin and `npm start` run
+ * it) vs bench/python/run.py, the same steps in pandas + scikit-learn.
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -28,24 +28,18 @@ export function censusCsv(): string | undefined {
 let built: string | undefined;
 
 /**
- * Builds the CLI into bench/.data/dist as `npm run build` builds dist (tsc, the vendor bundles, the CLI bundle),
- * once per bench run; returns the bundle's main module, which the package's bin and `npm start` run.
+ * Builds dist with `npm run build` (so the bench times the sources as they are, built the one way the project
+ * builds them), once per bench run; returns the CLI bundle's main module, which the bin and `npm start` run.
  */
 export function buildCli(): string {
   if (built !== undefined) return built;
-  const outDir = resolve(DATA_DIR, "dist");
-  rmSync(outDir, { recursive: true, force: true });
-  const steps: [string, string[]][] = [
-    ["npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"]],
-    [process.execPath, ["scripts/build-vendor.mjs", DATA_DIR]],
-    [process.execPath, ["scripts/build-cli-bundle.mjs", outDir]],
-  ];
-  for (const [command, args] of steps) {
-    const step = spawnSync(command, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    if (step.status !== 0) throw new Error(`${[command, ...args].join(" ")} failed (exit ${step.status})`);
-  }
-  const main = resolve(outDir, "bundle/main.js");
-  if (!existsSync(main)) throw new Error(`the build did not produce ${main}`);
+  const build = spawnSync("npm", ["run", "build", "--silent"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
+  const main = resolve(ROOT, "dist/bundle/main.js");
+  if (!existsSync(main)) throw new Error(`npm run build did not produce ${main}`);
   built = main;
   return main;
 }
