@@ -15,8 +15,9 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Bundles `<distDir>/cli/main.js` into `<distDir>/bundle`; returns the output files, relative to it. */
-export async function buildCliBundle(distDir = join(root, "dist")) {
+/** Bundles dist/cli/main.js into dist/bundle. */
+export async function buildCliBundle() {
+  const distDir = join(root, "dist");
   const outdir = join(distDir, "bundle");
   await rm(outdir, { recursive: true, force: true });
   const ownUrls = {
@@ -33,7 +34,7 @@ export async function buildCliBundle(distDir = join(root, "dist")) {
       });
     },
   };
-  const result = await build({
+  await build({
     entryPoints: { main: join(distDir, "cli", "main.js") },
     bundle: true,
     splitting: true,
@@ -44,11 +45,8 @@ export async function buildCliBundle(distDir = join(root, "dist")) {
     outdir,
     chunkNames: "chunk-[hash]",
     plugins: [ownUrls],
-    metafile: true,
-    absWorkingDir: root,
     logLevel: "warning",
   });
-  return Object.keys(result.metafile.outputs).map((file) => relative(outdir, join(root, file)));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildCliBundle();
