@@ -53,6 +53,11 @@ async function detectDelimiter(path: string, gzip: boolean): Promise<string> {
       await fh.close();
     }
   }
+  return headerDelimiter(head);
+}
+
+/** The most frequent candidate delimiter outside quotes on the first line of `head` (',' when none occurs). */
+export function headerDelimiter(head: Uint8Array): string {
   const counts = new Map(CANDIDATES.map((c) => [c, 0]));
   let inQuotes = false;
   for (const byte of head) {

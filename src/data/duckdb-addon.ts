@@ -12,13 +12,31 @@ import { nativeCall, nativeLoad } from "../util/native-guard.js";
 
 const require = createRequire(import.meta.url);
 
-/** `@duckdb/node-bindings`: the C API, for reading vectors straight out of DuckDB's memory. */
-export const bindings: typeof import("@duckdb/node-bindings") = nativeLoad(() =>
-  require("@duckdb/node-bindings"),
-);
+interface Addon {
+  readonly bindings: typeof import("@duckdb/node-bindings");
+  readonly api: typeof import("@duckdb/node-api");
+}
 
-/** `@duckdb/node-api`, through the module the build replaces with a bundle of it (duckdb-node-api.cts). */
-export const api: typeof import("@duckdb/node-api") = nativeLoad(() => require("./duckdb-node-api.cjs"));
+let addon: Addon | undefined;
+
+/**
+ * Loaded on first use, not on import: the addon takes ~35 ms to load, and a run whose table is a small CSV
+ * (read-small-csv.ts) never touches DuckDB.
+ */
+function loadAddon(): Addon {
+  addon ??= nativeLoad(() => ({
+    bindings: require("@duckdb/node-bindings"),
+    // Through the module the build replaces with a bundle of it (duckdb-node-api.cts).
+    api: require("./duckdb-node-api.cjs"),
+  }));
+  return addon;
+}
+
+/** `@duckdb/node-bindings`: the C API, for reading vectors straight out of DuckDB's memory. */
+export const duckdbBindings = (): Addon["bindings"] => loadAddon().bindings;
+
+/** `@duckdb/node-api`. */
+export const duckdbApi = (): Addon["api"] => loadAddon().api;
 
 /** A DuckDB call (a query, a chunk fetch, a connection), counted in flight so its thread is not ended mid-call. */
 export const duck = nativeCall;

@@ -6,14 +6,14 @@
  * @module
  */
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { api, duck } from "./duckdb-addon.js";
+import { duck, duckdbApi } from "./duckdb-addon.js";
 
 let instance: Promise<DuckDBInstance> | undefined;
 
 /** The shared instance (created on first call). */
 export function duckdbInstance(): Promise<DuckDBInstance> {
   instance ??= duck(() =>
-    api.DuckDBInstance.create(":memory:", {
+    duckdbApi().DuckDBInstance.create(":memory:", {
       threads: "2",
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "false",
@@ -32,7 +32,7 @@ let streaming: Promise<DuckDBInstance> | undefined;
  */
 export function streamingInstance(): Promise<DuckDBInstance> {
   streaming ??= duck(() =>
-    api.DuckDBInstance.create(":memory:", {
+    duckdbApi().DuckDBInstance.create(":memory:", {
       threads: "2",
       memory_limit: "128MB",
       autoinstall_known_extensions: "false",

@@ -1,53 +1,24 @@
 /**
- * Loads a table into a Frame: CSV or other delimited text, JSON arrays or JSON Lines and Parquet with DuckDB,
- * Arrow IPC with apache-arrow, gzip or zstd compressed, each known by its content (table-format.ts), from a
- * path, file://, s3:// or https://. Remote sources are fetched through the download cache first, so DuckDB
- * only ever reads local files. CSV is
- * checked structurally first (csv-scan.ts), then DuckDB infers the column types; every integer, decimal and
- * floating column is cast to DOUBLE in SQL and streamed into Float64Array, while text, dates and booleans
- * become string columns. A column DuckDB typed as text although most of its values are numbers is treated
- * as a numeric column with a bad value, and the load fails naming the column, line and value, rather than
- * silently turning a feature into text. pandas' default missing-value markers ("", NA, NaN, NULL, ...)
- * read as missing, as in the notebook.
+ * Reads tables with DuckDB: CSV or other delimited text, JSON arrays or JSON Lines and Parquet, gzip or zstd
+ * compressed, one local file or a folder's files as one table (load.ts decides which reader a source gets and
+ * fetches remote ones first). CSV is checked structurally first (csv-scan.ts), then DuckDB infers the column
+ * types; every integer, decimal and floating column is cast to DOUBLE in SQL and streamed into Float64Array,
+ * while text, dates and booleans become string columns. A column DuckDB typed as text although most of its
+ * values are numbers is treated as a numeric column with a bad value, and the load fails naming the column,
+ * line and value, rather than silently turning a feature into text. pandas' default missing-value markers
+ * ("", NA, NaN, NULL, ...) read as missing, as in the notebook.
  * @module
  */
 import { open } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { quote, StrataError } from "../errors.js";
-import { type FetchOptions, fetchToCache } from "./cache.js";
-import { scanCsv } from "./csv-scan.js";
+import { headerDelimiter, scanCsv } from "./csv-scan.js";
 import { sqlIdent, sqlString, withConnection } from "./duckdb.js";
 import { Frame } from "./frame.js";
+import { DEFAULT_NA_VALUES, type LoadOptions } from "./load-options.js";
 import { type ColumnKind, readColumns } from "./read-columns.js";
-import { isFolderSource, type TableFiles, tableFiles } from "./table-files.js";
-import { type Compression, detectTableFormat, type TableFormat } from "./table-format.js";
-
-export type { TableFormat } from "./table-format.js";
-
-export interface LoadOptions extends FetchOptions {
-  /** Default: by content (table-format.ts). */
-  readonly format?: TableFormat | "auto";
-  /** CSV cells that mean "missing" (default: pandas' read_csv defaults). */
-  readonly naValues?: readonly string[];
-}
-
-/** pandas' default `na_values` (the common ones), so Strata reads the same cells as missing. */
-export const DEFAULT_NA_VALUES: readonly string[] = [
-  "",
-  "NA",
-  "N/A",
-  "n/a",
-  "NaN",
-  "nan",
-  "-NaN",
-  "-nan",
-  "NULL",
-  "null",
-  "None",
-  "#N/A",
-  "#NA",
-  "<NA>",
-];
+import type { TableFiles } from "./table-files.js";
+import type { Compression, TableFormat } from "./table-format.js";
 
 /** A text column counts as "meant to be numeric" when at least this share of its values parse as numbers. */
 const NUMERIC_SHARE = 0.5;
@@ -87,26 +58,14 @@ function mapConversionError(e: unknown, path: string): StrataError | undefined {
 async function peekCsv(path: string): Promise<{ delimiter: string; estimatedRows: number }> {
   const fh = await open(path, "r");
   try {
-    const head = Buffer.alloc(65536);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const buf = Buffer.alloc(65536);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead);
     const size = (await fh.stat()).size;
-    const counts = new Map([",", "\t", ";", "|"].map((c) => [c, 0]));
-    let inQuotes = false;
     let lines = 0;
-    for (let i = 0; i < bytesRead; i++) {
-      const byte = head[i]!;
-      if (byte === 0x22) inQuotes = !inQuotes;
-      else if (byte === 0x0a) lines++;
-      else if (!inQuotes && lines === 0 && byte !== 0x0d) {
-        const ch = String.fromCharCode(byte);
-        const c = counts.get(ch);
-        if (c !== undefined) counts.set(ch, c + 1);
-      }
-    }
-    let delimiter = ",";
-    for (const [c, v] of counts) if (v > counts.get(delimiter)!) delimiter = c;
+    for (let at = head.indexOf(0x0a); at >= 0; at = head.indexOf(0x0a, at + 1)) lines++;
     const estimatedRows = lines > 1 ? Math.ceil((size / bytesRead) * lines * 1.05) : 0;
-    return { delimiter, estimatedRows };
+    return { delimiter: headerDelimiter(head), estimatedRows };
   } finally {
     await fh.close();
   }
@@ -444,18 +403,15 @@ function checkParquetCompression(path: string, compression: Compression): void {
 }
 
 /**
- * Reads a local table file into a Frame (index "0".."n-1"), in the format its content shows.
- * @throws SOURCE_NOT_FOUND, UNSUPPORTED_SOURCE, EMPTY_DATA, CSV_RAGGED_ROW, CSV_PARSE_ERROR, NON_NUMERIC_VALUE.
+ * Reads a local table file of a format DuckDB reads (CSV, JSON, Parquet) into a Frame (index "0".."n-1").
+ * @throws UNSUPPORTED_SOURCE, EMPTY_DATA, CSV_RAGGED_ROW, CSV_PARSE_ERROR, NON_NUMERIC_VALUE.
  */
-export async function readTableFile(path: string, options: LoadOptions = {}): Promise<Frame> {
-  const detected = await detectTableFormat(path);
-  const format = options.format === undefined || options.format === "auto" ? detected.format : options.format;
-  const { compression } = detected;
-  if (format === "arrow") {
-    // Imported here: apache-arrow is 146 modules, a sixth of a second of start-up that a CSV never needs.
-    const { readArrowFile } = await import("./read-arrow.js");
-    return readArrowFile(path, compression);
-  }
+export function readFileWithDuckDb(
+  path: string,
+  format: Exclude<TableFormat, "arrow">,
+  compression: Compression,
+  options: LoadOptions = {},
+): Promise<Frame> {
   return withConnection((con) => {
     if (format === "parquet") {
       checkParquetCompression(path, compression);
@@ -467,28 +423,10 @@ export async function readTableFile(path: string, options: LoadOptions = {}): Pr
 }
 
 /**
- * Loads a table from any source Strata reads: a local path, file://, s3:// or https:// (remote sources are
- * cached; see fetchToCache). The caller times the step.
- * @throws the source errors of fetchToCache and the parse errors of readTableFile.
- * @example const frame = await loadTable("../shared/data/census/acs2015_county_data.csv");
- */
-export async function loadTable(source: string, options: LoadOptions = {}): Promise<Frame> {
-  if (await isFolderSource(source)) return readTableFiles(await tableFiles(source, options), options);
-  const { path } = await fetchToCache(source, options);
-  return readTableFile(path, options);
-}
-
-/**
  * The files of a folder (table-files.ts) read into one Frame.
- * @throws as readTableFile
+ * @throws as readFileWithDuckDb
  */
-export async function readTableFiles(files: TableFiles, options: LoadOptions = {}): Promise<Frame> {
-  if (files.format === "arrow")
-    throw new StrataError(
-      "UNSUPPORTED_SOURCE",
-      `${files.name} is a folder of Arrow IPC files; write them as Parquet or CSV, or name one file.`,
-      { details: { path: files.name } },
-    );
+export function readFilesWithDuckDb(files: TableFiles, options: LoadOptions = {}): Promise<Frame> {
   return withConnection(async (con) => {
     const table = await tableRelation(con, files.files, files, files.name, options);
     const frame = await select(con, table, 0).catch((e: unknown) => {

@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { StrataError } from "../../errors.js";
-import { duck, bindings as duckdb } from "../duckdb-addon.js";
+import { duck, duckdbBindings } from "../duckdb-addon.js";
 import { type DataChunk, noRows, Rechunker, type StreamSource } from "./chunks.js";
 
 const NUMERIC_TYPE = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|U\w*INT)$/;
@@ -50,6 +50,7 @@ export async function* parquetChunks(
   // DuckDB is loaded only for Parquet: it is a large native module most jobs never need.
   const { sqlIdent, sqlString, streamingConnection } = await import("../duckdb.js");
   const con = await streamingConnection();
+  const duckdb = duckdbBindings();
   try {
     const from = `read_parquet(${sqlString(source.path)})`;
     const names = await duck(() => numericColumns(con, from, source.name));

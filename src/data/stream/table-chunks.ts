@@ -1,6 +1,6 @@
 /**
  * A table read in bounded chunks, for runs on tables larger than memory: the same typed relation the loader
- * builds (load.ts `tableRelation`: numeric columns as DOUBLE, text and codes as text, pandas' missing
+ * builds (read-duckdb.ts `tableRelation`: numeric columns as DOUBLE, text and codes as text, pandas' missing
  * markers), streamed through DuckDB's small streaming instance, each chunk a Frame of at most `chunkRows`
  * rows. Numeric vectors are copied straight out of DuckDB's memory (as read-columns.ts does); only text goes
  * through JS values. Every pass over the table re-runs the query, so the table is never held.
@@ -10,10 +10,11 @@ import type * as DuckDBBindings from "@duckdb/node-bindings";
 import { StrataError } from "../../errors.js";
 import type { FetchOptions } from "../cache.js";
 import { sqlIdent } from "../duckdb.js";
-import { duck, bindings as duckdb } from "../duckdb-addon.js";
+import { duck, duckdbBindings } from "../duckdb-addon.js";
 import { type ColumnData, Frame } from "../frame.js";
-import { csvReadError, type LoadOptions, selectList, type TableRelation, tableRelation } from "../load.js";
+import type { LoadOptions } from "../load-options.js";
 import { readColumns } from "../read-columns.js";
+import { csvReadError, selectList, type TableRelation, tableRelation } from "../read-duckdb.js";
 import { type TableFiles, tableFiles } from "../table-files.js";
 
 /** Rows per chunk: large enough that per-chunk work is noise, small enough to be a few MB. */
@@ -196,6 +197,7 @@ function copyNumeric(
   target: Float64Array,
   at: number,
 ): void {
+  const duckdb = duckdbBindings();
   const vec = duckdb.data_chunk_get_vector(chunk, column);
   const bytes = duckdb.vector_get_data(vec, n * 8);
   const values = new Float64Array(bytes.buffer, bytes.byteOffset, n);
