@@ -1,6 +1,7 @@
 /**
- * load: a CSV or Parquet file of the census-like table into a table in memory. Strata's `loadTable` (DuckDB,
- * streamed straight from its vectors into Float64Array columns of a Frame) vs papaparse (`dynamicTyping`,
+ * load: a CSV or Parquet file of the census-like table into a table in memory. Strata's `loadTable` (a plain
+ * CSV up to 48 MiB parsed in JavaScript, read-small-csv.ts; larger ones and Parquet by DuckDB, streamed straight
+ * from its vectors into Float64Array columns of a Frame) vs papaparse (`dynamicTyping`,
  * arrays of rows: its fastest typed mode, reading the file included) vs pandas `read_csv` / `read_parquet`,
  * each warm in a running process; then the CSV once more in a fresh process per load (start-up included).
  * @module

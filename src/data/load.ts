@@ -19,8 +19,9 @@ export { DEFAULT_NA_VALUES, type LoadOptions } from "./load-options.js";
 export type { TableFormat } from "./table-format.js";
 
 /**
- * Plain CSV files up to this size are read in JavaScript when they can be (read-small-csv.ts). Above it DuckDB,
- * which reads on both cores, is faster (bench load: see BENCHMARKS.md).
+ * Plain CSV files up to this size (about 250k rows of 34 numbers) are read whole into memory and parsed in
+ * JavaScript when they can be (read-small-csv.ts): at 100k × 34 in 70–100 ms against DuckDB's 150. Larger
+ * files stay with DuckDB, which streams them and parses on both cores.
  */
 const SMALL_CSV_BYTES = 48 << 20;
 
