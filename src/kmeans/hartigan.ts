@@ -13,12 +13,11 @@
  * Why: on flat objectives Lloyd's restarts land on many nearby optima. The census (3,218 counties, 5
  * components, k = 7) gave 109 different inertias in 150 restarts from k-means++, 4% of them at or below
  * scikit-learn's best-of-10; after these moves, 26 different ones, 23% at or below it. One sweep is
- * O(n·k·d), a fraction of a millisecond there.
+ * O(n·k·d), a fraction of a millisecond there (the loops are compiled per shape: hartigan-sweep.ts).
  * @module
  */
-import { squaredDistance } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { nearestCentre, nearestDist2 } from "./assign.js";
+import { hartiganSweep, nearestCentres } from "./hartigan-sweep.js";
 
 /** A refined partition. */
 export interface Refined {
@@ -45,43 +44,15 @@ const MAX_SWEEPS = 1000;
  */
 export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weights?: Float64Array): Refined {
   const { rows: n, cols: d, data: X } = x;
+  const weighted = weights !== undefined;
+  const nearest = nearestCentres(d, k, weighted);
   const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = nearestCentre(X, i * d, centres, k, d);
+  nearest(X, n, centres, labels, new Float64Array(k), weights);
   const { centres: c, mass } = clusterMeans(x, labels, k, weights);
-  const dist = new Float64Array(k);
+  const sweep = hartiganSweep(d, k, weighted);
   let moves = 0;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    let moved = 0;
-    for (let i = 0, off = 0; i < n; i++, off += d) {
-      const a = labels[i]!;
-      const w = weights === undefined ? 1 : weights[i]!;
-      const wa = mass[a]!;
-      if (wa - w <= 0) continue; // the row is its cluster's only weight: moving it would empty the cluster
-      for (let j = 0; j < k; j++) dist[j] = squaredDistance(X, off, c, j * d, d);
-      const removeGain = ((wa * w) / (wa - w)) * dist[a]!;
-      let best = -1;
-      let bestCost = removeGain * (1 - RELATIVE_GAIN);
-      for (let b = 0; b < k; b++) {
-        if (b === a) continue;
-        const wb = mass[b]!;
-        const cost = wb === 0 ? 0 : ((wb * w) / (wb + w)) * dist[b]!;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = b;
-        }
-      }
-      if (best < 0) continue;
-      const wb = mass[best]!;
-      for (let t = 0; t < d; t++) {
-        const v = X[off + t]!;
-        c[a * d + t] = (c[a * d + t]! * wa - w * v) / (wa - w);
-        c[best * d + t] = (c[best * d + t]! * wb + w * v) / (wb + w);
-      }
-      mass[a] = wa - w;
-      mass[best] = wb + w;
-      labels[i] = best;
-      moved++;
-    }
+  for (let sweeps = 0; sweeps < MAX_SWEEPS; sweeps++) {
+    const moved = sweep(X, n, c, mass, labels, weights, RELATIVE_GAIN);
     moves += moved;
     if (moved === 0) break;
   }
@@ -90,15 +61,9 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
   // The running means drift by rounding over many moves: the centres are summed again from the labels, and the
   // sizes and inertia come from assigning every row to its nearest final centre, as prediction will.
   const out = clusterMeans(x, labels, k, weights).centres;
-  const sizes = new Array<number>(k).fill(0);
-  let inertia = 0;
-  for (let i = 0, off = 0; i < n; i++, off += d) {
-    const w = weights === undefined ? 1 : weights[i]!;
-    const j = nearestCentre(X, off, out, k, d);
-    sizes[j]! += w;
-    inertia += w * nearestDist2;
-  }
-  return { centres: out, sizes, inertia, moves };
+  const sizes = new Float64Array(k);
+  const inertia = nearest(X, n, out, new Int32Array(n), sizes, weights);
+  return { centres: out, sizes: [...sizes], inertia, moves };
 }
 
 /** Each cluster's (weighted) mean and total weight under `labels`; an empty cluster's centre stays at 0. */
