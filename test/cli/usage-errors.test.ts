@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { STRATA_VERSION } from "../../src/version.js";
 import { runCli } from "../helpers/cli.js";
 
 describe("usage errors", () => {
@@ -39,9 +40,13 @@ describe("usage errors", () => {
     assert.match(payload.stderr, /--max-payload="six" is invalid: expected an integer\./);
   });
 
-  test("help and --version still exit 0", async () => {
+  test("help and --version still exit 0, and --version (which loads no command) prints the version", async () => {
     assert.equal((await runCli(["--help"])).code, 0);
-    assert.equal((await runCli(["--version"])).code, 0);
+    for (const flag of ["--version", "-V"]) {
+      const r = await runCli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${STRATA_VERSION}\n`);
+    }
     assert.equal((await runCli(["run", "--help"])).code, 0);
   });
 
