@@ -11,6 +11,7 @@ import { StrataError } from "../errors.js";
 import { squaredDistance } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng } from "../linalg/rng.js";
+import { WASM_PAIR_SUMS_MAX_D, wasmPairSums } from "./wasm-pair-sums.js";
 
 /** Cluster labels, one per row (any integers; only equality matters). */
 export type Labels = Int32Array | readonly number[];
@@ -134,7 +135,8 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
   }
   // sums[r * m + c] = Σ distance from row r (in cluster order) to the rows of cluster c.
   const sums = new Float64Array(n * m);
-  pairSums(d)(Y, n, starts, m, sums, new Float64Array(n));
+  if (d <= WASM_PAIR_SUMS_MAX_D) wasmPairSums(Y, n, d, starts, m, sums);
+  else pairSums(d)(Y, n, starts, m, sums, new Float64Array(n));
   let total = 0;
   for (let c = 0; c < m; c++) {
     const size = starts[c + 1]! - starts[c]!;
@@ -153,7 +155,7 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
 }
 
 /** Fills `sums` (see silhouetteExact) from rows `Y` in cluster order; `col` is n zeros of scratch. */
-type PairSums = (
+export type PairSums = (
   Y: Float64Array,
   n: number,
   starts: Int32Array,
@@ -165,14 +167,15 @@ type PairSums = (
 const pairSumKernels = new Map<number, PairSums>();
 
 /**
- * The pair loop, compiled per d with `new Function` as the Lloyd row loops are (js-row-loops.ts): row i's d
+ * The pair loop in JavaScript (rows wider than WASM_PAIR_SUMS_MAX_D; otherwise wasm-pair-sums.ts runs the
+ * same operations in WebAssembly), compiled per d with `new Function` as the Lloyd row loops are (js-row-loops.ts): row i's d
  * values sit in locals and each distance is written out term by term. Each pair (i, j > i) is visited once;
  * its distance goes to a running sum for (i, cluster of j), kept in a register over the contiguous run of
  * j's cluster, and to col[j], the sum for (j, cluster of i), written out once per cluster of i. On 3,218 × 5
  * rows and 7 clusters the plain loop it replaces (a label test and two scattered writes per pair) took 35 ms
  * warm, this one 14 (a k sweep scores each k); the first call, cold, 42 against 30.
  */
-function pairSums(d: number): PairSums {
+export function pairSums(d: number): PairSums {
   let kernel = pairSumKernels.get(d);
   if (kernel !== undefined) return kernel;
   const unroll = d <= 64;

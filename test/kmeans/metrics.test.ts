@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { adjustedRandIndex } from "../../src/kmeans/agreement.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import { daviesBouldinScore, silhouetteScore } from "../../src/kmeans/metrics.js";
+import { daviesBouldinScore, pairSums, silhouetteScore } from "../../src/kmeans/metrics.js";
+import { wasmPairSums } from "../../src/kmeans/wasm-pair-sums.js";
 import { fromRows, matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
 import { expectClose } from "../helpers/expect-close.js";
@@ -154,5 +155,36 @@ describe("adjusted Rand index (values from sklearn.metrics.adjusted_rand_score)"
     expectClose(adjustedRandIndex([0, 0, 1, 2], [0, 0, 1, 1]), 0.5714285714285714, { rtol: 1e-15 }, "ARI");
     assert.equal(adjustedRandIndex([0, 0, 0, 0], [0, 1, 2, 3]), 0);
     expectClose(adjustedRandIndex([0, 0, 1, 1], [0, 1, 0, 1]), -0.5, { rtol: 1e-15 }, "ARI");
+  });
+});
+
+describe("the silhouette's pair sums in WebAssembly", () => {
+  test("equal the JavaScript loop's bit for bit, for any widths, cluster sizes (empty ones too) and values", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (d, sizes, seed) => {
+          const m = sizes.length;
+          const n = sizes.reduce((a, b) => a + b, 0);
+          const starts = new Int32Array(m + 1);
+          sizes.forEach((size, c) => {
+            starts[c + 1] = starts[c]! + size;
+          });
+          const rng = createRng(seed);
+          const Y = Float64Array.from(
+            { length: n * d },
+            () => (rng.nextFloat() - 0.5) * 10 ** (rng.nextInt(7) - 3),
+          );
+          const js = new Float64Array(n * m);
+          pairSums(d)(Y, n, starts, m, js, new Float64Array(n));
+          const wasm = new Float64Array(n * m);
+          wasmPairSums(Y, n, d, starts, m, wasm);
+          assert.deepEqual([...wasm], [...js]);
+        },
+      ),
+      { numRuns: 200, seed: 20261208 },
+    );
   });
 });

@@ -1,0 +1,157 @@
+/**
+ * The silhouette's pair loop (metrics.ts' `pairSums`) in WebAssembly, generated per d with src/wasm/assembler.ts.
+ * Why: the silhouette runs once per run (5.2 million pairs for the census), so the JavaScript loop ran cold:
+ * its first pass allocated 13 MB of boxed doubles before V8 had optimised it, and the census run's explain
+ * step took 55 ms; with this kernel, compiled before it runs, 29 ms (medians of 11 interleaved runs). The same
+ * IEEE operations in the same order as the JavaScript loop (first term assigned, the rest added in t order;
+ * sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
+ * @module
+ */
+import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+
+/** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
+export const WASM_PAIR_SUMS_MAX_D = 64;
+
+/** Parameters: byte offsets of Y (n × d f64), starts ((m + 1) i32), sums (n × m f64), col (n f64); n; m. */
+const [Y, STARTS, SUMS, COL, N, M] = [0, 1, 2, 3, 4, 5];
+
+const modules = new Map<number, WebAssembly.Module>();
+
+/** The kernel's code for rows of width d, mirroring the JavaScript loop statement by statement. */
+function pairSumsCode(d: number): Code {
+  const c = new Code(6);
+  const i32 = () => c.local(I32);
+  const f64 = () => c.local(F64);
+  const [a, aEnd, i, j, b, end, oj, si, addr] = [
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+  ];
+  const [acc, s, diff, dist] = [f64(), f64(), f64(), f64()];
+  const x = Array.from({ length: d }, f64);
+  const startAt = (index: number, plus: number) =>
+    c
+      .get(STARTS)
+      .get(index)
+      .i32Const(4)
+      .i32Mul()
+      .i32Add()
+      .i32Load(plus * 4);
+  // for (let a = 0; a < m; a++)
+  c.i32Const(0).set(a);
+  c.block().loop();
+  c.get(a).get(M).i32GeS().brIf(1);
+  startAt(a, 1).set(aEnd);
+  // for (let i = starts[a]; i < aEnd; i++)
+  startAt(a, 0).set(i);
+  c.block().loop();
+  c.get(i).get(aEnd).i32GeS().brIf(1);
+  for (let t = 0; t < d; t++)
+    c.get(Y)
+      .get(i)
+      .i32Const(d * 8)
+      .i32Mul()
+      .i32Add()
+      .f64Load(t * 8)
+      .set(x[t]!);
+  c.get(SUMS).get(i).get(M).i32Mul().i32Const(8).i32Mul().i32Add().set(si);
+  c.get(i).i32Const(1).i32Add().set(j);
+  // for (let b = a; b < m; b++)
+  c.get(a).set(b);
+  c.block().loop();
+  c.get(b).get(M).i32GeS().brIf(1);
+  startAt(b, 1).set(end);
+  c.f64Const(0).set(acc);
+  // for (; j < end; j++)
+  c.block().loop();
+  c.get(j).get(end).i32GeS().brIf(1);
+  c.get(Y)
+    .get(j)
+    .i32Const(d * 8)
+    .i32Mul()
+    .i32Add()
+    .set(oj);
+  for (let t = 0; t < d; t++) {
+    c.get(x[t]!)
+      .get(oj)
+      .f64Load(t * 8)
+      .f64Sub()
+      .set(diff);
+    if (t === 0) c.get(diff).get(diff).f64Mul().set(s);
+    else c.get(s).get(diff).get(diff).f64Mul().f64Add().set(s);
+  }
+  c.get(s).f64Sqrt().set(dist);
+  c.get(acc).get(dist).f64Add().set(acc);
+  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().tee(addr);
+  c.get(addr).f64Load().get(dist).f64Add().f64Store();
+  c.get(j).i32Const(1).i32Add().set(j);
+  c.br(0).end().end();
+  // sums[si + b] += acc
+  c.get(si).get(b).i32Const(8).i32Mul().i32Add().tee(addr);
+  c.get(addr).f64Load().get(acc).f64Add().f64Store();
+  c.get(b).i32Const(1).i32Add().set(b);
+  c.br(0).end().end();
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  // for (let j = starts[a]; j < n; j++) { sums[j * m + a] += col[j]; col[j] = 0; }
+  startAt(a, 0).set(j);
+  c.block().loop();
+  c.get(j).get(N).i32GeS().brIf(1);
+  c.get(SUMS).get(j).get(M).i32Mul().get(a).i32Add().i32Const(8).i32Mul().i32Add().tee(addr);
+  c.get(addr).f64Load();
+  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().f64Load();
+  c.f64Add().f64Store();
+  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().f64Const(0).f64Store();
+  c.get(j).i32Const(1).i32Add().set(j);
+  c.br(0).end().end();
+  c.get(a).i32Const(1).i32Add().set(a);
+  c.br(0).end().end();
+  return c;
+}
+
+function pairSumsModule(d: number): WebAssembly.Module {
+  let module = modules.get(d);
+  if (module === undefined) {
+    const code = pairSumsCode(d);
+    const bytes = moduleBytes([{ name: "pairSums", params: Array(6).fill(I32), results: [], code }], {
+      shared: false,
+      maxPages: 65536,
+    });
+    module = new WebAssembly.Module(bytes);
+    modules.set(d, module);
+  }
+  return module;
+}
+
+/**
+ * Fills `sums[r * m + c]` with the sum of distances from row r to the rows of cluster c, for rows `Y` (n × d,
+ * in cluster order: cluster c is rows starts[c]..starts[c + 1]). `sums` must be zeros. d ≤ WASM_PAIR_SUMS_MAX_D.
+ */
+export function wasmPairSums(
+  Y: Float64Array,
+  n: number,
+  d: number,
+  starts: Int32Array,
+  m: number,
+  sums: Float64Array,
+): void {
+  const yBytes = n * d * 8;
+  const sumsAt = yBytes;
+  const colAt = sumsAt + n * m * 8;
+  const startsAt = colAt + n * 8;
+  const bytes = startsAt + (m + 1) * 4;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const heap = memory.buffer;
+  new Float64Array(heap, 0, n * d).set(Y.subarray(0, n * d));
+  new Int32Array(heap, startsAt, m + 1).set(starts.subarray(0, m + 1));
+  const instance = new WebAssembly.Instance(pairSumsModule(d), { env: { memory } });
+  (instance.exports["pairSums"] as (...args: number[]) => void)(0, startsAt, sumsAt, colAt, n, m);
+  sums.set(new Float64Array(heap, sumsAt, n * m));
+}
