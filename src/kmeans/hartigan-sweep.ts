@@ -112,3 +112,56 @@ export function nearestCentres(d: number, k: number, weighted: boolean): Nearest
   nearests.set(key, fn);
   return fn;
 }
+
+/**
+ * The arrays and loops of one refinement (hartigan.ts): `nearest` labels every row with its nearest of
+ * `centres` and fills `sizes`, returning Σ w·d²; `sweep` makes one pass of moves over `centres`, `mass` and
+ * `labels`, returning the rows moved. In WebAssembly memory (wasm-hartigan.ts) or, here, plain arrays.
+ */
+export interface RefineLoops {
+  readonly centres: Float64Array;
+  readonly mass: Float64Array;
+  readonly sizes: Float64Array;
+  readonly labels: Int32Array;
+  nearest(): number;
+  sweep(relativeGain: number): number;
+}
+
+/** The loops compiled per shape in JavaScript, over plain arrays. */
+export class JsRefineLoops implements RefineLoops {
+  readonly centres: Float64Array;
+  readonly mass: Float64Array;
+  readonly sizes: Float64Array;
+  readonly labels: Int32Array;
+  readonly #x: Float64Array;
+  readonly #n: number;
+  readonly #weights: Float64Array | undefined;
+  readonly #nearest: Nearest;
+  readonly #sweep: Sweep;
+
+  constructor(
+    x: { rows: number; cols: number; data: Float64Array },
+    k: number,
+    weights: Float64Array | undefined,
+  ) {
+    const { rows: n, cols: d } = x;
+    this.centres = new Float64Array(k * d);
+    this.mass = new Float64Array(k);
+    this.sizes = new Float64Array(k);
+    this.labels = new Int32Array(n);
+    this.#x = x.data;
+    this.#n = n;
+    this.#weights = weights;
+    this.#nearest = nearestCentres(d, k, weights !== undefined);
+    this.#sweep = hartiganSweep(d, k, weights !== undefined);
+  }
+
+  nearest(): number {
+    this.sizes.fill(0);
+    return this.#nearest(this.#x, this.#n, this.centres, this.labels, this.sizes, this.#weights);
+  }
+
+  sweep(relativeGain: number): number {
+    return this.#sweep(this.#x, this.#n, this.centres, this.mass, this.labels, this.#weights, relativeGain);
+  }
+}

@@ -13,11 +13,13 @@
  * Why: on flat objectives Lloyd's restarts land on many nearby optima. The census (3,218 counties, 5
  * components, k = 7) gave 109 different inertias in 150 restarts from k-means++, 4% of them at or below
  * scikit-learn's best-of-10; after these moves, 26 different ones, 23% at or below it. One sweep is
- * O(n·k·d), a fraction of a millisecond there (the loops are compiled per shape: hartigan-sweep.ts).
+ * O(n·k·d), a fraction of a millisecond there (the loops are generated per shape: in WebAssembly,
+ * wasm-hartigan.ts, or for large k·d in JavaScript, hartigan-sweep.ts).
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
-import { hartiganSweep, nearestCentres } from "./hartigan-sweep.js";
+import { JsRefineLoops } from "./hartigan-sweep.js";
+import { WASM_HARTIGAN_MAX_KD, WasmRefineLoops } from "./wasm-hartigan.js";
 
 /** A refined partition. */
 export interface Refined {
@@ -43,16 +45,18 @@ const MAX_SWEEPS = 1000;
  * @param weights one positive weight per row, or undefined (every row weighs 1).
  */
 export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weights?: Float64Array): Refined {
-  const { rows: n, cols: d, data: X } = x;
-  const weighted = weights !== undefined;
-  const nearest = nearestCentres(d, k, weighted);
-  const labels = new Int32Array(n);
-  nearest(X, n, centres, labels, new Float64Array(k), weights);
-  const { centres: c, mass } = clusterMeans(x, labels, k, weights);
-  const sweep = hartiganSweep(d, k, weighted);
+  const loops =
+    k * x.cols <= WASM_HARTIGAN_MAX_KD
+      ? new WasmRefineLoops(x, k, weights)
+      : new JsRefineLoops(x, k, weights);
+  loops.centres.set(centres);
+  loops.nearest();
+  const { centres: c, mass } = clusterMeans(x, loops.labels, k, weights);
+  loops.centres.set(c);
+  loops.mass.set(mass);
   let moves = 0;
   for (let sweeps = 0; sweeps < MAX_SWEEPS; sweeps++) {
-    const moved = sweep(X, n, c, mass, labels, weights, RELATIVE_GAIN);
+    const moved = loops.sweep(RELATIVE_GAIN);
     moves += moved;
     if (moved === 0) break;
   }
@@ -60,10 +64,10 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
   if (moves === 0) return { centres: c, sizes: [...mass], inertia: Number.NaN, moves };
   // The running means drift by rounding over many moves: the centres are summed again from the labels, and the
   // sizes and inertia come from assigning every row to its nearest final centre, as prediction will.
-  const out = clusterMeans(x, labels, k, weights).centres;
-  const sizes = new Float64Array(k);
-  const inertia = nearest(X, n, out, new Int32Array(n), sizes, weights);
-  return { centres: out, sizes: [...sizes], inertia, moves };
+  const out = clusterMeans(x, loops.labels, k, weights).centres;
+  loops.centres.set(out);
+  const inertia = loops.nearest();
+  return { centres: out, sizes: [...loops.sizes], inertia, moves };
 }
 
 /** Each cluster's (weighted) mean and total weight under `labels`; an empty cluster's centre stays at 0. */

@@ -176,6 +176,9 @@ export class Code {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
   i32Ne(): this {
     return this.op(0x47);
   }
@@ -229,6 +232,9 @@ export class Code {
   }
   f64Mul(): this {
     return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
   }
   i32WrapI64(): this {
     return this.op(0xa7);

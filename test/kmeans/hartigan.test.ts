@@ -10,7 +10,9 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { assignNearest } from "../../src/kmeans/assign.js";
 import { hartiganRefine } from "../../src/kmeans/hartigan.js";
+import { JsRefineLoops, type RefineLoops } from "../../src/kmeans/hartigan-sweep.js";
 import { KMeans } from "../../src/kmeans/kmeans.js";
+import { WasmRefineLoops } from "../../src/kmeans/wasm-hartigan.js";
 import { fromRows, type Matrix, matrix } from "../../src/linalg/matrix.js";
 
 const RUNS = { numRuns: 60, seed: 20261207 };
@@ -142,6 +144,34 @@ describe("Hartigan's moves", () => {
         const r = hartiganRefine(x, start, k, weights);
         const final = assignNearest(x, matrix(k, 3, r.moves === 0 ? start : r.centres)).labels;
         assert.deepEqual([...final], [...plainHartigan(x, start, k, weights)]);
+      }),
+      RUNS,
+    );
+  });
+
+  test("the WebAssembly loops and the JavaScript ones agree bit for bit: labels, sizes, sums, centres, weights", () => {
+    fc.assert(
+      fc.property(dataset, fc.boolean(), ({ rows, k, seed }, weighted) => {
+        const x = fromRows(rows.map((r) => r.map((v) => v / 7)));
+        const start = new KMeans({ k, seed, numTrials: 1, maxIterations: 1 }).fit(x, { refine: false })
+          .centroids.data;
+        const weights = weighted ? Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 3)) : undefined;
+        const run = (loops: RefineLoops) => {
+          loops.centres.set(start);
+          const total = loops.nearest();
+          const first = { total, labels: [...loops.labels], sizes: [...loops.sizes] };
+          loops.mass.set(loops.sizes);
+          const moved: number[] = [];
+          for (let sweep = 0; sweep < 4; sweep++) moved.push(loops.sweep(1e-12));
+          return {
+            first,
+            moved,
+            labels: [...loops.labels],
+            centres: [...loops.centres],
+            mass: [...loops.mass],
+          };
+        };
+        assert.deepEqual(run(new WasmRefineLoops(x, k, weights)), run(new JsRefineLoops(x, k, weights)));
       }),
       RUNS,
     );
