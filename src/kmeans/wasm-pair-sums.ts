@@ -1,8 +1,8 @@
 /**
  * The silhouette's pair loop (metrics.ts' `pairSums`) in WebAssembly, generated per d with src/wasm/assembler.ts.
  * Why: the silhouette runs once per run (5.2 million pairs for the census), so the JavaScript loop ran cold:
- * its first pass allocated 13 MB of boxed doubles before V8 had optimised it, and the census run's explain
- * step took 55 ms; with this kernel, compiled before it runs, 29 ms (medians of 11 interleaved runs). The same
+ * its first pass allocated 13 MB of boxed doubles before V8 had optimised it (34–43 ms in a fresh process,
+ * 16 warm); this kernel, compiled before it runs and called in short pieces, takes 16 (13 warm). The same
  * IEEE operations in the same order as the JavaScript loop (first term assigned, the rest added in t order;
  * sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
  * @module
@@ -12,27 +12,25 @@ import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
 export const WASM_PAIR_SUMS_MAX_D = 64;
 
-/** Parameters: byte offsets of Y (n × d f64), starts ((m + 1) i32), sums (n × m f64), col (n f64); n; m. */
-const [Y, STARTS, SUMS, COL, N, M] = [0, 1, 2, 3, 4, 5];
+/**
+ * Parameters: byte offsets of Y (n × d f64), starts ((m + 1) i32), sums (n × m f64), col (n f64); n; m; then
+ * cluster a, the rows [iFrom, iTo) of it whose pairs this call visits, and whether the call ends cluster a
+ * (then col is added into sums and cleared). The caller walks the clusters and their rows in order.
+ */
+const [Y, STARTS, SUMS, COL, N, M, A, I_FROM, I_TO, ENDS_A] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** Rows of a cluster per call (see wasmPairSums). */
+const CALL_ROWS = 64;
 
 const modules = new Map<number, WebAssembly.Module>();
 
 /** The kernel's code for rows of width d, mirroring the JavaScript loop statement by statement. */
 function pairSumsCode(d: number): Code {
-  const c = new Code(6);
+  const c = new Code(10);
   const i32 = () => c.local(I32);
   const f64 = () => c.local(F64);
-  const [a, aEnd, i, j, b, end, oj, si, addr] = [
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-  ];
+  const a = A;
+  const [i, j, b, end, oj, si, addr] = [i32(), i32(), i32(), i32(), i32(), i32(), i32()];
   const [acc, s, diff, dist] = [f64(), f64(), f64(), f64()];
   const x = Array.from({ length: d }, f64);
   const startAt = (index: number, plus: number) =>
@@ -43,15 +41,10 @@ function pairSumsCode(d: number): Code {
       .i32Mul()
       .i32Add()
       .i32Load(plus * 4);
-  // for (let a = 0; a < m; a++)
-  c.i32Const(0).set(a);
+  // for (let i = iFrom; i < iTo; i++), the rows of cluster a
+  c.get(I_FROM).set(i);
   c.block().loop();
-  c.get(a).get(M).i32GeS().brIf(1);
-  startAt(a, 1).set(aEnd);
-  // for (let i = starts[a]; i < aEnd; i++)
-  startAt(a, 0).set(i);
-  c.block().loop();
-  c.get(i).get(aEnd).i32GeS().brIf(1);
+  c.get(i).get(I_TO).i32GeS().brIf(1);
   for (let t = 0; t < d; t++)
     c.get(Y)
       .get(i)
@@ -99,7 +92,8 @@ function pairSumsCode(d: number): Code {
   c.br(0).end().end();
   c.get(i).i32Const(1).i32Add().set(i);
   c.br(0).end().end();
-  // for (let j = starts[a]; j < n; j++) { sums[j * m + a] += col[j]; col[j] = 0; }
+  // At the end of cluster a: for (let j = starts[a]; j < n; j++) { sums[j * m + a] += col[j]; col[j] = 0; }
+  c.get(ENDS_A).if();
   startAt(a, 0).set(j);
   c.block().loop();
   c.get(j).get(N).i32GeS().brIf(1);
@@ -110,8 +104,7 @@ function pairSumsCode(d: number): Code {
   c.get(COL).get(j).i32Const(8).i32Mul().i32Add().f64Const(0).f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
   c.br(0).end().end();
-  c.get(a).i32Const(1).i32Add().set(a);
-  c.br(0).end().end();
+  c.end();
   return c;
 }
 
@@ -119,7 +112,7 @@ function pairSumsModule(d: number): WebAssembly.Module {
   let module = modules.get(d);
   if (module === undefined) {
     const code = pairSumsCode(d);
-    const bytes = moduleBytes([{ name: "pairSums", params: Array(6).fill(I32), results: [], code }], {
+    const bytes = moduleBytes([{ name: "pairSums", params: Array(10).fill(I32), results: [], code }], {
       shared: false,
       maxPages: 65536,
     });
@@ -152,6 +145,17 @@ export function wasmPairSums(
   new Float64Array(heap, 0, n * d).set(Y.subarray(0, n * d));
   new Int32Array(heap, startsAt, m + 1).set(starts.subarray(0, m + 1));
   const instance = new WebAssembly.Instance(pairSumsModule(d), { env: { memory } });
-  (instance.exports["pairSums"] as (...args: number[]) => void)(0, startsAt, sumsAt, colAt, n, m);
+  const kernel = instance.exports["pairSums"] as (...args: number[]) => void;
+  // Many short calls, not one: V8 runs a WebAssembly function first as Liftoff's quick code and swaps in its
+  // optimised code only between calls, so one call for everything ran unoptimised (the census' pair sums: 38 ms
+  // in the run, 26 in a fresh process, against 14 warm; 18 in a fresh process by cluster).
+  for (let a = 0; a < m; a++) {
+    const aEnd = starts[a + 1]!;
+    for (let i = starts[a]!; i < aEnd; i += CALL_ROWS) {
+      const iTo = Math.min(aEnd, i + CALL_ROWS);
+      kernel(0, startsAt, sumsAt, colAt, n, m, a, i, iTo, iTo === aEnd ? 1 : 0);
+    }
+    if (starts[a]! === aEnd) kernel(0, startsAt, sumsAt, colAt, n, m, a, aEnd, aEnd, 1);
+  }
   sums.set(new Float64Array(heap, sumsAt, n * m));
 }

@@ -187,4 +187,21 @@ describe("the silhouette's pair sums in WebAssembly", () => {
       { numRuns: 200, seed: 20261208 },
     );
   });
+
+  test("equal them across the kernel's calls of 64 rows: clusters of 130, 0, 70 and 65 rows", () => {
+    const sizes = [130, 0, 70, 65];
+    const [n, m, d] = [265, 4, 5];
+    const starts = Int32Array.from([0, 130, 130, 200, 265]);
+    const rng = createRng(7);
+    const Y = Float64Array.from({ length: n * d }, () => rng.nextFloat() * 3);
+    const js = new Float64Array(n * m);
+    pairSums(d)(Y, n, starts, m, js, new Float64Array(n));
+    const wasm = new Float64Array(n * m);
+    wasmPairSums(Y, n, d, starts, m, wasm);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      n,
+    );
+    assert.deepEqual([...wasm], [...js]);
+  });
 });
