@@ -10,6 +10,7 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
 import type { RefineLoops } from "./hartigan-sweep.js";
+import { emitSquaredDistance } from "./wasm-distance.js";
 
 /** Above this k·d the kernels would hold too many values in locals: the JavaScript loops run instead. */
 export const WASM_HARTIGAN_MAX_KD = 256;
@@ -51,15 +52,7 @@ function nearestCode(d: number, k: number, weighted: boolean): Code {
       .set(x[t]!);
   for (let j = 0; j < k; j++) {
     // s = ‖x − c_j‖², then the strict-< search from centre 0.
-    for (let t = 0; t < d; t++) {
-      c.get(x[t]!)
-        .get(C)
-        .f64Load((j * d + t) * 8)
-        .f64Sub()
-        .set(diff);
-      if (t === 0) c.get(diff).get(diff).f64Mul().set(s);
-      else c.get(s).get(diff).get(diff).f64Mul().f64Add().set(s);
-    }
+    emitSquaredDistance(c, x, C, j * d * 8, diff, s);
     if (j === 0) c.get(s).set(bestDist).i32Const(0).set(best);
     else c.get(s).get(bestDist).f64Lt().if().get(s).set(bestDist).i32Const(j).set(best).end();
   }
@@ -112,15 +105,7 @@ function sweepCode(d: number, k: number, weighted: boolean): Code {
       .set(x[t]!);
   for (let j = 0; j < k; j++) {
     c.get(DIST);
-    for (let t = 0; t < d; t++) {
-      c.get(x[t]!)
-        .get(C)
-        .f64Load((j * d + t) * 8)
-        .f64Sub()
-        .set(diff);
-      if (t === 0) c.get(diff).get(diff).f64Mul().set(s);
-      else c.get(s).get(diff).get(diff).f64Mul().f64Add().set(s);
-    }
+    emitSquaredDistance(c, x, C, j * d * 8, diff, s);
     c.get(s).f64Store(j * 8);
   }
   // bestCost = ((wa * w) / (wa - w)) * dist[a] * (1 - relativeGain); best = -1

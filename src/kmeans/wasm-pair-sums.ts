@@ -8,6 +8,7 @@
  * @module
  */
 import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { emitSquaredDistance } from "./wasm-distance.js";
 
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
 export const WASM_PAIR_SUMS_MAX_D = 64;
@@ -70,15 +71,7 @@ function pairSumsCode(d: number): Code {
     .i32Mul()
     .i32Add()
     .set(oj);
-  for (let t = 0; t < d; t++) {
-    c.get(x[t]!)
-      .get(oj)
-      .f64Load(t * 8)
-      .f64Sub()
-      .set(diff);
-    if (t === 0) c.get(diff).get(diff).f64Mul().set(s);
-    else c.get(s).get(diff).get(diff).f64Mul().f64Add().set(s);
-  }
+  emitSquaredDistance(c, x, oj, 0, diff, s);
   c.get(s).f64Sqrt().set(dist);
   c.get(acc).get(dist).f64Add().set(acc);
   c.get(COL).get(j).i32Const(8).i32Mul().i32Add().tee(addr);

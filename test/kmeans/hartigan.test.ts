@@ -65,6 +65,18 @@ function plainHartigan(x: Matrix, start: Float64Array, k: number, weights?: Floa
   return labels;
 }
 
+/**
+ * The data, a poor start (Lloyd stopped after one iteration, so that many rows move over several sweeps) and,
+ * when `weighted`, weights 1, 2, 3, 1, 2, 3, …
+ */
+function poorStart(rows: number[][], k: number, seed: number, weighted: boolean) {
+  const x = fromRows(rows.map((r) => r.map((v) => v / 7)));
+  const start = new KMeans({ k, seed, numTrials: 1, maxIterations: 1 }).fit(x, { refine: false }).centroids
+    .data;
+  const weights = weighted ? Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 3)) : undefined;
+  return { x, start, weights };
+}
+
 const dataset = fc.record({
   rows: fc.array(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 3, maxLength: 3 }), {
     minLength: 12,
@@ -136,11 +148,7 @@ describe("Hartigan's moves", () => {
   test("the compiled loops make the plain rule's moves: the same final labels, weighted or not", () => {
     fc.assert(
       fc.property(dataset, fc.boolean(), ({ rows, k, seed }, weighted) => {
-        const x = fromRows(rows.map((r) => r.map((v) => v / 7)));
-        // A poor start (Lloyd stopped after one iteration), so that many rows move over several sweeps.
-        const start = new KMeans({ k, seed, numTrials: 1, maxIterations: 1 }).fit(x, { refine: false })
-          .centroids.data;
-        const weights = weighted ? Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 3)) : undefined;
+        const { x, start, weights } = poorStart(rows, k, seed, weighted);
         const r = hartiganRefine(x, start, k, weights);
         const final = assignNearest(x, matrix(k, 3, r.moves === 0 ? start : r.centres)).labels;
         assert.deepEqual([...final], [...plainHartigan(x, start, k, weights)]);
@@ -152,10 +160,7 @@ describe("Hartigan's moves", () => {
   test("the WebAssembly loops and the JavaScript ones agree bit for bit: labels, sizes, sums, centres, weights", () => {
     fc.assert(
       fc.property(dataset, fc.boolean(), ({ rows, k, seed }, weighted) => {
-        const x = fromRows(rows.map((r) => r.map((v) => v / 7)));
-        const start = new KMeans({ k, seed, numTrials: 1, maxIterations: 1 }).fit(x, { refine: false })
-          .centroids.data;
-        const weights = weighted ? Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 3)) : undefined;
+        const { x, start, weights } = poorStart(rows, k, seed, weighted);
         const run = (loops: RefineLoops) => {
           loops.centres.set(start);
           const total = loops.nearest();
