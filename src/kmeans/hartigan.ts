@@ -14,11 +14,11 @@
  * components, k = 7) gave 109 different inertias in 150 restarts from k-means++, 4% of them at or below
  * scikit-learn's best-of-10; after these moves, 26 different ones, 23% at or below it. One sweep is
  * O(n·k·d), a fraction of a millisecond there (the loops are generated per shape: in WebAssembly,
- * wasm-hartigan.ts, or for large k·d in JavaScript, hartigan-sweep.ts).
+ * wasm-hartigan.ts, or for large k·d in JavaScript, hartigan-loops.ts).
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
-import { JsRefineLoops } from "./hartigan-sweep.js";
+import { JsRefineLoops } from "./hartigan-loops.js";
 import { WASM_HARTIGAN_MAX_KD, WasmRefineLoops } from "./wasm-hartigan.js";
 
 /** A refined partition. */

@@ -135,8 +135,7 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
   }
   // sums[r * m + c] = Σ distance from row r (in cluster order) to the rows of cluster c.
   const sums = new Float64Array(n * m);
-  if (d <= WASM_PAIR_SUMS_MAX_D) wasmPairSums(Y, n, d, starts, m, sums);
-  else pairSums(d)(Y, n, starts, m, sums, new Float64Array(n));
+  (d <= WASM_PAIR_SUMS_MAX_D ? wasmPairSums : pairSums)(Y, n, d, starts, m, sums);
   let total = 0;
   for (let c = 0; c < m; c++) {
     const size = starts[c + 1]! - starts[c]!;
@@ -154,75 +153,43 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
   return total / n;
 }
 
-/** Fills `sums` (see silhouetteExact) from rows `Y` in cluster order; `col` is n zeros of scratch. */
-export type PairSums = (
+/**
+ * Fills `sums` (zeros, n × m) with each row's sum of distances to the rows of each cluster, for rows `Y` (n × d)
+ * in cluster order (cluster c is rows starts[c]..starts[c + 1]). Each pair (i, j > i) is visited once: its
+ * distance goes to a running sum for (i, cluster of j), over the contiguous run of j's cluster, and to col[j],
+ * the sum for (j, cluster of i), added in once per cluster of i. This loop runs for rows wider than
+ * WASM_PAIR_SUMS_MAX_D and is the reference wasm-pair-sums.ts is held to: the same operations, bit for bit.
+ */
+export function pairSums(
   Y: Float64Array,
   n: number,
+  d: number,
   starts: Int32Array,
   m: number,
   sums: Float64Array,
-  col: Float64Array,
-) => void;
-
-const pairSumKernels = new Map<number, PairSums>();
-
-/**
- * The pair loop in JavaScript (rows wider than WASM_PAIR_SUMS_MAX_D; otherwise wasm-pair-sums.ts runs the
- * same operations in WebAssembly), compiled per d with `new Function` as the Lloyd row loops are (js-row-loops.ts): row i's d
- * values sit in locals and each distance is written out term by term. Each pair (i, j > i) is visited once;
- * its distance goes to a running sum for (i, cluster of j), kept in a register over the contiguous run of
- * j's cluster, and to col[j], the sum for (j, cluster of i), written out once per cluster of i. On 3,218 × 5
- * rows and 7 clusters the plain loop it replaces (a label test and two scattered writes per pair) took 35 ms
- * warm, this one 14 (a k sweep scores each k); the first call, cold, 42 against 30.
- */
-export function pairSums(d: number): PairSums {
-  let kernel = pairSumKernels.get(d);
-  if (kernel !== undefined) return kernel;
-  const unroll = d <= 64;
-  const load = unroll ? Array.from({ length: d }, (_, t) => `const x${t} = Y[oi + ${t}];`).join(" ") : "";
-  const dist2 = unroll
-    ? Array.from(
-        { length: d },
-        (_, t) => `diff = x${t} - Y[oj + ${t}]; ${t === 0 ? "s =" : "s +="} diff * diff;`,
-      ).join(" ")
-    : `s = 0; for (let t = 0; t < ${d}; t++) { diff = Y[oi + t] - Y[oj + t]; s += diff * diff; }`;
-  kernel = new Function(
-    "Y",
-    "n",
-    "starts",
-    "m",
-    "sums",
-    "col",
-    `
-    let diff = 0, s = 0;
-    for (let a = 0; a < m; a++) {
-      const aEnd = starts[a + 1];
-      for (let i = starts[a]; i < aEnd; i++) {
-        const oi = i * ${d};
-        ${load}
-        const si = i * m;
-        let j = i + 1;
-        for (let b = a; b < m; b++) {
-          const end = starts[b + 1];
-          let acc = 0;
-          for (; j < end; j++) {
-            const oj = j * ${d};
-            ${dist2}
-            const dist = Math.sqrt(s);
-            acc += dist;
-            col[j] += dist;
-          }
-          sums[si + b] += acc;
+): void {
+  const col = new Float64Array(n);
+  for (let a = 0; a < m; a++) {
+    const aEnd = starts[a + 1]!;
+    for (let i = starts[a]!; i < aEnd; i++) {
+      const si = i * m;
+      let j = i + 1;
+      for (let b = a; b < m; b++) {
+        const end = starts[b + 1]!;
+        let acc = 0;
+        for (; j < end; j++) {
+          const dist = Math.sqrt(squaredDistance(Y, i * d, Y, j * d, d));
+          acc += dist;
+          col[j]! += dist;
         }
+        sums[si + b]! += acc;
       }
-      for (let j = starts[a]; j < n; j++) {
-        sums[j * m + a] += col[j];
-        col[j] = 0;
-      }
-    }`,
-  ) as PairSums;
-  pairSumKernels.set(d, kernel);
-  return kernel;
+    }
+    for (let j = starts[a]!; j < n; j++) {
+      sums[j * m + a]! += col[j]!;
+      col[j] = 0;
+    }
+  }
 }
 
 /**

@@ -1,16 +1,16 @@
 /**
  * Hartigan's moves (hartigan.ts) in WebAssembly, generated per (d, k, weighted) with src/wasm/assembler.ts:
- * the sweep and the nearest-centre labelling of hartigan-sweep.ts, statement by statement, the same IEEE
+ * the sweep and the nearest-centre labelling of hartigan-loops.ts, statement by statement, the same IEEE
  * operations in the same order, so every move and sum is bit-identical (test/kmeans/hartigan.test.ts). Why:
  * a run refines each of its restarts once, so the JavaScript loops ran cold (71 ms for the census' 18 restarts
- * in a fresh process, 23 warm, and 10 MB of boxed doubles for the collector); WebAssembly is compiled before it
- * runs. Shapes with k·d above WASM_HARTIGAN_MAX_KD keep the JavaScript loops.
+ * in a fresh process, 36 warm, and 10 MB of boxed doubles for the collector; 28 and 14 here); WebAssembly is
+ * compiled before it runs. Shapes with k·d above WASM_HARTIGAN_MAX_KD keep the JavaScript loops.
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
-import type { RefineLoops } from "./hartigan-sweep.js";
-import { emitSquaredDistance } from "./wasm-distance.js";
+import type { RefineLoops } from "./hartigan-loops.js";
+import { emitAddress, emitSquaredDistance } from "./wasm-emit.js";
 
 /** Above this k·d the kernels would hold too many values in locals: the JavaScript loops run instead. */
 export const WASM_HARTIGAN_MAX_KD = 256;
@@ -40,12 +40,7 @@ function nearestCode(d: number, k: number, weighted: boolean): Code {
   c.i32Const(0).set(i);
   c.block().loop();
   c.get(i).get(N).i32GeS().brIf(1);
-  c.get(X)
-    .get(i)
-    .i32Const(d * 8)
-    .i32Mul()
-    .i32Add()
-    .set(off);
+  emitAddress(c, X, i, d * 8).set(off);
   for (let t = 0; t < d; t++)
     c.get(off)
       .f64Load(t * 8)
@@ -56,10 +51,10 @@ function nearestCode(d: number, k: number, weighted: boolean): Code {
     if (j === 0) c.get(s).set(bestDist).i32Const(0).set(best);
     else c.get(s).get(bestDist).f64Lt().if().get(s).set(bestDist).i32Const(j).set(best).end();
   }
-  c.get(LABELS).get(i).i32Const(4).i32Mul().i32Add().get(best).i32Store();
-  if (weighted) c.get(W).get(i).i32Const(8).i32Mul().i32Add().f64Load().set(w);
+  emitAddress(c, LABELS, i, 4).get(best).i32Store();
+  if (weighted) emitAddress(c, W, i, 8).f64Load().set(w);
   else c.f64Const(1).set(w);
-  c.get(SIZES).get(best).i32Const(8).i32Mul().i32Add().tee(addr);
+  emitAddress(c, SIZES, best, 8).tee(addr);
   c.get(addr).f64Load().get(w).f64Add().f64Store();
   c.get(total).get(w).get(bestDist).f64Mul().f64Add().set(total);
   c.get(i).i32Const(1).i32Add().set(i);
@@ -70,7 +65,7 @@ function nearestCode(d: number, k: number, weighted: boolean): Code {
 
 /**
  * sweep(n, x, c, mass, w, labels, dist, relativeGain) -> rows moved: one pass of Hartigan's single-row moves,
- * as hartigan-sweep.ts' `hartiganSweep` writes it.
+ * as hartigan-loops.ts' `JsRefineLoops.sweep` writes it.
  */
 function sweepCode(d: number, k: number, weighted: boolean): Code {
   const [N, X, C, MASS, W, LABELS, DIST, GAIN] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -87,16 +82,11 @@ function sweepCode(d: number, k: number, weighted: boolean): Code {
   c.get(i).get(N).i32GeS().brIf(1);
   // One row, inside a block that `continue` leaves.
   c.block();
-  c.get(X)
-    .get(i)
-    .i32Const(d * 8)
-    .i32Mul()
-    .i32Add()
-    .set(off);
-  c.get(LABELS).get(i).i32Const(4).i32Mul().i32Add().i32Load().set(a);
-  if (weighted) c.get(W).get(i).i32Const(8).i32Mul().i32Add().f64Load().set(w);
+  emitAddress(c, X, i, d * 8).set(off);
+  emitAddress(c, LABELS, i, 4).i32Load().set(a);
+  if (weighted) emitAddress(c, W, i, 8).f64Load().set(w);
   else c.f64Const(1).set(w);
-  c.get(MASS).get(a).i32Const(8).i32Mul().i32Add().f64Load().set(wa);
+  emitAddress(c, MASS, a, 8).f64Load().set(wa);
   // if (wa - w <= 0) continue;
   c.get(wa).get(w).f64Sub().f64Const(0).f64Gt().i32Eqz().brIf(0);
   for (let t = 0; t < d; t++)
@@ -110,7 +100,7 @@ function sweepCode(d: number, k: number, weighted: boolean): Code {
   }
   // bestCost = ((wa * w) / (wa - w)) * dist[a] * (1 - relativeGain); best = -1
   c.get(wa).get(w).f64Mul().get(wa).get(w).f64Sub().f64Div();
-  c.get(DIST).get(a).i32Const(8).i32Mul().i32Add().f64Load().f64Mul();
+  emitAddress(c, DIST, a, 8).f64Load().f64Mul();
   c.f64Const(1).get(GAIN).f64Sub().f64Mul().set(bestCost);
   c.i32Const(-1).set(best);
   for (let b = 0; b < k; b++) {
@@ -128,19 +118,9 @@ function sweepCode(d: number, k: number, weighted: boolean): Code {
   }
   // if (best < 0) continue;
   c.get(best).i32Const(0).i32LtS().brIf(0);
-  c.get(MASS).get(best).i32Const(8).i32Mul().i32Add().f64Load().set(wb);
-  c.get(C)
-    .get(a)
-    .i32Const(d * 8)
-    .i32Mul()
-    .i32Add()
-    .set(aAt);
-  c.get(C)
-    .get(best)
-    .i32Const(d * 8)
-    .i32Mul()
-    .i32Add()
-    .set(bAt);
+  emitAddress(c, MASS, best, 8).f64Load().set(wb);
+  emitAddress(c, C, a, d * 8).set(aAt);
+  emitAddress(c, C, best, d * 8).set(bAt);
   for (let t = 0; t < d; t++) {
     c.get(off)
       .f64Load(t * 8)
@@ -176,11 +156,11 @@ function sweepCode(d: number, k: number, weighted: boolean): Code {
       .f64Div()
       .f64Store(t * 8);
   }
-  c.get(MASS).get(a).i32Const(8).i32Mul().i32Add().tee(addr);
+  emitAddress(c, MASS, a, 8).tee(addr);
   c.get(wa).get(w).f64Sub().f64Store();
-  c.get(MASS).get(best).i32Const(8).i32Mul().i32Add().tee(addr);
+  emitAddress(c, MASS, best, 8).tee(addr);
   c.get(wb).get(w).f64Add().f64Store();
-  c.get(LABELS).get(i).i32Const(4).i32Mul().i32Add().get(best).i32Store();
+  emitAddress(c, LABELS, i, 4).get(best).i32Store();
   c.get(moved).i32Const(1).i32Add().set(moved);
   c.end(); // the row's block
   c.get(i).i32Const(1).i32Add().set(i);

@@ -2,13 +2,13 @@
  * The silhouette's pair loop (metrics.ts' `pairSums`) in WebAssembly, generated per d with src/wasm/assembler.ts.
  * Why: the silhouette runs once per run (5.2 million pairs for the census), so the JavaScript loop ran cold:
  * its first pass allocated 13 MB of boxed doubles before V8 had optimised it (34–43 ms in a fresh process,
- * 16 warm); this kernel, compiled before it runs and called in short pieces, takes 16 (13 warm). The same
- * IEEE operations in the same order as the JavaScript loop (first term assigned, the rest added in t order;
- * sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
+ * 16 warm, even compiled per d); this kernel, compiled before it runs and called in short pieces, takes 16
+ * (13 warm). The same IEEE operations in the same order as the JavaScript loop (first term assigned, the rest
+ * added in t order; sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
  * @module
  */
 import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
-import { emitSquaredDistance } from "./wasm-distance.js";
+import { emitAddress, emitSquaredDistance } from "./wasm-emit.js";
 
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
 export const WASM_PAIR_SUMS_MAX_D = 64;
@@ -31,27 +31,17 @@ function pairSumsCode(d: number): Code {
   const i32 = () => c.local(I32);
   const f64 = () => c.local(F64);
   const a = A;
-  const [i, j, b, end, oj, si, addr] = [i32(), i32(), i32(), i32(), i32(), i32(), i32()];
+  const [i, j, b, end, oi, oj, si, addr] = [i32(), i32(), i32(), i32(), i32(), i32(), i32(), i32()];
   const [acc, s, diff, dist] = [f64(), f64(), f64(), f64()];
   const x = Array.from({ length: d }, f64);
-  const startAt = (index: number, plus: number) =>
-    c
-      .get(STARTS)
-      .get(index)
-      .i32Const(4)
-      .i32Mul()
-      .i32Add()
-      .i32Load(plus * 4);
+  const startAt = (index: number, plus: number) => emitAddress(c, STARTS, index, 4).i32Load(plus * 4);
   // for (let i = iFrom; i < iTo; i++), the rows of cluster a
   c.get(I_FROM).set(i);
   c.block().loop();
   c.get(i).get(I_TO).i32GeS().brIf(1);
+  emitAddress(c, Y, i, d * 8).set(oi);
   for (let t = 0; t < d; t++)
-    c.get(Y)
-      .get(i)
-      .i32Const(d * 8)
-      .i32Mul()
-      .i32Add()
+    c.get(oi)
       .f64Load(t * 8)
       .set(x[t]!);
   c.get(SUMS).get(i).get(M).i32Mul().i32Const(8).i32Mul().i32Add().set(si);
@@ -65,21 +55,16 @@ function pairSumsCode(d: number): Code {
   // for (; j < end; j++)
   c.block().loop();
   c.get(j).get(end).i32GeS().brIf(1);
-  c.get(Y)
-    .get(j)
-    .i32Const(d * 8)
-    .i32Mul()
-    .i32Add()
-    .set(oj);
+  emitAddress(c, Y, j, d * 8).set(oj);
   emitSquaredDistance(c, x, oj, 0, diff, s);
   c.get(s).f64Sqrt().set(dist);
   c.get(acc).get(dist).f64Add().set(acc);
-  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().tee(addr);
+  emitAddress(c, COL, j, 8).tee(addr);
   c.get(addr).f64Load().get(dist).f64Add().f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
   c.br(0).end().end();
   // sums[si + b] += acc
-  c.get(si).get(b).i32Const(8).i32Mul().i32Add().tee(addr);
+  emitAddress(c, si, b, 8).tee(addr);
   c.get(addr).f64Load().get(acc).f64Add().f64Store();
   c.get(b).i32Const(1).i32Add().set(b);
   c.br(0).end().end();
@@ -92,9 +77,9 @@ function pairSumsCode(d: number): Code {
   c.get(j).get(N).i32GeS().brIf(1);
   c.get(SUMS).get(j).get(M).i32Mul().get(a).i32Add().i32Const(8).i32Mul().i32Add().tee(addr);
   c.get(addr).f64Load();
-  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().f64Load();
+  emitAddress(c, COL, j, 8).f64Load();
   c.f64Add().f64Store();
-  c.get(COL).get(j).i32Const(8).i32Mul().i32Add().f64Const(0).f64Store();
+  emitAddress(c, COL, j, 8).f64Const(0).f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
   c.br(0).end().end();
   c.end();

@@ -178,7 +178,7 @@ describe("the silhouette's pair sums in WebAssembly", () => {
             () => (rng.nextFloat() - 0.5) * 10 ** (rng.nextInt(7) - 3),
           );
           const js = new Float64Array(n * m);
-          pairSums(d)(Y, n, starts, m, js, new Float64Array(n));
+          pairSums(Y, n, d, starts, m, js);
           const wasm = new Float64Array(n * m);
           wasmPairSums(Y, n, d, starts, m, wasm);
           assert.deepEqual([...wasm], [...js]);
@@ -195,7 +195,7 @@ describe("the silhouette's pair sums in WebAssembly", () => {
     const rng = createRng(7);
     const Y = Float64Array.from({ length: n * d }, () => rng.nextFloat() * 3);
     const js = new Float64Array(n * m);
-    pairSums(d)(Y, n, starts, m, js, new Float64Array(n));
+    pairSums(Y, n, d, starts, m, js);
     const wasm = new Float64Array(n * m);
     wasmPairSums(Y, n, d, starts, m, wasm);
     assert.equal(
