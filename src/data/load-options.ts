@@ -1,5 +1,6 @@
 /**
- * What a load may be told, and the cells that mean "missing": shared by the loader (load.ts) and its readers.
+ * What a load may be told, the cells that mean "missing", and when text is meant as numbers: shared by the
+ * loader (load.ts) and its readers, which must agree.
  * @module
  */
 import type { FetchOptions } from "./cache.js";
@@ -29,3 +30,9 @@ export const DEFAULT_NA_VALUES: readonly string[] = [
   "#NA",
   "<NA>",
 ];
+
+/**
+ * A text column counts as "meant to be numeric" when at least this share of its values parse as numbers: it
+ * is read as numeric, and its other values are errors that name their line.
+ */
+export const NUMERIC_SHARE = 0.5;

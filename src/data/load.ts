@@ -6,7 +6,7 @@
  * them: DuckDB's addon takes ~35 ms to load and apache-arrow ~150 ms, which the census never needs.
  * @module
  */
-import { open } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { StrataError } from "../errors.js";
 import { fetchToCache } from "./cache.js";
 import type { Frame } from "./frame.js";
@@ -29,21 +29,8 @@ const defaultNaValues = new Set(DEFAULT_NA_VALUES);
 
 /** A small plain CSV file read in JavaScript, or undefined when it is larger or needs DuckDB. */
 async function smallCsv(path: string): Promise<Frame | undefined> {
-  const fh = await open(path, "r");
-  try {
-    const { size } = await fh.stat();
-    if (size > SMALL_CSV_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const { bytesRead } = await fh.read(buf, read, size - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return readSmallCsv(buf.subarray(0, read), defaultNaValues);
-  } finally {
-    await fh.close();
-  }
+  if ((await stat(path)).size > SMALL_CSV_BYTES) return undefined;
+  return readSmallCsv(await readFile(path), defaultNaValues);
 }
 
 /**

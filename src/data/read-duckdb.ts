@@ -15,13 +15,10 @@ import { quote, StrataError } from "../errors.js";
 import { headerDelimiter, scanCsv } from "./csv-scan.js";
 import { sqlIdent, sqlString, withConnection } from "./duckdb.js";
 import { Frame } from "./frame.js";
-import { DEFAULT_NA_VALUES, type LoadOptions } from "./load-options.js";
+import { DEFAULT_NA_VALUES, type LoadOptions, NUMERIC_SHARE } from "./load-options.js";
 import { type ColumnKind, readColumns } from "./read-columns.js";
 import type { TableFiles } from "./table-files.js";
 import type { Compression, TableFormat } from "./table-format.js";
-
-/** A text column counts as "meant to be numeric" when at least this share of its values parse as numbers. */
-const NUMERIC_SHARE = 0.5;
 
 const NUMERIC_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/;

@@ -23,6 +23,7 @@ import { StrataError } from "../errors.js";
 import { GrowableFloat64 } from "../util/growable-float64.js";
 import { headerDelimiter } from "./csv-scan.js";
 import { Frame, type StringColumn } from "./frame.js";
+import { NUMERIC_SHARE } from "./load-options.js";
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -45,9 +46,6 @@ const BLOCK_ROWS = 512;
 
 /** Rows before the first flush of readRows' block. */
 const FIRST_BLOCK_ROWS = 64;
-
-/** The share of numbers at which read-duckdb.ts forces a text column numeric (its NUMERIC_SHARE). */
-const NUMERIC_SHARE = 0.5;
 
 /** Thrown inside the pass when the file needs DuckDB; caught at the top. */
 class NeedsDuckDb extends Error {}
@@ -144,12 +142,11 @@ function plainOrQuoted(
 }
 
 /**
- * The offset after the byte at `at` that ends a field: a delimiter, LF, CRLF or the end of the file. Anything
- * else (text after a closing quote) or a bare CR needs DuckDB.
+ * The offset after the byte at `at` that ends a field: a delimiter, LF or CRLF (the buffer ends in LF, so
+ * every field is ended by one of them). Anything else (text after a closing quote) or a bare CR needs DuckDB.
  */
 function fieldEnd(buf: Buffer, at: number, delim: number): number {
-  if (at >= buf.length) return at;
-  const b = buf[at]!;
+  const b = buf[at];
   if (b === delim || b === LF) return at + 1;
   if (b === CR && buf[at + 1] === LF) return at + 2;
   throw new NeedsDuckDb();

@@ -13,8 +13,8 @@
  * Why: on flat objectives Lloyd's restarts land on many nearby optima. The census (3,218 counties, 5
  * components, k = 7) gave 109 different inertias in 150 restarts from k-means++, 4% of them at or below
  * scikit-learn's best-of-10; after these moves, 26 different ones, 23% at or below it. One sweep is
- * O(n·k·d), a fraction of a millisecond there (the loops are generated per shape: in WebAssembly,
- * wasm-hartigan.ts, or for large k·d in JavaScript, hartigan-loops.ts).
+ * O(n·k·d), a fraction of a millisecond there (the loops run in WebAssembly generated per shape,
+ * wasm-hartigan.ts, or for large k·d in plain JavaScript, hartigan-loops.ts).
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
