@@ -92,6 +92,15 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
+ * The id columns a row's label joins: State and County when both are there, else those after the first (the
+ * row's key, such as CensusId), else the only one.
+ */
+export function labelColumns(idNames: readonly string[]): readonly string[] {
+  if (idNames.includes("State") && idNames.includes("County")) return ["State", "County"];
+  return idNames.length > 1 ? idNames.slice(1) : idNames;
+}
+
+/**
  * Parses assignments.csv.
  * @throws FORMAT_ERROR when the header lacks comp_1, closest_cluster or distance_to_cluster.
  * @example parseAssignments(readFileSync("out/assignments.csv", "utf8"))[0].label // "Alabama-Autauga"
@@ -109,17 +118,12 @@ export function parseAssignments(csv: string, path = "assignments.csv"): CountyR
     );
   }
   const idNames = header.slice(0, firstComp);
-  const labelColumns =
-    idNames.includes("State") && idNames.includes("County")
-      ? ["State", "County"]
-      : idNames.length > 1
-        ? idNames.slice(1)
-        : idNames;
+  const labelled = labelColumns(idNames);
   return rows.map((f) => {
     const ids = Object.fromEntries(idNames.map((n, j) => [n, f[j] ?? ""]));
     return {
       ids,
-      label: labelColumns.map((c) => ids[c]).join("-"),
+      label: labelled.map((c) => ids[c]).join("-"),
       comps: f.slice(firstComp, clusterAt).map(Number),
       cluster: Number(f[clusterAt]),
       distance: Number(f[distanceAt]),

@@ -7,6 +7,7 @@
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { StrataError } from "../errors.js";
+import { type CountyRow, labelColumns } from "../report/report-input.js";
 import type { SegmentationResult } from "./segmentation.js";
 
 /**
@@ -97,12 +98,8 @@ export function assignmentLines(
   rows: Pick<SegmentationResult, "identifiers" | "projections" | "closestCluster" | "distanceToCluster">,
   idColumns: readonly string[],
 ): string {
-  const { identifiers: table, projections, closestCluster, distanceToCluster } = rows;
-  const idValues = idColumns.map((name) =>
-    table.numericColumnNames.includes(name)
-      ? Array.from(table.column(name), (v) => String(v))
-      : table.stringColumn(name).map((v) => csvField(v ?? "")),
-  );
+  const { projections, closestCluster, distanceToCluster } = rows;
+  const idValues = idTexts(rows.identifiers, idColumns).map((column) => column.map(csvField));
   const lines: string[] = [];
   for (let i = 0; i < projections.rows; i++) {
     const fields = idValues.map((col) => col[i]!);
@@ -112,6 +109,44 @@ export function assignmentLines(
     lines.push(fields.join(","));
   }
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
+/**
+ * assignments.csv's rows as the report reads them back (report-input.ts `parseAssignments`), without printing
+ * and parsing them: `strata run` builds its report from these. Printing the census' 19,000 numbers and
+ * parsing them back took about 25 ms of the report step. The values are the same: a double prints as the
+ * shortest text that parses back to it, and -0, printed "0", is 0 here too.
+ */
+export function assignmentRows(
+  rows: Pick<SegmentationResult, "identifiers" | "projections" | "closestCluster" | "distanceToCluster">,
+  idColumns: readonly string[],
+): CountyRow[] {
+  const { projections, closestCluster, distanceToCluster } = rows;
+  const idValues = idTexts(rows.identifiers, idColumns);
+  const labelled = labelColumns(idColumns);
+  const k = projections.cols;
+  return Array.from({ length: projections.rows }, (_, i) => {
+    const ids = Object.fromEntries(idColumns.map((name, j) => [name, idValues[j]![i]!]));
+    return {
+      ids,
+      label: labelled.map((c) => ids[c]).join("-"),
+      comps: Array.from(projections.data.subarray(i * k, (i + 1) * k), unsignedZero),
+      cluster: closestCluster[i]!,
+      distance: unsignedZero(distanceToCluster[i]!),
+    };
+  });
+}
+
+/** -0 as 0, as it reads back from its text. */
+const unsignedZero = (v: number): number => (v === 0 ? 0 : v);
+
+/** The id columns' values as text: numbers as `String` prints them, a missing text as "". */
+function idTexts(table: SegmentationResult["identifiers"], idColumns: readonly string[]): string[][] {
+  return idColumns.map((name) =>
+    table.numericColumnNames.includes(name)
+      ? Array.from(table.column(name), (v) => String(v))
+      : table.stringColumn(name).map((v) => v ?? ""),
+  );
 }
 
 function csvField(value: string): string {

@@ -31,7 +31,7 @@ import {
 } from "../serving/register-run-models.js";
 import { jobTrainers, type RunJob } from "./job-trainers.js";
 import type { SegmentationOptions } from "./options.js";
-import { assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./outputs.js";
+import { assignmentRows, assignmentsCsv, discardStaging, publishOutDir, stageOutDir } from "./outputs.js";
 import { type RunRecorder, recordRun } from "./run-record.js";
 import { runSegmentation, type SegmentationResult, type StepHooks } from "./segmentation.js";
 import { chooseStreaming, type StreamChoice } from "./stream-choice.js";
@@ -206,11 +206,9 @@ async function executeRecordedRun(options: RunOptions, hooks: RunHooks): Promise
       hooks.onReportStart?.();
       // Loaded here, not at the top: vega and resvg take a quarter of a second to import, and --no-report
       // runs should not pay for them.
-      const [{ buildReport }, { parseAssignments }] = await Promise.all([
-        import("../report/build-report.js"),
-        import("../report/report-input.js"),
-      ]);
-      const report = await buildReport(outDir, summary, parseAssignments(csv), { png: options.png === true });
+      const { buildReport } = await import("../report/build-report.js");
+      const rows = assignmentRows(result, result.columns.identifiers);
+      const report = await buildReport(outDir, summary, rows, { png: options.png === true });
       summary = withTimings(summary, { report: report.elapsedMs });
       reportFile = join(finalOutDir, relative(outDir, report.file));
       hooks.onReportDone?.(report.elapsedMs, reportFile);

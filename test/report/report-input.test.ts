@@ -1,7 +1,8 @@
 /**
  * The report reads back Strata's own assignments.csv: its record parser against an RFC 4180 encoder
  * (property-tested, seeded), and ids holding a comma, a quote and a line break through a real `strata run`,
- * back as written.
+ * back as written. `strata run` builds its report from assignmentRows instead of printing and parsing the
+ * file: the rows must be exactly those parseAssignments reads back, for the census and for awkward values.
  * @module
  */
 import assert from "node:assert/strict";
@@ -9,7 +10,18 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
+import { Frame } from "../../src/data/frame.js";
+import { matrix } from "../../src/linalg/matrix.js";
 import { parseAssignments, parseCsvRecords } from "../../src/report/report-input.js";
+import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
+import {
+  assignmentLines,
+  assignmentRows,
+  assignmentsCsv,
+  assignmentsHeader,
+} from "../../src/workflow/outputs.js";
+import { runSegmentation } from "../../src/workflow/segmentation.js";
+import { censusCsvPath } from "../helpers/census.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 
 /** RFC 4180, written independently of src/: quote a field that holds a comma, a quote or a line end. */
@@ -63,4 +75,29 @@ test("ids with a comma, a quote and a line break come back from a real run's ass
     names,
   );
   assert.ok(counties.every((c) => c.comps.length === 2 && (c.cluster === 0 || c.cluster === 1)));
+});
+
+test("assignmentRows are the census rows parseAssignments reads back from assignments.csv", async () => {
+  const result = await runSegmentation({ ...DEFAULT_OPTIONS, source: censusCsvPath() });
+  const ids = result.columns.identifiers;
+  const rows = assignmentRows(result, ids);
+  assert.equal(rows.length, 3218);
+  assert.deepStrictEqual(rows, parseAssignments(assignmentsCsv(result, ids)));
+});
+
+test("assignmentRows match the read-back rows for awkward ids and values: quotes, commas, missing text, -0", () => {
+  const identifiers = Frame.fromColumns({
+    Code: Float64Array.of(7, 8.5, -0, 1e21),
+    Place: ['Smith, "North"', "Line\nBreak", null, "Plain"],
+  });
+  const result = {
+    identifiers,
+    projections: matrix(4, 2, Float64Array.of(-0, 0.1 + 0.2, 1 / 3, -1e-300, 5e-324, 2 ** 53 + 2, -7, 0)),
+    closestCluster: Int32Array.of(0, 1, 2, 0),
+    distanceToCluster: Float64Array.of(0.25, -0, 1e-17, 123456.789),
+  };
+  for (const idColumns of [["Code", "Place"], ["Place"], ["Code"]]) {
+    const read = parseAssignments(assignmentsHeader(idColumns, 2) + assignmentLines(result, idColumns));
+    assert.deepStrictEqual(assignmentRows(result, idColumns), read, idColumns.join(","));
+  }
 });
