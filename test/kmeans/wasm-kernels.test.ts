@@ -1,7 +1,9 @@
 /**
  * The WebAssembly row loops (wasm-kernels.ts, wasm-workspace.ts) against the JavaScript ones and plain
  * Lloyd: the same centres, inertia, iterations and sizes, bit for bit — on random data with ties and odd
- * shard sizes (fast-check), across thread counts, and at scales where float32 bounds stop fitting.
+ * shard sizes (fast-check), across thread counts, and at scales where float32 bounds stop fitting. The
+ * k-means++ pass (init/wasm-seed.ts) against plus-plus-shards.ts' JavaScript pass: the same D(x)² and
+ * potentials, bit for bit, and so the same seeds.
  * @module
  */
 import assert from "node:assert/strict";
@@ -9,6 +11,8 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { runTrialFast } from "../../src/kmeans/engine.js";
 import { initKMeansPlusPlus } from "../../src/kmeans/init/kmeans-plus-plus.js";
+import { seedShard } from "../../src/kmeans/init/plus-plus-shards.js";
+import { WasmSeedPasses } from "../../src/kmeans/init/wasm-seed.js";
 import { runTrial } from "../../src/kmeans/trial.js";
 import { type Matrix, matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
@@ -51,6 +55,53 @@ function assertSame(a: ReturnType<typeof runTrialFast>, b: ReturnType<typeof run
 }
 
 describe("WebAssembly row loops give the JavaScript loops' answer, bit for bit", () => {
+  test("k-means++ pass: the same D(x)² and shard potentials as the JavaScript pass, weighted or not (fast-check)", () => {
+    fc.assert(
+      fc.property(dataset, fc.boolean(), fc.nat(), fc.nat(), ({ x, shardRows }, weighted, a, b) => {
+        const n = x.rows;
+        const weights = weighted
+          ? Float64Array.from({ length: n }, (_, i) => 0.25 + ((i * 7) % 5))
+          : undefined;
+        const wasm = WasmSeedPasses.create(x, weights)!;
+        const numShards = Math.ceil(n / shardRows);
+        const [closest, , scratch] = wasm.rows;
+        const jsClosest = new Float64Array(n);
+        const jsScratch = new Float64Array(n);
+        const jsPot = new Float64Array(numShards);
+        const pot = new Float64Array(numShards);
+        for (const [candidate, first] of [
+          [a % n, true],
+          [b % n, false],
+        ] as const) {
+          wasm.pass(candidate, first, closest, scratch, pot, shardRows);
+          const args = { data: x.data, rows: n, cols: x.cols, shardRows, candidate, first, weights };
+          for (let s = 0; s < numShards; s++)
+            seedShard({ ...args, closest: jsClosest, scratch: jsScratch, potentials: jsPot }, s);
+          assert.deepEqual(Array.from(scratch), Array.from(jsScratch));
+          assert.ok(
+            jsPot.every((p, s) => Object.is(p, pot[s])),
+            `potentials ${jsPot} vs ${pot}`,
+          );
+          closest.set(scratch);
+          jsClosest.set(jsScratch);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test("k-means++ seeds: the same rows drawn with either pass, weighted or not (fast-check)", () => {
+    fc.assert(
+      fc.property(dataset, fc.boolean(), ({ x, k, seed, shardRows }, weighted) => {
+        const weights = weighted ? Float64Array.from({ length: x.rows }, (_, i) => 1 + (i % 3)) : undefined;
+        const seeds = (kernels: "js" | "wasm") =>
+          Array.from(initKMeansPlusPlus(x, k, createRng(seed), { kernels, shardRows, weights }).rows);
+        assert.deepEqual(seeds("wasm"), seeds("js"));
+      }),
+      RUNS,
+    );
+  });
+
   test("random data, odd shard sizes: wasm Hamerly = JS Hamerly = JS plain Lloyd (fast-check)", () => {
     fc.assert(
       fc.property(dataset, ({ x, k, seed, shardRows }) => {

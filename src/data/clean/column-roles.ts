@@ -170,7 +170,9 @@ export function planColumns(frame: Frame, choices: ColumnChoices = {}): ColumnPl
     const s = spread(values);
     if (s === "empty") reasons.set(name, "empty: every value is missing");
     else if (s === "constant") reasons.set(name, "constant: one value in every row");
-    else if (isKey(values) && (idName(name) || countsRows(values))) {
+    // The name and the row count first: they rule out most columns at once, where isKey's set of every value
+    // took 9 ms of the census' 34 columns.
+    else if ((idName(name) || countsRows(values)) && isKey(values)) {
       keys.push(name);
       reasons.set(name, "identifier: a distinct whole number per row");
     } else if (idName(name) && isIdLike(values))

@@ -9,7 +9,8 @@
  * and two scratch arrays swapped when a candidate wins; each candidate's data pass is a shard kernel
  * (plus-plus-shards.ts) that runs on the worker pool for large inputs, with shard potentials added in shard
  * order so the same seed draws the same rows for any thread count (and, within one shard, the same rows as
- * the earlier cumulative-sum search).
+ * the earlier cumulative-sum search). On one thread the pass runs in WebAssembly (wasm-seed.ts), which draws the
+ * same rows.
  *
  * With sample weights (scikit-learn's `sample_weight`, as its `_kmeans_plusplus` uses them) a row of weight w
  * counts as w rows: the first centre is drawn in proportion to w, each further one to w·D(x)², and the
@@ -20,9 +21,12 @@ import { type Matrix, matrix } from "../../linalg/matrix.js";
 import type { Rng } from "../../linalg/rng.js";
 import { runSharded } from "../../parallel/pool.js";
 import { sharedFloat64, toShared } from "../../parallel/shared.js";
+import type { KernelLanguage } from "../engine.js";
 import { KMEANS_KERNEL, KMEANS_SHARD_ROWS } from "../shard-kernels.js";
+import { WASM_MIN_ROWS } from "../wasm-workspace.js";
 import { type SeedShardArgs, sampleRow, seedShard, totalPotential } from "./plus-plus-shards.js";
 import { centresFromRows, drawByWeight, type InitResult } from "./random.js";
+import { WasmSeedPasses } from "./wasm-seed.js";
 
 /** Options for {@link initKMeansPlusPlus}. */
 export interface KMeansPlusPlusOptions {
@@ -34,6 +38,11 @@ export interface KMeansPlusPlusOptions {
   readonly shardRows?: number;
   /** n: the rows' positive sample weights (default: every row weighs 1). */
   readonly weights?: Float64Array | undefined;
+  /**
+   * The data pass's language on one thread (default: WebAssembly from WASM_MIN_ROWS rows, as the Lloyd
+   * passes): wasm-seed.ts. Never changes the draw.
+   */
+  readonly kernels?: KernelLanguage;
 }
 
 /**
@@ -61,13 +70,17 @@ export function initKMeansPlusPlus(
   const weights =
     given === undefined || threads === 1 ? given : toShared(matrix(given.length, 1, given)).data;
   const rows = new Int32Array(k);
-  let closest = alloc(n);
-  let best = alloc(n);
-  let scratch = alloc(n);
+  const kernels = options.kernels ?? (n >= WASM_MIN_ROWS ? "wasm" : "js");
+  const wasm = threads === 1 && kernels === "wasm" ? WasmSeedPasses.create(x, weights) : undefined;
+  let [closest, best, scratch] = wasm?.rows ?? [alloc(n), alloc(n), alloc(n)];
   let closestPot = alloc(numShards);
   let bestPot = alloc(numShards);
   let scratchPot = alloc(numShards);
   const pass = (candidate: number, first: boolean): void => {
+    if (wasm !== undefined) {
+      wasm.pass(candidate, first, closest, scratch, scratchPot, shardRows);
+      return;
+    }
     const args: SeedShardArgs = {
       data,
       rows: n,
