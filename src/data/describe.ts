@@ -3,10 +3,11 @@
  * non-missing values, mean, sample standard deviation (ddof = 1), min, the 25/50/75% quantiles by linear
  * interpolation (numpy's default "linear" method, including its `_lerp` rounding) and max. NaN is skipped.
  * The mean is a compensated (Neumaier) sum and the variance a second pass over centred values, so results
- * are at least as accurate as numpy's pairwise sums.
+ * are at least as accurate as numpy's pairwise sums. The arithmetic runs in WebAssembly (wasm-describe.ts).
  * @module
  */
 import type { Frame } from "./frame.js";
+import { wasmDescribeColumn } from "./wasm-describe.js";
 
 /** The statistics, in pandas' row order and with pandas' names. */
 export const DESCRIBE_STATS = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"] as const;
@@ -18,57 +19,21 @@ export interface DescribeResult {
   readonly stats: Record<DescribeStat, number[]>;
 }
 
-/** Sum with Neumaier compensation (accurate for the long, same-signed columns of census data). */
-function compensatedSum(values: Float64Array, centre?: number): number {
-  let sum = 0;
-  let c = 0;
-  for (let i = 0; i < values.length; i++) {
-    // With a centre, the squared deviations from it (the variance's sum), without an array of them.
-    const v = centre === undefined ? values[i]! : (values[i]! - centre) * (values[i]! - centre);
-    const t = sum + v;
-    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-  }
-  return sum + c;
-}
-
 /**
- * The q-quantile of ascending, NaN-free values, as numpy's `quantile(method="linear")`: virtual index
- * h = (n - 1) q, then `_lerp(a, b, t)` = a + (b - a) t, computed from b's side when t >= 0.5.
+ * Statistics of one column (NaN values skipped), computed by wasm-describe.ts: the sums in row order, the
+ * quartiles from order statistics (test/data/describe.test.ts holds them to the sort-based rule, bit for bit).
  */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const a = sorted[lo]!;
-  if (lo + 1 >= n) return a;
-  const b = sorted[lo + 1]!;
-  const t = h - lo;
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
-
-/** Statistics of one column (NaN values skipped). */
 export function describeColumn(values: Float64Array): Record<DescribeStat, number> {
-  // Loops rather than a typed array's filter and map with callbacks, which V8 runs slowly: they took half of
-  // the census' describe step (two tables of 34 columns).
-  const present = new Float64Array(values.length);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present[n++] = values[i]!;
-  const kept = present.subarray(0, n);
-  const mean = n === 0 ? Number.NaN : compensatedSum(kept) / n;
-  const std = n < 2 ? Number.NaN : Math.sqrt(compensatedSum(kept, mean) / (n - 1));
-  const sorted = kept.sort();
+  const s = wasmDescribeColumn(values);
   return {
-    count: n,
-    mean,
-    std,
-    min: n === 0 ? Number.NaN : sorted[0]!,
-    "25%": quantileSorted(sorted, 0.25),
-    "50%": quantileSorted(sorted, 0.5),
-    "75%": quantileSorted(sorted, 0.75),
-    max: n === 0 ? Number.NaN : sorted[n - 1]!,
+    count: s.count,
+    mean: s.mean,
+    std: s.std,
+    min: s.min,
+    "25%": s.q25,
+    "50%": s.q50,
+    "75%": s.q75,
+    max: s.max,
   };
 }
 

@@ -194,6 +194,12 @@ export class Code {
   f64Lt(): this {
     return this.op(0x63);
   }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
+  i32LeS(): this {
+    return this.op(0x4c);
+  }
   f64Gt(): this {
     return this.op(0x64);
   }
@@ -223,6 +229,16 @@ export class Code {
   }
   f64Sqrt(): this {
     return this.op(0x9f);
+  }
+  /** IEEE minimum: NaN if either is NaN, and -0 below +0 (as a sort orders them). */
+  f64Min(): this {
+    return this.op(0xa4);
+  }
+  f64Max(): this {
+    return this.op(0xa5);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
   }
   f64Add(): this {
     return this.op(0xa0);

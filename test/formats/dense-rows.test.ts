@@ -53,19 +53,18 @@ describe("encodeDenseRows (write_numpy_to_dense_tensor)", () => {
     assert.equal(labelled.length, 8 + 44);
   });
 
-  test("byte-identical to the generic encodeRecord path for float32 and float64, with and without labels", () => {
+  test("byte-identical to the generic encodeRecord path for float32 and float64, with and without labels, from any offset", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 5 }),
         fc.integer({ min: 0, max: 40 }),
         fc.boolean(),
         fc.boolean(),
-        (rows, cols, f64, withLabels) => {
-          const m = matrix(
-            rows,
-            cols,
-            Float64Array.from({ length: rows * cols }, (_, i) => i * 0.37 - 3),
-          );
+        fc.integer({ min: 0, max: 3 }),
+        (rows, cols, f64, withLabels, skip) => {
+          // Values in a view that starts `skip` values into its buffer, as a matrix's rows can be.
+          const values = Float64Array.from({ length: skip + rows * cols }, (_, i) => (i - skip) * 0.37 - 3);
+          const m = matrix(rows, cols, values.subarray(skip));
           const labels = withLabels ? Float64Array.from({ length: rows }, (_, i) => i) : undefined;
           const dtype = f64 ? "float64" : "float32";
           assert.deepEqual(encodeDenseRows(m, { dtype, labels }), genericDenseRows(m, dtype, labels));
