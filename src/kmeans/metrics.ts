@@ -157,8 +157,9 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
  * Fills `sums` (zeros, n × m) with each row's sum of distances to the rows of each cluster, for rows `Y` (n × d)
  * in cluster order (cluster c is rows starts[c]..starts[c + 1]). Each pair (i, j > i) is visited once: its
  * distance goes to a running sum for (i, cluster of j), over the contiguous run of j's cluster, and to col[j],
- * the sum for (j, cluster of i), added in once per cluster of i. This loop runs for rows wider than
- * WASM_PAIR_SUMS_MAX_D and is the reference wasm-pair-sums.ts is held to: the same operations, bit for bit.
+ * the sum for (j, cluster of i), added in once per cluster of i. A run's distances are summed in two
+ * interleaved running sums, added at its end. This loop runs for rows wider than WASM_PAIR_SUMS_MAX_D and is
+ * the reference wasm-pair-sums.ts is held to: the same operations, bit for bit.
  */
 export function pairSums(
   Y: Float64Array,
@@ -176,11 +177,24 @@ export function pairSums(
       let j = i + 1;
       for (let b = a; b < m; b++) {
         const end = starts[b + 1]!;
-        let acc = 0;
-        for (; j < end; j++) {
+        // Two running sums, of rows j, j + 2, … and j + 1, j + 3, …, then the odd row left: the order of
+        // wasm-pair-sums.ts' 128-bit lanes.
+        let even = 0;
+        let odd = 0;
+        for (; j + 1 < end; j += 2) {
+          const d0 = Math.sqrt(squaredDistance(Y, i * d, Y, j * d, d));
+          const d1 = Math.sqrt(squaredDistance(Y, i * d, Y, (j + 1) * d, d));
+          even += d0;
+          odd += d1;
+          col[j]! += d0;
+          col[j + 1]! += d1;
+        }
+        let acc = even + odd;
+        if (j < end) {
           const dist = Math.sqrt(squaredDistance(Y, i * d, Y, j * d, d));
           acc += dist;
           col[j]! += dist;
+          j++;
         }
         sums[si + b]! += acc;
       }

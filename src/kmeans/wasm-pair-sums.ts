@@ -7,43 +7,73 @@
  * added in t order; sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
  * @module
  */
-import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { Code, F64, I32, moduleBytes, V128 } from "../wasm/assembler.js";
 import { emitAddress, emitSquaredDistance } from "./wasm-emit.js";
 
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
 export const WASM_PAIR_SUMS_MAX_D = 64;
 
 /**
- * Parameters: byte offsets of Y (n × d f64), starts ((m + 1) i32), sums (n × m f64), col (n f64); n; m; then
- * cluster a, the rows [iFrom, iTo) of it whose pairs this call visits, and whether the call ends cluster a
- * (then col is added into sums and cleared). The caller walks the clusters and their rows in order.
+ * Parameters: byte offsets of Y (n × d f64), Yᵀ (d × n f64: the same values by column, so two rows' values of a
+ * column are adjacent), starts ((m + 1) i32), sums (n × m f64), col (n f64); n; m; then cluster a, the rows
+ * [iFrom, iTo) of it whose pairs this call visits, and whether the call ends cluster a (then col is added into
+ * sums and cleared). The caller walks the clusters and their rows in order.
  */
-const [Y, STARTS, SUMS, COL, N, M, A, I_FROM, I_TO, ENDS_A] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const [Y, YT, STARTS, SUMS, COL, N, M, A, I_FROM, I_TO, ENDS_A] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /** Rows of a cluster per call (see wasmPairSums). */
 const CALL_ROWS = 64;
 
 const modules = new Map<number, WebAssembly.Module>();
 
-/** The kernel's code for rows of width d, mirroring the JavaScript loop statement by statement. */
+/**
+ * The kernel's code for rows of width d, mirroring the JavaScript loop statement by statement. Its pairs go two
+ * at a time in 128-bit lanes (rows j and j + 1 against row i): each lane does the scalar operations in the
+ * scalar order, so every distance has the same bits, and the lanes keep the loop's two running sums.
+ */
 function pairSumsCode(d: number): Code {
-  const c = new Code(10);
+  const c = new Code(11);
   const i32 = () => c.local(I32);
   const f64 = () => c.local(F64);
+  const v128 = () => c.local(V128);
   const a = A;
-  const [i, j, b, end, oi, oj, si, addr] = [i32(), i32(), i32(), i32(), i32(), i32(), i32(), i32()];
+  const [i, j, b, end, oi, oj, si, addr, j8] = [
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+    i32(),
+  ];
   const [acc, s, diff, dist] = [f64(), f64(), f64(), f64()];
+  const [acc2, s2, diff2, dist2] = [v128(), v128(), v128(), v128()];
   const x = Array.from({ length: d }, f64);
+  const x2 = Array.from({ length: d }, v128);
+  // column t of Yᵀ starts at YT + t·n·8
+  const column = Array.from({ length: d }, i32);
   const startAt = (index: number, plus: number) => emitAddress(c, STARTS, index, 4).i32Load(plus * 4);
+  column.forEach((at, t) => {
+    c.get(YT)
+      .get(N)
+      .i32Const(t * 8)
+      .i32Mul()
+      .i32Add()
+      .set(at);
+  });
   // for (let i = iFrom; i < iTo; i++), the rows of cluster a
   c.get(I_FROM).set(i);
   c.block().loop();
   c.get(i).get(I_TO).i32GeS().brIf(1);
   emitAddress(c, Y, i, d * 8).set(oi);
-  for (let t = 0; t < d; t++)
+  for (let t = 0; t < d; t++) {
     c.get(oi)
       .f64Load(t * 8)
       .set(x[t]!);
+    c.get(x[t]!).f64x2Splat().set(x2[t]!);
+  }
   c.get(SUMS).get(i).get(M).i32Mul().i32Const(8).i32Mul().i32Add().set(si);
   c.get(i).i32Const(1).i32Add().set(j);
   // for (let b = a; b < m; b++)
@@ -51,10 +81,25 @@ function pairSumsCode(d: number): Code {
   c.block().loop();
   c.get(b).get(M).i32GeS().brIf(1);
   startAt(b, 1).set(end);
-  c.f64Const(0).set(acc);
-  // for (; j < end; j++)
+  c.v128Const([0, 0]).set(acc2);
+  // for (; j + 1 < end; j += 2): rows j and j + 1
   c.block().loop();
-  c.get(j).get(end).i32GeS().brIf(1);
+  c.get(j).i32Const(1).i32Add().get(end).i32GeS().brIf(1);
+  c.get(j).i32Const(8).i32Mul().set(j8);
+  column.forEach((at, t) => {
+    c.get(x2[t]!).get(at).get(j8).i32Add().v128Load().f64x2Sub().set(diff2);
+    if (t === 0) c.get(diff2).get(diff2).f64x2Mul().set(s2);
+    else c.get(s2).get(diff2).get(diff2).f64x2Mul().f64x2Add().set(s2);
+  });
+  c.get(s2).f64x2Sqrt().set(dist2);
+  c.get(acc2).get(dist2).f64x2Add().set(acc2);
+  c.get(COL).get(j8).i32Add().tee(addr);
+  c.get(addr).v128Load().get(dist2).f64x2Add().v128Store();
+  c.get(j).i32Const(2).i32Add().set(j);
+  c.br(0).end().end();
+  // acc = lane 0 + lane 1, then the odd row left, if any
+  c.get(acc2).f64x2ExtractLane(0).get(acc2).f64x2ExtractLane(1).f64Add().set(acc);
+  c.get(j).get(end).i32LtS().if();
   emitAddress(c, Y, j, d * 8).set(oj);
   emitSquaredDistance(c, x, oj, 0, diff, s);
   c.get(s).f64Sqrt().set(dist);
@@ -62,7 +107,7 @@ function pairSumsCode(d: number): Code {
   emitAddress(c, COL, j, 8).tee(addr);
   c.get(addr).f64Load().get(dist).f64Add().f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
-  c.br(0).end().end();
+  c.end();
   // sums[si + b] += acc
   emitAddress(c, si, b, 8).tee(addr);
   c.get(addr).f64Load().get(acc).f64Add().f64Store();
@@ -90,7 +135,7 @@ function pairSumsModule(d: number): WebAssembly.Module {
   let module = modules.get(d);
   if (module === undefined) {
     const code = pairSumsCode(d);
-    const bytes = moduleBytes([{ name: "pairSums", params: Array(10).fill(I32), results: [], code }], {
+    const bytes = moduleBytes([{ name: "pairSums", params: Array(11).fill(I32), results: [], code }], {
       shared: false,
       maxPages: 65536,
     });
@@ -113,7 +158,8 @@ export function wasmPairSums(
   sums: Float64Array,
 ): void {
   const yBytes = n * d * 8;
-  const sumsAt = yBytes;
+  const ytAt = yBytes;
+  const sumsAt = ytAt + yBytes;
   const colAt = sumsAt + n * m * 8;
   const startsAt = colAt + n * 8;
   const bytes = startsAt + (m + 1) * 4;
@@ -121,6 +167,8 @@ export function wasmPairSums(
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const heap = memory.buffer;
   new Float64Array(heap, 0, n * d).set(Y.subarray(0, n * d));
+  const yt = new Float64Array(heap, ytAt, n * d);
+  for (let r = 0; r < n; r++) for (let t = 0; t < d; t++) yt[t * n + r] = Y[r * d + t]!;
   new Int32Array(heap, startsAt, m + 1).set(starts.subarray(0, m + 1));
   const instance = new WebAssembly.Instance(pairSumsModule(d), { env: { memory } });
   const kernel = instance.exports["pairSums"] as (...args: number[]) => void;
@@ -131,9 +179,9 @@ export function wasmPairSums(
     const aEnd = starts[a + 1]!;
     for (let i = starts[a]!; i < aEnd; i += CALL_ROWS) {
       const iTo = Math.min(aEnd, i + CALL_ROWS);
-      kernel(0, startsAt, sumsAt, colAt, n, m, a, i, iTo, iTo === aEnd ? 1 : 0);
+      kernel(0, ytAt, startsAt, sumsAt, colAt, n, m, a, i, iTo, iTo === aEnd ? 1 : 0);
     }
-    if (starts[a]! === aEnd) kernel(0, startsAt, sumsAt, colAt, n, m, a, aEnd, aEnd, 1);
+    if (starts[a]! === aEnd) kernel(0, ytAt, startsAt, sumsAt, colAt, n, m, a, aEnd, aEnd, 1);
   }
   sums.set(new Float64Array(heap, sumsAt, n * m));
 }

@@ -275,6 +275,12 @@ export class Code {
     uleb(this.bytes, offset);
     return this;
   }
+  v128Store(offset = 0): this {
+    this.simd(0x0b);
+    uleb(this.bytes, 4);
+    uleb(this.bytes, offset);
+    return this;
+  }
   v128Load64Splat(offset = 0): this {
     this.simd(0x0a);
     uleb(this.bytes, 3);
@@ -330,6 +336,9 @@ export class Code {
   }
   f64x2Mul(): this {
     return this.simd(0xf2);
+  }
+  f64x2Sqrt(): this {
+    return this.simd(0xef);
   }
   /** pmin(a, b) = b < a ? b : a, lane-wise (spec: "pseudo-minimum"). */
   f64x2Pmin(): this {
