@@ -1,18 +1,29 @@
 /**
- * The map's shapes: us-atlas' county TopoJSON (pre-projected to Albers USA), read from the installed package at
- * report time (nothing vendored in the repository), once per process.
+ * The map's shapes: us-atlas' county TopoJSON (pre-projected to Albers USA), read from the installed package
+ * (nothing vendored in the repository) and decoded into SVG paths (charts/county-map.ts `mapShapes`), once per
+ * process. `npm run build` decodes them once into dist/report/map-shapes.json (`writeMapShapesFile`), which a
+ * report then reads instead: reading and decoding the topology took 60–80 ms of a fresh process' report, the
+ * file a few. Under tsx (the tests) there is no such file and the topology is decoded.
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { StrataError } from "../errors.js";
+import { MAP_SHAPES_VERSION, type MapShapes, mapShapes } from "./charts/county-map.js";
 
 /** us-atlas' counties-albers-10m.json: projected to Albers USA (975 × 610), with counties, states and nation. */
 export function countiesTopologyPath(): string {
   return fileURLToPath(import.meta.resolve("us-atlas/counties-albers-10m.json"));
 }
 
+/** Where the build writes the decoded shapes: beside this module. */
+export function mapShapesFilePath(): string {
+  return fileURLToPath(new URL("./map-shapes.json", import.meta.url));
+}
+
 let topologyCache: Promise<object> | undefined;
+let shapesCache: Promise<MapShapes> | undefined;
 
 async function readAsset(path: string): Promise<string> {
   try {
@@ -33,4 +44,24 @@ async function readAsset(path: string): Promise<string> {
 export function countiesTopology(): Promise<object> {
   topologyCache ??= readAsset(countiesTopologyPath()).then((text) => JSON.parse(text) as object);
   return topologyCache;
+}
+
+/** The map's shapes: the build's file when it is there and of this format, else decoded from the topology. */
+export function countyMapShapes(): Promise<MapShapes> {
+  shapesCache ??= (async () => {
+    const file = mapShapesFilePath();
+    if (existsSync(file)) {
+      const built = JSON.parse(await readAsset(file)) as MapShapes;
+      if (built.version === MAP_SHAPES_VERSION) return built;
+    }
+    return mapShapes(await countiesTopology());
+  })();
+  return shapesCache;
+}
+
+/** Decodes the topology and writes the shapes where {@link countyMapShapes} reads them (`npm run build`). */
+export async function writeMapShapesFile(): Promise<string> {
+  const file = mapShapesFilePath();
+  await writeFile(file, JSON.stringify(mapShapes(await countiesTopology())));
+  return file;
 }

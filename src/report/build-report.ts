@@ -16,7 +16,7 @@ import { writeFileAtomic } from "../data/sources/atomic-file.js";
 import { StrataError } from "../errors.js";
 import type { Summary } from "../explain/summary-document.js";
 import { type Logger, silentLogger } from "../util/logger.js";
-import { countiesTopology } from "./assets.js";
+import { countyMapShapes } from "./assets.js";
 import { renderSvg } from "./render.js";
 import { MAP_CHART, mapInputs, mapSvg, reportCharts } from "./report-charts.js";
 import { reportHtml } from "./report-html.js";
@@ -82,7 +82,7 @@ export async function buildReport(
     drawn.set(chart.name, "svg" in chart ? chart.svg : await renderSvg(chart.spec, logger));
   // The map's shapes are loaded when any row has a place on it (rows without one are left off the map).
   const map = mapInputs(model);
-  if (map !== undefined) drawn.set(MAP_CHART, mapSvg(await countiesTopology(), map));
+  if (map !== undefined) drawn.set(MAP_CHART, mapSvg(await countyMapShapes(), map));
   const svgMs = performance.now() - t;
   const rasterise = options.png === true ? (await import("./rasterise.js")).renderPngAsync : undefined;
 

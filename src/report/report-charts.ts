@@ -8,7 +8,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { centroidHeatmapSpec } from "./charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "./charts/cluster-sizes.js";
 import { componentMakeupSpec } from "./charts/component-makeup.js";
-import { countyMapSvg, type MapCounty, type MapLegend } from "./charts/county-map.js";
+import { countyMapSvg, type MapCounty, type MapLegend, type MapShapes } from "./charts/county-map.js";
 import { describeTableSvg } from "./charts/describe-table.js";
 import { histogramsSpec } from "./charts/histograms.js";
 import { kSweepSpec } from "./charts/k-sweep.js";
@@ -57,8 +57,8 @@ export function mapInputs(model: ReportModel): MapInputs | undefined {
 }
 
 /** The map (counties or states) on us-atlas' topology, as an SVG document. */
-export function mapSvg(topology: object, inputs: MapInputs): string {
-  return countyMapSvg(topology, inputs.counties, inputs.legend, { level: inputs.level });
+export function mapSvg(shapes: MapShapes, inputs: MapInputs): string {
+  return countyMapSvg(shapes, inputs.counties, inputs.legend, { level: inputs.level });
 }
 
 /** The map's file stem. */

@@ -8,7 +8,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { centroidCells, centroidHeatmapSpec } from "../../src/report/charts/centroid-heatmap.js";
 import { clusterSizesSpec } from "../../src/report/charts/cluster-sizes.js";
 import { componentMakeupSpec, loadingBars } from "../../src/report/charts/component-makeup.js";
-import { countyMapSvg, fipsCode } from "../../src/report/charts/county-map.js";
+import { countyMapSvg, fipsCode, mapShapes } from "../../src/report/charts/county-map.js";
 import { describeCells, describeTableSvg } from "../../src/report/charts/describe-table.js";
 import { histogramBars, histogramsSpec } from "../../src/report/charts/histograms.js";
 import { screePoints, screeSpec } from "../../src/report/charts/scree.js";
@@ -231,7 +231,10 @@ describe("chart specs", () => {
     const counties = [
       { fips: "06019", county: "Fresno", state: "California", segment: "1 · x", standsOut: "high Hispanic" },
     ];
-    const svg = countyMapSvg(topology, counties, { labels: ["0 · y", "1 · x"], colours: ["#111", "#222"] });
+    const svg = countyMapSvg(mapShapes(topology), counties, {
+      labels: ["0 · y", "1 · x"],
+      colours: ["#111", "#222"],
+    });
     const shapes = [...svg.matchAll(/<path aria-label="([^"]*)" [^>]*fill="([^"]*)" d="([^"]*)"/g)].map(
       (m) => ({
         label: m[1],
@@ -262,7 +265,12 @@ describe("chart specs", () => {
     );
     assert.deepEqual(legend, ["Segment", "0 · y", "1 · x", NO_DATA_LABEL]);
     // A state map names states, and no county.
-    const stateMap = countyMapSvg(topology, [], { labels: ["0 · y"], colours: ["#111"] }, { level: "state" });
+    const stateMap = countyMapSvg(
+      mapShapes(topology),
+      [],
+      { labels: ["0 · y"], colours: ["#111"] },
+      { level: "state" },
+    );
     assert.doesNotMatch(stateMap, /County: /);
     assert.doesNotMatch(stateMap, /stroke="#3b3b3b"/);
   });

@@ -71,9 +71,6 @@ interface ArcPaths {
   readonly ends: [string, string][];
 }
 
-/** Each topology's arcs, decoded once per process. */
-const arcCache = new WeakMap<Topology, ArcPaths>();
-
 /** A number with one decimal: the map's precision (a tenth of a pixel). */
 function coordinate(v: number): string {
   return String(Math.round(v * 10) / 10);
@@ -81,8 +78,6 @@ function coordinate(v: number): string {
 
 /** The arcs as "x,yLx,y…" strings without their first point (rings join arcs end to start). */
 function arcPaths(topology: Topology): ArcPaths {
-  const cached = arcCache.get(topology);
-  if (cached !== undefined) return cached;
   const [sx, sy] = topology.transform?.scale ?? [1, 1];
   const [tx, ty] = topology.transform?.translate ?? [0, 0];
   const forward: string[] = [];
@@ -102,9 +97,7 @@ function arcPaths(topology: Topology): ArcPaths {
     forward.push(points.slice(1).join("L"));
     backward.push(points.slice(0, -1).reverse().join("L"));
   }
-  const decoded = { forward, backward, ends };
-  arcCache.set(topology, decoded);
-  return decoded;
+  return { forward, backward, ends };
 }
 
 /** One ring (a list of arc indices; ~i is arc i reversed) as "M…Z". */
@@ -127,8 +120,7 @@ function geometryPath(g: Geometry, arcs: ArcPaths): string {
 }
 
 /** Every arc the object's geometries use, once each: the borders between and around them. */
-function meshPath(object: { readonly geometries: readonly Geometry[] }, topology: Topology): string {
-  const arcs = arcPaths(topology);
+function meshPath(object: { readonly geometries: readonly Geometry[] }, arcs: ArcPaths): string {
   const used = new Set<number>();
   const visit = (a: unknown): void => {
     if (typeof a === "number") used.add(a < 0 ? ~a : a);
@@ -136,6 +128,50 @@ function meshPath(object: { readonly geometries: readonly Geometry[] }, topology
   };
   for (const g of object.geometries) visit(g.arcs);
   return [...used].map((i) => `M${arcs.ends[i]![0]}L${arcs.forward[i]}`).join("");
+}
+
+/** One shape of the map: its us-atlas id (a FIPS code), its name and its SVG path. */
+export interface MapShape {
+  readonly id: string | undefined;
+  readonly name: string;
+  readonly d: string;
+}
+
+/**
+ * What the map draws that never changes: every county's and state's path and the state borders. The topology
+ * decoded into paths (the arcs' points as text): about 60 ms of a fresh process, so `npm run build` writes
+ * them once (report/assets.ts, `writeMapShapesFile`) and a report reads them.
+ */
+export interface MapShapes {
+  /** Changes with the format, so a file of another build is decoded again rather than misread. */
+  readonly version: typeof MAP_SHAPES_VERSION;
+  readonly counties: readonly MapShape[];
+  readonly states: readonly MapShape[];
+  /** Every arc of the states, once each. */
+  readonly stateBorders: string;
+}
+
+export const MAP_SHAPES_VERSION = 1;
+
+/**
+ * The map's shapes from a us-atlas topology.
+ * @param topology us-atlas counties-albers-10m.json, parsed.
+ */
+export function mapShapes(topology: object): MapShapes {
+  const topo = topology as Topology;
+  const arcs = arcPaths(topo);
+  const shapes = (object: string): MapShape[] =>
+    topo.objects[object]!.geometries.map((g) => ({
+      id: g.id,
+      name: g.properties?.name ?? g.id ?? "",
+      d: geometryPath(g, arcs),
+    }));
+  return {
+    version: MAP_SHAPES_VERSION,
+    counties: shapes("counties"),
+    states: shapes("states"),
+    stateBorders: meshPath(topo.objects["states"]!, arcs),
+  };
 }
 
 /** A shape's description: its name, state and segment, and what stands out, or "Segment: No data". */
@@ -151,29 +187,27 @@ function description(name: string, states: boolean, place: MapCounty | undefined
 
 /**
  * The map as an SVG document.
- * @param topology us-atlas counties-albers-10m.json, parsed.
- * @example countyMapSvg(topology, counties, { labels, colours }, { level: "county" })
+ * @param shapes the map's shapes ({@link mapShapes} of us-atlas counties-albers-10m.json).
+ * @example countyMapSvg(mapShapes(topology), counties, { labels, colours }, { level: "county" })
  */
 export function countyMapSvg(
-  topology: object,
+  shapes: MapShapes,
   counties: readonly MapCounty[],
   legend: MapLegend,
   options: { level?: "county" | "state" } = {},
 ): string {
-  const topo = topology as Topology;
   const states = options.level === "state";
-  const arcs = arcPaths(topo);
   const byId = new Map(counties.map((c) => [c.fips, c]));
   const colourOf = new Map(legend.labels.map((label, i) => [label, legend.colours[i]!]));
-  const shapes = topo.objects[states ? "states" : "counties"]!.geometries.map((g) => {
-    const place = g.id === undefined ? undefined : byId.get(g.id);
+  const paths = (states ? shapes.states : shapes.counties).map((shape) => {
+    const place = shape.id === undefined ? undefined : byId.get(shape.id);
     const fill = place === undefined ? NO_DATA_COLOUR : (colourOf.get(place.segment) ?? NO_DATA_COLOUR);
-    const label = escapeMarkup(description(g.properties?.name ?? g.id ?? "", states, place));
-    return `<path aria-label="${label}" role="graphics-symbol" aria-roledescription="geoshape" fill="${fill}" d="${geometryPath(g, arcs)}"/>`;
+    const label = escapeMarkup(description(shape.name, states, place));
+    return `<path aria-label="${label}" role="graphics-symbol" aria-roledescription="geoshape" fill="${fill}" d="${shape.d}"/>`;
   });
   const borders = states
     ? ""
-    : `<path aria-hidden="true" fill="none" stroke="#3b3b3b" stroke-width="0.6" d="${meshPath(topo.objects["states"]!, topo)}"/>`;
+    : `<path aria-hidden="true" fill="none" stroke="#3b3b3b" stroke-width="0.6" d="${shapes.stateBorders}"/>`;
 
   // The legend: its title, then the segments and "No data" in rows of two columns, each column as wide as its
   // widest label.
@@ -216,7 +250,7 @@ export function countyMapSvg(
       ` fill="${TITLE.subtitleColour}"`,
     ),
     `<g transform="translate(${MAP.left},${MAP.top})">`,
-    `<g class="counties_marks" role="graphics-object" aria-roledescription="${states ? "states" : "counties"}" stroke="white" stroke-width="0.2">${shapes.join("")}</g>`,
+    `<g class="counties_marks" role="graphics-object" aria-roledescription="${states ? "states" : "counties"}" stroke="white" stroke-width="0.2">${paths.join("")}</g>`,
     borders,
     "</g>",
     `<g class="legend" role="graphics-object" aria-roledescription="legend" aria-label="Segment legend">`,
