@@ -10,7 +10,7 @@
  * weighted (a segment's median person, not its median county), and the index is against the weighted mean.
  * @module
  */
-import { medianInPlace, weightedMedianInPlace } from "../util/median.js";
+import { median, weightedMedianInPlace } from "../util/median.js";
 
 /** One segment's profile, feature order. */
 export interface MemberProfile {
@@ -74,9 +74,7 @@ export function memberProfiles(
       const mean = to > from ? sum / (rowWeights === undefined ? to - from : total) : Number.NaN;
       const p = profiles[c]!;
       p.mean.push(mean);
-      p.median.push(
-        rowWeights === undefined ? medianInPlace(values) : weightedMedianInPlace(values, rowWeights),
-      );
+      p.median.push(rowWeights === undefined ? median(values) : weightedMedianInPlace(values, rowWeights));
       p.index.push(overallMean[j] === 0 || !Number.isFinite(mean) ? null : (mean / overallMean[j]!) * 100);
     }
   });

@@ -8,7 +8,7 @@
  * @module
  */
 import { StrataError } from "../../errors.js";
-import { medianInPlace } from "../../util/median.js";
+import { median } from "../../util/median.js";
 import type { Frame } from "../frame.js";
 
 export interface CleanOptions {
@@ -81,9 +81,7 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
       const present = Float64Array.from(column.filter((v) => !Number.isNaN(v)));
       if (present.length === 0) continue;
       const value =
-        options.impute === "median"
-          ? medianInPlace(present)
-          : present.reduce((a, b) => a + b, 0) / present.length;
+        options.impute === "median" ? median(present) : present.reduce((a, b) => a + b, 0) / present.length;
       replacements.set(
         f,
         column.map((v) => (Number.isNaN(v) ? value : v)),

@@ -1,10 +1,11 @@
 /**
- * The arithmetic of describe() (describe.ts) in WebAssembly, one column at a time: dropping NaN with the
- * column's min and max, the compensated (Neumaier) sums of the values and of their squared deviations, and
- * numpy's "linear" quantiles from order statistics found by quickselect (Hoare's FIND) instead of a sort.
- * Why: a run describes 68 columns once each (the census' raw and scaled features), so JavaScript loops ran
- * before V8 had optimised them, and Float64Array's sort took 0.2 ms a column; together 20–27 ms of a census
- * run in a fresh process. WebAssembly is compiled before it runs.
+ * Column statistics in WebAssembly, one column at a time: for describe() (data/describe.ts), dropping NaN with
+ * the column's min and max, the compensated (Neumaier) sums of the values and of their squared deviations, and
+ * numpy's "linear" quantiles from order statistics found by quickselect (Hoare's FIND) instead of a sort; and
+ * the median (util/median.ts) by the same quickselect. Why: a run describes 68 columns once each (the census'
+ * raw and scaled features) and takes a median per segment and feature (238), so JavaScript loops ran before V8
+ * had optimised them, and Float64Array's sort took 0.2 ms a column; 20–27 ms of a census run in a fresh
+ * process for describe() alone. WebAssembly is compiled before it runs.
  *
  * The sums add the same values in the same order as describe.ts' reference loops, so the mean and the standard
  * deviation are the same bits. The min and max are IEEE minimum and maximum (-0 below +0, as a sort puts them),
@@ -77,23 +78,21 @@ function sumCode(centred: boolean): Code {
   return c;
 }
 
+/** Pushes the address-loaded value a[index] (index an i32 local). */
+function load(c: Code, index: number): Code {
+  return c.get(index).i32Const(8).i32Mul().f64Load(VALUES);
+}
+
 /**
- * quantile(m, q) -> numpy's linear q-quantile of the first m values (m ≥ 1), which it reorders: virtual index
- * h = (m − 1) q, a = the ⌊h⌋-th smallest by quickselect, b = the next (the smallest value after it), then
- * `_lerp(a, b, h − ⌊h⌋)`, from b's side when that is at least 0.5 (describe.ts' reference).
+ * Emits Hoare's FIND over the first m values (m an i32 local or parameter): afterwards a[k] is the k-th
+ * smallest, no value before it is larger and none after it smaller. The same pivots and swaps as
+ * the JavaScript quickselect it replaced (Hoare's, middle pivot).
  */
-function quantileCode(): Code {
-  const [M, Q] = [0, 1];
-  const c = new Code(2);
-  const [lo, hi, i, j, k] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
-  const f64 = () => c.local(F64);
-  const [h, pivot, a, b, t, diff, v, result] = [f64(), f64(), f64(), f64(), f64(), f64(), f64(), f64()];
-  const load = (index: number) => c.get(index).i32Const(8).i32Mul().f64Load(VALUES);
-  c.get(M).i32Const(1).i32Sub().f64ConvertI32S().get(Q).f64Mul().set(h);
-  c.get(h).i32TruncF64S().set(k);
-  // Hoare's FIND for the k-th smallest (util/median.ts' select).
+function emitSelect(c: Code, m: number, k: number): void {
+  const [lo, hi, i, j] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+  const [pivot, v] = [c.local(F64), c.local(F64)];
   c.i32Const(0).set(lo);
-  c.get(M).i32Const(1).i32Sub().set(hi);
+  c.get(m).i32Const(1).i32Sub().set(hi);
   c.block().loop(); // $found, $narrow
   c.get(lo).get(hi).i32GeS().brIf(1);
   c.get(lo).get(hi).i32Add().i32Const(1).i32ShrU().i32Const(8).i32Mul().f64Load(VALUES).set(pivot);
@@ -103,18 +102,18 @@ function quantileCode(): Code {
   c.get(i).get(j).i32GtS().brIf(1);
   // while (a[i] < pivot) i++
   c.block().loop();
-  load(i).get(pivot).f64Lt().i32Eqz().brIf(1);
+  load(c, i).get(pivot).f64Lt().i32Eqz().brIf(1);
   c.get(i).i32Const(1).i32Add().set(i);
   c.br(0).end().end();
   // while (a[j] > pivot) j--
   c.block().loop();
-  load(j).get(pivot).f64Gt().i32Eqz().brIf(1);
+  load(c, j).get(pivot).f64Gt().i32Eqz().brIf(1);
   c.get(j).i32Const(1).i32Sub().set(j);
   c.br(0).end().end();
   c.get(i).get(j).i32LeS().if();
-  load(i).set(v);
+  load(c, i).set(v);
   c.get(i).i32Const(8).i32Mul();
-  load(j).f64Store(VALUES);
+  load(c, j).f64Store(VALUES);
   c.get(j).i32Const(8).i32Mul().get(v).f64Store(VALUES);
   c.get(i).i32Const(1).i32Add().set(i);
   c.get(j).i32Const(1).i32Sub().set(j);
@@ -125,7 +124,23 @@ function quantileCode(): Code {
   c.get(k).get(i).i32GeS().if().get(i).set(lo).br(1).end();
   c.br(1);
   c.end().end();
-  load(k).set(a);
+}
+
+/**
+ * quantile(m, q) -> numpy's linear q-quantile of the first m values (m ≥ 1), which it reorders: virtual index
+ * h = (m − 1) q, a = the ⌊h⌋-th smallest by quickselect, b = the next (the smallest value after it), then
+ * `_lerp(a, b, h − ⌊h⌋)`, from b's side when that is at least 0.5 (describe.ts' reference).
+ */
+function quantileCode(): Code {
+  const [M, Q] = [0, 1];
+  const c = new Code(2);
+  const [i, k] = [c.local(I32), c.local(I32)];
+  const f64 = () => c.local(F64);
+  const [h, a, b, t, diff, v, result] = [f64(), f64(), f64(), f64(), f64(), f64(), f64()];
+  c.get(M).i32Const(1).i32Sub().f64ConvertI32S().get(Q).f64Mul().set(h);
+  c.get(h).i32TruncF64S().set(k);
+  emitSelect(c, M, k);
+  load(c, k).set(a);
   c.get(a).set(result);
   // when k + 1 < m: b, the smallest value after index k, and the interpolation
   c.get(k).i32Const(1).i32Add().get(M).i32LtS().if();
@@ -133,7 +148,7 @@ function quantileCode(): Code {
   c.get(k).i32Const(1).i32Add().set(i);
   c.block().loop();
   c.get(i).get(M).i32GeS().brIf(1);
-  load(i).tee(v).get(b).f64Lt().if().get(v).set(b).end();
+  load(c, i).tee(v).get(b).f64Lt().if().get(v).set(b).end();
   c.get(i).i32Const(1).i32Add().set(i);
   c.br(0).end().end();
   c.get(h).get(k).f64ConvertI32S().f64Sub().set(t);
@@ -147,9 +162,36 @@ function quantileCode(): Code {
   return c;
 }
 
+/**
+ * median(m) -> the median of the first m values (m ≥ 1), which it reorders: the upper middle by quickselect;
+ * for an even m, the mean of it and the largest value before it (pandas' mean of the two middle values).
+ */
+function medianCode(): Code {
+  const M = 0;
+  const c = new Code(1);
+  const [i, k] = [c.local(I32), c.local(I32)];
+  const [upper, lower, v] = [c.local(F64), c.local(F64), c.local(F64)];
+  c.get(M).i32Const(1).i32ShrU().set(k);
+  emitSelect(c, M, k);
+  load(c, k).set(upper);
+  // m even: (lower + upper) / 2, lower the largest of a[0..k)
+  c.get(M).i32Const(1).i32And().i32Eqz().if();
+  c.f64Const(Number.NEGATIVE_INFINITY).set(lower);
+  c.i32Const(0).set(i);
+  c.block().loop();
+  c.get(i).get(k).i32GeS().brIf(1);
+  load(c, i).tee(v).get(lower).f64Gt().if().get(v).set(lower).end();
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  c.get(lower).get(upper).f64Add().f64Const(2).f64Div().set(upper);
+  c.end();
+  c.get(upper);
+  return c;
+}
+
 let module: WebAssembly.Module | undefined;
 
-function describeModule(): WebAssembly.Module {
+function columnStatsModule(): WebAssembly.Module {
   module ??= new WebAssembly.Module(
     moduleBytes(
       [
@@ -157,6 +199,7 @@ function describeModule(): WebAssembly.Module {
         { name: "sum", params: [I32], results: [F64], code: sumCode(false) },
         { name: "centredSum", params: [I32, F64], results: [F64], code: sumCode(true) },
         { name: "quantile", params: [I32, F64], results: [F64], code: quantileCode() },
+        { name: "median", params: [I32], results: [F64], code: medianCode() },
       ],
       { shared: false, maxPages: 65536 },
     ),
@@ -176,27 +219,33 @@ export interface ColumnStats {
   readonly max: number;
 }
 
-/** The kernels and their memory, grown to the longest column described so far. */
-class Describer {
+/** The kernels and their memory, grown to the longest column seen so far. */
+class ColumnKernels {
   readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-  readonly #exports = new WebAssembly.Instance(describeModule(), { env: { memory: this.#memory } })
-    .exports as Record<string, (...args: number[]) => number>;
+  readonly #exports = new WebAssembly.Instance(columnStatsModule(), { env: { memory: this.#memory } })
+    .exports as Record<
+    "compact" | "sum" | "centredSum" | "quantile" | "median",
+    (...args: number[]) => number
+  >;
 
-  column(values: Float64Array): ColumnStats {
+  /** Copies `values` into the memory; returns the memory's buffer. */
+  #load(values: Float64Array): ArrayBufferLike {
     const bytes = VALUES + values.length * 8;
     const have = this.#memory.buffer.byteLength;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
     const heap = this.#memory.buffer;
     new Float64Array(heap, VALUES, values.length).set(values);
-    const { compact, sum, centredSum, quantile } = this.#exports as Record<
-      string,
-      (...a: number[]) => number
-    >;
-    const n = compact!(values.length);
+    return heap;
+  }
+
+  stats(values: Float64Array): ColumnStats {
+    const heap = this.#load(values);
+    const { compact, sum, centredSum, quantile } = this.#exports;
+    const n = compact(values.length);
     const [min, max] = new Float64Array(heap, 0, 2);
-    const mean = n === 0 ? Number.NaN : sum!(n) / n;
-    const std = n < 2 ? Number.NaN : Math.sqrt(centredSum!(n, mean) / (n - 1));
-    const q = (p: number) => (n === 0 ? Number.NaN : quantile!(n, p));
+    const mean = n === 0 ? Number.NaN : sum(n) / n;
+    const std = n < 2 ? Number.NaN : Math.sqrt(centredSum(n, mean) / (n - 1));
+    const q = (p: number) => (n === 0 ? Number.NaN : quantile(n, p));
     return {
       count: n,
       mean,
@@ -208,15 +257,30 @@ class Describer {
       max: n === 0 ? Number.NaN : max!,
     };
   }
+
+  median(values: Float64Array): number {
+    if (values.length === 0) return Number.NaN;
+    this.#load(values);
+    return this.#exports.median(values.length);
+  }
 }
 
-let describer: Describer | undefined;
+let kernels: ColumnKernels | undefined;
 
 /**
  * count, mean, sample standard deviation, min, quartiles and max of `values`, NaN skipped (not mutated).
- * @example wasmDescribeColumn(Float64Array.of(4, NaN, 1, 3, 2)).q25 // 1.75
+ * @example wasmColumnStats(Float64Array.of(4, NaN, 1, 3, 2)).q25 // 1.75
  */
-export function wasmDescribeColumn(values: Float64Array): ColumnStats {
-  describer ??= new Describer();
-  return describer.column(values);
+export function wasmColumnStats(values: Float64Array): ColumnStats {
+  kernels ??= new ColumnKernels();
+  return kernels.stats(values);
+}
+
+/**
+ * The median of `values` (NaN-free; not mutated): the mean of the two middle values for an even count.
+ * @example wasmMedian(Float64Array.of(4, 1, 3, 2)) // 2.5
+ */
+export function wasmMedian(values: Float64Array): number {
+  kernels ??= new ColumnKernels();
+  return kernels.median(values);
 }
