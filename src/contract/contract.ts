@@ -20,9 +20,9 @@
 import type { AccessRules } from "../data/sources/access.js";
 import type { DataChunk, StreamSource } from "../data/stream/chunks.js";
 import { StrataError } from "../errors.js";
+import { checkFinite } from "../linalg/checks.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { importExport, type ModuleRef } from "../util/module-ref.js";
-import { checkRowsFinite } from "./checks.js";
 
 /** What a round ends with: the model, or the state of the next round. */
 export type RoundOutcome<S, M> =
@@ -153,7 +153,7 @@ async function streamPartial<S, P>(
     partial = algorithm.empty(state, cols);
   });
   for await (const chunk of shard.rows === undefined ? chunks : rowRange(chunks, shard.rows)) {
-    checkRowsFinite(chunk.matrix, shard.firstRow + chunk.firstRow);
+    checkFinite(chunk.matrix, undefined, shard.firstRow + chunk.firstRow);
     const weights =
       shard.labelsAsWeights === true
         ? labelWeights(chunk.labels, shard, chunk.firstRow + (shard.rows?.skip ?? 0))

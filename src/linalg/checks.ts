@@ -23,43 +23,33 @@ export function checkWidth(
   }
 }
 
-/** Values checked per block by {@link checkFinite}'s branch-free probe before it looks for the culprit. */
-const FINITE_BLOCK = 4096;
+/**
+ * Whether every value is finite. Three scans by Float64Array's own `includes` (NaN, +Infinity, -Infinity;
+ * `includes` finds NaN, `indexOf` does not), which run as compiled loops from the first call: a JavaScript
+ * loop runs unoptimised on its first pass, and a fit checks each input once (the census: 109,000 values in
+ * 0.5 ms against 2 ms, and no boxed doubles for the collector).
+ */
+export function allFinite(values: Float64Array): boolean {
+  return !(
+    values.includes(Number.NaN) ||
+    values.includes(Number.POSITIVE_INFINITY) ||
+    values.includes(Number.NEGATIVE_INFINITY)
+  );
+}
 
 /** Throws NON_NUMERIC_VALUE at the first NaN or ±Infinity in x, naming its row and column. */
 export function checkFinite(x: Matrix, featureNames?: readonly string[], firstRow = 0): void {
   const { data, cols } = x;
-  const n = data.length;
-  // v · 0 is NaN exactly when v is NaN or ±Infinity (else ±0), so a block's sum of them is 0 unless the block
-  // holds one. Four sums keep four additions in flight: measured 4× faster than a Number.isFinite test per
-  // value, which matters because every fit checks every value of its input once.
-  for (let start = 0; start < n; start += FINITE_BLOCK) {
-    const end = Math.min(n, start + FINITE_BLOCK);
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let e = 0;
-    let k = start;
-    for (; k + 3 < end; k += 4) {
-      a += data[k]! * 0;
-      b += data[k + 1]! * 0;
-      c += data[k + 2]! * 0;
-      e += data[k + 3]! * 0;
-    }
-    for (; k < end; k++) a += data[k]! * 0;
-    if (a + b + c + e === 0) continue;
-    for (k = start; k < end; k++) {
-      if (Number.isFinite(data[k]!)) continue;
-      const r = firstRow + Math.floor(k / cols);
-      const col = k % cols;
-      const name = featureNames?.[col] ?? `column ${col}`;
-      throw new StrataError(
-        "NON_NUMERIC_VALUE",
-        `Row ${r}, ${JSON.stringify(name)} is ${data[k]}; estimators need finite numbers (drop or impute it first).`,
-        { details: { row: r, column: col, value: String(data[k]) } },
-      );
-    }
-  }
+  if (allFinite(data)) return;
+  const k = data.findIndex((v) => !Number.isFinite(v));
+  const r = firstRow + Math.floor(k / cols);
+  const col = k % cols;
+  const name = featureNames?.[col] ?? `column ${col}`;
+  throw new StrataError(
+    "NON_NUMERIC_VALUE",
+    `Row ${r}, ${JSON.stringify(name)} is ${data[k]}; estimators need finite numbers (drop or impute it first).`,
+    { details: { row: r, column: col, value: String(data[k]) } },
+  );
 }
 
 /**
