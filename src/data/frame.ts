@@ -254,14 +254,24 @@ export class Frame {
    * @returns the kept rows and the index labels of the dropped ones.
    */
   dropna(columns: readonly string[] = this.#names): DropnaResult {
-    const cols = columns.map((n) => this.#get(n));
+    // Column by column, and only through the columns that miss a value (`includes` finds NaN and null without
+    // a loop of ours): a row-by-row test of every column ran unoptimised and boxed a double per cell.
+    const missing = new Uint8Array(this.numRows);
+    let any = false;
+    for (const name of columns) {
+      const data = this.#get(name);
+      if (!(data instanceof Float64Array ? data.includes(Number.NaN) : data.includes(null))) continue;
+      any = true;
+      for (let i = 0; i < data.length; i++) if (isMissing(data, i)) missing[i] = 1;
+    }
+    if (!any) return { frame: this, dropped: [] };
     const keep: number[] = [];
     const dropped: string[] = [];
     for (let i = 0; i < this.numRows; i++) {
-      if (cols.some((c) => isMissing(c, i))) dropped.push(this.index[i]!);
+      if (missing[i] === 1) dropped.push(this.index[i]!);
       else keep.push(i);
     }
-    return { frame: dropped.length === 0 ? this : this.take(keep), dropped };
+    return { frame: this.take(keep), dropped };
   }
 
   /**
