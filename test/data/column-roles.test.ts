@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import { cleanTable } from "../../src/data/clean/clean-table.js";
 import { planColumns } from "../../src/data/clean/column-roles.js";
 import { Frame } from "../../src/data/frame.js";
@@ -151,5 +152,46 @@ describe("cleanTable on the features only", () => {
       impute: "mean",
     });
     assert.deepEqual(mean.imputed["Visits"], { count: 1, value: 10 / 3 });
+  });
+});
+
+describe("planColumns' identifier rule", () => {
+  test("an id-named column's role follows the rule written out with a Set (fast-check: repeats, gaps, fractions, ±0)", () => {
+    const whole = (v: number) => Number.isFinite(v) && Math.floor(v) === v;
+    // The rule as it reads: a key is whole, distinct and present in every row; an id-like column is whole where
+    // present and at least 95% distinct there.
+    const reference = (values: number[]): string | undefined => {
+      const present = values.filter((v) => !Number.isNaN(v));
+      if (present.length === 0) return "empty: every value is missing";
+      if (present.every((v) => v === present[0])) return "constant: one value in every row";
+      const distinct = new Set(present).size;
+      if (present.length === values.length && present.every(whole) && distinct === present.length)
+        return "identifier: a distinct whole number per row";
+      if (present.every(whole) && distinct >= 0.95 * present.length)
+        return "identifier: whole numbers with an id's name";
+      return undefined;
+    };
+    const value = fc.oneof(
+      fc.integer({ min: -40, max: 40 }),
+      fc.constantFrom(Number.NaN, -0, 0.5),
+      fc.integer({ min: 0, max: 10_000 }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 2, maxLength: 80 }), (values) => {
+        const frame = Frame.fromColumns({
+          customer_id: Float64Array.from(values),
+          Spend: Float64Array.from(values, (_, i) => i * 1.5),
+        });
+        const plan = planColumns(frame);
+        const reason = plan.unused.find((u) => u.column === "customer_id")?.reason;
+        const want = reference(values);
+        // A key that names no other column is the index as well.
+        assert.equal(
+          reason?.replace("identifier, the row label", "identifier: a distinct whole number per row"),
+          want,
+        );
+      }),
+      { numRuns: 500, seed: 20261208 },
+    );
   });
 });

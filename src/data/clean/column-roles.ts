@@ -60,27 +60,33 @@ function isWhole(v: number): boolean {
   return Number.isFinite(v) && Math.floor(v) === v;
 }
 
+/**
+ * The values ascending (NaN last) and how many distinct ones are present. Sorted by Float64Array's own sort
+ * rather than counted in a Set: a Set of the census' 3,220 CensusIds took 5 ms, unoptimised and boxing.
+ */
+function distinctPresent(values: Float64Array): { sorted: Float64Array; distinct: number; present: number } {
+  const sorted = Float64Array.from(values).sort();
+  let distinct = 0;
+  let present = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]!;
+    if (Number.isNaN(v)) break;
+    present++;
+    if (i === 0 || v !== sorted[i - 1]) distinct++;
+  }
+  return { sorted, distinct, present };
+}
+
 /** Whole, distinct and present in every row: it can name the rows. */
 function isKey(values: Float64Array): boolean {
-  const seen = new Set<number>();
-  for (const v of values) {
-    if (!isWhole(v) || seen.has(v)) return false;
-    seen.add(v);
-  }
-  return true;
+  const { sorted, distinct, present } = distinctPresent(values);
+  return present === values.length && distinct === present && sorted.every(isWhole);
 }
 
 /** Whole numbers, nearly all distinct, where present: an id with a gap or a repeat is still an id. */
 function isIdLike(values: Float64Array): boolean {
-  const seen = new Set<number>();
-  let present = 0;
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
-    if (!isWhole(v)) return false;
-    present++;
-    seen.add(v);
-  }
-  return present > 0 && seen.size >= 0.95 * present;
+  const { sorted, distinct, present } = distinctPresent(values);
+  return present > 0 && sorted.subarray(0, present).every(isWhole) && distinct >= 0.95 * present;
 }
 
 /** assignments.csv's own columns: an identifier of the same name would repeat a header. */
