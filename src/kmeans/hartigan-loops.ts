@@ -19,6 +19,11 @@ export interface RefineLoops {
   readonly sizes: Float64Array;
   readonly labels: Int32Array;
   nearest(): number;
+  /**
+   * Each cluster's (weighted) mean under `labels` into `centres`, its total weight into `mass`; an empty
+   * cluster's centre is 0. Rows are summed in row order, then divided by the weight.
+   */
+  means(): void;
   sweep(relativeGain: number): number;
 }
 
@@ -57,6 +62,22 @@ export class JsRefineLoops implements RefineLoops {
       total += w * nearestDist2;
     }
     return total;
+  }
+
+  means(): void {
+    const { rows: n, cols: d, data: X } = this.#x;
+    const { centres, mass, labels } = this;
+    const weights = this.#weights;
+    centres.fill(0);
+    mass.fill(0);
+    for (let i = 0, off = 0; i < n; i++, off += d) {
+      const j = labels[i]!;
+      const w = weights === undefined ? 1 : weights[i]!;
+      mass[j]! += w;
+      for (let t = 0; t < d; t++) centres[j * d + t]! += w * X[off + t]!;
+    }
+    for (let j = 0; j < this.#k; j++)
+      if (mass[j]! > 0) for (let t = 0; t < d; t++) centres[j * d + t]! /= mass[j]!;
   }
 
   sweep(relativeGain: number): number {

@@ -51,9 +51,9 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
       : new JsRefineLoops(x, k, weights);
   loops.centres.set(centres);
   loops.nearest();
-  const { centres: c, mass } = clusterMeans(x, loops.labels, k, weights);
-  loops.centres.set(c);
-  loops.mass.set(mass);
+  loops.means();
+  const c = Float64Array.from(loops.centres);
+  const mass = [...loops.mass];
   let moves = 0;
   for (let sweeps = 0; sweeps < MAX_SWEEPS; sweeps++) {
     const moved = loops.sweep(RELATIVE_GAIN);
@@ -61,31 +61,11 @@ export function hartiganRefine(x: Matrix, centres: Float64Array, k: number, weig
     if (moved === 0) break;
   }
   // Lloyd's optimum was already Hartigan's: nothing to recompute (the caller keeps Lloyd's own result).
-  if (moves === 0) return { centres: c, sizes: [...mass], inertia: Number.NaN, moves };
+  if (moves === 0) return { centres: c, sizes: mass, inertia: Number.NaN, moves };
   // The running means drift by rounding over many moves: the centres are summed again from the labels, and the
   // sizes and inertia come from assigning every row to its nearest final centre, as prediction will.
-  const out = clusterMeans(x, loops.labels, k, weights).centres;
-  loops.centres.set(out);
+  loops.means();
+  const out = Float64Array.from(loops.centres);
   const inertia = loops.nearest();
   return { centres: out, sizes: [...loops.sizes], inertia, moves };
-}
-
-/** Each cluster's (weighted) mean and total weight under `labels`; an empty cluster's centre stays at 0. */
-function clusterMeans(
-  x: Matrix,
-  labels: Int32Array,
-  k: number,
-  weights: Float64Array | undefined,
-): { centres: Float64Array; mass: Float64Array } {
-  const { rows: n, cols: d, data: X } = x;
-  const centres = new Float64Array(k * d);
-  const mass = new Float64Array(k);
-  for (let i = 0, off = 0; i < n; i++, off += d) {
-    const j = labels[i]!;
-    const w = weights === undefined ? 1 : weights[i]!;
-    mass[j]! += w;
-    for (let t = 0; t < d; t++) centres[j * d + t]! += w * X[off + t]!;
-  }
-  for (let j = 0; j < k; j++) if (mass[j]! > 0) for (let t = 0; t < d; t++) centres[j * d + t]! /= mass[j]!;
-  return { centres, mass };
 }

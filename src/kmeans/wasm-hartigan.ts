@@ -64,6 +64,60 @@ function nearestCode(d: number, k: number, weighted: boolean): Code {
 }
 
 /**
+ * means(n, x, c, mass, w, labels): each cluster's weighted sum of its rows into c and its weight into mass (both
+ * zeroed by the caller), in row order, then each non-empty cluster's sum divided by its weight.
+ */
+function meansCode(d: number, k: number, weighted: boolean): Code {
+  const [N, X, C, MASS, W, LABELS] = [0, 1, 2, 3, 4, 5];
+  const c = new Code(6);
+  const [i, off, at, addr] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+  const [w, m] = [c.local(F64), c.local(F64)];
+  c.i32Const(0).set(i);
+  c.block().loop();
+  c.get(i).get(N).i32GeS().brIf(1);
+  emitAddress(c, X, i, d * 8).set(off);
+  if (weighted) emitAddress(c, W, i, 8).f64Load().set(w);
+  else c.f64Const(1).set(w);
+  // j = labels[i]; mass[j] += w; c[j·d + t] += w · x_t
+  emitAddress(c, LABELS, i, 4).i32Load().set(at);
+  emitAddress(c, MASS, at, 8).tee(addr);
+  c.get(addr).f64Load().get(w).f64Add().f64Store();
+  emitAddress(c, C, at, d * 8).set(at);
+  for (let t = 0; t < d; t++) {
+    c.get(at);
+    c.get(at)
+      .f64Load(t * 8)
+      .get(w)
+      .get(off)
+      .f64Load(t * 8)
+      .f64Mul()
+      .f64Add()
+      .f64Store(t * 8);
+  }
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  for (let j = 0; j < k; j++) {
+    // if (mass[j] > 0) c[j·d + t] /= mass[j]
+    c.get(MASS)
+      .f64Load(j * 8)
+      .tee(m)
+      .f64Const(0)
+      .f64Gt()
+      .if();
+    for (let t = 0; t < d; t++) {
+      c.get(C);
+      c.get(C)
+        .f64Load((j * d + t) * 8)
+        .get(m)
+        .f64Div()
+        .f64Store((j * d + t) * 8);
+    }
+    c.end();
+  }
+  return c;
+}
+
+/**
  * sweep(n, x, c, mass, w, labels, dist, relativeGain) -> rows moved: one pass of Hartigan's single-row moves,
  * as hartigan-loops.ts' `JsRefineLoops.sweep` writes it.
  */
@@ -176,6 +230,7 @@ function hartiganModule(d: number, k: number, weighted: boolean): WebAssembly.Mo
     const bytes = moduleBytes(
       [
         { name: "nearest", params: Array(6).fill(I32), results: [F64], code: nearestCode(d, k, weighted) },
+        { name: "means", params: Array(6).fill(I32), results: [], code: meansCode(d, k, weighted) },
         {
           name: "sweep",
           params: [...Array(7).fill(I32), F64],
@@ -211,6 +266,7 @@ export class WasmRefineLoops implements RefineLoops {
     labels: number;
   };
   readonly #nearest: (...args: number[]) => number;
+  readonly #means: (...args: number[]) => number;
   readonly #sweep: (...args: number[]) => number;
 
   constructor(x: Matrix, k: number, weights: Float64Array | undefined) {
@@ -235,6 +291,7 @@ export class WasmRefineLoops implements RefineLoops {
     const exports = new WebAssembly.Instance(hartiganModule(d, k, weights !== undefined), { env: { memory } })
       .exports as Record<string, (...args: number[]) => number>;
     this.#nearest = exports["nearest"]!;
+    this.#means = exports["means"]!;
     this.#sweep = exports["sweep"]!;
     this.#n = n;
     this.#at = at;
@@ -245,6 +302,14 @@ export class WasmRefineLoops implements RefineLoops {
     this.sizes.fill(0);
     const at = this.#at;
     return this.#nearest(this.#n, at.x, at.c, at.sizes, at.w, at.labels);
+  }
+
+  /** Each cluster's (weighted) mean under `labels` into `centres`, its weight into `mass`. */
+  means(): void {
+    this.centres.fill(0);
+    this.mass.fill(0);
+    const at = this.#at;
+    this.#means(this.#n, at.x, at.c, at.mass, at.w, at.labels);
   }
 
   /** One sweep of single-row moves over `centres`, `mass` and `labels`; returns the rows moved. */

@@ -97,7 +97,7 @@ describe("Hartigan's moves", () => {
     );
   });
 
-  test("the WebAssembly loops and the JavaScript ones agree bit for bit: labels, sizes, sums, centres, weights", () => {
+  test("the WebAssembly loops and the JavaScript ones agree bit for bit: labels, sizes, sums, centres, weights, means", () => {
     fc.assert(
       fc.property(dataset, fc.boolean(), ({ rows, k, seed }, weighted) => {
         const { x, start, weights } = poorStart(rows, k, seed, weighted);
@@ -108,13 +108,9 @@ describe("Hartigan's moves", () => {
           loops.mass.set(loops.sizes);
           const moved: number[] = [];
           for (let sweep = 0; sweep < 4; sweep++) moved.push(loops.sweep(1e-12));
-          return {
-            first,
-            moved,
-            labels: [...loops.labels],
-            centres: [...loops.centres],
-            mass: [...loops.mass],
-          };
+          const swept = { labels: [...loops.labels], centres: [...loops.centres], mass: [...loops.mass] };
+          loops.means();
+          return { first, moved, swept, means: { centres: [...loops.centres], mass: [...loops.mass] } };
         };
         assert.deepEqual(run(new WasmRefineLoops(x, k, weights)), run(new JsRefineLoops(x, k, weights)));
       }),
