@@ -189,6 +189,67 @@ function medianCode(): Code {
   return c;
 }
 
+/** finiteRange(n) -> how many of the n values are finite; their min and max at 0 and 8 (histogram.ts). */
+function finiteRangeCode(): Code {
+  const N = 0;
+  const c = new Code(1);
+  const [i, m] = [c.local(I32), c.local(I32)];
+  const [v, min, max] = [c.local(F64), c.local(F64), c.local(F64)];
+  c.f64Const(Number.POSITIVE_INFINITY).set(min);
+  c.f64Const(Number.NEGATIVE_INFINITY).set(max);
+  c.i32Const(0).set(m);
+  c.i32Const(0).set(i);
+  c.block().loop();
+  c.get(i).get(N).i32GeS().brIf(1);
+  load(c, i).set(v);
+  // finite: v - v is 0 (NaN for NaN and ±Infinity)
+  c.get(v).get(v).f64Sub().f64Const(0).f64Eq().if();
+  c.get(v).get(min).f64Lt().if().get(v).set(min).end();
+  c.get(v).get(max).f64Gt().if().get(v).set(max).end();
+  c.get(m).i32Const(1).i32Add().set(m);
+  c.end();
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  c.i32Const(0).get(min).f64Store(0);
+  c.i32Const(0).get(max).f64Store(8);
+  c.get(m);
+  return c;
+}
+
+/**
+ * countBins(n, counts, start, step, units, wide, bins): each finite value's bin, min(bins − 1, ⌊offset⌋) with
+ * offset (v − start) / step, or v / step − units when `wide` (histogram.ts), counted into the i32s at `counts`
+ * (zeroed by the caller).
+ */
+function countBinsCode(): Code {
+  const [N, COUNTS, START, STEP, UNITS, WIDE, BINS] = [0, 1, 2, 3, 4, 5, 6];
+  const c = new Code(7);
+  const [i, bin, addr] = [c.local(I32), c.local(I32), c.local(I32)];
+  const v = c.local(F64);
+  c.i32Const(0).set(i);
+  c.block().loop();
+  c.get(i).get(N).i32GeS().brIf(1);
+  load(c, i).set(v);
+  c.get(v).get(v).f64Sub().f64Const(0).f64Eq().if();
+  c.get(v).get(STEP).f64Div().get(UNITS).f64Sub();
+  c.get(v).get(START).f64Sub().get(STEP).f64Div();
+  // Truncation is the floor here: no offset is below 0 (every finite value is at least min, and start ≤ min).
+  c.get(WIDE).select().i32TruncF64S().set(bin);
+  // bin = min(bins - 1, bin)
+  c.get(bin).get(BINS).i32Const(1).i32Sub().tee(addr).get(bin).get(addr).i32LtS().select().set(bin);
+  emitIndex(c, COUNTS, bin).tee(addr);
+  c.get(addr).i32Load().i32Const(1).i32Add().i32Store();
+  c.end();
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  return c;
+}
+
+/** Pushes base + index · 4 (an i32 element's address). */
+function emitIndex(c: Code, base: number, index: number): Code {
+  return c.get(base).get(index).i32Const(4).i32Mul().i32Add();
+}
+
 let module: WebAssembly.Module | undefined;
 
 function columnStatsModule(): WebAssembly.Module {
@@ -200,11 +261,27 @@ function columnStatsModule(): WebAssembly.Module {
         { name: "centredSum", params: [I32, F64], results: [F64], code: sumCode(true) },
         { name: "quantile", params: [I32, F64], results: [F64], code: quantileCode() },
         { name: "median", params: [I32], results: [F64], code: medianCode() },
+        { name: "finiteRange", params: [I32], results: [I32], code: finiteRangeCode() },
+        {
+          name: "countBins",
+          params: [I32, I32, F64, F64, F64, I32, I32],
+          results: [],
+          code: countBinsCode(),
+        },
       ],
       { shared: false, maxPages: 65536 },
     ),
   );
   return module;
+}
+
+/** How histogram.ts bins a column whose finite values span [min, max]: see `countBins`. */
+export interface BinPlan {
+  readonly start: number;
+  readonly step: number;
+  readonly units: number;
+  readonly wide: boolean;
+  readonly bins: number;
 }
 
 /** One column's statistics, as describe.ts' `describeColumn` returns them. */
@@ -224,7 +301,7 @@ class ColumnKernels {
   readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   readonly #exports = new WebAssembly.Instance(columnStatsModule(), { env: { memory: this.#memory } })
     .exports as Record<
-    "compact" | "sum" | "centredSum" | "quantile" | "median",
+    "compact" | "sum" | "centredSum" | "quantile" | "median" | "finiteRange" | "countBins",
     (...args: number[]) => number
   >;
 
@@ -258,6 +335,26 @@ class ColumnKernels {
     };
   }
 
+  binCounts(
+    values: Float64Array,
+    plan: (min: number, max: number) => BinPlan | undefined,
+  ): number[] | undefined {
+    const heap = this.#load(values);
+    const { finiteRange, countBins } = this.#exports;
+    const n = values.length;
+    const present = finiteRange(n);
+    const [min, max] = new Float64Array(heap, 0, 2);
+    const bins = present === 0 ? undefined : plan(min!, max!);
+    if (bins === undefined) return undefined;
+    const counts = VALUES + n * 8;
+    const bytes = counts + bins.bins * 4;
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
+    new Int32Array(this.#memory.buffer, counts, bins.bins).fill(0);
+    countBins(n, counts, bins.start, bins.step, bins.units, bins.wide ? 1 : 0, bins.bins);
+    return Array.from(new Int32Array(this.#memory.buffer, counts, bins.bins));
+  }
+
   median(values: Float64Array): number {
     if (values.length === 0) return Number.NaN;
     this.#load(values);
@@ -283,4 +380,16 @@ export function wasmColumnStats(values: Float64Array): ColumnStats {
 export function wasmMedian(values: Float64Array): number {
   kernels ??= new ColumnKernels();
   return kernels.median(values);
+}
+
+/**
+ * Counts the finite values of `values` (not mutated) into the bins `plan` lays out from their range; undefined
+ * when none is finite or `plan` declines.
+ */
+export function wasmBinCounts(
+  values: Float64Array,
+  plan: (min: number, max: number) => BinPlan | undefined,
+): number[] | undefined {
+  kernels ??= new ColumnKernels();
+  return kernels.binCounts(values, plan);
 }
