@@ -107,6 +107,45 @@ describe("accumulateScatter", () => {
     );
   });
 
+  test("has the bits of its summation order: per panel, each entry's products summed from 0 in row order (fast-check)", () => {
+    // The order scatter.ts promises, written out per entry: what its WebAssembly tiles must reproduce exactly.
+    const ordered = (x: Matrix, shift: Float64Array, panelRows: number, start: number) => {
+      const d = x.cols;
+      const out = Float64Array.from({ length: d * d }, (_, k) => start * k);
+      const p = Math.max(1, Math.min(panelRows, x.rows));
+      for (let i = 0; i < d; i++)
+        for (let j = i; j < d; j++) {
+          let acc = 0;
+          for (let s0 = 0; s0 < x.rows; s0 += p) {
+            let sum = 0;
+            for (let r = s0; r < Math.min(x.rows, s0 + p); r++)
+              sum += (x.data[r * d + i]! - shift[i]!) * (x.data[r * d + j]! - shift[j]!);
+            acc += sum;
+          }
+          out[i * d + j] = out[i * d + j]! + acc;
+          out[j * d + i] = out[i * d + j]!;
+        }
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer(),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        (n, d, panelRows, seed, start) => {
+          const x = randomMatrix(n, d, seed);
+          const shift = columnMeans(x);
+          const out = Float64Array.from({ length: d * d }, (_, k) => start * k);
+          const got = accumulateScatter(x, shift, out, panelRows);
+          assert.deepEqual(Array.from(got), Array.from(ordered(x, shift, panelRows, start)));
+        },
+      ),
+      { seed: 20261208, numRuns: 150 },
+    );
+  });
+
   test("adds to what `out` already holds", () => {
     const x = randomMatrix(10, 3, 7);
     const zero = new Float64Array(3);
