@@ -21,6 +21,11 @@ export const V128 = 0x7b;
 export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof V128;
 
 function uleb(out: number[], value: number): void {
+  // Most immediates (local indices, small offsets, depths) are one byte.
+  if (value >>> 0 < 0x80) {
+    out.push(value >>> 0);
+    return;
+  }
   let v = value >>> 0;
   do {
     let byte = v & 0x7f;
@@ -78,20 +83,32 @@ export class Code {
     return out;
   }
 
-  private op(...bytes: number[]): this {
-    for (const b of bytes) this.bytes.push(b);
+  // One byte, or two, per call and no array of them: generating a kernel runs once per process and shape, so
+  // this code runs unoptimised, where rest parameters and array literals cost an allocation each.
+  private op(byte: number): this {
+    this.bytes.push(byte);
     return this;
   }
 
-  private withU32(opcode: number[], value: number): this {
-    this.op(...opcode);
+  private op2(first: number, second: number): this {
+    this.bytes.push(first, second);
+    return this;
+  }
+
+  /** Raw bytes (constants). */
+  private raw(bytes: ArrayLike<number>): this {
+    for (let i = 0; i < bytes.length; i++) this.bytes.push(bytes[i]!);
+    return this;
+  }
+
+  private withU32(opcode: number, value: number): this {
+    this.bytes.push(opcode);
     uleb(this.bytes, value);
     return this;
   }
 
-  private mem(opcode: number[], align: number, offset: number): this {
-    this.op(...opcode);
-    uleb(this.bytes, align);
+  private mem(opcode: number, align: number, offset: number): this {
+    this.bytes.push(opcode, align);
     uleb(this.bytes, offset);
     return this;
   }
@@ -104,13 +121,13 @@ export class Code {
 
   // Control (spec §5.4.1). Blocks and loops have no result (block type 0x40).
   block(): this {
-    return this.op(0x02, 0x40);
+    return this.op2(0x02, 0x40);
   }
   loop(): this {
-    return this.op(0x03, 0x40);
+    return this.op2(0x03, 0x40);
   }
   if(): this {
-    return this.op(0x04, 0x40);
+    return this.op2(0x04, 0x40);
   }
   else(): this {
     return this.op(0x05);
@@ -119,10 +136,10 @@ export class Code {
     return this.op(0x0b);
   }
   br(depth: number): this {
-    return this.withU32([0x0c], depth);
+    return this.withU32(0x0c, depth);
   }
   brIf(depth: number): this {
-    return this.withU32([0x0d], depth);
+    return this.withU32(0x0d, depth);
   }
   select(): this {
     return this.op(0x1b);
@@ -130,33 +147,33 @@ export class Code {
 
   // Variables.
   get(index: number): this {
-    return this.withU32([0x20], index);
+    return this.withU32(0x20, index);
   }
   set(index: number): this {
-    return this.withU32([0x21], index);
+    return this.withU32(0x21, index);
   }
   tee(index: number): this {
-    return this.withU32([0x22], index);
+    return this.withU32(0x22, index);
   }
 
   // Memory: natural alignment (log2 of the size), `offset` in bytes.
   i32Load(offset = 0): this {
-    return this.mem([0x28], 2, offset);
+    return this.mem(0x28, 2, offset);
   }
   f32Load(offset = 0): this {
-    return this.mem([0x2a], 2, offset);
+    return this.mem(0x2a, 2, offset);
   }
   f64Load(offset = 0): this {
-    return this.mem([0x2b], 3, offset);
+    return this.mem(0x2b, 3, offset);
   }
   i32Store(offset = 0): this {
-    return this.mem([0x36], 2, offset);
+    return this.mem(0x36, 2, offset);
   }
   f32Store(offset = 0): this {
-    return this.mem([0x38], 2, offset);
+    return this.mem(0x38, 2, offset);
   }
   f64Store(offset = 0): this {
-    return this.mem([0x39], 3, offset);
+    return this.mem(0x39, 3, offset);
   }
 
   // Constants.
@@ -169,7 +186,7 @@ export class Code {
     this.op(0x44);
     const b = Buffer.alloc(8);
     b.writeDoubleLE(v);
-    return this.op(...b);
+    return this.raw(b);
   }
 
   // Numeric (spec §5.4.7).
@@ -298,7 +315,7 @@ export class Code {
     const b = Buffer.alloc(16);
     b.writeDoubleLE(lanes[0], 0);
     b.writeDoubleLE(lanes[1], 8);
-    return this.op(...b);
+    return this.raw(b);
   }
   /** A v128 constant of two i64 lanes. */
   v128ConstI64(lanes: readonly [number, number]): this {
@@ -306,7 +323,7 @@ export class Code {
     const b = Buffer.alloc(16);
     b.writeBigInt64LE(BigInt(lanes[0]), 0);
     b.writeBigInt64LE(BigInt(lanes[1]), 8);
-    return this.op(...b);
+    return this.raw(b);
   }
   i64x2ExtractLane(lane: number): this {
     this.simd(0x1d);
@@ -363,10 +380,13 @@ export function moduleBytes(
   memory: { readonly shared: boolean; readonly maxPages: number },
 ): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const append = (to: number[], bytes: readonly number[]) => {
+    for (let i = 0; i < bytes.length; i++) to.push(bytes[i]!);
+  };
   const section = (id: number, body: number[]) => {
     out.push(id);
     uleb(out, body.length);
-    for (const b of body) out.push(b);
+    append(out, body);
   };
   const types: number[] = [];
   uleb(types, functions.length);
@@ -400,9 +420,11 @@ export function moduleBytes(
   const code: number[] = [];
   uleb(code, functions.length);
   for (const f of functions) {
-    const body = [...f.code.localsVector(), ...f.code.bytes, 0x0b];
-    uleb(code, body.length);
-    for (const b of body) code.push(b);
+    const locals = f.code.localsVector();
+    uleb(code, locals.length + f.code.bytes.length + 1);
+    append(code, locals);
+    append(code, f.code.bytes);
+    code.push(0x0b);
   }
   section(10, code);
   return Uint8Array.from(out);
