@@ -189,6 +189,36 @@ function medianCode(): Code {
   return c;
 }
 
+/**
+ * gather(column, order, from, to) -> Σ: the values column[order[r]] for r in [from, to) copied, in that order,
+ * to the front of the values (for `median`), and summed from 0 in that order (member-profiles.ts).
+ */
+function gatherCode(): Code {
+  const [COLUMN, ORDER, FROM, TO] = [0, 1, 2, 3];
+  const c = new Code(4);
+  const [r, out, row] = [c.local(I32), c.local(I32), c.local(I32)];
+  const [sum, v] = [c.local(F64), c.local(F64)];
+  c.f64Const(0).set(sum);
+  c.i32Const(0).set(out);
+  c.get(FROM).set(r);
+  c.block().loop();
+  c.get(r).get(TO).i32GeS().brIf(1);
+  emitIndex(c, ORDER, r).i32Load().set(row);
+  at8(c, COLUMN, row).f64Load().set(v);
+  c.get(out).i32Const(8).i32Mul().get(v).f64Store(VALUES);
+  c.get(sum).get(v).f64Add().set(sum);
+  c.get(out).i32Const(1).i32Add().set(out);
+  c.get(r).i32Const(1).i32Add().set(r);
+  c.br(0).end().end();
+  c.get(sum);
+  return c;
+}
+
+/** Pushes base + index · 8 (an f64 element's address). */
+function at8(c: Code, base: number, index: number): Code {
+  return c.get(base).get(index).i32Const(8).i32Mul().i32Add();
+}
+
 /** finiteRange(n) -> how many of the n values are finite; their min and max at 0 and 8 (histogram.ts). */
 function finiteRangeCode(): Code {
   const N = 0;
@@ -262,6 +292,7 @@ function columnStatsModule(): WebAssembly.Module {
         { name: "quantile", params: [I32, F64], results: [F64], code: quantileCode() },
         { name: "median", params: [I32], results: [F64], code: medianCode() },
         { name: "finiteRange", params: [I32], results: [I32], code: finiteRangeCode() },
+        { name: "gather", params: Array(4).fill(I32), results: [F64], code: gatherCode() },
         {
           name: "countBins",
           params: [I32, I32, F64, F64, F64, I32, I32],
@@ -301,7 +332,7 @@ class ColumnKernels {
   readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   readonly #exports = new WebAssembly.Instance(columnStatsModule(), { env: { memory: this.#memory } })
     .exports as Record<
-    "compact" | "sum" | "centredSum" | "quantile" | "median" | "finiteRange" | "countBins",
+    "compact" | "sum" | "centredSum" | "quantile" | "median" | "finiteRange" | "countBins" | "gather",
     (...args: number[]) => number
   >;
 
@@ -355,6 +386,30 @@ class ColumnKernels {
     return Array.from(new Int32Array(this.#memory.buffer, counts, bins.bins));
   }
 
+  segments(
+    column: Float64Array,
+    order: Int32Array,
+    offsets: Int32Array,
+  ): { sums: number[]; medians: number[] } {
+    const n = column.length;
+    const columnAt = VALUES + n * 8;
+    const orderAt = columnAt + n * 8;
+    const bytes = orderAt + order.length * 4;
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
+    const heap = this.#memory.buffer;
+    new Float64Array(heap, columnAt, n).set(column);
+    new Int32Array(heap, orderAt, order.length).set(order);
+    const sums: number[] = [];
+    const medians: number[] = [];
+    for (let c = 0; c + 1 < offsets.length; c++) {
+      const [from, to] = [offsets[c]!, offsets[c + 1]!];
+      sums.push(this.#exports.gather(columnAt, orderAt, from, to));
+      medians.push(to > from ? this.#exports.median(to - from) : Number.NaN);
+    }
+    return { sums, medians };
+  }
+
   median(values: Float64Array): number {
     if (values.length === 0) return Number.NaN;
     this.#load(values);
@@ -392,4 +447,17 @@ export function wasmBinCounts(
 ): number[] | undefined {
   kernels ??= new ColumnKernels();
   return kernels.binCounts(values, plan);
+}
+
+/**
+ * Per segment (rows order[offsets[c]..offsets[c + 1]) of `column`), the sum of its values from 0 in that
+ * order and their median (NaN for an empty segment); `column` and `order` are not mutated.
+ */
+export function wasmSegmentSumsAndMedians(
+  column: Float64Array,
+  order: Int32Array,
+  offsets: Int32Array,
+): { sums: number[]; medians: number[] } {
+  kernels ??= new ColumnKernels();
+  return kernels.segments(column, order, offsets);
 }

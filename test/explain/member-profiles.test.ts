@@ -101,6 +101,39 @@ describe("member profiles", () => {
   });
 });
 
+describe("member profiles, any data", () => {
+  test("each segment's mean is its members' sum from 0 in row order over their count, its median theirs (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.tuple(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.nat(4)), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        (k, rows) => {
+          const values = rows.map(([v]) => v + 0);
+          const clusters = rows.map(([, c]) => c % k);
+          const profiles = memberProfiles([Float64Array.from(values)], clusters, k, [1]);
+          profiles.forEach((p, c) => {
+            const members = values.filter((_, i) => clusters[i] === c);
+            let sum = 0;
+            for (const v of members) sum += v;
+            assert.ok(
+              Object.is(p.mean[0], members.length > 0 ? sum / members.length : Number.NaN),
+              `mean ${c}`,
+            );
+            assert.ok(
+              Object.is(p.median[0], members.length > 0 ? sortedMedian(members) : Number.NaN),
+              `median ${c}`,
+            );
+          });
+        },
+      ),
+      { seed: 20261208, numRuns: 300 },
+    );
+  });
+});
+
 describe("census segments from their members", () => {
   let result: SegmentationResult;
   let summary: Summary;
