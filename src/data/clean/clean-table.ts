@@ -10,6 +10,7 @@
 import { StrataError } from "../../errors.js";
 import { median } from "../../util/median.js";
 import type { Frame } from "../frame.js";
+import { assertUniqueIndex } from "../frame-checks.js";
 
 export interface CleanOptions {
   /** Columns joined into the row label (default none: labels stay "0".."n-1"). */
@@ -104,10 +105,11 @@ export function cleanTable(frame: Frame, options: CleanOptions = {}): CleanResul
       { details: { loadedRows: frame.numRows } },
     );
   }
-  const indexed =
-    indexColumns.length === 0
-      ? kept.withIndex(kept.index.map((p) => labels[Number(p)]!))
-      : kept.withIndexFrom(indexColumns, separator);
+  // The kept rows' labels are those computed above (kept.index holds their positions); with index columns
+  // they must be unique among the kept rows, as withIndexFrom requires.
+  const keptLabels = kept.index.map((p) => labels[Number(p)]!);
+  if (indexColumns.length > 0) assertUniqueIndex(keptLabels, kept.index, indexColumns, separator);
+  const indexed = kept.withIndex(keptLabels);
   const removed = new Set([...dropColumns, ...indexColumns]);
   const rest = indexed.drop([...removed]);
   const ignoredTextColumns = rest.stringColumnNames;
