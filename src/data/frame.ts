@@ -8,6 +8,7 @@
  */
 import { quote, StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
+import { wasmTranspose } from "../util/wasm-columns.js";
 import { assertUniqueIndex, missingColumn } from "./frame-checks.js";
 
 /** A text column: null is a missing value. */
@@ -97,11 +98,9 @@ export class Frame {
         `The matrix has ${m.cols} columns; ${names.length} names given.`,
       );
     }
-    const cols = names.map((name, j) => {
-      const c = new Float64Array(m.rows);
-      for (let i = 0; i < m.rows; i++) c[i] = m.data[i * m.cols + j]!;
-      return [name, c] as const;
-    });
+    const byColumn = new Float64Array(m.rows * m.cols);
+    wasmTranspose([m.data.subarray(0, m.rows * m.cols)], m.rows, m.cols, byColumn);
+    const cols = names.map((name, j) => [name, byColumn.slice(j * m.rows, (j + 1) * m.rows)] as const);
     return Frame.fromColumns(cols, index ? { index } : {});
   }
 
@@ -351,13 +350,9 @@ export class Frame {
    */
   toMatrix(columns: readonly string[] = this.numericColumnNames): Matrix {
     const cols = columns.map((c) => this.column(c));
-    const n = this.numRows;
-    const d = cols.length;
-    const m = matrix(n, d);
-    for (let j = 0; j < d; j++) {
-      const c = cols[j]!;
-      for (let i = 0; i < n; i++) m.data[i * d + j] = c[i]!;
-    }
+    const m = matrix(this.numRows, cols.length);
+    // The columns, one after another, are the transpose's rows.
+    wasmTranspose(cols, cols.length, this.numRows, m.data);
     return m;
   }
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { weightedMedianInPlace } from "../util/median.js";
-import { wasmSegmentSumsAndMedians } from "../util/wasm-column-stats.js";
+import { wasmSegmentSumsAndMedians } from "../util/wasm-columns.js";
 
 /** One segment's profile, feature order. */
 export interface MemberProfile {

@@ -1,14 +1,14 @@
 /**
  * Medians without sorting: quickselect (Hoare's FIND), expected O(n). Segment profiles take one per segment and
  * feature, and imputation one per feature, so a million rows cost a pass or two, not a sort. The plain median
- * runs in WebAssembly (wasm-column-stats.ts); the weighted one here.
+ * runs in WebAssembly (wasm-columns.ts); the weighted one here.
  * @module
  */
-import { wasmMedian } from "./wasm-column-stats.js";
+import { wasmMedian } from "./wasm-columns.js";
 
 /**
  * The median of `values` (the mean of the two middle ones for an even count; NaN for none), by quickselect in
- * WebAssembly (wasm-column-stats.ts). The values are not changed.
+ * WebAssembly (wasm-columns.ts). The values are not changed.
  */
 export function median(values: Float64Array): number {
   return wasmMedian(values);

@@ -189,4 +189,24 @@ describe("Frame properties", () => {
       { numRuns: 100, seed: 7 },
     );
   });
+
+  test("toMatrix puts column j of row i at i·d + j, and fromMatrix undoes it, for any shape (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.nat(40), fc.nat(7), fc.integer(), (rows, d, seed) => {
+        const value = (i: number, j: number) => Math.sin(seed + i * 31 + j * 7) * 1e3;
+        const names = Array.from({ length: d }, (_, j) => `c${j}`);
+        const frame = Frame.fromColumns(
+          names.map((name, j) => [name, Float64Array.from({ length: rows }, (_, i) => value(i, j))] as const),
+          { index: Array.from({ length: rows }, (_, i) => `r${i}`) },
+        );
+        const m = frame.toMatrix();
+        assert.equal(m.data.length, rows * d);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < d; j++) assert.equal(m.data[i * d + j], value(i, j));
+        const back = Frame.fromMatrix(m, names, frame.index);
+        for (const name of names) assert.deepEqual(back.column(name), frame.column(name));
+      }),
+      { numRuns: 200, seed: 20261208 },
+    );
+  });
 });

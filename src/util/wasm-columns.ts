@@ -1,11 +1,12 @@
 /**
- * Column statistics in WebAssembly, one column at a time: for describe() (data/describe.ts), dropping NaN with
+ * Column kernels in WebAssembly. Statistics, one column at a time: for describe() (data/describe.ts), dropping NaN with
  * the column's min and max, the compensated (Neumaier) sums of the values and of their squared deviations, and
  * numpy's "linear" quantiles from order statistics found by quickselect (Hoare's FIND) instead of a sort; and
  * the median (util/median.ts) by the same quickselect. Why: a run describes 68 columns once each (the census'
  * raw and scaled features) and takes a median per segment and feature (238), so JavaScript loops ran before V8
  * had optimised them, and Float64Array's sort took 0.2 ms a column; 20–27 ms of a census run in a fresh
- * process for describe() alone. WebAssembly is compiled before it runs.
+ * process for describe() alone. WebAssembly is compiled before it runs. Also the histograms' bin counts and
+ * the transpose between a table's columns and a row-major matrix.
  *
  * The sums add the same values in the same order as describe.ts' reference loops, so the mean and the standard
  * deviation are the same bits. The min and max are IEEE minimum and maximum (-0 below +0, as a sort puts them),
@@ -280,6 +281,34 @@ function emitIndex(c: Code, base: number, index: number): Code {
   return c.get(base).get(index).i32Const(4).i32Mul().i32Add();
 }
 
+/**
+ * transpose(rows, cols, out): the rows × cols row-major values (at VALUES) into `out` as cols × rows, that is
+ * column j of the input becomes row j of the output. A table's columns and a row-major matrix are each
+ * other's transpose (data/frame.ts `toMatrix` and `fromMatrix`).
+ */
+function transposeCode(): Code {
+  const [ROWS, COLS, OUT] = [0, 1, 2];
+  const c = new Code(3);
+  const [i, j, from, to] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+  c.i32Const(0).set(i);
+  c.block().loop();
+  c.get(i).get(ROWS).i32GeS().brIf(1);
+  c.get(i).get(COLS).i32Mul().i32Const(8).i32Mul().i32Const(VALUES).i32Add().set(from);
+  c.get(i).i32Const(8).i32Mul().get(OUT).i32Add().set(to);
+  c.i32Const(0).set(j);
+  c.block().loop();
+  c.get(j).get(COLS).i32GeS().brIf(1);
+  // out[j·rows + i] = in[i·cols + j]
+  c.get(to).get(from).f64Load().f64Store();
+  c.get(from).i32Const(8).i32Add().set(from);
+  c.get(to).get(ROWS).i32Const(8).i32Mul().i32Add().set(to);
+  c.get(j).i32Const(1).i32Add().set(j);
+  c.br(0).end().end();
+  c.get(i).i32Const(1).i32Add().set(i);
+  c.br(0).end().end();
+  return c;
+}
+
 let module: WebAssembly.Module | undefined;
 
 function columnStatsModule(): WebAssembly.Module {
@@ -293,6 +322,7 @@ function columnStatsModule(): WebAssembly.Module {
         { name: "median", params: [I32], results: [F64], code: medianCode() },
         { name: "finiteRange", params: [I32], results: [I32], code: finiteRangeCode() },
         { name: "gather", params: Array(4).fill(I32), results: [F64], code: gatherCode() },
+        { name: "transpose", params: Array(3).fill(I32), results: [], code: transposeCode() },
         {
           name: "countBins",
           params: [I32, I32, F64, F64, F64, I32, I32],
@@ -332,7 +362,15 @@ class ColumnKernels {
   readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   readonly #exports = new WebAssembly.Instance(columnStatsModule(), { env: { memory: this.#memory } })
     .exports as Record<
-    "compact" | "sum" | "centredSum" | "quantile" | "median" | "finiteRange" | "countBins" | "gather",
+    | "compact"
+    | "sum"
+    | "centredSum"
+    | "quantile"
+    | "median"
+    | "finiteRange"
+    | "countBins"
+    | "gather"
+    | "transpose",
     (...args: number[]) => number
   >;
 
@@ -410,6 +448,23 @@ class ColumnKernels {
     return { sums, medians };
   }
 
+  /** `parts` (rows × cols row-major, given as `parts.length` consecutive pieces) transposed into `out`. */
+  transpose(parts: readonly Float64Array[], rows: number, cols: number, out: Float64Array): void {
+    const n = rows * cols;
+    const outAt = VALUES + n * 8;
+    const bytes = outAt + n * 8;
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
+    const heap = this.#memory.buffer;
+    let at = VALUES;
+    for (const part of parts) {
+      new Float64Array(heap, at, part.length).set(part);
+      at += part.length * 8;
+    }
+    this.#exports.transpose(rows, cols, outAt);
+    out.set(new Float64Array(heap, outAt, n));
+  }
+
   median(values: Float64Array): number {
     if (values.length === 0) return Number.NaN;
     this.#load(values);
@@ -460,4 +515,20 @@ export function wasmSegmentSumsAndMedians(
 ): { sums: number[]; medians: number[] } {
   kernels ??= new ColumnKernels();
   return kernels.segments(column, order, offsets);
+}
+
+/**
+ * Transposes rows × cols row-major values, given as consecutive pieces (a matrix's data, or a table's columns
+ * as the rows of the transpose), into `out` (cols × rows). Copying element by element in JavaScript ran
+ * unoptimised and boxed every value: the census' 3,218 × 34 each way took 3–4 ms.
+ * @example wasmTranspose([Float64Array.of(1, 2, 3, 4, 5, 6)], 2, 3, out) // out: 1, 4, 2, 5, 3, 6
+ */
+export function wasmTranspose(
+  parts: readonly Float64Array[],
+  rows: number,
+  cols: number,
+  out: Float64Array,
+): void {
+  kernels ??= new ColumnKernels();
+  kernels.transpose(parts, rows, cols, out);
 }
