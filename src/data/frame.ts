@@ -8,7 +8,7 @@
  */
 import { quote, StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
-import { wasmTranspose } from "../util/wasm-columns.js";
+import { wasmColumnsToRows, wasmRowsToColumns } from "../util/wasm-columns.js";
 import { assertUniqueIndex, missingColumn } from "./frame-checks.js";
 
 /** A text column: null is a missing value. */
@@ -98,10 +98,12 @@ export class Frame {
         `The matrix has ${m.cols} columns; ${names.length} names given.`,
       );
     }
-    const byColumn = new Float64Array(m.rows * m.cols);
-    wasmTranspose([m.data.subarray(0, m.rows * m.cols)], m.rows, m.cols, byColumn);
-    const cols = names.map((name, j) => [name, byColumn.slice(j * m.rows, (j + 1) * m.rows)] as const);
-    return Frame.fromColumns(cols, index ? { index } : {});
+    const columns = names.map(() => new Float64Array(m.rows));
+    wasmRowsToColumns(m.data, m.rows, m.cols, columns);
+    return Frame.fromColumns(
+      names.map((name, j) => [name, columns[j]!] as const),
+      index ? { index } : {},
+    );
   }
 
   /** Number of rows. */
@@ -351,8 +353,7 @@ export class Frame {
   toMatrix(columns: readonly string[] = this.numericColumnNames): Matrix {
     const cols = columns.map((c) => this.column(c));
     const m = matrix(this.numRows, cols.length);
-    // The columns, one after another, are the transpose's rows.
-    wasmTranspose(cols, cols.length, this.numRows, m.data);
+    wasmColumnsToRows(cols, this.numRows, m.data);
     return m;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * What the scalar WebAssembly kernels (wasm-hartigan.ts, wasm-pair-sums.ts) emit alike: an element's address,
- * and the squared distance summed as the JavaScript loops sum it (the first term assigned, the rest added in t
- * order, so the bits are the same).
+ * What the scalar WebAssembly kernels (wasm-hartigan.ts, wasm-pair-sums.ts, init/wasm-seed.ts) emit alike: the
+ * squared distance summed as the JavaScript loops sum it (the first term assigned, the rest added in t order,
+ * so the bits are the same). Element addresses are the assembler's `emitAddress`.
  * @module
  */
 import type { Code } from "../wasm/assembler.js";
@@ -27,9 +27,4 @@ export function emitSquaredDistance(
     if (t === 0) c.get(diff).get(diff).f64Mul().set(s);
     else c.get(s).get(diff).get(diff).f64Mul().f64Add().set(s);
   });
-}
-
-/** Pushes `base + index · bytes` (base and index are i32 locals): the address of element `index`. */
-export function emitAddress(c: Code, base: number, index: number, bytes: number): Code {
-  return c.get(base).get(index).i32Const(bytes).i32Mul().i32Add();
 }

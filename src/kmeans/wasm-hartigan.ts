@@ -8,9 +8,9 @@
  * @module
  */
 import type { Matrix } from "../linalg/matrix.js";
-import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
 import type { RefineLoops } from "./hartigan-loops.js";
-import { emitAddress, emitSquaredDistance } from "./wasm-emit.js";
+import { emitSquaredDistance } from "./wasm-emit.js";
 
 /** Above this k·d the kernels would hold too many values in locals: the JavaScript loops run instead. */
 export const WASM_HARTIGAN_MAX_KD = 256;

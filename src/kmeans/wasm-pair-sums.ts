@@ -7,8 +7,8 @@
  * added in t order; sqrt; the running sums), so the sums are bit-identical (test/kmeans/metrics.test.ts).
  * @module
  */
-import { Code, F64, I32, moduleBytes, V128 } from "../wasm/assembler.js";
-import { emitAddress, emitSquaredDistance } from "./wasm-emit.js";
+import { Code, emitAddress, F64, I32, moduleBytes, V128 } from "../wasm/assembler.js";
+import { emitSquaredDistance } from "./wasm-emit.js";
 
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
 export const WASM_PAIR_SUMS_MAX_D = 64;

@@ -8,15 +8,10 @@
  * panel at a time, so a table of any size needs no second copy of itself.
  * @module
  */
-import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
 
 const TILE = 4;
 const PAGE = 65_536;
-
-/** Pushes base + index · 8 (i32 locals): the address of an f64 element. */
-function at(c: Code, base: number, index: number): Code {
-  return c.get(base).get(index).i32Const(8).i32Mul().i32Add();
-}
 
 /** sums(rows, count, d, out): out[j] += row[j] for each of the `count` rows at `rows`, in row order. */
 function sumsCode(): Code {
@@ -30,10 +25,10 @@ function sumsCode(): Code {
   c.i32Const(0).set(j);
   c.block().loop();
   c.get(j).get(D).i32GeS().brIf(1);
-  at(c, OUT, j).tee(addr);
+  emitAddress(c, OUT, j, 8).tee(addr);
   c.get(addr).f64Load();
   c.get(src).get(j).i32Add().set(addr);
-  at(c, ROWS, addr).f64Load().f64Add().f64Store();
+  emitAddress(c, ROWS, addr, 8).f64Load().f64Add().f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
   c.br(0).end().end();
   c.get(r).i32Const(1).i32Add().set(r);
@@ -65,10 +60,10 @@ function panelCode(): Code {
   c.block().loop();
   c.get(j).get(D).i32GeS().brIf(1);
   c.get(j).get(P).i32Mul().get(r).i32Add().set(addr);
-  at(c, PANEL, addr);
+  emitAddress(c, PANEL, addr, 8);
   c.get(r).get(D).i32Mul().get(j).i32Add().set(addr);
-  at(c, ROWS, addr).f64Load();
-  at(c, SHIFT, j).f64Load();
+  emitAddress(c, ROWS, addr, 8).f64Load();
+  emitAddress(c, SHIFT, j, 8).f64Load();
   c.f64Sub().f64Store();
   c.get(j).i32Const(1).i32Add().set(j);
   c.br(0).end().end();
@@ -84,9 +79,9 @@ function panelCode(): Code {
   // a_k = column i0 + k, b_k = column j0 + k: byte addresses of their first row
   for (let k = 0; k < TILE; k++) {
     c.get(i0).i32Const(k).i32Add().get(P).i32Mul().set(addr);
-    at(c, PANEL, addr).set(a[k]!);
+    emitAddress(c, PANEL, addr, 8).set(a[k]!);
     c.get(j0).i32Const(k).i32Add().get(P).i32Mul().set(addr);
-    at(c, PANEL, addr).set(b[k]!);
+    emitAddress(c, PANEL, addr, 8).set(b[k]!);
   }
   for (const sum of s) c.f64Const(0).set(sum);
   c.i32Const(0).set(r);
@@ -106,7 +101,7 @@ function panelCode(): Code {
   // acc[(i0 + row)·dp + j0 + col] += s[row][col]
   for (let row = 0; row < TILE; row++) {
     c.get(i0).i32Const(row).i32Add().get(DP).i32Mul().get(j0).i32Add().set(addr);
-    at(c, ACC, addr).set(o);
+    emitAddress(c, ACC, addr, 8).set(o);
     for (let col = 0; col < TILE; col++) {
       c.get(o);
       c.get(o)

@@ -14,39 +14,11 @@
  * differ, where a sort orders -0 before +0 and a partition treats them as one value.
  * @module
  */
-import { Code, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
 
 /** Byte offset of the values; the min and max are written at 0 and 8. */
 const VALUES = 16;
 const PAGE = 65_536;
-
-/** compact(n) -> count: the non-NaN values moved to the front, in order; their min and max at 0 and 8. */
-function compactCode(): Code {
-  const N = 0;
-  const c = new Code(1);
-  const [i, m] = [c.local(I32), c.local(I32)];
-  const [v, min, max] = [c.local(F64), c.local(F64), c.local(F64)];
-  c.f64Const(Number.POSITIVE_INFINITY).set(min);
-  c.f64Const(Number.NEGATIVE_INFINITY).set(max);
-  c.i32Const(0).set(m);
-  c.i32Const(0).set(i);
-  c.block().loop();
-  c.get(i).get(N).i32GeS().brIf(1);
-  c.get(i).i32Const(8).i32Mul().f64Load(VALUES).tee(v);
-  // v === v: not NaN
-  c.get(v).f64Eq().if();
-  c.get(m).i32Const(8).i32Mul().get(v).f64Store(VALUES);
-  c.get(min).get(v).f64Min().set(min);
-  c.get(max).get(v).f64Max().set(max);
-  c.get(m).i32Const(1).i32Add().set(m);
-  c.end();
-  c.get(i).i32Const(1).i32Add().set(i);
-  c.br(0).end().end();
-  c.i32Const(0).get(min).f64Store(0);
-  c.i32Const(0).get(max).f64Store(8);
-  c.get(m);
-  return c;
-}
 
 /**
  * sum(m[, centre]) -> Σ of the first m values (or of their squared deviations from `centre`), with Neumaier's
@@ -204,8 +176,8 @@ function gatherCode(): Code {
   c.get(FROM).set(r);
   c.block().loop();
   c.get(r).get(TO).i32GeS().brIf(1);
-  emitIndex(c, ORDER, r).i32Load().set(row);
-  at8(c, COLUMN, row).f64Load().set(v);
+  emitAddress(c, ORDER, r, 4).i32Load().set(row);
+  emitAddress(c, COLUMN, row, 8).f64Load().set(v);
   c.get(out).i32Const(8).i32Mul().get(v).f64Store(VALUES);
   c.get(sum).get(v).f64Add().set(sum);
   c.get(out).i32Const(1).i32Add().set(out);
@@ -215,13 +187,14 @@ function gatherCode(): Code {
   return c;
 }
 
-/** Pushes base + index · 8 (an f64 element's address). */
-function at8(c: Code, base: number, index: number): Code {
-  return c.get(base).get(index).i32Const(8).i32Mul().i32Add();
-}
-
-/** finiteRange(n) -> how many of the n values are finite; their min and max at 0 and 8 (histogram.ts). */
-function finiteRangeCode(): Code {
+/**
+ * A scan of the n values for the ones kept, counted, with their min and max at 0 and 8:
+ * - compact(n) (describe.ts): keeps the non-NaN values, moved to the front in order; IEEE min and max (-0
+ *   below +0, as a sort orders them);
+ * - finiteRange(n) (histogram.ts): keeps the finite values where they are; min and max by strict comparison,
+ *   the first of equal values kept.
+ */
+function rangeCode(kind: "compact" | "finiteRange"): Code {
   const N = 0;
   const c = new Code(1);
   const [i, m] = [c.local(I32), c.local(I32)];
@@ -233,10 +206,18 @@ function finiteRangeCode(): Code {
   c.block().loop();
   c.get(i).get(N).i32GeS().brIf(1);
   load(c, i).set(v);
-  // finite: v - v is 0 (NaN for NaN and ±Infinity)
-  c.get(v).get(v).f64Sub().f64Const(0).f64Eq().if();
-  c.get(v).get(min).f64Lt().if().get(v).set(min).end();
-  c.get(v).get(max).f64Gt().if().get(v).set(max).end();
+  if (kind === "compact") {
+    // v === v: not NaN
+    c.get(v).get(v).f64Eq().if();
+    c.get(m).i32Const(8).i32Mul().get(v).f64Store(VALUES);
+    c.get(min).get(v).f64Min().set(min);
+    c.get(max).get(v).f64Max().set(max);
+  } else {
+    // finite: v - v is 0 (NaN for NaN and ±Infinity)
+    c.get(v).get(v).f64Sub().f64Const(0).f64Eq().if();
+    c.get(v).get(min).f64Lt().if().get(v).set(min).end();
+    c.get(v).get(max).f64Gt().if().get(v).set(max).end();
+  }
   c.get(m).i32Const(1).i32Add().set(m);
   c.end();
   c.get(i).i32Const(1).i32Add().set(i);
@@ -268,17 +249,12 @@ function countBinsCode(): Code {
   c.get(WIDE).select().i32TruncF64S().set(bin);
   // bin = min(bins - 1, bin)
   c.get(bin).get(BINS).i32Const(1).i32Sub().tee(addr).get(bin).get(addr).i32LtS().select().set(bin);
-  emitIndex(c, COUNTS, bin).tee(addr);
+  emitAddress(c, COUNTS, bin, 4).tee(addr);
   c.get(addr).i32Load().i32Const(1).i32Add().i32Store();
   c.end();
   c.get(i).i32Const(1).i32Add().set(i);
   c.br(0).end().end();
   return c;
-}
-
-/** Pushes base + index · 4 (an i32 element's address). */
-function emitIndex(c: Code, base: number, index: number): Code {
-  return c.get(base).get(index).i32Const(4).i32Mul().i32Add();
 }
 
 /**
@@ -315,12 +291,12 @@ function columnStatsModule(): WebAssembly.Module {
   module ??= new WebAssembly.Module(
     moduleBytes(
       [
-        { name: "compact", params: [I32], results: [I32], code: compactCode() },
+        { name: "compact", params: [I32], results: [I32], code: rangeCode("compact") },
         { name: "sum", params: [I32], results: [F64], code: sumCode(false) },
         { name: "centredSum", params: [I32, F64], results: [F64], code: sumCode(true) },
         { name: "quantile", params: [I32, F64], results: [F64], code: quantileCode() },
         { name: "median", params: [I32], results: [F64], code: medianCode() },
-        { name: "finiteRange", params: [I32], results: [I32], code: finiteRangeCode() },
+        { name: "finiteRange", params: [I32], results: [I32], code: rangeCode("finiteRange") },
         { name: "gather", params: Array(4).fill(I32), results: [F64], code: gatherCode() },
         { name: "transpose", params: Array(3).fill(I32), results: [], code: transposeCode() },
         {
@@ -448,21 +424,52 @@ class ColumnKernels {
     return { sums, medians };
   }
 
-  /** `parts` (rows × cols row-major, given as `parts.length` consecutive pieces) transposed into `out`. */
-  transpose(parts: readonly Float64Array[], rows: number, cols: number, out: Float64Array): void {
+  /**
+   * `rows` rows of `cols` values (row-major, at VALUES) transposed to `cols` rows of `rows` values, returned as a
+   * view of the memory (valid until the next call).
+   */
+  #transposeBlock(rows: number, cols: number): Float64Array {
     const n = rows * cols;
     const outAt = VALUES + n * 8;
-    const bytes = outAt + n * 8;
+    this.#exports.transpose(rows, cols, outAt);
+    return new Float64Array(this.#memory.buffer, outAt, n);
+  }
+
+  /** Room for a block of `values` values and its transpose. */
+  #reserveBlock(values: number): ArrayBufferLike {
+    const bytes = VALUES + 2 * values * 8;
     const have = this.#memory.buffer.byteLength;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    const heap = this.#memory.buffer;
-    let at = VALUES;
-    for (const part of parts) {
-      new Float64Array(heap, at, part.length).set(part);
-      at += part.length * 8;
+    return this.#memory.buffer;
+  }
+
+  /** The d columns of n values each into `out`, n × d row-major: column j of row i at i·d + j. */
+  columnsToRows(columns: readonly Float64Array[], n: number, out: Float64Array): void {
+    const d = columns.length;
+    const block = blockRows(d);
+    const heap = this.#reserveBlock(block * d);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const b = Math.min(block, n - r0);
+      // The block's d column pieces, one after another, are a d × b matrix; its transpose is b rows of d.
+      columns.forEach((column, j) => {
+        new Float64Array(heap, VALUES + j * b * 8, b).set(column.subarray(r0, r0 + b));
+      });
+      out.set(this.#transposeBlock(d, b), r0 * d);
     }
-    this.#exports.transpose(rows, cols, outAt);
-    out.set(new Float64Array(heap, outAt, n));
+  }
+
+  /** `data`, n × d row-major, into the d `columns` of n values each. */
+  rowsToColumns(data: Float64Array, n: number, d: number, columns: readonly Float64Array[]): void {
+    const block = blockRows(d);
+    const heap = this.#reserveBlock(block * d);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const b = Math.min(block, n - r0);
+      new Float64Array(heap, VALUES, b * d).set(data.subarray(r0 * d, (r0 + b) * d));
+      const byColumn = this.#transposeBlock(b, d);
+      columns.forEach((column, j) => {
+        column.set(byColumn.subarray(j * b, (j + 1) * b), r0);
+      });
+    }
   }
 
   median(values: Float64Array): number {
@@ -517,18 +524,29 @@ export function wasmSegmentSumsAndMedians(
   return kernels.segments(column, order, offsets);
 }
 
+/** Rows per block of a transpose: a block and its transpose in about 1 MiB of the module's memory. */
+function blockRows(d: number): number {
+  return Math.max(1, Math.floor(65_536 / Math.max(1, d)));
+}
+
 /**
- * Transposes rows × cols row-major values, given as consecutive pieces (a matrix's data, or a table's columns
- * as the rows of the transpose), into `out` (cols × rows). Copying element by element in JavaScript ran
- * unoptimised and boxed every value: the census' 3,218 × 34 each way took 3–4 ms.
- * @example wasmTranspose([Float64Array.of(1, 2, 3, 4, 5, 6)], 2, 3, out) // out: 1, 4, 2, 5, 3, 6
+ * A table's d columns of n values into `out`, n × d row-major (column j of row i at i·d + j), a block of rows
+ * at a time, so the module's memory stays small for any table. Copying element by element in JavaScript ran
+ * unoptimised and boxed every value: the census' 3,218 × 34 took 3–4 ms each way.
+ * @example wasmColumnsToRows([Float64Array.of(1, 2), Float64Array.of(3, 4)], 2, out) // out: 1, 3, 2, 4
  */
-export function wasmTranspose(
-  parts: readonly Float64Array[],
-  rows: number,
-  cols: number,
-  out: Float64Array,
+export function wasmColumnsToRows(columns: readonly Float64Array[], n: number, out: Float64Array): void {
+  kernels ??= new ColumnKernels();
+  kernels.columnsToRows(columns, n, out);
+}
+
+/** The inverse of {@link wasmColumnsToRows}: `data`, n × d row-major, into d columns of n values. */
+export function wasmRowsToColumns(
+  data: Float64Array,
+  n: number,
+  d: number,
+  columns: readonly Float64Array[],
 ): void {
   kernels ??= new ColumnKernels();
-  kernels.transpose(parts, rows, cols, out);
+  kernels.rowsToColumns(data, n, d, columns);
 }

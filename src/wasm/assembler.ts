@@ -429,3 +429,8 @@ export function moduleBytes(
   section(10, code);
   return Uint8Array.from(out);
 }
+
+/** Pushes `base + index · bytes` (base and index are i32 locals): the address of element `index`. */
+export function emitAddress(c: Code, base: number, index: number, bytes: number): Code {
+  return c.get(base).get(index).i32Const(bytes).i32Mul().i32Add();
+}

@@ -209,4 +209,16 @@ describe("Frame properties", () => {
       { numRuns: 200, seed: 20261208 },
     );
   });
+
+  test("toMatrix and fromMatrix across the transpose's blocks of rows: 5,000 rows of 34 columns", () => {
+    const [rows, d] = [5000, 34];
+    const names = Array.from({ length: d }, (_, j) => `c${j}`);
+    const frame = Frame.fromColumns(
+      names.map((name, j) => [name, Float64Array.from({ length: rows }, (_, i) => i * 100 + j)] as const),
+    );
+    const m = frame.toMatrix();
+    assert.ok(m.data.every((v, k) => v === Math.floor(k / d) * 100 + (k % d)));
+    const back = Frame.fromMatrix(m, names);
+    for (const name of names) assert.deepEqual(back.column(name), frame.column(name));
+  });
 });

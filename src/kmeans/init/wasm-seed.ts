@@ -11,8 +11,8 @@
  * @module
  */
 import type { Matrix } from "../../linalg/matrix.js";
-import { Code, F64, I32, moduleBytes, type WasmFunction } from "../../wasm/assembler.js";
-import { emitAddress, emitSquaredDistance } from "../wasm-emit.js";
+import { Code, emitAddress, F64, I32, moduleBytes, type WasmFunction } from "../../wasm/assembler.js";
+import { emitSquaredDistance } from "../wasm-emit.js";
 
 /** Above this many columns the candidate's coordinates would not sit in locals: the JavaScript pass runs. */
 export const WASM_SEED_MAX_D = 64;
