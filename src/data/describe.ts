@@ -3,11 +3,11 @@
  * non-missing values, mean, sample standard deviation (ddof = 1), min, the 25/50/75% quantiles by linear
  * interpolation (numpy's default "linear" method, including its `_lerp` rounding) and max. NaN is skipped.
  * The mean is a compensated (Neumaier) sum and the variance a second pass over centred values, so results
- * are at least as accurate as numpy's pairwise sums. The arithmetic runs in WebAssembly (util/wasm-columns.ts).
+ * are at least as accurate as numpy's pairwise sums. The arithmetic runs in WebAssembly (linalg/wasm-columns.ts).
  * @module
  */
 
-import { wasmColumnStats } from "../util/wasm-columns.js";
+import { wasmColumnStats } from "../linalg/wasm-columns.js";
 import type { Frame } from "./frame.js";
 
 /** The statistics, in pandas' row order and with pandas' names. */
@@ -21,7 +21,7 @@ export interface DescribeResult {
 }
 
 /**
- * Statistics of one column (NaN values skipped), computed by util/wasm-columns.ts: the sums in row order, the
+ * Statistics of one column (NaN values skipped), computed by linalg/wasm-columns.ts: the sums in row order, the
  * quartiles from order statistics (test/data/describe.test.ts holds them to the sort-based rule, bit for bit).
  */
 export function describeColumn(values: Float64Array): Record<DescribeStat, number> {

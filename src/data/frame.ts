@@ -8,7 +8,7 @@
  */
 import { quote, StrataError } from "../errors.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
-import { wasmColumnsToRows, wasmRowsToColumns } from "../util/wasm-columns.js";
+import { wasmColumnsToRows, wasmRowsToColumns } from "../linalg/wasm-columns.js";
 import { assertUniqueIndex, missingColumn } from "./frame-checks.js";
 
 /** A text column: null is a missing value. */

@@ -11,11 +11,11 @@
 import type { DescribeResult } from "../data/describe.js";
 import type { Frame } from "../data/frame.js";
 import type { KMeansModel } from "../kmeans/kmeans-model.js";
+import { weightedMedianInPlace } from "../linalg/median.js";
 import type { PCAModel } from "../pca/pca-model.js";
 import type { FeatureTransforms } from "../preprocess/feature-transform.js";
 import { MinMaxScalerModel } from "../preprocess/min-max-scaler.js";
 import type { StandardScalerModel } from "../preprocess/standard-scaler.js";
-import { weightedMedianInPlace } from "../util/median.js";
 import { loadingsOf, nameComponents } from "./component-names.js";
 import type { Entity } from "./entity.js";
 import { type Histogram, histogram } from "./histogram.js";

@@ -4,7 +4,7 @@
  * times a power of ten, starting at a multiple of the step, about as many bins as the notebook's 20.
  * @module
  */
-import { wasmBinCounts } from "../util/wasm-columns.js";
+import { wasmBinCounts } from "../linalg/wasm-columns.js";
 
 /** Equal-width bins: bin i covers [start + i·step, start + (i+1)·step); the last bin includes the maximum. */
 export interface Histogram {
@@ -27,7 +27,7 @@ export function niceStep(span: number, maxBins: number): number {
 
 /**
  * Bins the finite values (NaN skipped) into at most about `maxBins` nice bins. The range and the counting run
- * in WebAssembly (util/wasm-columns.ts): a run bins every feature once (the census: 34 × 3,220 values),
+ * in WebAssembly (linalg/wasm-columns.ts): a run bins every feature once (the census: 34 × 3,220 values),
  * and the JavaScript loops ran unoptimised, boxing a double per value.
  * @example histogram(Float64Array.of(0, 1, 2, 10), 5) // { start: 0, step: 2, counts: [2, 1, 0, 0, 0, 1] }
  */

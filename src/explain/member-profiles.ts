@@ -10,8 +10,8 @@
  * weighted (a segment's median person, not its median county), and the index is against the weighted mean.
  * @module
  */
-import { weightedMedianInPlace } from "../util/median.js";
-import { wasmSegmentSumsAndMedians } from "../util/wasm-columns.js";
+import { weightedMedianInPlace } from "../linalg/median.js";
+import { wasmSegmentSumsAndMedians } from "../linalg/wasm-columns.js";
 
 /** One segment's profile, feature order. */
 export interface MemberProfile {

@@ -10,7 +10,7 @@ import { before, describe, test } from "node:test";
 import fc from "fast-check";
 import { memberProfiles } from "../../src/explain/member-profiles.js";
 import type { Summary } from "../../src/explain/summary-document.js";
-import { median, weightedMedianInPlace } from "../../src/util/median.js";
+import { median, weightedMedianInPlace } from "../../src/linalg/median.js";
 import { DEFAULT_OPTIONS } from "../../src/workflow/options.js";
 import { runSegmentation, type SegmentationResult } from "../../src/workflow/segmentation.js";
 import { buildSummary } from "../../src/workflow/summary.js";

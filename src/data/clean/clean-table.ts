@@ -8,7 +8,7 @@
  * @module
  */
 import { StrataError } from "../../errors.js";
-import { median } from "../../util/median.js";
+import { median } from "../../linalg/median.js";
 import type { Frame } from "../frame.js";
 import { assertUniqueIndex } from "../frame-checks.js";
 

@@ -2,7 +2,7 @@
  * Column kernels in WebAssembly. Statistics, one column at a time: for describe() (data/describe.ts), dropping NaN with
  * the column's min and max, the compensated (Neumaier) sums of the values and of their squared deviations, and
  * numpy's "linear" quantiles from order statistics found by quickselect (Hoare's FIND) instead of a sort; and
- * the median (util/median.ts) by the same quickselect. Why: a run describes 68 columns once each (the census'
+ * the median (linalg/median.ts) by the same quickselect. Why: a run describes 68 columns once each (the census'
  * raw and scaled features) and takes a median per segment and feature (238), so JavaScript loops ran before V8
  * had optimised them, and Float64Array's sort took 0.2 ms a column; 20–27 ms of a census run in a fresh
  * process for describe() alone. WebAssembly is compiled before it runs. Also the histograms' bin counts and
