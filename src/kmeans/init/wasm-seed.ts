@@ -123,14 +123,14 @@ export class WasmSeedPasses {
   static create(x: Matrix, weights: Float64Array | undefined): WasmSeedPasses | undefined {
     if (typeof WebAssembly !== "object" || x.cols > WASM_SEED_MAX_D) return undefined;
     const last = reused.get(x.data);
-    if (last !== undefined && last.#fits(x, weights)) return last;
+    if (last?.fits(x, weights)) return last;
     const made = new WasmSeedPasses(x, weights);
     reused.set(x.data, made);
     return made;
   }
 
   /** Laid out for these rows (inputs are never mutated) and these weights. */
-  #fits(x: Matrix, weights: Float64Array | undefined): boolean {
+  private fits(x: Matrix, weights: Float64Array | undefined): boolean {
     return this.#n === x.rows && this.#d === x.cols && this.#weights === weights;
   }
 
