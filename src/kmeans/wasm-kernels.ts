@@ -196,7 +196,7 @@ function settlePass(d: number, k: number): WasmFunction {
 }
 
 /** The module of kernels for (d, k): `full`, `bounded`, `sums` and `settle`, importing a shared memory. */
-export function kernelModuleBytes(d: number, k: number): Uint8Array {
+export function kernelModuleBytes(d: number, k: number): Uint8Array<ArrayBuffer> {
   // Shared, so worker threads run the same instance code over one memory; 65536 pages = wasm32's 4 GiB.
   return moduleBytes([fullPass(d, k), boundedPass(d, k), sumsPass(d, k), settlePass(d, k)], {
     shared: true,

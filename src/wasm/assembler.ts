@@ -378,7 +378,7 @@ export interface WasmFunction {
 export function moduleBytes(
   functions: readonly WasmFunction[],
   memory: { readonly shared: boolean; readonly maxPages: number },
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const append = (to: number[], bytes: readonly number[]) => {
     for (let i = 0; i < bytes.length; i++) to.push(bytes[i]!);
