@@ -11,7 +11,7 @@ import { StrataError } from "../errors.js";
 import { squaredDistance } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng } from "../linalg/rng.js";
-import { WASM_PAIR_SUMS_MAX_D, wasmPairSums } from "./wasm-pair-sums.js";
+import { WASM_PAIR_SUMS_MAX_D, wasmSilhouetteTotal } from "./wasm-pair-sums.js";
 
 /** Cluster labels, one per row (any integers; only equality matters). */
 export type Labels = Int32Array | readonly number[];
@@ -127,15 +127,39 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
   const starts = new Int32Array(m + 1);
   for (let i = 0; i < n; i++) starts[ids[i]! + 1]!++;
   for (let c = 0; c < m; c++) starts[c + 1]! += starts[c]!;
-  const Y = new Float64Array(n * d);
+  const order = new Int32Array(n);
   const next = starts.slice(0, m);
-  for (let i = 0; i < n; i++) {
-    const r = next[ids[i]!]!++;
-    Y.set(X.subarray(i * d, (i + 1) * d), r * d);
-  }
+  for (let i = 0; i < n; i++) order[next[ids[i]!]!++] = i;
+  const total = (d <= WASM_PAIR_SUMS_MAX_D ? wasmSilhouetteTotal : silhouetteTotal)(
+    X,
+    order,
+    n,
+    d,
+    starts,
+    m,
+  );
+  return total / n;
+}
+
+/**
+ * Σ over the rows of their silhouette coefficients, for rows `X` (n × d) whose cluster order is `order` (the row
+ * at each position; cluster c is positions starts[c]..starts[c + 1]): the rows arranged, `pairSums`, then per
+ * row (b − a) / max(a, b), clusters and rows in order. This runs for rows wider than WASM_PAIR_SUMS_MAX_D and is
+ * the reference wasm-pair-sums.ts' `wasmSilhouetteTotal` is held to, bit for bit.
+ */
+export function silhouetteTotal(
+  X: Float64Array,
+  order: Int32Array,
+  n: number,
+  d: number,
+  starts: Int32Array,
+  m: number,
+): number {
+  const Y = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) Y.set(X.subarray(order[r]! * d, (order[r]! + 1) * d), r * d);
   // sums[r * m + c] = Σ distance from row r (in cluster order) to the rows of cluster c.
   const sums = new Float64Array(n * m);
-  (d <= WASM_PAIR_SUMS_MAX_D ? wasmPairSums : pairSums)(Y, n, d, starts, m, sums);
+  pairSums(Y, n, d, starts, m, sums);
   let total = 0;
   for (let c = 0; c < m; c++) {
     const size = starts[c + 1]! - starts[c]!;
@@ -150,7 +174,7 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
       if (denom > 0) total += (b - a) / denom;
     }
   }
-  return total / n;
+  return total;
 }
 
 /**
@@ -158,8 +182,7 @@ function silhouetteExact(x: Matrix, labels: Labels): number {
  * in cluster order (cluster c is rows starts[c]..starts[c + 1]). Each pair (i, j > i) is visited once: its
  * distance goes to a running sum for (i, cluster of j), over the contiguous run of j's cluster, and to col[j],
  * the sum for (j, cluster of i), added in once per cluster of i. A run's distances are summed in two
- * interleaved running sums, added at its end. This loop runs for rows wider than WASM_PAIR_SUMS_MAX_D and is
- * the reference wasm-pair-sums.ts is held to: the same operations, bit for bit.
+ * interleaved running sums, added at its end: the order of wasm-pair-sums.ts' lanes.
  */
 export function pairSums(
   Y: Float64Array,

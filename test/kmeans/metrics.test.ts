@@ -3,8 +3,8 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { adjustedRandIndex } from "../../src/kmeans/agreement.js";
 import { KMeansModel } from "../../src/kmeans/kmeans-model.js";
-import { daviesBouldinScore, pairSums, silhouetteScore } from "../../src/kmeans/metrics.js";
-import { wasmPairSums } from "../../src/kmeans/wasm-pair-sums.js";
+import { daviesBouldinScore, silhouetteScore, silhouetteTotal } from "../../src/kmeans/metrics.js";
+import { wasmSilhouetteTotal } from "../../src/kmeans/wasm-pair-sums.js";
 import { fromRows, matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/linalg/rng.js";
 import { expectClose } from "../helpers/expect-close.js";
@@ -158,50 +158,51 @@ describe("adjusted Rand index (values from sklearn.metrics.adjusted_rand_score)"
   });
 });
 
-describe("the silhouette's pair sums in WebAssembly", () => {
-  test("equal the JavaScript loop's bit for bit, for any widths, cluster sizes (empty ones too) and values", () => {
+describe("the silhouette in WebAssembly", () => {
+  /** Random rows in a random order, and their clusters' starts, for `sizes`. */
+  function layout(d: number, sizes: readonly number[], seed: number) {
+    const m = sizes.length;
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const starts = new Int32Array(m + 1);
+    sizes.forEach((size, c) => {
+      starts[c + 1] = starts[c]! + size;
+    });
+    const rng = createRng(seed);
+    const X = Float64Array.from(
+      { length: n * d },
+      () => (rng.nextFloat() - 0.5) * 10 ** (rng.nextInt(7) - 3),
+    );
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.nextInt(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return { X, order, n, m, starts };
+  }
+
+  // silhouetteScore numbers its clusters by the labels present, so no cluster is empty here.
+  test("equals the JavaScript total bit for bit, for any widths, cluster sizes, orders and values", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 9 }),
-        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 2, maxLength: 5 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (d, sizes, seed) => {
-          const m = sizes.length;
-          const n = sizes.reduce((a, b) => a + b, 0);
-          const starts = new Int32Array(m + 1);
-          sizes.forEach((size, c) => {
-            starts[c + 1] = starts[c]! + size;
-          });
-          const rng = createRng(seed);
-          const Y = Float64Array.from(
-            { length: n * d },
-            () => (rng.nextFloat() - 0.5) * 10 ** (rng.nextInt(7) - 3),
-          );
-          const js = new Float64Array(n * m);
-          pairSums(Y, n, d, starts, m, js);
-          const wasm = new Float64Array(n * m);
-          wasmPairSums(Y, n, d, starts, m, wasm);
-          assert.deepEqual([...wasm], [...js]);
+          const { X, order, n, m, starts } = layout(d, sizes, seed);
+          const js = silhouetteTotal(X, order, n, d, starts, m);
+          assert.ok(Object.is(wasmSilhouetteTotal(X, order, n, d, starts, m), js), `${js}`);
         },
       ),
       { numRuns: 200, seed: 20261208 },
     );
   });
 
-  test("equal them across the kernel's calls of 64 rows: clusters of 130, 0, 70 and 65 rows", () => {
-    const sizes = [130, 0, 70, 65];
-    const [n, m, d] = [265, 4, 5];
-    const starts = Int32Array.from([0, 130, 130, 200, 265]);
-    const rng = createRng(7);
-    const Y = Float64Array.from({ length: n * d }, () => rng.nextFloat() * 3);
-    const js = new Float64Array(n * m);
-    pairSums(Y, n, d, starts, m, js);
-    const wasm = new Float64Array(n * m);
-    wasmPairSums(Y, n, d, starts, m, wasm);
-    assert.equal(
-      sizes.reduce((a, b) => a + b, 0),
-      n,
-    );
-    assert.deepEqual([...wasm], [...js]);
+  test("equals it across the kernel's calls of 64 rows: clusters of 130, 70 and 65 rows", () => {
+    const d = 5;
+    const { X, order, n, m, starts } = layout(d, [130, 70, 65], 7);
+    assert.equal(n, 265);
+    const js = silhouetteTotal(X, order, n, d, starts, m);
+    assert.ok(Number.isFinite(js) && js !== 0);
+    assert.ok(Object.is(wasmSilhouetteTotal(X, order, n, d, starts, m), js));
   });
 });
