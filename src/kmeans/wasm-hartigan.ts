@@ -9,6 +9,7 @@
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
 import type { RefineLoops } from "./hartigan-loops.js";
 import { emitSquaredDistance } from "./wasm-emit.js";
 
@@ -271,18 +272,24 @@ export class WasmRefineLoops implements RefineLoops {
 
   constructor(x: Matrix, k: number, weights: Float64Array | undefined) {
     const { rows: n, cols: d } = x;
-    const at = { x: 0, c: 0, mass: 0, sizes: 0, dist: 0, w: 0, labels: 0 };
-    at.c = n * d * 8;
-    at.mass = at.c + k * d * 8;
-    at.sizes = at.mass + k * 8;
-    at.dist = at.sizes + k * 8;
-    at.w = at.dist + k * 8;
-    at.labels = at.w + (weights === undefined ? 0 : n * 8);
-    const bytes = at.labels + n * 4;
-    const pages = Math.max(1, Math.ceil(bytes / 65536));
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const heap = memory.buffer;
-    new Float64Array(heap, 0, n * d).set(x.data.subarray(0, n * d));
+    const memory = kernelMemory();
+    const placed = mustPlaceRegions(
+      memory,
+      [n * d * 8, k * d * 8, k * 8, k * 8, k * 8, weights === undefined ? 0 : n * 8, n * 4],
+      `Hartigan's moves over ${n} rows`,
+    );
+    const [xAt, c, mass, sizes, dist, w, labels] = placed.at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const at = { x: xAt, c, mass, sizes, dist, w, labels };
+    const heap = placed.buffer;
+    new Float64Array(heap, at.x, n * d).set(x.data.subarray(0, n * d));
     if (weights !== undefined) new Float64Array(heap, at.w, n).set(weights);
     this.centres = new Float64Array(heap, at.c, k * d);
     this.mass = new Float64Array(heap, at.mass, k);

@@ -1,5 +1,6 @@
 /**
- * The silhouette's pair loop (metrics.ts' `pairSums`) in WebAssembly, generated per d with src/wasm/assembler.ts.
+ * The silhouette (metrics.ts' `silhouetteTotal`: the rows put in cluster order, the pair loop `pairSums`, the
+ * rows' scores) in WebAssembly, generated per d with src/wasm/assembler.ts.
  * Why: the silhouette runs once per run (5.2 million pairs for the census), so the JavaScript loop ran cold:
  * its first pass allocated 13 MB of boxed doubles before V8 had optimised it (34–43 ms in a fresh process,
  * 16 warm, even compiled per d); this kernel, compiled before it runs and called in short pieces, takes 16
@@ -8,6 +9,7 @@
  * @module
  */
 import { Code, emitAddress, F64, I32, moduleBytes, V128 } from "../wasm/assembler.js";
+import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
 import { emitSquaredDistance } from "./wasm-emit.js";
 
 /** Rows wider than this keep the JavaScript loop (the kernel holds a row's values in locals). */
@@ -21,7 +23,7 @@ export const WASM_PAIR_SUMS_MAX_D = 64;
  */
 const [Y, YT, STARTS, SUMS, COL, N, M, A, I_FROM, I_TO, ENDS_A] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
-/** Rows of a cluster per call (see wasmPairSums). */
+/** Rows of a cluster per call of the pair loop (see wasmSilhouetteTotal). */
 const CALL_ROWS = 64;
 
 const modules = new Map<number, WebAssembly.Module>();
@@ -247,7 +249,8 @@ function pairSumsModule(d: number): WebAssembly.Module {
 /**
  * metrics.ts' `silhouetteTotal` in WebAssembly: the rows of x (n × d) put in cluster order (`order`: the row at
  * each position; cluster c is positions starts[c]..starts[c + 1]), every pair's distance summed per row and
- * cluster, and the rows' scores added, the same operations in the same order. d ≤ WASM_PAIR_SUMS_MAX_D.
+ * cluster, and the rows' scores added, the same operations in the same order. No cluster is empty (the
+ * silhouette numbers its clusters by the labels present). d ≤ WASM_PAIR_SUMS_MAX_D.
  */
 export function wasmSilhouetteTotal(
   X: Float64Array,
@@ -257,17 +260,21 @@ export function wasmSilhouetteTotal(
   starts: Int32Array,
   m: number,
 ): number {
-  const xAt = 0;
-  const orderAt = xAt + n * d * 8;
-  const yAt = orderAt + Math.ceil((n * 4) / 8) * 8;
-  const ytAt = yAt + n * d * 8;
-  const sumsAt = ytAt + n * d * 8;
-  const colAt = sumsAt + n * m * 8;
-  const startsAt = colAt + n * 8;
-  const bytes = startsAt + (m + 1) * 4;
-  const pages = Math.max(1, Math.ceil(bytes / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const heap = memory.buffer;
+  const memory = kernelMemory();
+  const { buffer: heap, at } = mustPlaceRegions(
+    memory,
+    [n * d * 8, n * 4, n * d * 8, n * d * 8, n * m * 8, n * 8, (m + 1) * 4],
+    `The silhouette of ${n} rows`,
+  );
+  const [xAt, orderAt, yAt, ytAt, sumsAt, colAt, startsAt] = at as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   new Float64Array(heap, xAt, n * d).set(X.subarray(0, n * d));
   new Int32Array(heap, orderAt, n).set(order.subarray(0, n));
   new Int32Array(heap, startsAt, m + 1).set(starts.subarray(0, m + 1));
@@ -285,7 +292,6 @@ export function wasmSilhouetteTotal(
       const iTo = Math.min(aEnd, i + CALL_ROWS);
       exports.pairSums(yAt, ytAt, startsAt, sumsAt, colAt, n, m, a, i, iTo, iTo === aEnd ? 1 : 0);
     }
-    if (starts[a]! === aEnd) exports.pairSums(yAt, ytAt, startsAt, sumsAt, colAt, n, m, a, aEnd, aEnd, 1);
   }
   return exports.score(sumsAt, startsAt, m);
 }

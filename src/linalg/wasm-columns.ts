@@ -8,21 +8,21 @@
  * process for describe() alone. WebAssembly is compiled before it runs. Also the histograms' bin counts and
  * the transpose between a table's columns and a row-major matrix.
  *
- * The sums add the same values in the same order as describe.ts' reference loops, so the mean and the standard
- * deviation are the same bits. The min and max are IEEE minimum and maximum (-0 below +0, as a sort puts them),
+ * The sums add the same values in the same order as the JavaScript they replaced (test/data/describe.test.ts'
+ * `plainDescribe` writes that rule out), so the mean and the standard deviation are the same bits. The min and max are IEEE minimum and maximum (-0 below +0, as a sort puts them),
  * and the quantiles are the sorted array's (test/data/describe.test.ts); only the sign of a zero quantile can
  * differ, where a sort orders -0 before +0 and a partition treats them as one value.
  * @module
  */
 import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
 
 /** Byte offset of the values; the min and max are written at 0 and 8. */
 const VALUES = 16;
-const PAGE = 65_536;
 
 /**
- * sum(m[, centre]) -> Σ of the first m values (or of their squared deviations from `centre`), with Neumaier's
- * compensation, as describe.ts' `compensatedSum`.
+ * sum(m[, centre]) -> Σ of the first m values (or of their squared deviations from `centre`), in order, with
+ * Neumaier's compensation.
  */
 function sumCode(centred: boolean): Code {
   const [M, CENTRE] = [0, 1];
@@ -34,7 +34,7 @@ function sumCode(centred: boolean): Code {
   c.i32Const(0).set(i);
   c.block().loop();
   c.get(i).get(M).i32GeS().brIf(1);
-  c.get(i).i32Const(8).i32Mul().f64Load(VALUES);
+  load(c, i);
   if (centred) c.get(CENTRE).f64Sub().tee(d).get(d).f64Mul();
   c.set(v);
   c.get(sum).get(v).f64Add().set(t);
@@ -102,7 +102,7 @@ function emitSelect(c: Code, m: number, k: number): void {
 /**
  * quantile(m, q) -> numpy's linear q-quantile of the first m values (m ≥ 1), which it reorders: virtual index
  * h = (m − 1) q, a = the ⌊h⌋-th smallest by quickselect, b = the next (the smallest value after it), then
- * `_lerp(a, b, h − ⌊h⌋)`, from b's side when that is at least 0.5 (describe.ts' reference).
+ * `_lerp(a, b, h − ⌊h⌋)`, from b's side when that is at least 0.5 (numpy's rounding).
  */
 function quantileCode(): Code {
   const [M, Q] = [0, 1];
@@ -335,7 +335,7 @@ export interface ColumnStats {
 
 /** The kernels and their memory, grown to the longest column seen so far. */
 class ColumnKernels {
-  readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  readonly #memory = kernelMemory();
   readonly #exports = new WebAssembly.Instance(columnStatsModule(), { env: { memory: this.#memory } })
     .exports as Record<
     | "compact"
@@ -350,12 +350,22 @@ class ColumnKernels {
     (...args: number[]) => number
   >;
 
+  /**
+   * The memory laid out as the min and max (16 bytes), `values` values, then `after` (regions' byte sizes), and
+   * their offsets.
+   */
+  #place(values: number, after: readonly number[] = []): { buffer: ArrayBufferLike; at: number[] } {
+    const placed = mustPlaceRegions(
+      this.#memory,
+      [VALUES, values * 8, ...after],
+      `A column of ${values} values`,
+    );
+    return { buffer: placed.buffer, at: placed.at.slice(2) };
+  }
+
   /** Copies `values` into the memory; returns the memory's buffer. */
   #load(values: Float64Array): ArrayBufferLike {
-    const bytes = VALUES + values.length * 8;
-    const have = this.#memory.buffer.byteLength;
-    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    const heap = this.#memory.buffer;
+    const heap = this.#place(values.length).buffer;
     new Float64Array(heap, VALUES, values.length).set(values);
     return heap;
   }
@@ -391,13 +401,11 @@ class ColumnKernels {
     const [min, max] = new Float64Array(heap, 0, 2);
     const bins = present === 0 ? undefined : plan(min!, max!);
     if (bins === undefined) return undefined;
-    const counts = VALUES + n * 8;
-    const bytes = counts + bins.bins * 4;
-    const have = this.#memory.buffer.byteLength;
-    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    new Int32Array(this.#memory.buffer, counts, bins.bins).fill(0);
-    countBins(n, counts, bins.start, bins.step, bins.units, bins.wide ? 1 : 0, bins.bins);
-    return Array.from(new Int32Array(this.#memory.buffer, counts, bins.bins));
+    const { buffer, at } = this.#place(n, [bins.bins * 4]);
+    const counts = new Int32Array(buffer, at[0]!, bins.bins);
+    counts.fill(0);
+    countBins(n, at[0]!, bins.start, bins.step, bins.units, bins.wide ? 1 : 0, bins.bins);
+    return Array.from(counts);
   }
 
   segments(
@@ -406,12 +414,8 @@ class ColumnKernels {
     offsets: Int32Array,
   ): { sums: number[]; medians: number[] } {
     const n = column.length;
-    const columnAt = VALUES + n * 8;
-    const orderAt = columnAt + n * 8;
-    const bytes = orderAt + order.length * 4;
-    const have = this.#memory.buffer.byteLength;
-    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    const heap = this.#memory.buffer;
+    const { buffer: heap, at } = this.#place(n, [n * 8, order.length * 4]);
+    const [columnAt, orderAt] = at as [number, number];
     new Float64Array(heap, columnAt, n).set(column);
     new Int32Array(heap, orderAt, order.length).set(order);
     const sums: number[] = [];
@@ -430,17 +434,14 @@ class ColumnKernels {
    */
   #transposeBlock(rows: number, cols: number): Float64Array {
     const n = rows * cols;
-    const outAt = VALUES + n * 8;
+    const outAt = this.#place(n, [n * 8]).at[0]!;
     this.#exports.transpose(rows, cols, outAt);
     return new Float64Array(this.#memory.buffer, outAt, n);
   }
 
   /** Room for a block of `values` values and its transpose. */
   #reserveBlock(values: number): ArrayBufferLike {
-    const bytes = VALUES + 2 * values * 8;
-    const have = this.#memory.buffer.byteLength;
-    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    return this.#memory.buffer;
+    return this.#place(values, [values * 8]).buffer;
   }
 
   /** The d columns of n values each into `out`, n × d row-major: column j of row i at i·d + j. */

@@ -9,9 +9,9 @@
  * @module
  */
 import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
+import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
 
 const TILE = 4;
-const PAGE = 65_536;
 
 /** sums(rows, count, d, out): out[j] += row[j] for each of the `count` rows at `rows`, in row order. */
 function sumsCode(): Code {
@@ -135,28 +135,27 @@ function scatterModule(): WebAssembly.Module {
 
 /** One thread's kernels and memory, grown to the largest panel asked for so far. */
 class ScatterKernels {
-  readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  readonly #memory = kernelMemory();
   readonly #exports = new WebAssembly.Instance(scatterModule(), { env: { memory: this.#memory } })
     .exports as Record<"sums" | "panel", (...args: number[]) => void>;
 
-  /** A heap of at least `bytes`, zeroed over [0, zeroBytes). */
-  #heap(bytes: number, zeroBytes: number): ArrayBuffer | SharedArrayBuffer {
-    const have = this.#memory.buffer.byteLength;
-    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    new Uint8Array(this.#memory.buffer, 0, zeroBytes).fill(0);
-    return this.#memory.buffer;
+  /** The memory laid out as `regions`, the bytes before the last one zeroed. */
+  #place(regions: readonly number[]): { buffer: ArrayBufferLike; at: number[] } {
+    const placed = mustPlaceRegions(this.#memory, regions, "The PCA scatter");
+    new Uint8Array(placed.buffer, 0, placed.at.at(-1)).fill(0);
+    return placed;
   }
 
   /** out ← column sums of rows start ≤ i < end of X (row-major, d columns), in row order. */
   columnSums(X: Float64Array, d: number, start: number, end: number, out: Float64Array): void {
     const chunkRows = Math.max(1, Math.floor(32_768 / Math.max(1, d)));
-    const rowsAt = d * 8;
-    const heap = this.#heap(rowsAt + Math.min(end - start, chunkRows) * d * 8, rowsAt);
-    const sums = new Float64Array(heap, 0, d);
+    const { buffer: heap, at } = this.#place([d * 8, Math.min(end - start, chunkRows) * d * 8]);
+    const [sumsAt, rowsAt] = at as [number, number];
+    const sums = new Float64Array(heap, sumsAt, d);
     for (let s0 = start; s0 < end; s0 += chunkRows) {
       const count = Math.min(chunkRows, end - s0);
       new Float64Array(heap, rowsAt, count * d).set(X.subarray(s0 * d, (s0 + count) * d));
-      this.#exports.sums(rowsAt, count, d, 0);
+      this.#exports.sums(rowsAt, count, d, sumsAt);
     }
     out.set(sums);
   }
@@ -174,11 +173,8 @@ class ScatterKernels {
     p: number,
     dp: number,
   ): Float64Array {
-    const accAt = 0;
-    const panelAt = accAt + dp * dp * 8;
-    const shiftAt = panelAt + dp * p * 8;
-    const rowsAt = shiftAt + d * 8;
-    const heap = this.#heap(rowsAt + p * d * 8, rowsAt);
+    const { buffer: heap, at } = this.#place([dp * dp * 8, dp * p * 8, d * 8, p * d * 8]);
+    const [accAt, panelAt, shiftAt, rowsAt] = at as [number, number, number, number];
     new Float64Array(heap, shiftAt, d).set(shift);
     for (let s0 = start; s0 < end; s0 += p) {
       const count = Math.min(p, end - s0);

@@ -6,7 +6,6 @@
  * file a few. Under tsx (the tests) there is no such file and the topology is decoded.
  * @module
  */
-import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { StrataError } from "../errors.js";
@@ -48,15 +47,21 @@ export function countiesTopology(): Promise<object> {
 
 /** The map's shapes: the build's file when it is there and of this format, else decoded from the topology. */
 export function countyMapShapes(): Promise<MapShapes> {
-  shapesCache ??= (async () => {
-    const file = mapShapesFilePath();
-    if (existsSync(file)) {
-      const built = JSON.parse(await readAsset(file)) as MapShapes;
-      if (built.version === MAP_SHAPES_VERSION) return built;
-    }
-    return mapShapes(await countiesTopology());
-  })();
+  shapesCache ??= (async () => (await builtShapes()) ?? mapShapes(await countiesTopology()))();
   return shapesCache;
+}
+
+/**
+ * The build's shapes, or undefined when there is no such file, or it is not whole JSON of this format (a build
+ * interrupted while writing it, or one of another version): the file only saves decoding the topology.
+ */
+async function builtShapes(): Promise<MapShapes | undefined> {
+  try {
+    const built = JSON.parse(await readFile(mapShapesFilePath(), "utf8")) as MapShapes;
+    return built.version === MAP_SHAPES_VERSION ? built : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Decodes the topology and writes the shapes where {@link countyMapShapes} reads them (`npm run build`). */

@@ -12,6 +12,7 @@
  */
 import type { Matrix } from "../../linalg/matrix.js";
 import { Code, emitAddress, F64, I32, moduleBytes, type WasmFunction } from "../../wasm/assembler.js";
+import { kernelMemory, placeRegions } from "../../wasm/memory.js";
 import { emitSquaredDistance } from "../wasm-emit.js";
 
 /** Above this many columns the candidate's coordinates would not sit in locals: the JavaScript pass runs. */
@@ -85,21 +86,24 @@ export class WasmSeedPasses {
   readonly rows: readonly [Float64Array, Float64Array, Float64Array];
   readonly #n: number;
   readonly #d: number;
+  readonly #x: number;
   readonly #w: number;
   readonly #weights: Float64Array | undefined;
   readonly #first: (...args: number[]) => number;
   readonly #next: (...args: number[]) => number;
 
-  private constructor(x: Matrix, weights: Float64Array | undefined) {
+  private constructor(
+    x: Matrix,
+    weights: Float64Array | undefined,
+    memory: WebAssembly.Memory,
+    placed: { buffer: ArrayBuffer | SharedArrayBuffer; at: number[] },
+  ) {
     const { rows: n, cols: d } = x;
-    const w = n * d * 8;
-    const arrays = w + (weights === undefined ? 0 : n * 8);
-    const pages = Math.max(1, Math.ceil((arrays + 3 * n * 8) / 65536));
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const heap = memory.buffer;
-    new Float64Array(heap, 0, n * d).set(x.data.subarray(0, n * d));
+    const { buffer: heap, at } = placed;
+    const [xAt, w, ...arrays] = at as [number, number, number, number, number];
+    new Float64Array(heap, xAt, n * d).set(x.data.subarray(0, n * d));
     if (weights !== undefined) new Float64Array(heap, w, n).set(weights);
-    this.rows = [0, 1, 2].map((a) => new Float64Array(heap, arrays + a * n * 8, n)) as unknown as [
+    this.rows = arrays.map((a) => new Float64Array(heap, a, n)) as unknown as [
       Float64Array,
       Float64Array,
       Float64Array,
@@ -110,6 +114,7 @@ export class WasmSeedPasses {
     this.#next = exports["next"]!;
     this.#n = n;
     this.#d = d;
+    this.#x = xAt;
     this.#w = w;
     this.#weights = weights;
   }
@@ -124,7 +129,12 @@ export class WasmSeedPasses {
     if (typeof WebAssembly !== "object" || x.cols > WASM_SEED_MAX_D) return undefined;
     const last = reused.get(x.data);
     if (last?.fits(x, weights)) return last;
-    const made = new WasmSeedPasses(x, weights);
+    const { rows: n, cols: d } = x;
+    const memory = kernelMemory();
+    // The rows, the weights, then the three arrays of D(x)².
+    const placed = placeRegions(memory, [n * d * 8, weights === undefined ? 0 : n * 8, n * 8, n * 8, n * 8]);
+    if (placed === undefined) return undefined; // the JavaScript pass needs no memory of its own
+    const made = new WasmSeedPasses(x, weights, memory, placed);
     reused.set(x.data, made);
     return made;
   }
@@ -148,11 +158,11 @@ export class WasmSeedPasses {
     shardRows: number,
   ): void {
     const run = first ? this.#first : this.#next;
-    const at = candidate * this.#d * 8;
+    const at = this.#x + candidate * this.#d * 8;
     for (let s = 0; s < potentials.length; s++) {
       const start = s * shardRows;
       const end = Math.min(this.#n, start + shardRows);
-      potentials[s] = run(start, end, 0, at, closest.byteOffset, scratch.byteOffset, this.#w);
+      potentials[s] = run(start, end, this.#x, at, closest.byteOffset, scratch.byteOffset, this.#w);
     }
   }
 }

@@ -22,12 +22,12 @@
  * @module
  */
 import { Code, F64, I32, moduleBytes, V128, type WasmFunction } from "../../wasm/assembler.js";
+import { kernelMemory, placeRegions } from "../../wasm/memory.js";
 import { nearestCentre, nearestDist2 } from "../assign.js";
 
 /** Widths the kernel is generated for; wider rows run the JavaScript loop (their d values no longer fit in registers). */
 export const BATCH_KERNEL_MAX_WIDTH = 64;
 
-const PAGE = 65_536;
 /** 2 GiB: a batch beyond it (mini_batch_size × d × 8 bytes) runs the JavaScript loop. */
 const MAX_PAGES = 32_768;
 
@@ -288,7 +288,7 @@ function kernelFor(d: number): Kernel | null {
         measureFunction(d, true),
       ];
       const module = new WebAssembly.Module(moduleBytes(functions, { shared: false, maxPages: MAX_PAGES }));
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+      const memory = kernelMemory(MAX_PAGES);
       k = {
         memory,
         ...(new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<
@@ -302,33 +302,6 @@ function kernelFor(d: number): Kernel | null {
     kernels.set(d, k);
   }
   return k;
-}
-
-/**
- * Lays out the kernel's memory as regions of the given byte sizes (each 16-byte aligned) from 0, growing it
- * as needed; returns the buffer and the regions' byte offsets, or undefined when it cannot grow so far.
- */
-function place(
-  kernel: Kernel,
-  regions: readonly number[],
-): { buffer: ArrayBuffer | SharedArrayBuffer; at: number[] } | undefined {
-  let bytes = 0;
-  const at = regions.map((size) => {
-    const offset = bytes;
-    bytes += Math.ceil(size / 16) * 16;
-    return offset;
-  });
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes > have) {
-    const pages = Math.ceil((bytes - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES) return undefined;
-    try {
-      kernel.memory.grow(pages);
-    } catch {
-      return undefined; // no memory for it here: the JavaScript loop needs none
-    }
-  }
-  return { buffer: kernel.memory.buffer, at };
 }
 
 /** Writes `values` (K × `width`, row-major) as pairs of rows interleaved lane by lane; a missing odd row is NaN. */
@@ -364,7 +337,7 @@ export function assignBatch(
   const kernel = K < 1 ? null : kernelFor(d);
   if (kernel === null) return undefined;
   const pairs = Math.ceil(K / 2);
-  const placed = place(kernel, [
+  const placed = placeRegions(kernel.memory, [
     pairs * d * 16,
     K * d * 8,
     K * 8,
@@ -425,7 +398,13 @@ export function measureRows(
   const placed =
     kernel === null
       ? undefined
-      : place(kernel, [pairs * d * 16, K * 8, K * 8, slice * d * 8, W === undefined ? 0 : slice * 8]);
+      : placeRegions(kernel.memory, [
+          pairs * d * 16,
+          K * 8,
+          K * 8,
+          slice * d * 8,
+          W === undefined ? 0 : slice * 8,
+        ]);
   if (kernel === null || placed === undefined) {
     measureRowsJs(d, C, K, X, rows, W, totals);
     return;
