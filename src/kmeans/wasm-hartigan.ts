@@ -278,15 +278,7 @@ export class WasmRefineLoops implements RefineLoops {
       [n * d * 8, k * d * 8, k * 8, k * 8, k * 8, weights === undefined ? 0 : n * 8, n * 4],
       `Hartigan's moves over ${n} rows`,
     );
-    const [xAt, c, mass, sizes, dist, w, labels] = placed.at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [xAt, c, mass, sizes, dist, w, labels] = placed.at;
     const at = { x: xAt, c, mass, sizes, dist, w, labels };
     const heap = placed.buffer;
     new Float64Array(heap, at.x, n * d).set(x.data.subarray(0, n * d));

@@ -266,15 +266,7 @@ export function wasmSilhouetteTotal(
     [n * d * 8, n * 4, n * d * 8, n * d * 8, n * m * 8, n * 8, (m + 1) * 4],
     `The silhouette of ${n} rows`,
   );
-  const [xAt, orderAt, yAt, ytAt, sumsAt, colAt, startsAt] = at as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [xAt, orderAt, yAt, ytAt, sumsAt, colAt, startsAt] = at;
   new Float64Array(heap, xAt, n * d).set(X.subarray(0, n * d));
   new Int32Array(heap, orderAt, n).set(order.subarray(0, n));
   new Int32Array(heap, startsAt, m + 1).set(starts.subarray(0, m + 1));

@@ -15,7 +15,7 @@
  * @module
  */
 import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
-import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
+import { kernelMemory, mustPlaceRegions, type Offsets, type Placed } from "../wasm/memory.js";
 
 /** Byte offset of the values; the min and max are written at 0 and 8. */
 const VALUES = 16;
@@ -354,18 +354,18 @@ class ColumnKernels {
    * The memory laid out as the min and max (16 bytes), `values` values, then `after` (regions' byte sizes), and
    * their offsets.
    */
-  #place(values: number, after: readonly number[] = []): { buffer: ArrayBufferLike; at: number[] } {
+  #place<const A extends readonly number[]>(values: number, after: A): Placed<A> {
     const placed = mustPlaceRegions(
       this.#memory,
       [VALUES, values * 8, ...after],
       `A column of ${values} values`,
     );
-    return { buffer: placed.buffer, at: placed.at.slice(2) };
+    return { buffer: placed.buffer, at: placed.at.slice(2) as Offsets<A> };
   }
 
   /** Copies `values` into the memory; returns the memory's buffer. */
   #load(values: Float64Array): ArrayBufferLike {
-    const heap = this.#place(values.length).buffer;
+    const heap = this.#place(values.length, []).buffer;
     new Float64Array(heap, VALUES, values.length).set(values);
     return heap;
   }
@@ -402,9 +402,10 @@ class ColumnKernels {
     const bins = present === 0 ? undefined : plan(min!, max!);
     if (bins === undefined) return undefined;
     const { buffer, at } = this.#place(n, [bins.bins * 4]);
-    const counts = new Int32Array(buffer, at[0]!, bins.bins);
+    const [countsAt] = at;
+    const counts = new Int32Array(buffer, countsAt, bins.bins);
     counts.fill(0);
-    countBins(n, at[0]!, bins.start, bins.step, bins.units, bins.wide ? 1 : 0, bins.bins);
+    countBins(n, countsAt, bins.start, bins.step, bins.units, bins.wide ? 1 : 0, bins.bins);
     return Array.from(counts);
   }
 
@@ -415,7 +416,7 @@ class ColumnKernels {
   ): { sums: number[]; medians: number[] } {
     const n = column.length;
     const { buffer: heap, at } = this.#place(n, [n * 8, order.length * 4]);
-    const [columnAt, orderAt] = at as [number, number];
+    const [columnAt, orderAt] = at;
     new Float64Array(heap, columnAt, n).set(column);
     new Int32Array(heap, orderAt, order.length).set(order);
     const sums: number[] = [];
@@ -434,7 +435,7 @@ class ColumnKernels {
    */
   #transposeBlock(rows: number, cols: number): Float64Array {
     const n = rows * cols;
-    const outAt = this.#place(n, [n * 8]).at[0]!;
+    const [outAt] = this.#place(n, [n * 8]).at;
     this.#exports.transpose(rows, cols, outAt);
     return new Float64Array(this.#memory.buffer, outAt, n);
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import { Code, emitAddress, F64, I32, moduleBytes } from "../wasm/assembler.js";
-import { kernelMemory, mustPlaceRegions } from "../wasm/memory.js";
+import { kernelMemory, mustPlaceRegions, type Placed } from "../wasm/memory.js";
 
 const TILE = 4;
 
@@ -140,7 +140,7 @@ class ScatterKernels {
     .exports as Record<"sums" | "panel", (...args: number[]) => void>;
 
   /** The memory laid out as `regions`, the bytes before the last one zeroed. */
-  #place(regions: readonly number[]): { buffer: ArrayBufferLike; at: number[] } {
+  #place<const R extends readonly number[]>(regions: R): Placed<R> {
     const placed = mustPlaceRegions(this.#memory, regions, "The PCA scatter");
     new Uint8Array(placed.buffer, 0, placed.at.at(-1)).fill(0);
     return placed;
@@ -150,7 +150,7 @@ class ScatterKernels {
   columnSums(X: Float64Array, d: number, start: number, end: number, out: Float64Array): void {
     const chunkRows = Math.max(1, Math.floor(32_768 / Math.max(1, d)));
     const { buffer: heap, at } = this.#place([d * 8, Math.min(end - start, chunkRows) * d * 8]);
-    const [sumsAt, rowsAt] = at as [number, number];
+    const [sumsAt, rowsAt] = at;
     const sums = new Float64Array(heap, sumsAt, d);
     for (let s0 = start; s0 < end; s0 += chunkRows) {
       const count = Math.min(chunkRows, end - s0);
@@ -174,7 +174,7 @@ class ScatterKernels {
     dp: number,
   ): Float64Array {
     const { buffer: heap, at } = this.#place([dp * dp * 8, dp * p * 8, d * 8, p * d * 8]);
-    const [accAt, panelAt, shiftAt, rowsAt] = at as [number, number, number, number];
+    const [accAt, panelAt, shiftAt, rowsAt] = at;
     new Float64Array(heap, shiftAt, d).set(shift);
     for (let s0 = start; s0 < end; s0 += p) {
       const count = Math.min(p, end - s0);

@@ -13,6 +13,15 @@ export const PAGE = 65_536;
 /** wasm32's 4 GiB, in pages. */
 const MAX_PAGES = 65_536;
 
+/** One byte offset per region, as many as the regions (so they destructure without casts). */
+export type Offsets<R extends readonly number[]> = { -readonly [K in keyof R]: number };
+
+/** The laid-out memory: its buffer (views are made from it) and each region's byte offset. */
+export interface Placed<R extends readonly number[]> {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly at: Offsets<R>;
+}
+
 /** A growable memory for a kernel module (`maxPages` must match the module's import: moduleBytes' `maxPages`). */
 export function kernelMemory(maxPages = MAX_PAGES): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 1, maximum: maxPages });
@@ -22,17 +31,17 @@ export function kernelMemory(maxPages = MAX_PAGES): WebAssembly.Memory {
  * Lays out `memory` as regions of the given byte sizes (each 16-byte aligned) from byte 0, growing it as
  * needed; returns the buffer and the regions' byte offsets, or undefined when it cannot grow so far.
  */
-export function placeRegions(
+export function placeRegions<const R extends readonly number[]>(
   memory: WebAssembly.Memory,
-  regions: readonly number[],
+  regions: R,
   maxPages = MAX_PAGES,
-): { buffer: ArrayBuffer | SharedArrayBuffer; at: number[] } | undefined {
+): Placed<R> | undefined {
   let bytes = 0;
   const at = regions.map((size) => {
     const offset = bytes;
     bytes += Math.ceil(size / 16) * 16;
     return offset;
-  });
+  }) as Offsets<R>;
   const have = memory.buffer.byteLength;
   if (bytes > have) {
     const pages = Math.ceil((bytes - have) / PAGE);
@@ -50,11 +59,11 @@ export function placeRegions(
  * {@link placeRegions} for a kernel without a JavaScript fallback.
  * @throws StrataError INPUT_TOO_LARGE naming `what` and the bytes asked for, when the memory cannot grow so far
  */
-export function mustPlaceRegions(
+export function mustPlaceRegions<const R extends readonly number[]>(
   memory: WebAssembly.Memory,
-  regions: readonly number[],
+  regions: R,
   what: string,
-): { buffer: ArrayBuffer | SharedArrayBuffer; at: number[] } {
+): Placed<R> {
   const placed = placeRegions(memory, regions);
   if (placed !== undefined) return placed;
   const bytes = regions.reduce((a, b) => a + b, 0);

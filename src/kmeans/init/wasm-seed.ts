@@ -12,7 +12,7 @@
  */
 import type { Matrix } from "../../linalg/matrix.js";
 import { Code, emitAddress, F64, I32, moduleBytes, type WasmFunction } from "../../wasm/assembler.js";
-import { kernelMemory, placeRegions } from "../../wasm/memory.js";
+import { kernelMemory, type Placed, placeRegions } from "../../wasm/memory.js";
 import { emitSquaredDistance } from "../wasm-emit.js";
 
 /** Above this many columns the candidate's coordinates would not sit in locals: the JavaScript pass runs. */
@@ -96,11 +96,11 @@ export class WasmSeedPasses {
     x: Matrix,
     weights: Float64Array | undefined,
     memory: WebAssembly.Memory,
-    placed: { buffer: ArrayBuffer | SharedArrayBuffer; at: number[] },
+    placed: Placed<readonly [number, number, number, number, number]>,
   ) {
     const { rows: n, cols: d } = x;
     const { buffer: heap, at } = placed;
-    const [xAt, w, ...arrays] = at as [number, number, number, number, number];
+    const [xAt, w, ...arrays] = at;
     new Float64Array(heap, xAt, n * d).set(x.data.subarray(0, n * d));
     if (weights !== undefined) new Float64Array(heap, w, n).set(weights);
     this.rows = arrays.map((a) => new Float64Array(heap, a, n)) as unknown as [

@@ -346,7 +346,7 @@ export function assignBatch(
   ]);
   if (placed === undefined) return undefined;
   const { buffer, at } = placed;
-  const [centresAt, sumsAt, massAt, rowsAt, weightsAt] = at as [number, number, number, number, number];
+  const [centresAt, sumsAt, massAt, rowsAt, weightsAt] = at;
   writePairs(new Float64Array(buffer, centresAt, pairs * d * 2), C, K, d);
   const sumsView = new Float64Array(buffer, sumsAt, K * d);
   const massView = new Float64Array(buffer, massAt, K);
@@ -410,7 +410,7 @@ export function measureRows(
     return;
   }
   const { buffer, at } = placed;
-  const [centresAt, massAt, countsAt, rowsAt, weightsAt] = at as [number, number, number, number, number];
+  const [centresAt, massAt, countsAt, rowsAt, weightsAt] = at;
   writePairs(new Float64Array(buffer, centresAt, pairs * d * 2), C, K, d);
   const massView = new Float64Array(buffer, massAt, K);
   const countsView = new Float64Array(buffer, countsAt, K);
