@@ -11,9 +11,31 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * vega-canvas as its browser build. Its Node build tries `await import("canvas")` at the top level, and
+ * top-level await would keep the CLI's CommonJS bundle (build-cli-bundle.mjs) from including vega. The two
+ * builds are the same code but for that probe: Strata never installs node-canvas, so the probe always failed and
+ * vega measured text through our font metrics (src/report/text-metrics.ts); now it does so even where some
+ * other package brought node-canvas in.
+ */
+const vegaCanvasForBrowsers = {
+  name: "vega-canvas-browser",
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({
+      path: join(root, "node_modules/vega-canvas/build/vega-canvas.browser.js"),
+    }));
+  },
+};
+
 /** Each facade: its source, the compiled file it replaces, the module format, and what stays outside. */
 export const VENDOR_MODULES = [
-  { source: "src/report/vega.ts", output: "dist/report/vega.js", format: "esm", external: [] },
+  {
+    source: "src/report/vega.ts",
+    output: "dist/report/vega.js",
+    format: "esm",
+    external: [],
+    plugins: [vegaCanvasForBrowsers],
+  },
   {
     source: "src/data/duckdb-node-api.cts",
     output: "dist/data/duckdb-node-api.cjs",
@@ -43,6 +65,7 @@ export async function buildVendor(outRoot = root) {
       legalComments: "eof",
       logLevel: "warning",
       metafile: true,
+      plugins: vendor.plugins ?? [],
     });
     // tsc's source map describes the facade, not the bundle.
     rmSync(`${outfile}.map`, { force: true });

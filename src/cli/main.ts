@@ -78,4 +78,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+// No top-level await: the bin's bundle is CommonJS, for V8's code cache (scripts/build-cli-bundle.mjs).
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});
