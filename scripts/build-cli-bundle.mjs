@@ -88,7 +88,7 @@ function trainCodeCache(outdir) {
   const dir = mkdtempSync(join(tmpdir(), "strata-code-cache-"));
   try {
     const csv = join(dir, "training.csv");
-    writeFileSync(csv, trainingTable(400));
+    writeFileSync(csv, trainingTable());
     const child = spawnSync(
       process.execPath,
       [join(outdir, BUNDLE_FILES.bin), "run", "--data", csv, "--out", join(dir, "out"), "--quiet"],
@@ -109,23 +109,25 @@ function trainCodeCache(outdir) {
 }
 
 /**
- * A table of `rows` places: an id, a name, a few gaps, and ten measures drawn around three centres (a fixed
+ * A table of 400 counties: FIPS codes (Texas' 254 and Georgia's first 146, which the report puts on the county
+ * map, so its code is trained too), a name, one gap, and ten measures drawn around three centres (a fixed
  * linear congruential sequence, so every build trains on the same rows).
  */
-function trainingTable(rows) {
+function trainingTable() {
   let state = 12345;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
   const measures = Array.from({ length: 10 }, (_, j) => `Measure${j + 1}`);
-  const lines = [["Id", "Name", ...measures].join(",")];
-  for (let i = 0; i < rows; i++) {
+  const lines = [["CountyId", "Name", ...measures].join(",")];
+  for (let i = 0; i < 400; i++) {
+    const fips = i < 254 ? 48001 + 2 * i : 13001 + 2 * (i - 254);
     const centre = i % 3;
     const values = measures.map((_, j) =>
       i === 17 && j === 4 ? "" : (centre * (j + 1) * 3 + next() * 10).toFixed(2),
     );
-    lines.push([1000 + i, `Place ${i}`, ...values].join(","));
+    lines.push([fips, `County ${i}`, ...values].join(","));
   }
   return `${lines.join("\n")}\n`;
 }
