@@ -1,12 +1,15 @@
-// The `strata` command as one CommonJS bundle of dist's modules with a V8 code cache (run by `npm run build`,
-// after tsc and the vendor bundles; the package's bin and `npm start` run it):
+// The `strata` command as CommonJS bundles of dist's modules with V8 code caches (run by `npm run build`, after
+// tsc and the vendor bundles; the package's bin and `npm start` run it):
+//   dist/bundle/main.js       the bin (src/cli/launch.cts), which compiles the scripts below with their caches;
 //   dist/bundle/cli.cjs       dist/cli/main.js and every module of dist it imports, packages left outside;
-//   dist/bundle/main.js       the bin (src/cli/launch.cts), which compiles cli.cjs with the cache;
-//   dist/bundle/cli.v8-cache  the bytecode of every function a training run compiled (trainCodeCache).
+//   dist/bundle/vega.cjs      the vega bundle (dist/report/vega.js), which only the report requires;
+//   dist/bundle/*.v8-cache    the bytecode of every function a training run compiled (trainCodeCache).
 //
 // Node resolves, reads and compiles each ES module on its own and keeps no compiled code between runs. The
 // census run without the report took 388 ms from spawn to exit with the CLI as 44 ES-module chunks, 361 ms as
-// one CommonJS file and 335 ms with the code cache too (medians of 10-12 interleaved runs, 2-core machine).
+// one CommonJS file and 335 ms with the code cache too (medians of 10-12 interleaved runs, 2-core machine);
+// with the report, 860 → 706 ms. Vega inside cli.cjs cost the run without the report 18 ms (360 → 342): its
+// minified code is mostly functions V8 compiles eagerly, so the file and its cache were twice the size.
 // Modules a command imports on demand stay lazy inside the file: esbuild wraps them and runs their top level
 // on first import.
 //
@@ -22,8 +25,8 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** The file names inside dist/bundle. */
-export const BUNDLE_FILES = { bin: "main.js", cli: "cli.cjs", cache: "cli.v8-cache" };
+/** The bin's file name inside dist/bundle; each script there is `<name>.cjs`, cached in `<name>.v8-cache`. */
+const BIN = "main.js";
 
 /** The bundle's stand-ins for `import.meta`, which CommonJS has not: the bundle's URL, and resolve. */
 const BUNDLE_HELPERS = [
@@ -50,7 +53,17 @@ function ownModuleUrls(outdir) {
   };
 }
 
-/** Bundles dist/cli/main.js into dist/bundle and trains its code cache. */
+/** The report's `import … from "./vega.js"` as a require of the script beside the bundle, vega.cjs. */
+const vegaBeside = {
+  name: "vega-beside",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/vega\.js$/ }, (args) =>
+      args.resolveDir === join(root, "dist", "report") ? { path: "./vega.cjs", external: true } : undefined,
+    );
+  },
+};
+
+/** Bundles dist/cli/main.js into dist/bundle and trains its code caches. */
 export async function buildCliBundle() {
   const distDir = join(root, "dist");
   const outdir = join(distDir, "bundle");
@@ -61,18 +74,23 @@ export async function buildCliBundle() {
     ...common,
     entryPoints: [join(distDir, "cli", "main.js")],
     packages: "external",
-    outfile: join(outdir, BUNDLE_FILES.cli),
     banner: { js: BUNDLE_HELPERS },
-    plugins: [ownModuleUrls(outdir)],
+    plugins: [ownModuleUrls(outdir), vegaBeside],
     write: false,
   });
   // The launcher compiles the bundle as a function body, where the entry's `#!` line would be a syntax error.
-  const code = cli.outputFiles[0].text.replace(/^#!.*\n/, "");
-  writeFileSync(join(outdir, BUNDLE_FILES.cli), code);
+  writeFileSync(join(outdir, "cli.cjs"), cli.outputFiles[0].text.replace(/^#!.*\n/, ""));
+  await build({
+    ...common,
+    entryPoints: [join(distDir, "report", "vega.js")],
+    outfile: join(outdir, "vega.cjs"),
+    minify: true, // as the vega bundle is (build-vendor.mjs)
+    legalComments: "eof",
+  });
   await build({
     ...common,
     entryPoints: [join(distDir, "cli", "launch.cjs")],
-    outfile: join(outdir, BUNDLE_FILES.bin),
+    outfile: join(outdir, BIN),
     banner: { js: "#!/usr/bin/env node" },
   });
   // The package is "type": "module"; these files are CommonJS.
@@ -81,7 +99,7 @@ export async function buildCliBundle() {
 }
 
 /**
- * Writes the code cache from a `strata run`, report included, on a generated table in a temporary directory,
+ * Writes the code caches from a `strata run`, report included, on a generated table in a temporary directory,
  * with a Strata home of its own there: the functions it compiles are the ones a run needs.
  */
 function trainCodeCache(outdir) {
@@ -91,13 +109,13 @@ function trainCodeCache(outdir) {
     writeFileSync(csv, trainingTable());
     const child = spawnSync(
       process.execPath,
-      [join(outdir, BUNDLE_FILES.bin), "run", "--data", csv, "--out", join(dir, "out"), "--quiet"],
+      [join(outdir, BIN), "run", "--data", csv, "--out", join(dir, "out"), "--quiet"],
       {
         encoding: "utf8",
         env: {
           ...process.env,
           STRATA_HOME: join(dir, "home"),
-          STRATA_WRITE_CODE_CACHE: join(outdir, BUNDLE_FILES.cache),
+          STRATA_WRITE_CODE_CACHE: outdir,
         },
       },
     );

@@ -1,15 +1,17 @@
 /**
  * The `strata` bin (built into dist/bundle/main.js by scripts/build-cli-bundle.mjs): runs the CLI's bundle,
- * dist/bundle/cli.cjs, compiled with the V8 code cache the build wrote beside it (cli.v8-cache).
+ * dist/bundle/cli.cjs, compiled with the V8 code cache the build wrote beside it (cli.v8-cache). Vega is a
+ * script of its own there (vega.cjs, with vega.v8-cache), required only by the report: inside cli.cjs its
+ * code, and V8's eager compilation of it, made every run read and load twice as much.
  *
  * Node 20 compiles every script from source on every start, and compiles each function again the first time it
- * runs; `module.enableCompileCache` arrived only in Node 22. The cache holds the bytecode of every function the
- * build's training run compiled, so a command starts with its code compiled. V8 checks the cache against its
- * version, its flags and the source, and on a mismatch (another Node, `--cpu-prof`) compiles from source as it
- * would have without one. The bundle is CommonJS because V8 caches scripts, not ES modules.
+ * runs; `module.enableCompileCache` arrived only in Node 22. A cache holds the bytecode of every function the
+ * build's training run compiled, so a command starts with its code compiled. V8 checks a cache against its
+ * version, its flags and the source, and on a mismatch (another Node, say) compiles from source as it would
+ * have without one. The bundle is CommonJS because V8 caches scripts, not ES modules.
  *
- * `STRATA_WRITE_CODE_CACHE=<file>`: write the cache of this process's compiled code to `file` when it exits (the
- * build's training run).
+ * `STRATA_WRITE_CODE_CACHE=<dir>`: when this process exits, write the cache of each script it compiled into
+ * `dir` (the build's training run).
  * @module
  */
 import fs = require("node:fs");
@@ -17,39 +19,70 @@ import Module = require("node:module");
 import path = require("node:path");
 import vm = require("node:vm");
 
-const bundle = path.join(__dirname, "cli.cjs");
-const cacheFile = path.join(__dirname, "cli.v8-cache");
+/** The scripts of dist/bundle, by name: `<name>.cjs`, cached in `<name>.v8-cache`. */
+const SCRIPTS = ["cli", "vega"] as const;
+type ScriptName = (typeof SCRIPTS)[number];
 
-function cachedCode(): Buffer | undefined {
+const compiled = new Map<ScriptName, { readonly script: vm.Script; readonly exports: unknown }>();
+
+function cachedCode(name: ScriptName): Buffer | undefined {
   try {
-    return fs.readFileSync(cacheFile);
+    return fs.readFileSync(path.join(__dirname, `${name}.v8-cache`));
   } catch {
     return undefined; // no cache built: compile from source
   }
 }
 
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, "utf8")), {
-  filename: bundle,
-  cachedData: cachedCode(),
-  // The bundle's import() of the packages that stay outside it go to Node's own loader.
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+/** Script `name`'s exports, compiled and run as a CommonJS module the first time. */
+function load(name: ScriptName): unknown {
+  const done = compiled.get(name);
+  if (done !== undefined) return done.exports;
+  const file = path.join(__dirname, `${name}.cjs`);
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), {
+    filename: file,
+    cachedData: cachedCode(name),
+    // import() of the packages that stay outside the bundle goes to Node's own loader.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
+  run(module.exports, requireFrom(file), module, file, __dirname);
+  compiled.set(name, { script, exports: module.exports });
+  return module.exports;
+}
+
+/** Node's require from `file`, except that the bundle's own scripts (`./vega.cjs`) load through {@link load}. */
+function requireFrom(file: string): NodeJS.Require {
+  const plain = Module.createRequire(file);
+  const own = new Map<string, ScriptName>(SCRIPTS.map((name) => [`./${name}.cjs`, name]));
+  const require = (id: string) => {
+    const name = own.get(id);
+    return name === undefined ? plain(id) : load(name);
+  };
+  return Object.assign(require, {
+    resolve: plain.resolve,
+    cache: plain.cache,
+    main: plain.main,
+    extensions: plain.extensions,
+  });
+}
 
 const writeTo = process.env["STRATA_WRITE_CODE_CACHE"];
 if (writeTo !== undefined && writeTo !== "") {
   process.once("exit", () => {
-    const partial = `${writeTo}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, script.createCachedData());
-    fs.renameSync(partial, writeTo);
+    for (const [name, { script }] of compiled) {
+      const target = path.join(writeTo, `${name}.v8-cache`);
+      const partial = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, script.createCachedData());
+      fs.renameSync(partial, target);
+    }
   });
 }
 
-const cli = { exports: {} };
-const run = script.runInThisContext() as (
-  exports: unknown,
-  require: NodeJS.Require,
-  module: unknown,
-  filename: string,
-  dirname: string,
-) => void;
-run(cli.exports, Module.createRequire(bundle), cli, bundle, path.dirname(bundle));
+load("cli");

@@ -1,7 +1,7 @@
 /**
  * The CLI bundle (scripts/build-cli-bundle.mjs, built by `npm install`): dist/bundle/main.js, the package's bin
- * and what `npm start` runs, compiles dist/bundle/cli.cjs with the V8 code cache beside it. It must do what
- * dist's modules do. Every module URL it rewrote names a file of dist, and on its own thread it loads no module
+ * and what `npm start` runs, compiles the scripts of dist/bundle (cli.cjs, and vega.cjs for the report) with the
+ * V8 code caches beside them. It must do what dist's modules do. Every module URL it rewrote names a file of dist, and on its own thread it loads no module
  * of dist outside the bundle: a second copy of one (its StrataError class, say) would break `instanceof` across
  * the copies.
  */
@@ -19,10 +19,10 @@ import { tempDir } from "../helpers/cli.js";
 const DIST = join(PROJECT_ROOT, "dist");
 const BUNDLE = join(DIST, "bundle");
 const CLI = join(BUNDLE, "cli.cjs");
-const CACHE = join(BUNDLE, "cli.v8-cache");
+const SCRIPTS = ["cli", "vega"];
 
 test("npm install built the bin, the bundle and its code cache, and each module URL it rewrote names a file of dist", () => {
-  for (const file of ["main.js", "cli.cjs", "cli.v8-cache"])
+  for (const file of ["main.js", ...SCRIPTS.flatMap((name) => [`${name}.cjs`, `${name}.v8-cache`])])
     assert.ok(existsSync(join(BUNDLE, file)), `npm install builds dist/bundle/${file}`);
   const code = readFileSync(CLI, "utf8");
   assert.ok(!code.includes("import.meta"), "CommonJS has no import.meta: every use is rewritten");
@@ -34,20 +34,39 @@ test("npm install built the bin, the bundle and its code cache, and each module 
   for (const url of urls) assert.ok(existsSync(resolve(BUNDLE, url)), `${url} is not a file of dist`);
 });
 
-test("this Node accepts the code cache for the bundle as the bin compiles it", () => {
-  // As src/cli/launch.cts compiles it: the bundle wrapped as a CommonJS module, under its own file name.
-  const script = new vm.Script(Module.wrap(readFileSync(CLI, "utf8")), {
-    filename: CLI,
-    cachedData: readFileSync(CACHE),
-  });
-  assert.equal(script.cachedDataRejected, false);
+test("this Node accepts each script's code cache as the bin compiles the script", () => {
+  for (const name of SCRIPTS) {
+    // As src/cli/launch.cts compiles it: wrapped as a CommonJS module, under its own file name.
+    const file = join(BUNDLE, `${name}.cjs`);
+    const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), {
+      filename: file,
+      cachedData: readFileSync(join(BUNDLE, `${name}.v8-cache`)),
+    });
+    assert.equal(script.cachedDataRejected, false, name);
+  }
 });
 
-/** Runs the census segmentation with the CLI at `main`; returns assignments.csv. */
-function censusRun(main: string, out: string, home: string, nodeArgs: readonly string[] = []): string {
+/** Runs the census segmentation with the CLI at `main` (without the report unless asked); returns assignments.csv. */
+function censusRun(
+  main: string,
+  out: string,
+  home: string,
+  nodeArgs: readonly string[] = [],
+  report = false,
+): string {
   const child = spawnSync(
     process.execPath,
-    [...nodeArgs, main, "run", "--data", censusCsvPath(), "--out", out, "--no-report", "--quiet"],
+    [
+      ...nodeArgs,
+      main,
+      "run",
+      "--data",
+      censusCsvPath(),
+      "--out",
+      out,
+      ...(report ? [] : ["--no-report"]),
+      "--quiet",
+    ],
     { encoding: "utf8", env: { ...process.env, STRATA_HOME: home } },
   );
   assert.equal(child.status, 0, child.stderr);
@@ -103,16 +122,20 @@ process.on("exit", () => {
   assert.deepEqual([...new Set(outside)], []);
 });
 
-test("without its code cache the bin compiles the bundle from source and runs the same", () => {
+test("without its code caches the bin compiles the scripts from source and runs the same, report included", () => {
   const dir = tempDir("strata-bundle-");
   // A copy beside dist/bundle, so the module URLs it rewrote ("../pca/…") still name dist's files.
   const copy = join(DIST, `bundle-without-cache-${process.pid}`);
   try {
     cpSync(BUNDLE, copy, { recursive: true });
-    rmSync(join(copy, "cli.v8-cache"));
+    for (const name of SCRIPTS) rmSync(join(copy, `${name}.v8-cache`));
     const home = join(dir, "home");
-    const uncached = censusRun(join(copy, "main.js"), join(dir, "uncached"), home);
+    const uncached = censusRun(join(copy, "main.js"), join(dir, "uncached"), home, [], true);
     assert.equal(uncached, censusRun(join(BUNDLE, "main.js"), join(dir, "cached"), home));
+    assert.ok(
+      readFileSync(join(dir, "uncached", "report.html"), "utf8").includes("<svg"),
+      "the report has its charts",
+    );
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
