@@ -89,6 +89,17 @@ describe("model.tar.gz", () => {
     );
   });
 
+  test("small and large archives (compressed on this thread and off it) are zlib's level 9 of their tar", async () => {
+    for (const size of [100, 200_000]) {
+      // Bytes that compress, so the tar past 64 KiB stays past it.
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 7919) % 251);
+      const packed = await packTarGz([{ name: "model_algo-1", bytes }]);
+      const tar = gunzipSync(packed);
+      assert.ok(size < 1000 ? tar.length <= 64 * 1024 : tar.length > 64 * 1024, `tar of ${tar.length} bytes`);
+      assert.deepEqual(packed, new Uint8Array(gzipSync(tar, { level: 9 })), `${size} bytes`);
+    }
+  });
+
   test("readModelAlgoFile finds model_algo-1 or says what the archive holds", async () => {
     const tgz = await packTarGz([{ name: "state_1", bytes: new Uint8Array(1) }]);
     await rejectsStrataError(
