@@ -1,15 +1,16 @@
 // The `strata` command as CommonJS bundles of dist's modules with V8 code caches (run by `npm run build`, after
 // tsc and the vendor bundles; the package's bin and `npm start` run it):
 //   dist/bundle/main.js       the bin (src/cli/launch.cts), which compiles the scripts below with their caches;
-//   dist/bundle/cli.cjs       dist/cli/main.js and every module of dist it imports, packages left outside;
+//   dist/bundle/cli.cjs       dist/cli/main.js, every module of dist it imports, commander and tar-stream;
 //   dist/bundle/vega.cjs      the vega bundle (dist/report/vega.js), which only the report requires;
 //   dist/bundle/*.v8-cache    the bytecode of every function a training run compiled (trainCodeCache).
 //
 // Node resolves, reads and compiles each ES module on its own and keeps no compiled code between runs. The
 // census run without the report took 388 ms from spawn to exit with the CLI as 44 ES-module chunks, 361 ms as
 // one CommonJS file and 335 ms with the code cache too (medians of 10-12 interleaved runs, 2-core machine);
-// with the report, 860 → 706 ms. Vega inside cli.cjs cost the run without the report 18 ms (360 → 342): its
-// minified code is mostly functions V8 compiles eagerly, so the file and its cache were twice the size.
+// with the report, 860 → 706 ms. Vega inside cli.cjs cost the run without the report 18-32 ms: its minified
+// code is mostly functions V8 compiles eagerly, so the file and its cache were twice the size. Commander and
+// tar-stream inside it took 4 ms of wall time and 16 of CPU off the run (18 interleaved runs).
 // Modules a command imports on demand stay lazy inside the file: esbuild wraps them and runs their top level
 // on first import.
 //
@@ -53,6 +54,30 @@ function ownModuleUrls(outdir) {
   };
 }
 
+/**
+ * The packages every command loads, bundled into cli.cjs so that their code is cached with it: commander (every
+ * command) and tar-stream with its dependencies (every model artifact). Loaded as 25 files of their own, they
+ * were compiled from source on every run. Every other package stays outside: native addons (better-sqlite3,
+ * DuckDB) find their binaries from their own files, and the rest load only with the commands that need them.
+ */
+const INLINED_PACKAGES = ["commander", "tar-stream"];
+
+/** Marks every package import external but those of `inlined`, and the imports inside packages it bundles. */
+function packagesOutsideBut(inlined) {
+  return {
+    name: "packages-outside-but",
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith("node:")) return { path: args.path, external: true };
+        const parts = args.path.split("/");
+        const name = args.path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+        const insidePackage = args.importer.includes("/node_modules/");
+        return insidePackage || inlined.includes(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 /** The report's `import … from "./vega.js"` as a require of the script beside the bundle, vega.cjs. */
 const vegaBeside = {
   name: "vega-beside",
@@ -73,9 +98,8 @@ export async function buildCliBundle() {
   const cli = await build({
     ...common,
     entryPoints: [join(distDir, "cli", "main.js")],
-    packages: "external",
     banner: { js: BUNDLE_HELPERS },
-    plugins: [ownModuleUrls(outdir), vegaBeside],
+    plugins: [ownModuleUrls(outdir), vegaBeside, packagesOutsideBut(INLINED_PACKAGES)],
     write: false,
   });
   // The launcher compiles the bundle as a function body, where the entry's `#!` line would be a syntax error.

@@ -39,6 +39,7 @@ export function openRegistryDb(options: OpenRegistryOptions = {}): RegistryDb {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    reuseStatements(db);
     restrictToOwner(path);
   } catch (cause) {
     throw new StrataError(
@@ -57,6 +58,25 @@ export function openRegistryDb(options: OpenRegistryOptions = {}): RegistryDb {
     throw error;
   }
   return db;
+}
+
+/**
+ * Makes `db.prepare` compile each SQL text once per connection and return that statement again: better-sqlite3
+ * compiles on every call, and a census run prepared 98 times for 14 statements (2-4 ms). A statement keeps its
+ * modes (`pluck`, `raw`), so one SQL text has one use; none of the registry's statements is iterated, which
+ * would keep it busy for a second use.
+ */
+function reuseStatements(db: RegistryDb): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as RegistryDb["prepare"];
 }
 
 /**

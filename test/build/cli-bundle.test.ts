@@ -113,9 +113,14 @@ process.on("exit", () => {
   const loaded = readFileSync(log, "utf8").trim().split("\n");
   assert.ok(loaded.includes(pathToFileURL(join(BUNDLE, "main.js")).href), "the log records the bin itself");
   assert.ok(
-    loaded.some((url) => url.includes("/node_modules/commander/")),
+    loaded.some((url) => url.includes("/node_modules/better-sqlite3/")),
     "the log records what the bundle requires",
   );
+  for (const inlined of ["commander", "tar-stream", "streamx"])
+    assert.ok(
+      !loaded.some((url) => url.includes(`/node_modules/${inlined}/`)),
+      `${inlined} runs from cli.cjs`,
+    );
   const outside = loaded.filter(
     (url) => url.startsWith(pathToFileURL(DIST).href) && !url.startsWith(`${pathToFileURL(BUNDLE).href}/`),
   );

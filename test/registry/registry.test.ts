@@ -67,6 +67,19 @@ describe("registry", () => {
     db.close();
   });
 
+  it("compiles each SQL text once per connection and reuses the statement, which still binds new values", () => {
+    const db = openRegistryDb({ home: env.home });
+    const sql = "SELECT ? + 1 AS n";
+    const first = db.prepare(sql);
+    assert.equal(db.prepare(sql), first);
+    assert.notEqual(db.prepare("SELECT ? + 2 AS n"), first);
+    assert.deepEqual([db.prepare(sql).get(1), db.prepare(sql).get(41)], [{ n: 2 }, { n: 42 }]);
+    const other = openRegistryDb({ home: env.home });
+    assert.notEqual(other.prepare(sql), first, "a statement belongs to its connection");
+    other.close();
+    db.close();
+  });
+
   it("refuses a registry from a newer Strata", () => {
     const db = openRegistryDb({ home: env.home });
     db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)").run(
