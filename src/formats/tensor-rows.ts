@@ -76,24 +76,70 @@ export function encodeTensorRows(numRows: number, slots: readonly TensorSlot[]):
   }
   const out = new Uint8Array(numRows * frame);
   const view = new DataView(out.buffer);
+  const scratch = new ValueScratch(Math.max(0, ...slots.map((s) => s.count)));
   for (let i = 0; i < numRows; i++) {
     let at = i * frame;
     writeFrameHeader(view, at, payload);
     at += 8;
     for (let s = 0; s < slots.length; s++) {
       const prefix = prefixes[s]!;
-      for (let b = 0; b < prefix.length; b++) out[at + b] = prefix[b]!;
+      out.set(prefix, at);
       at += prefix.length;
-      const { data, count, stride } = slots[s]!;
-      const off = i * stride;
-      if (slots[s]!.dtype === "float32") {
-        for (let j = 0; j < count; j++, at += 4) view.setFloat32(at, data[off + j]!, true);
-      } else {
-        for (let j = 0; j < count; j++, at += 8) view.setFloat64(at, data[off + j]!, true);
-      }
+      at = writeValues(out, view, at, slots[s]!, i * slots[s]!.stride, scratch);
     }
   }
   return out;
+}
+
+/** Whether typed arrays hold numbers little-endian, as a Record's tensors store them (x86 and ARM do). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** One row's values as float32 and float64, and their bytes. */
+class ValueScratch {
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly bytes32: Uint8Array;
+  readonly bytes64: Uint8Array;
+  constructor(count: number) {
+    this.f32 = new Float32Array(count);
+    this.f64 = new Float64Array(count);
+    this.bytes32 = new Uint8Array(this.f32.buffer);
+    this.bytes64 = new Uint8Array(this.f64.buffer);
+  }
+}
+
+/**
+ * Writes the `count` values of a row of `slot` from `data[off]` at `at`; returns the offset after them. From a
+ * typed array on a little-endian host: one conversion into the scratch row (the same rounding to float32 as
+ * DataView's) and one copy of its bytes. A DataView call per value boxed a double per value in a fresh process:
+ * the census channel's 109,000 values took 5.8 ms that way.
+ */
+function writeValues(
+  out: Uint8Array,
+  view: DataView,
+  at: number,
+  slot: TensorSlot,
+  off: number,
+  scratch: ValueScratch,
+): number {
+  const { data, count, dtype } = slot;
+  if (LITTLE_ENDIAN && ArrayBuffer.isView(data)) {
+    const row = (data as Float64Array).subarray(off, off + count);
+    if (dtype === "float32") {
+      scratch.f32.set(row);
+      out.set(scratch.bytes32.subarray(0, count * 4), at);
+      return at + count * 4;
+    }
+    scratch.f64.set(row);
+    out.set(scratch.bytes64.subarray(0, count * 8), at);
+    return at + count * 8;
+  }
+  if (dtype === "float32") {
+    for (let j = 0; j < count; j++, at += 4) view.setFloat32(at, data[off + j]!, true);
+  } else {
+    for (let j = 0; j < count; j++, at += 8) view.setFloat64(at, data[off + j]!, true);
+  }
+  return at;
 }
 
 /** The FORMAT_ERROR for a record whose `what` entry is missing or holds no tensor. */

@@ -10,6 +10,7 @@ import {
 } from "../../src/formats/inference-records.js";
 import { encodeRecord, type RecordMessage, type Value } from "../../src/formats/record-protobuf.js";
 import { encodeRecordIO } from "../../src/formats/recordio.js";
+import { encodeTensorRows, type TensorSlot } from "../../src/formats/tensor-rows.js";
 import { fromRows, type Matrix, matrix } from "../../src/linalg/matrix.js";
 import { assertStrataError, hexBytes, toHex } from "./bytes.js";
 
@@ -71,6 +72,41 @@ describe("encodeDenseRows (write_numpy_to_dense_tensor)", () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  test("from a typed array the values are the bytes DataView writes from a plain array: any double, float32 or float64", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true }), { minLength: 0, maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (doubles, count, f64) => {
+          // Specials first: -0, the infinities, subnormals, and doubles past float32's range and precision.
+          const special = [
+            -0,
+            Number.POSITIVE_INFINITY,
+            Number.NEGATIVE_INFINITY,
+            5e-324,
+            1e-310,
+            3.5e38,
+            1 + 2 ** -30,
+          ];
+          const all = [...special, ...doubles];
+          const rows = Math.floor(all.length / count);
+          const slot = (data: ArrayLike<number>): TensorSlot => ({
+            map: "features",
+            key: "values",
+            dtype: f64 ? "float64" : "float32",
+            count,
+            data,
+            stride: count,
+          });
+          const typed = encodeTensorRows(rows, [slot(Float64Array.from(all))]);
+          assert.deepEqual(typed, encodeTensorRows(rows, [slot(all)]));
+        },
+      ),
+      { numRuns: 200, seed: 18 },
     );
   });
 });
