@@ -27,12 +27,7 @@ export const MIN_MAX_STATS: ShardAlgorithm<null, MinMaxStats, MinMaxStats> = {
     checkChunkWidth(chunk, d, this.name);
     const dataMin = new Float64Array(p.dataMin);
     const dataMax = new Float64Array(p.dataMax);
-    for (let i = 0; i < chunk.rows; i++)
-      for (let j = 0; j < d; j++) {
-        const v = chunk.data[i * d + j]!;
-        if (v < dataMin[j]!) dataMin[j] = v;
-        if (v > dataMax[j]!) dataMax[j] = v;
-      }
+    for (let i = 0; i < chunk.rows; i++) widenRange(chunk.data, i * d, d, dataMin, dataMax);
     return { count: p.count + chunk.rows, dataMin, dataMax };
   },
   merge(a, b) {
@@ -97,3 +92,22 @@ export const MOMENT_STATS: ShardAlgorithm<null, MomentStats, MomentStats> = {
 };
 
 export const MOMENT_STATS_REF: AlgorithmRef = definedRef(import.meta.url, "MOMENT_STATS", MOMENT_STATS);
+
+/**
+ * Widens [dataMin, dataMax] to the row of `d` values at `off` (NaN widens nothing). A function per row so that
+ * V8 optimises it after its first calls: a loop over a whole table inside a function that runs once stays
+ * interpreted in a fresh process and boxes a double per value.
+ */
+function widenRange(
+  data: Float64Array,
+  off: number,
+  d: number,
+  dataMin: Float64Array,
+  dataMax: Float64Array,
+): void {
+  for (let j = 0; j < d; j++) {
+    const v = data[off + j]!;
+    if (v < dataMin[j]!) dataMin[j] = v;
+    if (v > dataMax[j]!) dataMax[j] = v;
+  }
+}
