@@ -78,6 +78,27 @@ function packagesOutsideBut(inlined) {
   };
 }
 
+/**
+ * commander's `require("node:child_process")` as a module that requires it on first use. commander needs it
+ * only to run executable subcommands, which Strata has none of, and loading it (with net, dgram and their
+ * streams) took 3 ms of every command's start.
+ */
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes("/node_modules/commander/")
+        ? { path: "lazy-child-process", namespace: "lazy-child-process" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents:
+        'let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require("node:child_process"))[key] });\n',
+      loader: "js",
+    }));
+  },
+};
+
 /** The report's `import … from "./vega.js"` as a require of the script beside the bundle, vega.cjs. */
 const vegaBeside = {
   name: "vega-beside",
@@ -99,7 +120,12 @@ export async function buildCliBundle() {
     ...common,
     entryPoints: [join(distDir, "cli", "main.js")],
     banner: { js: BUNDLE_HELPERS },
-    plugins: [ownModuleUrls(outdir), vegaBeside, packagesOutsideBut(INLINED_PACKAGES)],
+    plugins: [
+      ownModuleUrls(outdir),
+      vegaBeside,
+      lazyChildProcessForCommander,
+      packagesOutsideBut(INLINED_PACKAGES),
+    ],
     write: false,
   });
   // The launcher compiles the bundle as a function body, where the entry's `#!` line would be a syntax error.
