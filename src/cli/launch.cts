@@ -85,4 +85,8 @@ if (writeTo !== undefined && writeTo !== "") {
   });
 }
 
+// With nothing left on the event loop the command is done: exit now, with its code. Left to itself, Node then
+// frees the V8 heap object by object, about 9 ms of a census run (the OS frees a process's memory whole).
+process.once("beforeExit", (code) => process.exit(process.exitCode ?? code));
+
 load("cli");

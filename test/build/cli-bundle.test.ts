@@ -46,6 +46,18 @@ test("this Node accepts each script's code cache as the bin compiles the script"
   }
 });
 
+test("the bin exits with the command's code: 0 for --version, 2 for a usage error, 1 for a missing file", () => {
+  const bin = join(BUNDLE, "main.js");
+  const status = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" }).status;
+  assert.equal(status("--version"), 0);
+  assert.equal(status("run", "--no-such-option"), 2);
+  assert.equal(
+    status("run", "--data", "/nonexistent/strata.csv", "--out", join(tempDir("strata-bundle-"), "out")),
+    1,
+  );
+});
+
 /** Runs the census segmentation with the CLI at `main` (without the report unless asked); returns assignments.csv. */
 function censusRun(
   main: string,
