@@ -7,8 +7,9 @@
  * Node 20 compiles every script from source on every start, and compiles each function again the first time it
  * runs; `module.enableCompileCache` arrived only in Node 22. A cache holds the bytecode of every function the
  * build's training run compiled, so a command starts with its code compiled. V8 checks a cache against its
- * version, its flags and the source, and on a mismatch (another Node, say) compiles from source as it would
- * have without one. The bundle is CommonJS because V8 caches scripts, not ES modules.
+ * version, its flags and the source's length (not its text: every build writes a script and its cache
+ * together), and on a mismatch (another Node, say) compiles from source as it would have without one. The
+ * bundle is CommonJS because V8 caches scripts, not ES modules.
  *
  * `STRATA_WRITE_CODE_CACHE=<dir>`: when this process exits, write the cache of each script it compiled into
  * `dir` (the build's training run).
