@@ -29,6 +29,7 @@
 import { rowShards } from "../contract/contract.js";
 import { memoKey, type RoundExecutor } from "../contract/executor.js";
 import { StrataError } from "../errors.js";
+import { columnMeans } from "../linalg/kernels.js";
 import { type Matrix, matrix } from "../linalg/matrix.js";
 import { createRng, type Rng } from "../linalg/rng.js";
 import { resolveThreads } from "../parallel/pool.js";
@@ -291,21 +292,16 @@ function report(
 /** Mean over features of the population variance (two-pass), the scale of scikit-learn's tolerance. */
 export function meanVariance(x: Matrix): number {
   const { rows: n, cols: d, data: X } = x;
-  const mean = new Float64Array(d);
-  for (let off = 0; off < n * d; off += d) addRow(mean, X, off, d);
-  for (let t = 0; t < d; t++) mean[t]! /= n;
+  const mean = columnMeans(x);
   let total = 0;
   for (let off = 0; off < n * d; off += d) total = addSquaredDeviations(total, X, off, d, mean);
   return total / n / d;
 }
 
-// Functions per row, so that V8 optimises them after their first calls (as scaler-stats.ts' `widenRange`); the
-// sums add in the same order as one loop over the rows would.
-
-function addRow(sum: Float64Array, X: Float64Array, off: number, d: number): void {
-  for (let t = 0; t < d; t++) sum[t]! += X[off + t]!;
-}
-
+/**
+ * total plus the squared deviations of the row at `off`, one by one (the order of one loop over the rows). A
+ * function per row, as linalg/kernels.ts' column sums.
+ */
 function addSquaredDeviations(
   total: number,
   X: Float64Array,

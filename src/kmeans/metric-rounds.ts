@@ -14,6 +14,7 @@
 
 import { checkChunkWidth } from "../contract/checks.js";
 import type { AlgorithmRef, ShardAlgorithm } from "../contract/contract.js";
+import { squaredDistance } from "../linalg/kernels.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { definedRef } from "../util/module-ref.js";
 import { nearestCentre, nearestDist2 } from "./assign.js";
@@ -52,10 +53,11 @@ function add(a: Float64Array, b: Float64Array): Float64Array {
   return a.map((v, i) => v + b[i]!);
 }
 
-// The per-row work in functions of their own, which V8 optimises after their first calls: the loop over the
-// rows runs once per round, and inside it they stayed interpreted. Same operations in the same order.
-
-/** Adds the row at `off` to its cluster's sums and to the total. */
+/**
+ * Adds the row at `off` to its cluster's sums and to the total. The per-row work is in functions (this one, and
+ * linalg/kernels.ts' squaredDistance), which V8 optimises after their first calls: the loop over the rows runs
+ * once per round, and inside it the work stayed interpreted. Same operations in the same order.
+ */
 function addToSums(
   sums: Float64Array,
   total: Float64Array,
@@ -63,27 +65,11 @@ function addToSums(
   off: number,
   label: number,
   d: number,
-) {
+): void {
   for (let t = 0; t < d; t++) {
     sums[label * d + t]! += X[off + t]!;
     total[t]! += X[off + t]!;
   }
-}
-
-/** The squared distance from the row at `off` to the mean of cluster `label`. */
-function squaredDistanceTo(
-  X: Float64Array,
-  off: number,
-  means: Float64Array,
-  label: number,
-  d: number,
-): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const diff = X[off + t]! - means[label * d + t]!;
-    s += diff * diff;
-  }
-  return s;
 }
 
 export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, ClusterMetrics> = {
@@ -120,7 +106,7 @@ export const CLUSTER_METRICS: ShardAlgorithm<MetricRoundState, MetricPartial, Cl
       ssd += nearest2;
       if (means === undefined) addToSums(sums, total, X, off, label, d);
       else {
-        const s = squaredDistanceTo(X, off, means.clusters, label, d);
+        const s = squaredDistance(X, off, means.clusters, label * d, d);
         dist[label]! += Math.sqrt(s);
         dist2[label]! += s;
       }
