@@ -24,6 +24,9 @@ import vm = require("node:vm");
 const SCRIPTS = ["cli", "vega"] as const;
 type ScriptName = (typeof SCRIPTS)[number];
 
+/** How the bundle requires each of them: `./<name>.cjs`. */
+const REQUIRED_AS = new Map<string, ScriptName>(SCRIPTS.map((name) => [`./${name}.cjs`, name]));
+
 const compiled = new Map<ScriptName, { readonly script: vm.Script; readonly exports: unknown }>();
 
 function cachedCode(name: ScriptName): Buffer | undefined {
@@ -61,9 +64,8 @@ function load(name: ScriptName): unknown {
 /** Node's require from `file`, except that the bundle's own scripts (`./vega.cjs`) load through {@link load}. */
 function requireFrom(file: string): NodeJS.Require {
   const plain = Module.createRequire(file);
-  const own = new Map<string, ScriptName>(SCRIPTS.map((name) => [`./${name}.cjs`, name]));
   const require = (id: string) => {
-    const name = own.get(id);
+    const name = REQUIRED_AS.get(id);
     return name === undefined ? plain(id) : load(name);
   };
   return Object.assign(require, {
